@@ -1,0 +1,42 @@
+# Luneo — `make run` starts everything on embedded servers; `make test` runs the checks and the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint format bench stop clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo workspace
+	$(BIN)/python -m config.run
+
+test: install  ## lint, then the whole suite (throwaway embedded servers unless DATABASE_URL/REDIS_URL)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install  ## every benchmark in bench/, figures printed
+	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
+
+stop:  ## stop embedded servers left running (e.g. after kill -9)
+	$(BIN)/python -m config.embedded stop
+
+clean: stop
+	rm -rf .data

@@ -1,0 +1,1 @@
+"""ai: filled by a later issue."""

@@ -1,0 +1,1 @@
+"""billing: filled by a later issue."""

@@ -1,0 +1,1 @@
+"""brands: filled by a later issue."""

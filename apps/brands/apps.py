@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class BrandsConfig(AppConfig):
+    name = "apps.brands"

@@ -1,0 +1,1 @@
+"""campaigns: filled by a later issue."""

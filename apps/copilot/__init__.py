@@ -1,0 +1,1 @@
+"""copilot: filled by a later issue."""

@@ -1,0 +1,1 @@
+"""crm: filled by a later issue."""

@@ -1,0 +1,1 @@
+"""designs: filled by a later issue."""

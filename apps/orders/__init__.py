@@ -1,0 +1,1 @@
+"""orders: filled by a later issue."""

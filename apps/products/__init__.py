@@ -1,0 +1,1 @@
+"""products: filled by a later issue."""

@@ -1,0 +1,88 @@
+"""Resolve the workspace for each request: secret API key first, then the host."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django_tenants.middleware.main import TenantMainMiddleware
+from django_tenants.utils import get_public_schema_name
+
+from .models import Domain, Tenant
+from .services import api_key_authenticate
+
+
+def bearer_token(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def public_tenant() -> Tenant:
+    tenant, _created = Tenant.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"name": "Luneo"}
+    )
+    return tenant
+
+
+class TenantMiddleware(TenantMainMiddleware):
+    """Sets `request.tenant` (and the schema) and `request.api_key` (None without a valid key).
+
+    A request with a valid secret key runs in the key's workspace whatever the host. An
+    invalid, revoked or missing key leaves the decision to the API's authentication, which
+    answers 401 in the one error format.
+    """
+
+    def process_request(self, request):
+        connection.set_schema_to_public()
+        request.api_key = None
+        token = bearer_token(request)
+        if token and request.path.startswith("/api/"):
+            api_key = api_key_authenticate(token)
+            if api_key is not None and api_key.is_active and api_key.type == api_key.Type.SECRET:
+                request.api_key = api_key
+                return self._activate(request, api_key.tenant)
+        hostname = self.hostname_from_request(request)
+        if hostname in settings.PUBLIC_HOSTS:
+            return self._activate(request, public_tenant())
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        if domain is None:
+            raise Http404(f'No workspace at "{hostname}"')
+        return self._activate(request, domain.tenant)
+
+    def _activate(self, request, tenant: Tenant):
+        request.tenant = tenant
+        connection.set_tenant(tenant)
+        self.setup_url_routing(request)
+
+
+# Paths on a workspace host that people who are not (yet) members may open.
+OPEN_PREFIXES = ("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/")
+OPEN_PATHS = ("/healthz", "/readyz")
+
+
+class WorkspaceAccessMiddleware:
+    """On a workspace host, pages need a logged-in member of that workspace.
+
+    Sets `request.membership`. Suspended workspaces show one clear page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        tenant = getattr(request, "tenant", None)
+        if tenant is None or tenant.schema_name == get_public_schema_name():
+            return self.get_response(request)
+        if request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
+            return self.get_response(request)
+        if not request.user.is_authenticated:
+            return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")
+        request.membership = tenant.memberships.filter(user=request.user).first()
+        if request.membership is None:
+            return render(request, "tenants/not_a_member.html", status=403)
+        if not tenant.is_active:
+            return render(request, "tenants/suspended.html", status=403)
+        return self.get_response(request)

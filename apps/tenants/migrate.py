@@ -1,0 +1,46 @@
+"""`migrate` for tenant schemas that applies only TENANT_APPS migrations.
+
+django-tenants runs every app's migrations in every schema and lets the router turn the
+operations of shared apps into no-ops. The no-ops still re-render model state: dj-stripe's
+history alone costs ~33 s of CPU per schema. Here, in a tenant schema, migrations of apps
+that do not live there are recorded as applied without being loaded into a plan, so a new
+schema costs only its own tables.
+"""
+
+from django.conf import settings
+from django.core.management.commands.migrate import Command as MigrateCommand
+from django.db import connections
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django_tenants.utils import get_public_schema_name
+
+
+def _tenant_app_labels() -> set[str]:
+    from django.apps import apps
+
+    return {config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS}
+
+
+class TenantMigrateCommand(MigrateCommand):
+    def handle(self, *args, **options):
+        connection = connections[options["database"]]
+        if connection.schema_name != get_public_schema_name() and not options["app_label"]:
+            # Shared apps' migrations depend on contenttypes, which lives in every schema.
+            super().handle(*args, **{**options, "app_label": "contenttypes"})
+            self._record_shared_migrations(connection)
+        return super().handle(*args, **options)
+
+    @staticmethod
+    def _record_shared_migrations(connection) -> None:
+        tenant_labels = _tenant_app_labels()
+        recorder = MigrationRecorder(connection)
+        recorder.ensure_schema()
+        loader = MigrationLoader(connection, ignore_no_migrations=True)
+        missing = [
+            key
+            for key in loader.graph.nodes
+            if key[0] not in tenant_labels and key not in loader.applied_migrations
+        ]
+        recorder.Migration.objects.using(connection.alias).bulk_create(
+            recorder.Migration(app=app, name=name) for app, name in missing
+        )

@@ -1,0 +1,18 @@
+"""API key scopes: `<area>:<read|write>`. A key may only use endpoints whose scope it holds."""
+
+from django.utils.translation import gettext_lazy as _
+
+SCOPES = {
+    "account:read": _("Read the workspace, its members and invitations"),
+    "team:write": _("Invite teammates"),
+    "products:read": _("Read products"),
+    "products:write": _("Create and change products"),
+    "designs:read": _("Read designs"),
+    "designs:write": _("Create designs"),
+    "orders:read": _("Read orders"),
+    "orders:write": _("Create and change orders"),
+    "customers:read": _("Read customers"),
+    "customers:write": _("Import and change customers"),
+    "webhooks:write": _("Manage webhook endpoints"),
+}
+ALL_SCOPES = list(SCOPES)

@@ -1,0 +1,316 @@
+"""Writes for workspaces, people and keys. Every entry point (signup, admin, commands, API) calls these."""
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import (
+    AlreadyMember,
+    InvalidScope,
+    InvalidSlug,
+    InvitationInvalid,
+    LastOwner,
+    RoleNotAllowed,
+    SlugTaken,
+)
+from .models import ApiKey, Domain, Invitation, Membership, Role, Tenant, User
+from .scopes import ALL_SCOPES
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$")
+RESERVED_SLUGS = frozenset(
+    """public www api admin static media widget app dashboard docs help support status mail
+    smtp ftp assets cdn billing accounts auth login signup blog pg_catalog information_schema
+    luneo test demo-reserved""".split()
+)
+HANDOFF_MAX_AGE_SECONDS = 60
+KEY_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def public_url(path: str = "/") -> str:
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{settings.BASE_DOMAIN}{port}{path}"
+
+
+def tenant_url(tenant: Tenant, path: str = "/") -> str:
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{tenant.schema_name}.{settings.BASE_DOMAIN}{port}{path}"
+
+
+# --- workspaces ---------------------------------------------------------------------
+
+
+def slug_validate(slug: str) -> str:
+    """Return the slug if it can name a workspace, else raise InvalidSlug with the reason."""
+    if not 3 <= len(slug) <= 30:
+        raise InvalidSlug(_("Use 3 to 30 characters."))
+    if not SLUG_PATTERN.match(slug) or "--" in slug:
+        raise InvalidSlug(
+            _("Use lowercase letters, digits and single hyphens; start and end with a letter or digit.")
+        )
+    if slug in RESERVED_SLUGS or slug.startswith("pg_"):
+        raise InvalidSlug(_("“%(slug)s” is reserved. Choose another address.") % {"slug": slug})
+    return slug
+
+
+def tenant_provision(*, slug: str, name: str, owner_email: str, owner_password: str | None = None) -> Tenant:
+    """Create a workspace: its schema (tenant apps only), its domain and its owner's membership.
+
+    The owner is the existing user with that email, or a new one (with the password given,
+    or none usable until they reset it).
+    """
+    slug_validate(slug)
+    name = name.strip()
+    if not name:
+        raise InvalidSlug(_("Give the workspace a name."))
+    if Tenant.objects.filter(schema_name=slug).exists():
+        raise SlugTaken()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                tenant = Tenant(schema_name=slug, name=name)
+                tenant.save(verbosity=0)
+        except IntegrityError as exc:
+            raise SlugTaken() from exc
+        Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
+        owner = user_get_or_create(email=owner_email, password=owner_password)
+        Membership.objects.create(user=owner, tenant=tenant, role=Role.OWNER)
+    return tenant
+
+
+def tenant_suspend(*, tenant: Tenant) -> Tenant:
+    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED, suspended_at=timezone.now())
+    tenant.refresh_from_db()
+    return tenant
+
+
+def tenant_reactivate(*, tenant: Tenant) -> Tenant:
+    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE, suspended_at=None)
+    tenant.refresh_from_db()
+    return tenant
+
+
+def tenant_rename(*, tenant: Tenant, name: str) -> Tenant:
+    name = name.strip()
+    if not name:
+        raise InvalidSlug(_("Give the workspace a name."))
+    tenant.name = name
+    tenant.save(update_fields=["name"])
+    return tenant
+
+
+# --- people -----------------------------------------------------------------------
+
+
+def user_get_or_create(*, email: str, password: str | None = None) -> User:
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password)
+    return user
+
+
+def _locked_owner_count(tenant: Tenant) -> int:
+    """Lock the workspace's owner rows (inside a transaction) and count them."""
+    return len(Membership.objects.select_for_update().filter(tenant=tenant, role=Role.OWNER))
+
+
+def membership_change_role(*, membership: Membership, role: str, actor: Membership) -> Membership:
+    role = Role(role)
+    touches_owner = role == Role.OWNER or membership.role == Role.OWNER
+    if touches_owner and actor.role != Role.OWNER:
+        raise RoleNotAllowed()
+    with transaction.atomic():
+        owners = _locked_owner_count(membership.tenant)
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        if membership.role == Role.OWNER and role != Role.OWNER and owners <= 1:
+            raise LastOwner()
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, membership: Membership, actor: Membership) -> None:
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise RoleNotAllowed()
+    with transaction.atomic():
+        if membership.role == Role.OWNER and _locked_owner_count(membership.tenant) <= 1:
+            raise LastOwner()
+        membership.delete()
+
+
+# --- invitations ----------------------------------------------------------------------
+
+
+def invitation_create(
+    *, tenant: Tenant, email: str, role: str, invited_by: Membership
+) -> tuple[Invitation, str]:
+    """Invite someone by email. Returns the invitation and the raw token (sent by email, not stored)."""
+    email = User.objects.normalize_email(email).lower()
+    role = Role(role)
+    if role == Role.OWNER and invited_by.role != Role.OWNER:
+        raise RoleNotAllowed()
+    if Membership.objects.filter(tenant=tenant, user__email=email).exists():
+        raise AlreadyMember()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # A new invitation replaces any pending one for the same address.
+        Invitation.objects.filter(
+            tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        invitation = Invitation.objects.create(
+            tenant=tenant,
+            email=email,
+            role=role,
+            token_hash=_sha256(token),
+            invited_by=invited_by.user,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+        )
+        link = tenant_url(tenant, f"/invitations/{token}/")
+        transaction.on_commit(lambda: _invitation_send(invitation=invitation, link=link))
+    return invitation, token
+
+
+def _invitation_send(*, invitation: Invitation, link: str) -> None:
+    context = {"invitation": invitation, "link": link, "tenant": invitation.tenant}
+    send_mail(
+        subject=_("You are invited to %(name)s on Luneo") % {"name": invitation.tenant.name},
+        message=render_to_string("tenants/email/invitation.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def invitation_get_pending(*, tenant: Tenant, token: str) -> Invitation:
+    invitation = Invitation.objects.filter(
+        tenant=tenant, token_hash=_sha256(token), accepted_at__isnull=True, revoked_at__isnull=True
+    ).first()
+    if invitation is None or invitation.is_expired:
+        raise InvitationInvalid()
+    return invitation
+
+
+def invitation_accept(*, tenant: Tenant, token: str, user: User) -> Membership:
+    """The invited person joins. The user's email must be the one the invitation was sent to."""
+    with transaction.atomic():
+        invitation = invitation_get_pending(tenant=tenant, token=token)
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise InvitationInvalid()
+        if user.email.lower() != invitation.email:
+            raise InvitationInvalid(
+                _("This invitation was sent to %(email)s. Log in with that address.")
+                % {"email": invitation.email}
+            )
+        membership, _created = Membership.objects.get_or_create(
+            user=user, tenant=tenant, defaults={"role": invitation.role}
+        )
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+# --- API keys -----------------------------------------------------------------------
+
+
+def api_key_create(
+    *,
+    tenant: Tenant,
+    name: str,
+    key_type: str = ApiKey.Type.SECRET,
+    mode: str = ApiKey.Mode.LIVE,
+    scopes: list[str] | None = None,
+    created_by: User | None = None,
+) -> tuple[ApiKey, str]:
+    """Create a key. Returns it with the raw key, which is shown once and never stored."""
+    scopes = list(dict.fromkeys(scopes)) if scopes else list(ALL_SCOPES)
+    unknown = sorted(set(scopes) - set(ALL_SCOPES))
+    if unknown:
+        raise InvalidScope(details={"unknown": unknown, "allowed": ALL_SCOPES})
+    name = name.strip() or _("Unnamed key")
+    kind = "sk" if ApiKey.Type(key_type) == ApiKey.Type.SECRET else "pk"
+    raw = f"{kind}_{ApiKey.Mode(mode)}_{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        tenant=tenant,
+        name=name[:100],
+        type=key_type,
+        mode=mode,
+        prefix=raw[:16],
+        key_hash=_sha256(raw),
+        scopes=scopes,
+        created_by=created_by,
+    )
+    return api_key, raw
+
+
+def api_key_revoke(*, api_key: ApiKey) -> None:
+    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The active-or-revoked key matching `raw`, with its tenant; None if it matches nothing."""
+    if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
+        return None
+    api_key = ApiKey.objects.select_related("tenant").filter(prefix=raw[:16]).first()
+    if api_key is None or not secrets.compare_digest(api_key.key_hash, _sha256(raw)):
+        return None
+    return api_key
+
+
+def api_key_touch(*, api_key: ApiKey) -> None:
+    """Record use, at most once a minute per key (one cheap UPDATE, no read)."""
+    now = timezone.now()
+    if api_key.last_used_at and now - api_key.last_used_at < KEY_TOUCH_INTERVAL:
+        return
+    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+
+
+# --- moving between hosts -----------------------------------------------------------------
+
+
+def login_handoff_create(*, user: User, tenant: Tenant) -> str:
+    """A one-time token that logs `user` into `tenant`'s host (sessions are per host)."""
+    payload = {"u": user.pk, "t": tenant.schema_name, "n": secrets.token_urlsafe(12)}
+    return signing.dumps(payload, salt="luneo.handoff")
+
+
+def login_handoff_url(*, user: User, tenant: Tenant) -> str:
+    token = login_handoff_create(user=user, tenant=tenant)
+    return tenant_url(tenant, f"/handoff/?token={token}")
+
+
+def login_handoff_redeem(*, token: str, tenant: Tenant) -> User | None:
+    try:
+        payload = signing.loads(token, salt="luneo.handoff", max_age=HANDOFF_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if payload.get("t") != tenant.schema_name:
+        return None
+    if not cache.add(f"handoff:{payload['n']}", 1, HANDOFF_MAX_AGE_SECONDS * 2):
+        return None  # already used
+    return User.objects.filter(pk=payload["u"], is_active=True, memberships__tenant=tenant).first()
+
+
+def idempotency_purge(*, older_than: timedelta | None = None) -> int:
+    from .models import IdempotencyRecord
+
+    cutoff = timezone.now() - (older_than or timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS))
+    deleted, _detail = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

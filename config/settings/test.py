@@ -1,0 +1,22 @@
+"""Tests: real PostgreSQL and Redis (embedded throwaway servers or DATABASE_URL/REDIS_URL)."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+os.environ.setdefault("SITE_SCHEME", "http")
+os.environ.setdefault("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
+
+from .base import *  # noqa: E402,F403
+from .base import CACHES, env  # noqa: E402
+
+DEBUG = False
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_EMAIL_VERIFICATION = "none"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# dj-stripe's own history replays ~500 operations; tests use one flat migration of the same models.
+MIGRATION_MODULES = {"djstripe": "tests.djstripe_migrations"}
+API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=20)
+CELERY_TASK_ALWAYS_EAGER = False
+# Keep test keys apart from a developer's running instance on the same Redis.
+CACHES["default"]["KEY_PREFIX"] = "test"

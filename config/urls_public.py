@@ -1,0 +1,13 @@
+"""The public host: landing, signup and login, operators' admin, API and docs."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("apps.core.urls_public")),
+    path("", include("apps.tenants.urls_public")),
+    path("", include("apps.core.urls_common")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("config.urls_api")),
+]

@@ -1,0 +1,80 @@
+"""Shared fixtures: real PostgreSQL and Redis; workspaces built through the real services.
+
+Two workspaces, `alpha` and `beta`, exist for the whole session (schemas are costly to make,
+rows are cheap): `ensure_tenant` re-creates a row that a transactional test truncated.
+"""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+
+from apps.tenants.models import Membership, Role, Tenant, User
+from apps.tenants.services import api_key_create, tenant_provision
+
+PASSWORD = "correct-horse-battery"
+
+
+def ensure_tenant(slug: str) -> Tenant:
+    """The workspace `slug` with an owner `owner@<slug>.test`, created if missing."""
+    connection.set_schema_to_public()
+    tenant = Tenant.objects.filter(schema_name=slug).first()
+    if tenant is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{slug}" CASCADE')
+        tenant = tenant_provision(
+            slug=slug, name=slug.title(), owner_email=f"owner@{slug}.test", owner_password=PASSWORD
+        )
+    return tenant
+
+
+@pytest.fixture(scope="session")
+def _session_tenants(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        for slug in ("alpha", "beta"):
+            ensure_tenant(slug)
+
+
+@pytest.fixture
+def tenant(_session_tenants, db) -> Tenant:
+    """Workspace `alpha`, with its schema active for the test."""
+    tenant = ensure_tenant("alpha")
+    connection.set_tenant(tenant)
+    yield tenant
+    connection.set_schema_to_public()
+
+
+@pytest.fixture
+def other_tenant(_session_tenants, db) -> Tenant:
+    """Workspace `beta`: what `tenant`'s people and keys must never see."""
+    return ensure_tenant("beta")
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    yield
+    cache.clear()
+
+
+def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:
+    email = email or f"{role}@{tenant.schema_name}.test"
+    user = User.objects.filter(email=email).first() or User.objects.create_user(email, PASSWORD)
+    Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
+    return user
+
+
+def host(tenant: Tenant) -> str:
+    return f"{tenant.schema_name}.localhost"
+
+
+def dashboard_client(tenant: Tenant, user: User) -> Client:
+    """A browser session logged into `tenant`'s host."""
+    client = Client(HTTP_HOST=host(tenant))
+    client.force_login(user)
+    return client
+
+
+def api_client(tenant: Tenant, scopes: list[str] | None = None) -> Client:
+    """An API client holding a fresh secret key of `tenant`."""
+    _key, raw = api_key_create(tenant=tenant, name="test", scopes=scopes)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
