@@ -27,7 +27,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / ".data"
+DATA_DIR = Path(os.environ.get("LUNEO_DATA_DIR") or BASE_DIR / ".data").resolve()  # `make run`'s data
 URLS_FILENAME = "embedded.env"
 DATABASE_NAME = "luneo"
 

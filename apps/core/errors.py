@@ -2,13 +2,15 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 
 class ApplicationError(Exception):
     """A rule of the domain was not met. Rendered as {"error": {"code", "message", "details"}}."""
 
     code = "error"
     status = 400
-    message = "The request could not be completed."
+    message = _("The request could not be completed.")
 
     def __init__(self, message: str | None = None, *, details: dict[str, Any] | None = None):
         self.message = str(message or self.message)
@@ -19,22 +21,22 @@ class ApplicationError(Exception):
 class ValidationFailed(ApplicationError):
     code = "validation_error"
     status = 400
-    message = "Some fields are invalid."
+    message = _("Some fields are invalid.")
 
 
 class NotFound(ApplicationError):
     code = "not_found"
     status = 404
-    message = "Not found."
+    message = _("Not found.")
 
 
 class PermissionDenied(ApplicationError):
     code = "permission_denied"
     status = 403
-    message = "You do not have permission to do this."
+    message = _("You do not have permission to do this.")
 
 
 class Conflict(ApplicationError):
     code = "conflict"
     status = 409
-    message = "The request conflicts with the current state."
+    message = _("The request conflicts with the current state.")

@@ -3,46 +3,68 @@ import re
 import time
 import uuid
 
+from django.core.signals import request_finished
+
 from . import context
 
 logger = logging.getLogger("luneo.request")
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def _request_user(request) -> str:
+    api_key = getattr(request, "api_key", None)
+    if api_key is not None:
+        return f"key:{api_key.prefix}"
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return str(user.pk)
+    return "-"
+
+
+def _request_tenant(request) -> str:
+    tenant = getattr(request, "tenant", None)
+    return tenant.schema_name if tenant is not None else "-"
+
+
+def _context_clear(**_kwargs) -> None:
+    context.clear()
+
+
 class RequestContextMiddleware:
-    """Gives each request an id (kept from a sane `X-Request-ID`), echoes it, logs one line."""
+    """Gives each request an id (kept from a sane `X-Request-ID`), echoes it, logs one line.
+
+    The log context holds from here until the response is closed (`request_finished`), so
+    Django's own lines about the response ("Not Found: …") carry it too. The workspace and
+    user are bound as soon as they are known: `process_view` runs after the tenant and auth
+    middleware, before the view.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        request_finished.connect(_context_clear, dispatch_uid="luneo.request_context_clear")
 
     def __call__(self, request):
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
         request.id = incoming if REQUEST_ID_PATTERN.match(incoming) else uuid.uuid4().hex
-        tokens = [
-            (context.request_id, context.request_id.set(request.id)),
-            (context.tenant, context.tenant.set("-")),
-            (context.user, context.user.set("-")),
-        ]
+        context.clear()
+        context.request_id.set(request.id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            tenant = getattr(request, "tenant", None)
-            context.tenant.set(tenant.schema_name if tenant else "-")
-            user = getattr(request, "user", None)
-            api_key = getattr(request, "api_key", None)
-            if api_key is not None:
-                context.user.set(f"key:{api_key.prefix}")
-            elif user is not None and user.is_authenticated:
-                context.user.set(str(user.pk))
-            response["X-Request-ID"] = request.id
-            logger.info(
-                "%s %s %s %.1fms",
-                request.method,
-                request.path,
-                response.status_code,
-                (time.perf_counter() - started) * 1000,
-            )
-            return response
-        finally:
-            for var, token in reversed(tokens):
-                var.reset(token)
+        response = self.get_response(request)
+        self._bind_request(request)
+        response["X-Request-ID"] = request.id
+        logger.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        self._bind_request(request)
+
+    @staticmethod
+    def _bind_request(request) -> None:
+        context.tenant.set(_request_tenant(request))
+        context.user.set(_request_user(request))

@@ -2,10 +2,7 @@
 
 from django.urls import include, path
 
-from . import health
-
+# /healthz and /readyz are answered before routing by apps.core.health.HealthCheckMiddleware.
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,9 +1,47 @@
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from apps.tenants.views import member_required
+
+# Dashboard sections that later issues fill; until then each says what is coming.
+SECTIONS = {
+    "products": (
+        _("Products"),
+        _("Your catalogue: products, their views and print areas, imported from a CSV file or your store."),
+    ),
+    "designs": (
+        _("Designs"),
+        _("Every design your customers make with AI, from the prompt to the print file, with live progress."),
+    ),
+    "orders": (
+        _("Orders"),
+        _("Orders with personalised items, their print files and where they stand."),
+    ),
+    "customers": (
+        _("Customers"),
+        _("Your customers and their consent, imported from your store or a CSV file."),
+    ),
+    "campaigns": (
+        _("Campaigns"),
+        _("Email campaigns to your customers, with tracking and one-click unsubscribe."),
+    ),
+    "copilot": (
+        _("Copilot"),
+        _("An assistant that answers questions about your sales, designs and customers."),
+    ),
+}
 
 
 def landing(request):
     return render(request, "core/landing.html")
 
 
+@member_required
 def home(request):
     return render(request, "core/home.html")
+
+
+@member_required
+def section(request, section: str):
+    title, description = SECTIONS[section]
+    return render(request, "core/section.html", {"title": title, "description": description})

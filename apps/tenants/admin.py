@@ -8,9 +8,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name
 
-from apps.core.errors import ApplicationError
-
 from . import services
+from .forms import clean_slug
 from .models import ApiKey, Domain, Invitation, Membership, Tenant, User
 
 
@@ -31,14 +30,7 @@ class TenantCreationForm(forms.ModelForm):
         fields = ["schema_name", "name"]
 
     def clean_schema_name(self) -> str:
-        slug = self.cleaned_data["schema_name"].strip().lower()
-        try:
-            services.slug_validate(slug)
-        except ApplicationError as exc:
-            raise forms.ValidationError(exc.message) from exc
-        if Tenant.objects.filter(schema_name=slug).exists():
-            raise forms.ValidationError(_("This address is already taken."))
-        return slug
+        return clean_slug(self.cleaned_data["schema_name"])
 
 
 class DomainInline(admin.TabularInline):

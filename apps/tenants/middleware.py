@@ -59,7 +59,6 @@ class TenantMiddleware(TenantMainMiddleware):
 
 # Paths on a workspace host that people who are not (yet) members may open.
 OPEN_PREFIXES = ("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/")
-OPEN_PATHS = ("/healthz", "/readyz")
 
 
 class WorkspaceAccessMiddleware:
@@ -76,7 +75,7 @@ class WorkspaceAccessMiddleware:
         tenant = getattr(request, "tenant", None)
         if tenant is None or tenant.schema_name == get_public_schema_name():
             return self.get_response(request)
-        if request.path in OPEN_PATHS or request.path.startswith(OPEN_PREFIXES):
+        if request.path.startswith(OPEN_PREFIXES):
             return self.get_response(request)
         if not request.user.is_authenticated:
             return redirect(f"{settings.LOGIN_URL}?next={request.get_full_path()}")

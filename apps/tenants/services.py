@@ -54,7 +54,7 @@ def tenant_url(tenant: Tenant, path: str = "/") -> str:
 
 
 def slug_validate(slug: str) -> str:
-    """Return the slug if it can name a workspace, else raise InvalidSlug with the reason."""
+    """Return the slug if it can name a new workspace, else raise InvalidSlug or SlugTaken."""
     if not 3 <= len(slug) <= 30:
         raise InvalidSlug(_("Use 3 to 30 characters."))
     if not SLUG_PATTERN.match(slug) or "--" in slug:
@@ -63,6 +63,8 @@ def slug_validate(slug: str) -> str:
         )
     if slug in RESERVED_SLUGS or slug.startswith("pg_"):
         raise InvalidSlug(_("“%(slug)s” is reserved. Choose another address.") % {"slug": slug})
+    if Tenant.objects.filter(schema_name=slug).exists():
+        raise SlugTaken()
     return slug
 
 
@@ -76,8 +78,6 @@ def tenant_provision(*, slug: str, name: str, owner_email: str, owner_password: 
     name = name.strip()
     if not name:
         raise InvalidSlug(_("Give the workspace a name."))
-    if Tenant.objects.filter(schema_name=slug).exists():
-        raise SlugTaken()
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -123,6 +123,13 @@ def user_get_or_create(*, email: str, password: str | None = None) -> User:
     return user
 
 
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the person's language for every host (cookies are per host)."""
+    if language in dict(settings.LANGUAGES):
+        User.objects.filter(pk=user.pk).update(language=language)
+        user.language = language
+
+
 def _locked_owner_count(tenant: Tenant) -> int:
     """Lock the workspace's owner rows (inside a transaction) and count them."""
     return len(Membership.objects.select_for_update().filter(tenant=tenant, role=Role.OWNER))
@@ -156,12 +163,15 @@ def membership_remove(*, membership: Membership, actor: Membership) -> None:
 
 
 def invitation_create(
-    *, tenant: Tenant, email: str, role: str, invited_by: Membership
+    *, tenant: Tenant, email: str, role: str, inviter_role: str, invited_by: User | None
 ) -> tuple[Invitation, str]:
-    """Invite someone by email. Returns the invitation and the raw token (sent by email, not stored)."""
+    """Invite someone by email. Returns the invitation and the raw token (sent by email, not stored).
+
+    Only an owner may invite an owner. `invited_by` is credited (None for an unattended key).
+    """
     email = User.objects.normalize_email(email).lower()
     role = Role(role)
-    if role == Role.OWNER and invited_by.role != Role.OWNER:
+    if role == Role.OWNER and inviter_role != Role.OWNER:
         raise RoleNotAllowed()
     if Membership.objects.filter(tenant=tenant, user__email=email).exists():
         raise AlreadyMember()
@@ -176,7 +186,7 @@ def invitation_create(
             email=email,
             role=role,
             token_hash=_sha256(token),
-            invited_by=invited_by.user,
+            invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
         )
         link = tenant_url(tenant, f"/invitations/{token}/")

@@ -3,4 +3,19 @@ from django.urls import path
 from . import views
 
 app_name = "tenants"
-urlpatterns = [path("handoff/", views.handoff, name="handoff")]
+urlpatterns = [
+    path("handoff/", views.handoff, name="handoff"),
+    path("workspaces/<slug:slug>/", views.workspace_open, name="workspace_open"),
+    path("i18n/language/", views.language_set, name="language"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("settings/", views.settings_general, name="settings"),
+    path("settings/rename/", views.workspace_rename, name="workspace_rename"),
+    path("settings/team/", views.team, name="team"),
+    path("settings/team/invite/", views.invitation_send, name="invitation_send"),
+    path("settings/team/members/<int:pk>/role/", views.member_role_change, name="member_role"),
+    path("settings/team/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("settings/team/invitations/<int:pk>/revoke/", views.invitation_cancel, name="invitation_revoke"),
+    path("settings/api-keys/", views.api_keys, name="api_keys"),
+    path("settings/api-keys/new/", views.api_key_new, name="api_key_new"),
+    path("settings/api-keys/<int:pk>/revoke/", views.api_key_revoke_view, name="api_key_revoke"),
+]

@@ -75,7 +75,9 @@ AUTH_USER_MODEL = "tenants.User"
 SITE_ID = 1
 
 MIDDLEWARE = [
+    "apps.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and tenants
     "apps.core.middleware.RequestContextMiddleware",
+    "apps.core.api.middleware.ApiErrorMiddleware",
     "apps.tenants.middleware.TenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +119,7 @@ DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])  # socket directories
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -211,52 +214,59 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Luneo <no-reply@luneo.ap
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.tenants.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["apps.tenants.authentication.HasApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.ratelimit.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Luneo API",
     "DESCRIPTION": (
-        "Authenticate with `Authorization: Bearer sk_live_…`. Every error has one shape: "
-        '`{"error": {"code": "…", "message": "…", "details": {…}}}`. POSTs that create work '
-        "accept an `Idempotency-Key` header (replayed for 24 h). Each key is rate limited "
-        "(429 with `Retry-After`)."
+        "Authenticate with a secret key of your workspace: `Authorization: Bearer sk_live_…`; each "
+        "endpoint names the scope its key needs. Every error has one shape: "
+        '`{"error": {"code": "…", "message": "…", "details": {…}}}` — branch on `code`. Lists are '
+        "cursor-paginated (`next`/`previous` links, `page_size` up to 200). POSTs that create work "
+        "accept an `Idempotency-Key` header (the first answer is replayed for 24 h). Each key may "
+        "make a limited number of requests per window: beyond it, 429 `rate_limited` with `Retry-After`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # No online validator badge: the docs must work without internet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}},
-    },
-    "SECURITY": [{"ApiKey": []}],
 }
+# Per secret key: at most API_RATE_LIMIT_REQUESTS requests per API_RATE_LIMIT_WINDOW_SECONDS.
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=100)
 API_RATE_LIMIT_WINDOW_SECONDS = env.int("API_RATE_LIMIT_WINDOW_SECONDS", default=10)
+# Idempotency-Key answers are replayed this long; a concurrent duplicate waits this long, then 409.
 IDEMPOTENCY_TTL_HOURS = 24
+IDEMPOTENCY_WAIT_SECONDS = 10
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
 
-# --- Celery ------------------------------------------------------------------------
+# --- Celery (queues, routes and signals in config/celery.py) ----------------------------
 
 CELERY_BROKER_URL = redis_db_url(2, scheme="kombu")
-CELERY_TASK_IGNORE_RESULT = True
-CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the database
+CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Redis redelivers an unacknowledged task after this; keep it above the hard time limit.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_QUEUES_NAMES = ["default", "ai", "etl"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
@@ -269,6 +279,8 @@ DJSTRIPE_USE_NATIVE_JSONFIELD = True
 
 # --- Logging ---------------------------------------------------------------------
 
+# Every line names its request id, workspace (schema), user ("key:<prefix>" for API keys) and
+# Celery task id ("-" when none): apps/core/context.py.
 LOG_FORMAT = env("LOG_FORMAT", default="text")  # "json" in production
 LOGGING = {
     "version": 1,
@@ -276,11 +288,18 @@ LOGGING = {
     "filters": {"context": {"()": "apps.core.logging.ContextFilter"}},
     "formatters": {
         "text": {
-            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s %(user)s] %(message)s"
+            "format": (
+                "%(asctime)s %(levelname)s %(name)s "
+                "[%(request_id)s %(tenant)s %(user)s %(task_id)s] %(message)s"
+            )
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(tenant)s %(user)s",
+            "fmt": (
+                "%(asctime)s %(levelname)s %(name)s %(message)s "
+                "%(request_id)s %(tenant)s %(user)s %(task_id)s"
+            ),
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
     "handlers": {

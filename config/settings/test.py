@@ -8,7 +8,7 @@ os.environ.setdefault("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
 
 from .base import *  # noqa: E402,F403
-from .base import CACHES, env  # noqa: E402
+from .base import CACHES, CHANNEL_LAYERS, env, redis_db_url  # noqa: E402
 
 DEBUG = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -18,5 +18,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MIGRATION_MODULES = {"djstripe": "tests.djstripe_migrations"}
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=20)
 CELERY_TASK_ALWAYS_EAGER = False
-# Keep test keys apart from a developer's running instance on the same Redis.
+# Keep test keys, tasks and websocket groups apart from a developer's running instance on the
+# same Redis (its worker would run test tasks against the development database).
 CACHES["default"]["KEY_PREFIX"] = "test"
+CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "luneo-test"

@@ -111,7 +111,11 @@ def test_invitation_accept_makes_a_member_once(tenant, mailoutbox, django_captur
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
     with django_capture_on_commit_callbacks(execute=True):
         invitation, token = services.invitation_create(
-            tenant=tenant, email="New@Person.test", role=Role.EDITOR, invited_by=owner
+            tenant=tenant,
+            email="New@Person.test",
+            role=Role.EDITOR,
+            inviter_role=owner.role,
+            invited_by=owner.user,
         )
     assert invitation.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token in mailoutbox[0].body
@@ -124,13 +128,23 @@ def test_invitation_accept_makes_a_member_once(tenant, mailoutbox, django_captur
     with pytest.raises(InvitationInvalid):
         services.invitation_accept(tenant=tenant, token=token, user=person)
     with pytest.raises(AlreadyMember):
-        services.invitation_create(tenant=tenant, email="new@person.test", role=Role.VIEWER, invited_by=owner)
+        services.invitation_create(
+            tenant=tenant,
+            email="new@person.test",
+            role=Role.VIEWER,
+            inviter_role=owner.role,
+            invited_by=owner.user,
+        )
 
 
 def test_invitation_refuses_expired_token_and_other_email(tenant):
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
     invitation, token = services.invitation_create(
-        tenant=tenant, email="late@person.test", role=Role.VIEWER, invited_by=owner
+        tenant=tenant,
+        email="late@person.test",
+        role=Role.VIEWER,
+        inviter_role=owner.role,
+        invited_by=owner.user,
     )
     stranger = User.objects.create_user("stranger@person.test", "pw-12345678")
 
@@ -147,7 +161,11 @@ def test_invitation_refuses_expired_token_and_other_email(tenant):
 def test_invitation_token_of_one_workspace_is_useless_in_another(tenant, other_tenant):
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
     _invitation, token = services.invitation_create(
-        tenant=tenant, email="cross@person.test", role=Role.VIEWER, invited_by=owner
+        tenant=tenant,
+        email="cross@person.test",
+        role=Role.VIEWER,
+        inviter_role=owner.role,
+        invited_by=owner.user,
     )
     person = User.objects.create_user("cross@person.test", "pw-12345678")
 

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -30,7 +31,7 @@ def error_body(code: str, message: str, details: dict | None = None) -> dict:
 def _from_api_exception(exc: exceptions.APIException) -> tuple[str, str, dict]:
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        return "validation_error", "Some fields are invalid.", {"fields": detail}
+        return "validation_error", _("Some fields are invalid."), {"fields": detail}
     codes = exc.get_codes()
     code = codes if isinstance(codes, str) else "error"
     return CODES.get(code, code), str(exc.detail), {}
@@ -61,12 +62,12 @@ def exception_handler(exc, context):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.DictField()
+    code = serializers.CharField(help_text="Stable, machine-readable: branch on this.")
+    message = serializers.CharField(help_text="For people; translated to the request's language.")
+    details = serializers.DictField(help_text="Context, e.g. `fields` for validation errors.")
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The error envelope, for the OpenAPI schema."""
+    """The body of every error answer, whatever its status."""
 
     error = ErrorDetailSerializer()

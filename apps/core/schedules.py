@@ -1,0 +1,73 @@
+"""The project's periodic jobs, kept in django_celery_beat's tables for beat.
+
+`SCHEDULES` is the one list; `schedules_sync()` makes the database match it (run after every
+`migrate`, idempotent). Operators see and may disable them in the admin; a disabled job stays
+disabled across syncs. Jobs listed here are named "luneo: …"; others are left alone.
+
+Beat runs in public. A job with `per_tenant=True` is registered as `for_each_tenant(task)`,
+which queues the task once in each active workspace's schema.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_tenants.utils import get_public_schema_name, schema_context
+
+NAME_PREFIX = "luneo: "
+PER_TENANT_TASK = "apps.core.tasks.for_each_tenant"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: str
+    every: int
+    period: str = IntervalSchedule.HOURS
+    per_tenant: bool = False
+
+    @property
+    def seconds(self) -> int:
+        return int(timedelta(**{self.period: self.every}).total_seconds())
+
+
+SCHEDULES = (
+    Schedule(name="purge idempotency records", task="apps.tenants.tasks.idempotency_purge", every=1),
+)
+
+
+def _interval(schedule: Schedule) -> IntervalSchedule:
+    interval = IntervalSchedule.objects.filter(every=schedule.every, period=schedule.period).first()
+    return interval or IntervalSchedule.objects.create(every=schedule.every, period=schedule.period)
+
+
+def schedules_sync(schedules: tuple[Schedule, ...] = SCHEDULES) -> list[PeriodicTask]:
+    """Create or update a PeriodicTask per schedule; delete "luneo: …" jobs no longer listed."""
+    with schema_context(get_public_schema_name()):
+        tasks = []
+        for schedule in schedules:
+            task, args = (PER_TENANT_TASK, [schedule.task]) if schedule.per_tenant else (schedule.task, [])
+            periodic_task, _created = PeriodicTask.objects.update_or_create(
+                name=NAME_PREFIX + schedule.name,
+                defaults={
+                    "task": task,
+                    "args": json.dumps(args),
+                    "interval": _interval(schedule),
+                    "expire_seconds": schedule.seconds,  # a run not started before the next is dropped
+                },
+            )
+            tasks.append(periodic_task)
+        listed = [periodic_task.pk for periodic_task in tasks]
+        PeriodicTask.objects.filter(name__startswith=NAME_PREFIX).exclude(pk__in=listed).delete()
+    return tasks
+
+
+def schedules_sync_after_migrate(**_kwargs) -> None:
+    """post_migrate: sync once the public schema has django_celery_beat's tables."""
+    if connection.schema_name != get_public_schema_name():
+        return  # a workspace schema being migrated
+    if PeriodicTask._meta.db_table not in connection.introspection.table_names():
+        return  # `migrate` of a single app, before django_celery_beat's migrations
+    schedules_sync()

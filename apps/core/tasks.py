@@ -1,0 +1,63 @@
+"""The tenant-aware task base, per-workspace dispatch for periodic jobs, a diagnostic task.
+
+Every Luneo task is a `TenantTask` (config/celery.py makes it the app's base class), so task
+code, like view code, assumes its workspace's schema is already active.
+"""
+
+import logging
+
+from celery import current_app, shared_task
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
+from tenant_schemas_celery.task import TenantTask as SchemaTask
+
+from apps.tenants.models import Tenant
+
+from .logging import SCHEMA_HEADER
+from .notifications import notify
+
+logger = logging.getLogger(__name__)
+
+
+class TenantTask(SchemaTask):
+    """Runs in the schema active when it was queued (public when queued from public).
+
+    Queue from a workspace request or task as usual: `transaction.on_commit(lambda:
+    task.delay(obj.pk))`. To queue for a given workspace, pass `headers={"_schema_name": schema}`.
+    """
+
+    abstract = True
+
+
+def schemas_active() -> list[str]:
+    """Schemas of the workspaces that periodic work should run for (not suspended, not public)."""
+    return list(
+        Tenant.objects.filter(status=Tenant.Status.ACTIVE)
+        .exclude(schema_name=get_public_schema_name())
+        .order_by("schema_name")
+        .values_list("schema_name", flat=True)
+    )
+
+
+@shared_task(name="apps.core.tasks.for_each_tenant")
+def for_each_tenant(task_name: str, args: list | None = None, kwargs: dict | None = None) -> int:
+    """Beat's entry point for per-workspace jobs: queue `task_name` once in each active workspace.
+
+    Beat runs in public; each queued task runs in its workspace's schema. Returns the count.
+    """
+    schemas = schemas_active()
+    for schema in schemas:
+        current_app.send_task(task_name, args=args, kwargs=kwargs, headers={SCHEMA_HEADER: schema})
+    logger.info("queued %s for %d workspaces", task_name, len(schemas))
+    return len(schemas)
+
+
+@shared_task(name="apps.core.tasks.notify_task")
+def notify_task(user_id: int | None, event: str, payload: dict) -> None:
+    """Diagnostic: push `event` to a member (or, without user_id, everyone) of the task's workspace."""
+    schema = connection.schema_name
+    if schema == get_public_schema_name():
+        logger.warning("notify_task queued outside a workspace: %s dropped", event)
+        return
+    notify(schema=schema, event=event, payload={**payload, "workspace": schema}, user_id=user_id)
+    logger.info("notified %s to %s", event, f"user {user_id}" if user_id is not None else "the workspace")

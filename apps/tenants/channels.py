@@ -1,0 +1,49 @@
+"""Websocket counterpart of TenantMiddleware and WorkspaceAccessMiddleware (HTTP-only).
+
+Sits inside Channels' session auth: from the Host header it finds the workspace (public hosts
+→ the public tenant, unknown hosts refused at the handshake) and the user's membership in it,
+and puts both in the scope for consumers:
+
+    scope["tenant"]      Tenant
+    scope["membership"]  Membership of scope["user"] in that tenant, or None
+"""
+
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
+from channels.security.websocket import WebsocketDenier
+from django.conf import settings
+from django.http.request import split_domain_port
+from django_tenants.utils import get_public_schema_name, remove_www, schema_context
+
+from .middleware import public_tenant
+from .models import Domain, Membership, Tenant
+
+
+def scope_hostname(scope) -> str:
+    """The Host header without port, as django-tenants reads it for HTTP."""
+    for name, value in scope.get("headers", ()):
+        if name == b"host":
+            domain, _port = split_domain_port(value.decode("latin1"))
+            return remove_www(domain)
+    return ""
+
+
+@database_sync_to_async
+def workspace_resolve(hostname: str, user) -> tuple[Tenant | None, Membership | None]:
+    with schema_context(get_public_schema_name()):
+        if hostname in settings.PUBLIC_HOSTS:
+            tenant = public_tenant()
+        else:
+            domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+            tenant = domain.tenant if domain is not None else None
+        if tenant is None or user is None or not user.is_authenticated:
+            return tenant, None
+        return tenant, tenant.memberships.filter(user_id=user.pk).first()
+
+
+class WorkspaceMiddleware(BaseMiddleware):
+    async def __call__(self, scope, receive, send):
+        tenant, membership = await workspace_resolve(scope_hostname(scope), scope.get("user"))
+        if tenant is None:
+            return await WebsocketDenier.as_asgi()(scope, receive, send)
+        return await super().__call__({**scope, "tenant": tenant, "membership": membership}, receive, send)

@@ -1,0 +1,54 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.crypto import salted_hmac
+
+from apps.core.errors import ApplicationError
+from apps.tenants.models import Membership, Role, Tenant, User
+from apps.tenants.services import public_url, tenant_provision, tenant_url, user_get_or_create
+
+DEMO_SLUG = "demo"
+DEMO_NAME = "Demo Brand"
+OWNER_EMAIL = "owner@demo.luneo.test"
+ADMIN_EMAIL = "admin@demo.luneo.test"
+OPERATOR_EMAIL = "ops@luneo.test"
+
+
+def demo_password() -> str:
+    """The demo accounts' password: stable for one SECRET_KEY, so every run can print it."""
+    return salted_hmac("luneo.seed_demo", "password").hexdigest()[:16]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo workspace (owner and admin) and an operator superuser, if missing. "
+        "Idempotent: existing accounts are left as they are. Prints the logins."
+    )
+
+    def handle(self, *args, **options):
+        password = demo_password()
+        try:
+            with transaction.atomic():
+                tenant = self._demo_tenant(password)
+                admin = user_get_or_create(email=ADMIN_EMAIL, password=password)
+                Membership.objects.get_or_create(user=admin, tenant=tenant, defaults={"role": Role.ADMIN})
+                if not User.objects.filter(email=OPERATOR_EMAIL).exists():
+                    User.objects.create_superuser(OPERATOR_EMAIL, password)
+        except ApplicationError as exc:
+            raise CommandError(f"{exc.code}: {exc.message}") from exc
+        dashboard, admin_site = tenant_url(tenant), public_url("/admin/")
+        self.stdout.write("Demo logins (password set when each account was created):")
+        for role, email, url in (
+            ("owner", OWNER_EMAIL, dashboard),
+            ("admin", ADMIN_EMAIL, dashboard),
+            ("operator", OPERATOR_EMAIL, admin_site),
+        ):
+            self.stdout.write(f"  {role:<9} {email:<22} {password}   {url}")
+
+    @staticmethod
+    def _demo_tenant(password: str) -> Tenant:
+        tenant = Tenant.objects.filter(schema_name=DEMO_SLUG).first()
+        if tenant is None:
+            tenant = tenant_provision(
+                slug=DEMO_SLUG, name=DEMO_NAME, owner_email=OWNER_EMAIL, owner_password=password
+            )
+        return tenant

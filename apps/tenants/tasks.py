@@ -1,0 +1,11 @@
+"""Public-schema housekeeping tasks (they touch no tenant schema)."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def idempotency_purge() -> int:
+    """Delete stored Idempotency-Key answers older than IDEMPOTENCY_TTL_HOURS. Returns how many."""
+    return services.idempotency_purge()
