@@ -9,10 +9,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from apps.tenants.models import Membership, Role, Tenant, User
+from apps.tenants.models import Role, Tenant, User
 from apps.tenants.services import api_key_create, tenant_provision
-
-PASSWORD = "correct-horse-battery"
+from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
 
 
 def ensure_tenant(slug: str) -> Tenant:
@@ -57,9 +56,11 @@ def _clean_cache():
 
 
 def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:
-    email = email or f"{role}@{tenant.schema_name}.test"
-    user = User.objects.filter(email=email).first() or User.objects.create_user(email, PASSWORD)
-    Membership.objects.update_or_create(user=user, tenant=tenant, defaults={"role": role})
+    user = UserFactory(email=email or f"{role}@{tenant.schema_name}.test")
+    membership = MembershipFactory(user=user, tenant=tenant, role=role)
+    if membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
     return user
 
 

@@ -1,0 +1,62 @@
+"""Dockerfile and docker-compose.yml agree with the production settings.
+
+Docker cannot run on the development machine, so these checks read the files instead.
+"""
+
+import re
+
+import yaml
+
+from config.embedded import BASE_DIR
+from tests.ops.test_settings import REQUIRED
+
+COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = ["migrate", "web", "ws", "worker", "beat"]
+
+
+def _command(service: str) -> str:
+    return " ".join(SERVICES[service]["command"])
+
+
+def test_compose_runs_the_architecture_processes_on_postgres_16_and_redis_7():
+    assert SERVICES["postgres"]["image"] == "postgres:16"
+    assert SERVICES["redis"]["image"].startswith("redis:7")
+    assert _command("web").startswith("gunicorn config.wsgi:application")
+    assert _command("ws").startswith("daphne")
+    assert "config.asgi:application" in _command("ws")
+    assert "celery -A config worker -Q default,ai,etl" in _command("worker")
+    assert _command("beat").startswith("celery -A config beat")
+    assert "migrate_schemas" in _command("migrate")
+
+
+def test_every_app_service_uses_production_settings_and_gets_every_required_variable():
+    documented = set(re.findall(r"^([A-Z][A-Z0-9_]*)=", (BASE_DIR / ".env.example").read_text(), re.M))
+    for name in APP_SERVICES:
+        service = SERVICES[name]
+        assert service["environment"]["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+        assert service["env_file"] == ".env"
+        assert set(REQUIRED) <= set(service["environment"]) | documented
+
+
+def test_the_proxy_sends_websockets_to_daphne_and_the_rest_to_gunicorn():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    proxy = dockerfile.split("AS proxy", 1)[1]
+
+    assert re.search(r"location /ws/ \{\s*proxy_pass http://luneo_ws;", proxy)
+    assert re.search(r"location / \{\s*proxy_pass http://luneo_web;", proxy)
+    assert "upstream luneo_web { server web:8000; }" in proxy
+    assert "upstream luneo_ws  { server ws:8001; }" in proxy
+
+
+def test_the_image_builds_assets_in_the_builder_and_runs_as_an_unprivileged_user():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+    builder, app = dockerfile.split("AS builder", 1)[1].split("AS app", 1)
+    app = app.split("AS proxy", 1)[0]
+
+    assert "pip install -r requirements/production.txt" in builder
+    assert "gettext" in builder
+    assert "compilemessages" in builder
+    assert "collectstatic --noinput" in builder
+    assert re.search(r"^USER luneo$", app, re.M)
+    assert "DJANGO_SETTINGS_MODULE=config.settings.production" in app
