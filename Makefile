@@ -32,8 +32,11 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install  ## every benchmark in bench/, figures printed
+bench: install  ## every benchmark in bench/, figures printed (docs/performance.md)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
+
+bench-%: install  ## one benchmark: make bench-provisioning, make bench-api
+	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench.$*
 
 stop:  ## stop embedded servers left running (e.g. after kill -9)
 	$(BIN)/python -m config.embedded stop

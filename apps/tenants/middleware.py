@@ -8,7 +8,7 @@ from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from .models import Domain, Tenant
-from .services import api_key_authenticate
+from .selectors import api_key_authenticate
 
 
 def bearer_token(request) -> str | None:
@@ -19,11 +19,17 @@ def bearer_token(request) -> str | None:
     return token.strip()
 
 
+_public_tenant: Tenant | None = None
+
+
 def public_tenant() -> Tenant:
-    tenant, _created = Tenant.objects.get_or_create(
-        schema_name=get_public_schema_name(), defaults={"name": "Luneo"}
-    )
-    return tenant
+    """The public schema's tenant row, read once per process (it never changes)."""
+    global _public_tenant
+    if _public_tenant is None:
+        _public_tenant, _created = Tenant.objects.get_or_create(
+            schema_name=get_public_schema_name(), defaults={"name": "Luneo"}
+        )
+    return _public_tenant
 
 
 class TenantMiddleware(TenantMainMiddleware):
@@ -35,14 +41,14 @@ class TenantMiddleware(TenantMainMiddleware):
     """
 
     def process_request(self, request):
-        connection.set_schema_to_public()
         request.api_key = None
         token = bearer_token(request)
         if token and request.path.startswith("/api/"):
-            api_key = api_key_authenticate(token)
+            api_key = api_key_authenticate(token)  # schema-qualified SQL: any search_path will do
             if api_key is not None and api_key.is_active and api_key.type == api_key.Type.SECRET:
                 request.api_key = api_key
                 return self._activate(request, api_key.tenant)
+        connection.set_schema_to_public()
         hostname = self.hostname_from_request(request)
         if hostname in settings.PUBLIC_HOSTS:
             return self._activate(request, public_tenant())

@@ -1,9 +1,49 @@
 """Reads for workspaces, people and keys (the dashboard and the API share them)."""
 
-from django.db.models import QuerySet
+import secrets
+
+from django.db import connection
+from django.db.models import Model, QuerySet
 from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
 
 from .models import ApiKey, Invitation, Membership, Tenant, User
+from .services import sha256_hex
+
+PUBLIC = get_public_schema_name()
+
+
+def _select_list(model: type[Model], alias: str) -> tuple[list[str], str]:
+    fields = model._meta.concrete_fields
+    return [field.attname for field in fields], ", ".join(f'{alias}."{field.column}"' for field in fields)
+
+
+# Every API request looks its key up: the SQL is written once here, because compiling the
+# equivalent ORM query cost more than running it (docs/performance.md).
+_KEY_FIELDS, _KEY_COLUMNS = _select_list(ApiKey, "k")
+_TENANT_FIELDS, _TENANT_COLUMNS = _select_list(Tenant, "t")
+# Schema-qualified, so it needs no `SET search_path` round trip whatever schema is active.
+_KEY_LOOKUP_SQL = (
+    f'SELECT {_KEY_COLUMNS}, {_TENANT_COLUMNS} FROM "{PUBLIC}"."{ApiKey._meta.db_table}" k '
+    f'JOIN "{PUBLIC}"."{Tenant._meta.db_table}" t ON t.id = k.tenant_id WHERE k.prefix = %s'
+)
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The active-or-revoked key matching `raw`, with its tenant; None if it matches nothing."""
+    if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_KEY_LOOKUP_SQL, [raw[:16]])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    split = len(_KEY_FIELDS)
+    api_key = ApiKey.from_db(connection.alias, _KEY_FIELDS, row[:split])
+    if not secrets.compare_digest(api_key.key_hash, sha256_hex(raw)):
+        return None
+    api_key.tenant = Tenant.from_db(connection.alias, _TENANT_FIELDS, row[split:])
+    return api_key
 
 
 def member_list(

@@ -36,7 +36,7 @@ HANDOFF_MAX_AGE_SECONDS = 60
 KEY_TOUCH_INTERVAL = timedelta(seconds=60)
 
 
-def _sha256(value: str) -> str:
+def sha256_hex(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
@@ -185,7 +185,7 @@ def invitation_create(
             tenant=tenant,
             email=email,
             role=role,
-            token_hash=_sha256(token),
+            token_hash=sha256_hex(token),
             invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
         )
@@ -210,7 +210,7 @@ def invitation_revoke(*, invitation: Invitation) -> None:
 
 def invitation_get_pending(*, tenant: Tenant, token: str) -> Invitation:
     invitation = Invitation.objects.filter(
-        tenant=tenant, token_hash=_sha256(token), accepted_at__isnull=True, revoked_at__isnull=True
+        tenant=tenant, token_hash=sha256_hex(token), accepted_at__isnull=True, revoked_at__isnull=True
     ).first()
     if invitation is None or invitation.is_expired:
         raise InvitationInvalid()
@@ -263,7 +263,7 @@ def api_key_create(
         type=key_type,
         mode=mode,
         prefix=raw[:16],
-        key_hash=_sha256(raw),
+        key_hash=sha256_hex(raw),
         scopes=scopes,
         created_by=created_by,
     )
@@ -272,16 +272,6 @@ def api_key_create(
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-def api_key_authenticate(raw: str) -> ApiKey | None:
-    """The active-or-revoked key matching `raw`, with its tenant; None if it matches nothing."""
-    if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
-        return None
-    api_key = ApiKey.objects.select_related("tenant").filter(prefix=raw[:16]).first()
-    if api_key is None or not secrets.compare_digest(api_key.key_hash, _sha256(raw)):
-        return None
-    return api_key
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:

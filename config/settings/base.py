@@ -70,6 +70,7 @@ ROOT_URLCONF = "config.urls_tenant"
 # Tenant schemas migrate only TENANT_APPS and fake the rest (dj-stripe alone costs ~33 s a schema).
 TENANT_BASE_MIGRATE_COMMAND = "apps.tenants.migrate.TenantMigrateCommand"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+TENANT_LIMIT_SET_CALLS = True  # one `SET search_path` per schema switch, not one per cursor
 
 AUTH_USER_MODEL = "tenants.User"
 SITE_ID = 1
@@ -118,7 +119,6 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])  # socket directories
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["OPTIONS"] = {"connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from apps.tenants.models import ApiKey, Membership, Tenant
-from apps.tenants.services import api_key_authenticate
+from apps.tenants.selectors import api_key_authenticate
 
 
 def test_create_tenant_command_provisions_a_workspace(db):

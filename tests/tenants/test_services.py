@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_exists
 
 from apps.core.errors import ApplicationError
-from apps.tenants import services
+from apps.tenants import selectors, services
 from apps.tenants.errors import (
     AlreadyMember,
     InvalidScope,
@@ -181,9 +181,9 @@ def test_api_key_is_stored_hashed_and_authenticates(tenant):
     stored = ApiKey.objects.get(pk=api_key.pk)
     assert raw not in (stored.key_hash, stored.prefix)
     assert stored.key_hash == hashlib.sha256(raw.encode()).hexdigest()
-    assert services.api_key_authenticate(raw) == api_key
-    assert services.api_key_authenticate(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
-    assert services.api_key_authenticate("sk_live_short") is None
+    assert selectors.api_key_authenticate(raw) == api_key
+    assert selectors.api_key_authenticate(raw[:-1] + ("A" if raw[-1] != "A" else "B")) is None
+    assert selectors.api_key_authenticate("sk_live_short") is None
 
 
 def test_api_key_refuses_unknown_scopes(tenant):

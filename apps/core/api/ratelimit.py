@@ -1,9 +1,9 @@
 """Per-API-key rate limit on an atomic Redis counter (DRF's own throttles race under load).
 
 Each key may make API_RATE_LIMIT_REQUESTS requests per window of API_RATE_LIMIT_WINDOW_SECONDS,
-the window starting at the key's first request. One MULTI/EXEC round trip creates the counter
-with its expiry if missing, increments it and reads its time to live, so parallel requests
-never both see the same count.
+the window starting at the key's first request. A Lua script increments the counter, sets its
+expiry on the first hit and reads its time to live in one atomic step, so parallel requests
+never both see the same count and a counter never lives without an expiry.
 """
 
 from django.conf import settings
@@ -13,19 +13,22 @@ from rest_framework.throttling import BaseThrottle
 
 from apps.tenants.models import ApiKey
 
+# One atomic command per request: count, start the window on the first hit, and say how
+# long to wait once over the limit (0 while allowed).
+_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if count > tonumber(ARGV[2]) then return math.max(redis.call('TTL', KEYS[1]), 1) end
+return 0
+"""
+
 
 def rate_limit_hit(*, api_key: ApiKey, limit: int, window: int) -> int | None:
     """Count one request by `api_key`. Returns None if allowed, else the seconds until it is."""
     parts = [cache.key_prefix, "ratelimit", api_key.tenant.schema_name, api_key.prefix]
     name = ":".join(part for part in parts if part)
-    pipe = get_redis_connection("default").pipeline(transaction=True)
-    pipe.set(name, 0, ex=window, nx=True)
-    pipe.incr(name)
-    pipe.ttl(name)
-    _created, count, ttl = pipe.execute()
-    if count <= limit:
-        return None
-    return max(ttl, 1)
+    wait = get_redis_connection("default").register_script(_HIT)(keys=[name], args=[window, limit])
+    return wait or None
 
 
 class ApiKeyRateThrottle(BaseThrottle):

@@ -36,7 +36,13 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer, summary="The workspace and key making the request")
     def get(self, request):
-        return Response(MeSerializer({"tenant": request.auth.tenant, "key": request.auth}).data)
+        key = request.auth  # a plain dict: this is the API's hottest path (MeSerializer documents it)
+        return Response(
+            {
+                "tenant": {"slug": key.tenant.schema_name, "name": key.tenant.name},
+                "key": {"name": key.name, "type": key.type, "scopes": key.scopes},
+            }
+        )
 
 
 class MemberListView(ListAPIView):

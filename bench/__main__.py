@@ -1,0 +1,11 @@
+"""Every benchmark, one after the other, in one fresh database. Exit status 1 if a target is missed."""
+
+import sys
+
+from bench import api, provisioning
+from bench.database import django_on_fresh_database
+
+if __name__ == "__main__":
+    with django_on_fresh_database() as environment:
+        results = [provisioning.run(), api.run(environment)]
+    sys.exit(0 if all(results) else 1)

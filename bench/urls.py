@@ -1,0 +1,13 @@
+"""The public host's URLs plus the baseline: a bare Django JSON view."""
+
+from django.http import JsonResponse
+from django.urls import path
+
+from config.urls_public import urlpatterns as public_urlpatterns
+
+
+def bare(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [path("bench/bare", bare), *public_urlpatterns]
