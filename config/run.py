@@ -8,6 +8,8 @@ children, then the servers; a child that dies on its own stops everything (exit 
 
     python -m config.run    # env: HOST, PORT (127.0.0.1, 8000); LUNEO_DATA_DIR (.data)
 
+With DATABASE_URL and REDIS_URL set, it uses those servers and starts none.
+
 Children connect by socket path (DATABASE_URL/REDIS_URL in their environment); a
 `manage.py` started by hand in another terminal finds them through `<data>/embedded.env`.
 """
@@ -209,6 +211,7 @@ def run() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
     data_dir = embedded.DATA_DIR
+    external = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
     children: list[Child] = []
@@ -216,9 +219,13 @@ def run() -> int:
     with _exclusive(data_dir):
         started = time.monotonic()
         try:
-            servers = embedded.start(data_dir)
-            say(f"PostgreSQL and Redis are up under {data_dir} ({time.monotonic() - started:.1f} s).")
-            env = {**os.environ, **servers.environ(), "DJANGO_SETTINGS_MODULE": settings_module, "PORT": port}
+            if external:
+                say("Using the PostgreSQL and Redis of DATABASE_URL and REDIS_URL.")
+                servers_env = {}
+            else:
+                servers_env = embedded.start(data_dir).environ()
+                say(f"PostgreSQL and Redis are up under {data_dir} ({time.monotonic() - started:.1f} s).")
+            env = {**os.environ, **servers_env, "DJANGO_SETTINGS_MODULE": settings_module, "PORT": port}
             logins = _prepare(env)
             children = _start_children(host, port, env)
             _wait_until_ready(host, port, children)
@@ -236,7 +243,8 @@ def run() -> int:
             _ignore_signals()
             stopping = time.monotonic()
             _terminate(children)
-            embedded.stop(data_dir)
+            if not external:
+                embedded.stop(data_dir)
             say(f"Stopped in {time.monotonic() - stopping:.1f} s.")
     return code
 

@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("config.urls_api")),  # first: the hottest paths resolve without a scan
     path("", include("apps.core.urls_public")),
     path("", include("apps.tenants.urls_public")),
     path("", include("apps.core.urls_common")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("config.urls_api")),
 ]

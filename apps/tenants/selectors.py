@@ -1,14 +1,16 @@
 """Reads for workspaces, people and keys (the dashboard and the API share them)."""
 
 import secrets
+import time
 
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
+from apps.core.hashing import sha256_hex
+
 from .models import ApiKey, Invitation, Membership, Tenant, User
-from .services import sha256_hex
 
 PUBLIC = get_public_schema_name()
 
@@ -29,18 +31,47 @@ _KEY_LOOKUP_SQL = (
 )
 
 
+# Keys seen in the last few seconds, by hash: under load a key hits the database once per
+# KEY_CACHE_SECONDS per process. Revoking a key or suspending a workspace forgets them here at
+# once; other processes notice within KEY_CACHE_SECONDS.
+KEY_CACHE_SECONDS = 2.0
+KEY_CACHE_SIZE = 10_000
+_recent_keys: dict[str, tuple[float, ApiKey]] = {}
+
+
+def api_key_forget(*, key_hash: str | None = None) -> None:
+    """Drop one key (or all) from this process's cache."""
+    if key_hash is None:
+        _recent_keys.clear()
+    else:
+        _recent_keys.pop(key_hash, None)
+
+
 def api_key_authenticate(raw: str) -> ApiKey | None:
     """The active-or-revoked key matching `raw`, with its tenant; None if it matches nothing."""
     if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
         return None
+    digest = sha256_hex(raw)
+    expires, api_key = _recent_keys.get(digest, (0.0, None))
+    if expires > time.monotonic():
+        return api_key
+    api_key = _api_key_fetch(prefix=raw[:16], digest=digest)
+    if api_key is not None:
+        if len(_recent_keys) >= KEY_CACHE_SIZE:
+            _recent_keys.clear()
+        _recent_keys[digest] = (time.monotonic() + KEY_CACHE_SECONDS, api_key)
+    return api_key
+
+
+def _api_key_fetch(*, prefix: str, digest: str) -> ApiKey | None:
     with connection.cursor() as cursor:
-        cursor.execute(_KEY_LOOKUP_SQL, [raw[:16]])
+        cursor.execute(_KEY_LOOKUP_SQL, [prefix])
         row = cursor.fetchone()
     if row is None:
         return None
     split = len(_KEY_FIELDS)
     api_key = ApiKey.from_db(connection.alias, _KEY_FIELDS, row[:split])
-    if not secrets.compare_digest(api_key.key_hash, sha256_hex(raw)):
+    if not secrets.compare_digest(api_key.key_hash, digest):
         return None
     api_key.tenant = Tenant.from_db(connection.alias, _TENANT_FIELDS, row[split:])
     return api_key

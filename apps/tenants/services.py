@@ -1,6 +1,5 @@
 """Writes for workspaces, people and keys. Every entry point (signup, admin, commands, API) calls these."""
 
-import hashlib
 import re
 import secrets
 from datetime import timedelta
@@ -14,6 +13,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.hashing import sha256_hex
+
+from . import selectors
 from .errors import (
     AlreadyMember,
     InvalidScope,
@@ -34,10 +36,6 @@ RESERVED_SLUGS = frozenset(
 )
 HANDOFF_MAX_AGE_SECONDS = 60
 KEY_TOUCH_INTERVAL = timedelta(seconds=60)
-
-
-def sha256_hex(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def public_url(path: str = "/") -> str:
@@ -93,12 +91,14 @@ def tenant_provision(*, slug: str, name: str, owner_email: str, owner_password: 
 
 def tenant_suspend(*, tenant: Tenant) -> Tenant:
     Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED, suspended_at=timezone.now())
+    selectors.api_key_forget()
     tenant.refresh_from_db()
     return tenant
 
 
 def tenant_reactivate(*, tenant: Tenant) -> Tenant:
     Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE, suspended_at=None)
+    selectors.api_key_forget()
     tenant.refresh_from_db()
     return tenant
 
@@ -272,6 +272,7 @@ def api_key_create(
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    selectors.api_key_forget(key_hash=api_key.key_hash)
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:
@@ -280,6 +281,7 @@ def api_key_touch(*, api_key: ApiKey) -> None:
     if api_key.last_used_at and now - api_key.last_used_at < KEY_TOUCH_INTERVAL:
         return
     ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    api_key.last_used_at = now
 
 
 # --- moving between hosts -----------------------------------------------------------------

@@ -216,3 +216,21 @@ def test_every_error_has_a_code_and_a_4xx_status():
         assert issubclass(error, ApplicationError)
         assert 400 <= error.status < 500
         assert error.code != ApplicationError.code
+
+
+def test_a_used_key_stops_working_as_soon_as_it_is_revoked_or_its_workspace_suspended(tenant):
+    # Given a key that was just used (so this process remembers it)
+    api_key, raw = services.api_key_create(tenant=tenant, name="cached")
+    assert selectors.api_key_authenticate(raw).is_active
+
+    # When the workspace is suspended, then reactivated, then the key revoked
+    services.tenant_suspend(tenant=tenant)
+    try:
+        suspended = selectors.api_key_authenticate(raw).tenant.is_active
+    finally:
+        services.tenant_reactivate(tenant=tenant)
+    services.api_key_revoke(api_key=api_key)
+
+    # Then each change is seen at once
+    assert suspended is False
+    assert selectors.api_key_authenticate(raw).is_active is False
