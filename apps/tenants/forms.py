@@ -71,6 +71,17 @@ class WorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Workspace name"), max_length=100)
 
 
+class WorkspaceCreateForm(WorkspaceForm):
+    slug = forms.CharField(
+        label=_("Workspace address"),
+        max_length=30,
+        help_text=_("3 to 30 lowercase letters, digits or hyphens."),
+    )
+
+    def clean_slug(self) -> str:
+        return clean_slug(self.cleaned_data["slug"])
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)

@@ -32,7 +32,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$")
 RESERVED_SLUGS = frozenset(
     """public www api admin static media widget app dashboard docs help support status mail
     smtp ftp assets cdn billing accounts auth login signup blog pg_catalog information_schema
-    luneo test demo-reserved""".split()
+    luneo test new demo-reserved""".split()
 )
 HANDOFF_MAX_AGE_SECONDS = 60
 KEY_TOUCH_INTERVAL = timedelta(seconds=60)

@@ -24,6 +24,7 @@ from .forms import (
     InvitationForm,
     InvitationSignupForm,
     RoleForm,
+    WorkspaceCreateForm,
     WorkspaceForm,
     assignable_roles,
 )
@@ -41,6 +42,7 @@ from .services import (
     login_handoff_url,
     membership_change_role,
     membership_remove,
+    tenant_provision,
     tenant_rename,
     tenant_url,
     user_set_language,
@@ -106,6 +108,24 @@ def workspaces(request):
     if len(memberships) == 1:
         return redirect(login_handoff_url(user=request.user, tenant=memberships[0].tenant))
     return render(request, "tenants/workspaces.html", {"memberships": memberships})
+
+
+@login_required
+def workspace_create(request):
+    """Public host: a logged-in person creates another workspace, as its owner, and opens it."""
+    form = WorkspaceCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tenant = tenant_provision(
+                slug=form.cleaned_data["slug"], name=form.cleaned_data["name"], owner_email=request.user.email
+            )
+        except ApplicationError as exc:  # e.g. the address was taken a moment ago
+            form.add_error("slug", exc.message)
+        else:
+            return redirect(login_handoff_url(user=request.user, tenant=tenant))
+    status = 400 if form.errors else 200
+    context = {"form": form, "domain_suffix": f".{settings.BASE_DOMAIN}"}
+    return render(request, "tenants/workspace_new.html", context, status=status)
 
 
 @login_required
