@@ -7,4 +7,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.tenants.api.urls")),
+    path("api/v1/", include("apps.designs.api.urls")),
+    path("", include("apps.designs.urls_assets")),  # signed asset links, on every host
+    path("api/v1/", include("apps.brands.api.urls")),
+    path("api/v1/", include("apps.products.api.urls")),
 ]

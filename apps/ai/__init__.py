@@ -1,1 +1,1 @@
-"""ai: filled by a later issue."""
+"""AI: providers behind one interface (offline, OpenAI), style presets and the usage log."""

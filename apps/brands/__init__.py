@@ -1,1 +1,1 @@
-"""brands: filled by a later issue."""
+"""brands: a workspace's brands (identity, widget origins, moderation rules) and their publishable keys."""

@@ -1,9 +1,15 @@
-from django.urls import path
+from django.urls import include, path
+
+from apps.designs.views import design_list_page
 
 from . import views
 
 app_name = "dashboard"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("designs/", design_list_page, name="designs"),
+    path("designs/", include("apps.designs.urls_dashboard")),  # dashboard:designs:<page>
+    path("products/", include("apps.products.urls")),  # dashboard:products, dashboard:product, …
+    path("settings/brands/", include("apps.brands.urls")),  # dashboard:brands, dashboard:brand, …
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]

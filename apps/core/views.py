@@ -5,14 +5,6 @@ from apps.tenants.views import member_required
 
 # Dashboard sections that later issues fill; until then each says what is coming.
 SECTIONS = {
-    "products": (
-        _("Products"),
-        _("Your catalogue: products, their views and print areas, imported from a CSV file or your store."),
-    ),
-    "designs": (
-        _("Designs"),
-        _("Every design your customers make with AI, from the prompt to the print file, with live progress."),
-    ),
     "orders": (
         _("Orders"),
         _("Orders with personalised items, their print files and where they stand."),

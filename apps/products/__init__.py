@@ -1,1 +1,1 @@
-"""products: filled by a later issue."""
+"""products: the catalog — products, variants, views with print areas, priced options."""

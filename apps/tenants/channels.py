@@ -6,6 +6,10 @@ and puts both in the scope for consumers:
 
     scope["tenant"]      Tenant
     scope["membership"]  Membership of scope["user"] in that tenant, or None
+    scope["api_key"]     the secret key of an `Authorization: Bearer sk_…` header, or None
+
+As for HTTP, a valid secret key picks the workspace whatever the host (an invalid one is refused
+at the handshake); consumers that accept keys check its scopes (apps.designs.consumers).
 """
 
 from channels.db import database_sync_to_async
@@ -16,7 +20,8 @@ from django.http.request import split_domain_port
 from django_tenants.utils import get_public_schema_name, remove_www, schema_context
 
 from .middleware import public_tenant
-from .models import Domain, Membership, Tenant
+from .models import ApiKey, Domain, Membership, Tenant
+from .selectors import api_key_authenticate
 
 
 def scope_hostname(scope) -> str:
@@ -26,6 +31,25 @@ def scope_hostname(scope) -> str:
             domain, _port = split_domain_port(value.decode("latin1"))
             return remove_www(domain)
     return ""
+
+
+def scope_bearer(scope) -> str | None:
+    """The token of an `Authorization: Bearer …` header (API clients; browsers cannot send one)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+@database_sync_to_async
+def api_key_resolve(token: str) -> ApiKey | None:
+    """The active secret key `token` with its tenant, or None."""
+    api_key = api_key_authenticate(token)
+    if api_key is None or not api_key.is_active or api_key.type != ApiKey.Type.SECRET:
+        return None
+    return api_key
 
 
 @database_sync_to_async
@@ -43,7 +67,15 @@ def workspace_resolve(hostname: str, user) -> tuple[Tenant | None, Membership | 
 
 class WorkspaceMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
+        token = scope_bearer(scope)
+        if token is not None:
+            api_key = await api_key_resolve(token)
+            if api_key is None:
+                return await WebsocketDenier.as_asgi()(scope, receive, send)
+            keyed = {**scope, "tenant": api_key.tenant, "membership": None, "api_key": api_key}
+            return await super().__call__(keyed, receive, send)
         tenant, membership = await workspace_resolve(scope_hostname(scope), scope.get("user"))
         if tenant is None:
             return await WebsocketDenier.as_asgi()(scope, receive, send)
-        return await super().__call__({**scope, "tenant": tenant, "membership": membership}, receive, send)
+        workspace = {**scope, "tenant": tenant, "membership": membership, "api_key": None}
+        return await super().__call__(workspace, receive, send)

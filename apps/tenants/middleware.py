@@ -64,7 +64,11 @@ class TenantMiddleware(TenantMainMiddleware):
 
 
 # Paths on a workspace host that people who are not (yet) members may open.
-OPEN_PREFIXES = ("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/")
+# /designs/assets/ links are signed and expiring: the token is the credential (apps/designs/downloads.py).
+OPEN_PREFIXES = (
+    *("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/"),
+    "/designs/assets/",
+)
 
 
 class WorkspaceAccessMiddleware:

@@ -160,6 +160,7 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    brand_ref = models.PositiveIntegerField(null=True, blank=True, help_text=_("Brand id (publishable keys)"))
 
     class Meta:
         ordering = ["-created_at"]

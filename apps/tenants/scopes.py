@@ -7,6 +7,8 @@ SCOPES = {
     "team:write": _("Invite teammates"),
     "products:read": _("Read products"),
     "products:write": _("Create and change products"),
+    "catalog:read": _("Read brands and the product catalog"),
+    "catalog:write": _("Create and change brands and the product catalog"),
     "designs:read": _("Read designs"),
     "designs:write": _("Create designs"),
     "orders:read": _("Read orders"),

@@ -248,6 +248,7 @@ def api_key_create(
     mode: str = ApiKey.Mode.LIVE,
     scopes: list[str] | None = None,
     created_by: User | None = None,
+    brand_ref: int | None = None,
 ) -> tuple[ApiKey, str]:
     """Create a key. Returns it with the raw key, which is shown once and never stored."""
     scopes = list(dict.fromkeys(scopes)) if scopes else list(ALL_SCOPES)
@@ -266,6 +267,7 @@ def api_key_create(
         key_hash=sha256_hex(raw),
         scopes=scopes,
         created_by=created_by,
+        brand_ref=brand_ref,
     )
     return api_key, raw
 

@@ -270,6 +270,19 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- AI providers (apps/ai/providers) ------------------------------------------------------
+
+# auto (openai when OPENAI_API_KEY is set, else offline) | openai | offline
+AI_PROVIDER = env("AI_PROVIDER", default="auto")
+OPENAI_API_KEY = env("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")  # empty: the SDK's default (api.openai.com)
+OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", default="gpt-image-1")
+OPENAI_IMAGE_QUALITY = env("OPENAI_IMAGE_QUALITY", default="medium")  # low | medium | high | auto
+OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
+# Image generation takes 40–120 s: per attempt; the SDK retries transient errors this many times.
+OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=120.0)
+OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
+
 # --- Stripe (dj-stripe; plans arrive with billing) -----------------------------------------
 
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
@@ -311,3 +324,20 @@ LOGGING = {
         "pgserver": {"level": "WARNING"},
     },
 }
+# Uploaded images are refused beyond these (413 `upload_too_large`), then re-encoded.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    ProductStatusEnum="apps.products.models.Product.Status",
+    DesignStatusEnum="apps.designs.models.Design.Status",
+)
+
+# --- Designs (apps/designs) ---------------------------------------------------------------
+
+# Signed asset download links (/designs/assets/<token>/) expire after this many seconds.
+ASSET_URL_MAX_AGE = env.int("ASSET_URL_MAX_AGE", default=3600)
+# Longest side of generated artwork; print files are upscaled from it (flagged low_dpi beyond 2×).
+DESIGN_ARTWORK_MAX_PX = env.int("DESIGN_ARTWORK_MAX_PX", default=1536)
+# A provider's transient errors are retried this many times, backing off from this many seconds.
+DESIGN_STEP_MAX_RETRIES = env.int("DESIGN_STEP_MAX_RETRIES", default=3)
+DESIGN_STEP_RETRY_BACKOFF_SECONDS = env.int("DESIGN_STEP_RETRY_BACKOFF_SECONDS", default=5)

@@ -23,3 +23,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES["default"]["KEY_PREFIX"] = "test"
 CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "luneo-test"
+# Tests never call a paid API: the OpenAI provider is tested against a local fake HTTP server.
+AI_PROVIDER = "offline"

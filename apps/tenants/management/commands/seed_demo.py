@@ -1,8 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
+from django_tenants.utils import tenant_context
 
 from apps.core.errors import ApplicationError
+from apps.products.services import catalog_seed_demo
 from apps.tenants.models import Membership, Role, Tenant, User
 from apps.tenants.services import public_url, tenant_provision, tenant_url, user_get_or_create
 
@@ -20,7 +22,8 @@ def demo_password() -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create the demo workspace (owner and admin) and an operator superuser, if missing. "
+        "Create the demo workspace (owner and admin, a brand and two products) and an operator "
+        "superuser, if missing. "
         "Idempotent: existing accounts are left as they are. Prints the logins."
     )
 
@@ -29,6 +32,8 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 tenant = self._demo_tenant(password)
+                with tenant_context(tenant):
+                    catalog_seed_demo()
                 admin = user_get_or_create(email=ADMIN_EMAIL, password=password)
                 Membership.objects.get_or_create(user=admin, tenant=tenant, defaults={"role": Role.ADMIN})
                 if not User.objects.filter(email=OPERATOR_EMAIL).exists():

@@ -1,0 +1,131 @@
+"""Writes for brands and their publishable keys."""
+
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.uploads import image_clean
+from apps.tenants.models import ApiKey, Tenant, User
+from apps.tenants.selectors import api_key_forget
+from apps.tenants.services import api_key_create
+
+from .errors import BrandInvalid, BrandNameTaken
+from .models import Brand
+
+# Publishable keys live in page source: the widget needs nothing more.
+PUBLISHABLE_SCOPES = ["catalog:read", "designs:read", "designs:write"]
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
+BRAND_FIELDS = (
+    "name",
+    "primary_color",
+    "secondary_color",
+    "font",
+    "default_language",
+    "allowed_origins",
+    "blocked_words",
+    "allow_photo_upload",
+    "allow_text_layers",
+)
+
+
+def origin_normalise(value: str) -> str:
+    """`https://Shop.Example/` → `https://shop.example`. Only https (http for localhost), no path."""
+    try:
+        parts = urlsplit(value.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise BrandInvalid(
+            details={"fields": {"allowed_origins": [_("Not a web address: %s") % value]}}
+        ) from exc
+    host = parts.hostname or ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and host in LOCAL_HOSTS)
+    if (
+        not host
+        or not secure
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+    ):
+        message = _("“%s” is not an origin: use https://your-shop.example, without a path.") % value
+        raise BrandInvalid(details={"fields": {"allowed_origins": [message]}})
+    return f"{parts.scheme}://{host}" + (f":{port}" if port else "")
+
+
+def _words(words: list[str]) -> list[str]:
+    return list(dict.fromkeys(word.strip().lower() for word in words if word.strip()))
+
+
+def _save(brand: Brand, logo=None) -> Brand:
+    brand.name = brand.name.strip()
+    brand.allowed_origins = list(dict.fromkeys(origin_normalise(o) for o in brand.allowed_origins))
+    brand.blocked_words = _words(brand.blocked_words)
+    brand.primary_color, brand.secondary_color = brand.primary_color.upper(), brand.secondary_color.upper()
+    try:
+        brand.full_clean(exclude=["logo"], validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise BrandInvalid(details={"fields": exc.message_dict}) from exc
+    if logo is not None:
+        brand.logo = image_clean(logo, name="logo").file
+    try:
+        with transaction.atomic():
+            brand.save()
+    except IntegrityError as exc:
+        raise BrandNameTaken() from exc
+    return brand
+
+
+def brand_create(*, name: str, logo=None, **fields) -> Brand:
+    """Create a brand. `fields` are any of BRAND_FIELDS; `logo` an uploaded image (re-encoded)."""
+    return _save(Brand(name=name, **_known(fields)), logo)
+
+
+def brand_update(*, brand: Brand, logo=None, **fields) -> Brand:
+    for field, value in _known(fields).items():
+        setattr(brand, field, value)
+    return _save(brand, logo)
+
+
+def _known(fields: dict) -> dict:
+    unknown = sorted(set(fields) - set(BRAND_FIELDS))
+    if unknown:
+        raise BrandInvalid(details={"unknown_fields": unknown})
+    return fields
+
+
+def brand_delete(*, brand: Brand) -> None:
+    """Delete a brand and revoke its publishable keys (its products stay, without a brand)."""
+    with transaction.atomic():
+        _keys_revoke(brand)
+        brand.delete()
+
+
+def _keys_revoke(brand: Brand) -> None:
+    keys = ApiKey.objects.filter(
+        tenant=connection.tenant, brand_ref=brand.pk, type=ApiKey.Type.PUBLISHABLE, revoked_at__isnull=True
+    )
+    hashes = list(keys.values_list("key_hash", flat=True))
+    keys.update(revoked_at=timezone.now())
+    for key_hash in hashes:
+        api_key_forget(key_hash=key_hash)
+
+
+def brand_publishable_key_create(*, brand: Brand, created_by: User | None = None) -> tuple[ApiKey, str]:
+    """A new `pk_live_…` key for the brand's widget; any previous one is revoked (rotation).
+
+    Returns the key and the raw value, shown once.
+    """
+    tenant: Tenant = connection.tenant
+    with transaction.atomic():
+        _keys_revoke(brand)
+        return api_key_create(
+            tenant=tenant,
+            name=_("Widget key for %(brand)s") % {"brand": brand.name},
+            key_type=ApiKey.Type.PUBLISHABLE,
+            scopes=PUBLISHABLE_SCOPES,
+            created_by=created_by,
+            brand_ref=brand.pk,
+        )

@@ -1,0 +1,121 @@
+"""Input and output shapes of the designs API."""
+
+import json
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Design
+from ..signing import asset_urls
+
+
+class JsonListField(serializers.JSONField):
+    """A JSON list; multipart forms may send it as a JSON string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json.loads(data)
+            except ValueError:
+                raise serializers.ValidationError("Send a JSON list.") from None
+        return super().to_internal_value(data)
+
+
+class TextLayerSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200)
+    font = serializers.CharField(required=False, help_text="A bundled font, e.g. `DejaVuSans`.")
+    color = serializers.CharField(required=False, help_text="`#rrggbb`, default black.")
+    x = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's width.")
+    y = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's height.")
+    size = serializers.FloatField(required=False, help_text="Text height, 0–1 of the print area's height.")
+
+
+class DesignCreateSerializer(serializers.Serializer):
+    product = serializers.IntegerField(
+        help_text="An active product of the workspace (404 otherwise; 409 if inactive)."
+    )
+    variant = serializers.IntegerField(required=False, allow_null=True)
+    prompt = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        default="",
+        help_text="1 to 1000 characters (422 `prompt_invalid` otherwise).",
+    )
+    style = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="A style preset key."
+    )
+    text_layers = JsonListField(
+        required=False,
+        default=list,
+        help_text="Up to 5 `{text, font, color, x, y, size}` (a JSON string in multipart requests).",
+    )
+    photo = serializers.FileField(
+        required=False,
+        help_text="Multipart only: a PNG, JPEG, WebP or GIF photo (413/422 if too large or invalid).",
+    )
+
+
+class DesignFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Design.Status.choices, required=False)
+    product = serializers.IntegerField(required=False)
+    created_after = serializers.DateTimeField(required=False)
+
+
+class DesignAcceptedSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Design.Status.choices)
+    links = serializers.DictField(
+        child=serializers.CharField(), help_text="`self` (this API) and `events` (websocket)."
+    )
+
+
+class ErrorFieldSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+class AssetSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        help_text="Signed download link; it expires (ASSET_URL_MAX_AGE, 1 h by default)."
+    )
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    dpi = serializers.IntegerField(allow_null=True)
+    content_type = serializers.CharField()
+    bytes = serializers.IntegerField()
+
+
+class DesignSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=Design.Status.choices)
+    step = serializers.CharField()
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    warnings = serializers.ListField(child=serializers.CharField(), help_text="e.g. `low_dpi`.")
+    error = serializers.SerializerMethodField()
+    product = serializers.IntegerField(source="product_id")
+    variant = serializers.IntegerField(source="variant_id", allow_null=True)
+    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    prompt = serializers.CharField()
+    style = serializers.CharField()
+    text_layers = serializers.ListField(child=TextLayerSerializer())
+    provider = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    assets = serializers.SerializerMethodField()
+
+    @extend_schema_field(ErrorFieldSerializer(allow_null=True))
+    def get_error(self, design: Design) -> dict | None:
+        if not design.error_code:
+            return None
+        return {"code": design.error_code, "message": design.error_message}
+
+    @extend_schema_field(
+        serializers.DictField(child=AssetSerializer(), help_text="By `<view>/<kind>` (or `<kind>`).")
+    )
+    def get_assets(self, design: Design) -> dict:
+        request = self.context["request"]
+        return {
+            key: {**value, "url": request.build_absolute_uri(value["url"])}
+            for key, value in asset_urls(design).items()
+        }

@@ -1,0 +1,140 @@
+"""The designs API: create (202, the pipeline runs in the background), read, list, retry, cancel, vary."""
+
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.core.api.idempotency import idempotent
+
+from ..models import Design
+from ..selectors import design_get, design_list
+from ..services import design_cancel, design_create, design_retry, design_variation
+from .serializers import (
+    DesignAcceptedSerializer,
+    DesignCreateSerializer,
+    DesignFilterSerializer,
+    DesignSerializer,
+)
+
+READ = {"GET": "designs:read"}
+WRITE = {"POST": "designs:write"}
+
+
+def _validated(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _design_or_404(pk: int) -> Design:
+    design = design_get(pk)
+    if design is None:
+        raise Http404
+    return design
+
+
+def _accepted(request, design: Design) -> Response:
+    """202 with where to follow the design: the API resource and its websocket."""
+    path = reverse("designs-api:design", args=[design.pk])
+    scheme = "wss" if request.is_secure() else "ws"
+    body = {
+        "id": design.pk,
+        "status": design.status,
+        "links": {
+            "self": request.build_absolute_uri(path),
+            "events": f"{scheme}://{request.get_host()}/ws/designs/{design.pk}/",
+        },
+    }
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["links"]["self"]})
+
+
+def _actor(request) -> dict:
+    return {"created_by": request.auth.created_by_id, "api_key_prefix": request.auth.prefix}
+
+
+class DesignListView(ListAPIView):
+    required_scopes = {**READ, **WRITE}
+    serializer_class = DesignSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(parameters=[DesignFilterSerializer], summary="List designs, newest first")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request={"application/json": DesignCreateSerializer, "multipart/form-data": DesignCreateSerializer},
+        responses={202: DesignAcceptedSerializer},
+        summary="Create a design from a prompt",
+        description=(
+            "Validates the input, queues the design and answers 202 at once: follow it with "
+            "`GET links.self` or the websocket `links.events` until `status` is `ready`, `rejected` "
+            "or `failed`. A prompt the moderation refuses ends `rejected` (not an HTTP error). "
+            "Errors: 404 `product_not_found`, 409 `product_inactive`, 422 `prompt_invalid`, "
+            "`variant_invalid`, `style_invalid`, `text_layers_invalid`, `text_layers_not_allowed`, "
+            "`photo_not_allowed`, `upload_invalid`; 413 `upload_too_large`."
+        ),
+    )
+    @idempotent
+    def post(self, request):
+        data = _validated(DesignCreateSerializer, request.data)
+        design = design_create(
+            product=data["product"],
+            variant=data.get("variant"),
+            prompt=data["prompt"],
+            style=data["style"],
+            text_layers=data["text_layers"],
+            photo=data.get("photo"),
+            **_actor(request),
+        )
+        return _accepted(request, design)
+
+    def get_queryset(self):
+        filters = _validated(DesignFilterSerializer, self.request.query_params)
+        return design_list(**filters).prefetch_related("assets__view")
+
+
+class DesignDetailView(GenericAPIView):
+    required_scopes = READ
+    serializer_class = DesignSerializer
+
+    @extend_schema(summary="A design: status, progress, error, warnings and signed asset links")
+    def get(self, request, pk: int):
+        return Response(DesignSerializer(_design_or_404(pk), context={"request": request}).data)
+
+
+class DesignRetryView(GenericAPIView):
+    required_scopes = WRITE
+    serializer_class = DesignAcceptedSerializer
+
+    @extend_schema(request=None, responses={202: DesignAcceptedSerializer}, summary="Retry a failed design")
+    def post(self, request, pk: int):
+        return _accepted(request, design_retry(design=_design_or_404(pk)))
+
+
+class DesignCancelView(GenericAPIView):
+    required_scopes = WRITE
+    serializer_class = DesignSerializer
+
+    @extend_schema(request=None, responses={200: DesignSerializer}, summary="Cancel a queued design")
+    def post(self, request, pk: int):
+        design = design_cancel(design=_design_or_404(pk))
+        return Response(DesignSerializer(design, context={"request": request}).data)
+
+
+class DesignVariationView(GenericAPIView):
+    required_scopes = WRITE
+    serializer_class = DesignAcceptedSerializer
+
+    @extend_schema(
+        request=None,
+        responses={202: DesignAcceptedSerializer},
+        summary="A new variation of a design",
+        description="Same product, prompt, style, text and photo with a new seed; `parent` links them.",
+    )
+    @idempotent
+    def post(self, request, pk: int):
+        return _accepted(request, design_variation(design=_design_or_404(pk), **_actor(request)))

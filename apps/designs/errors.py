@@ -1,0 +1,62 @@
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import ApplicationError, Conflict, NotFound
+
+
+class ProductNotFound(NotFound):
+    code = "product_not_found"
+    message = _("This product does not exist in the workspace.")
+
+
+class ProductInactive(Conflict):
+    code = "product_inactive"
+    message = _("This product is not active: activate it before designing on it.")
+
+
+class DesignInvalid(ApplicationError):
+    status = 422
+
+
+class PromptInvalid(DesignInvalid):
+    code = "prompt_invalid"
+    message = _("The prompt must contain between 1 and 1000 characters.")
+
+
+class VariantInvalid(DesignInvalid):
+    code = "variant_invalid"
+    message = _("This variant does not belong to the product.")
+
+
+class StyleInvalid(DesignInvalid):
+    code = "style_invalid"
+    message = _("Unknown style.")
+
+
+class TextLayersInvalid(DesignInvalid):
+    code = "text_layers_invalid"
+    message = _("Text layers must be a list of {text, font, color, x, y, size}.")
+
+
+class TextLayersNotAllowed(DesignInvalid):
+    code = "text_layers_not_allowed"
+    message = _("This brand does not allow text on designs.")
+
+
+class PhotoNotAllowed(DesignInvalid):
+    code = "photo_not_allowed"
+    message = _("This brand does not allow photo uploads.")
+
+
+class TransitionNotAllowed(Conflict):
+    code = "transition_not_allowed"
+    message = _("The design cannot move to this status from its current one.")
+
+
+class DesignNotRetryable(Conflict):
+    code = "design_not_retryable"
+    message = _("Only a failed design can be retried.")
+
+
+class DesignNotCancellable(Conflict):
+    code = "design_not_cancellable"
+    message = _("Only a queued design can be cancelled.")

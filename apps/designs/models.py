@@ -1,0 +1,119 @@
+"""Designs: a prompt (and text, a photo) on a product, through the pipeline to print files.
+
+A `Design` is a state machine (transitions in services.TRANSITIONS); its `spec` is the
+vendor-neutral record (layers, parameters, per-view print specs) that print files can be
+re-rendered from. `DesignAsset` rows are the files each step produced, one per
+(design, view, kind): a repeated step replaces its file instead of adding one.
+"""
+
+import secrets
+from pathlib import PurePosixPath
+
+from django.db import connection, models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PROMPT_MAX_LENGTH = 1000
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def photo_upload_to(design: "Design", filename: str) -> str:
+    return f"designs/{connection.schema_name}/uploads/{_token()}/{PurePosixPath(filename).name}"
+
+
+def asset_upload_to(asset: "DesignAsset", filename: str) -> str:
+    """`designs/<schema>/<design id>/<random>/<name>`: a path nobody can guess."""
+    return f"designs/{connection.schema_name}/{asset.design_id}/{_token()}/{filename}"
+
+
+class Design(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        MODERATING = "moderating", _("Moderating")
+        GENERATING = "generating", _("Generating")
+        COMPOSITING = "compositing", _("Compositing")
+        EXPORTING = "exporting", _("Exporting")
+        READY = "ready", _("Ready")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    product = models.ForeignKey("products.Product", on_delete=models.PROTECT, related_name="designs")
+    variant = models.ForeignKey(
+        "products.Variant", on_delete=models.PROTECT, null=True, blank=True, related_name="designs"
+    )
+    prompt = models.CharField(max_length=PROMPT_MAX_LENGTH)
+    style = models.CharField(max_length=40, blank=True)
+    text_layers = models.JSONField(default=list, blank=True)
+    photo = models.ImageField(upload_to=photo_upload_to, null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=40, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)
+    warnings = models.JSONField(default=list, blank=True)
+    error_code = models.CharField(max_length=60, blank=True)
+    error_message = models.TextField(blank=True)
+    provider = models.CharField(max_length=40, blank=True)
+    seed = models.BigIntegerField(default=0)
+    spec = models.JSONField(default=dict, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="variations"
+    )
+    created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
+    api_key_prefix = models.CharField(max_length=32, blank=True)  # the key that created it, if any
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="design_progress_lte_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Design {self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+
+FINISHED = {Design.Status.READY, Design.Status.REJECTED, Design.Status.FAILED, Design.Status.CANCELLED}
+
+
+class DesignAsset(models.Model):
+    class Kind(models.TextChoices):
+        ARTWORK = "artwork", _("Artwork")
+        PRINT_PNG = "print_png", _("Print PNG")
+        PRINT_PDF = "print_pdf", _("Print PDF")
+        PREVIEW_JPG = "preview_jpg", _("Preview (JPEG)")
+        PREVIEW_WEBP = "preview_webp", _("Preview (WebP)")
+        THUMB = "thumb", _("Thumbnail")
+        GLB = "glb", _("3D model (GLB)")
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="assets")
+    view = models.ForeignKey(
+        "products.View", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file = models.FileField(upload_to=asset_upload_to, max_length=300)
+    content_type = models.CharField(max_length=100)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    dpi = models.PositiveIntegerField(null=True, blank=True)
+    bytes = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["view_id", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["design", "view", "kind"], name="design_asset_unique", nulls_distinct=False
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of design {self.design_id}"

@@ -1,0 +1,314 @@
+"""The pipeline's steps: moderate → generate → composite → export, each a function of a design.
+
+Each step does its work outside any transaction (provider calls and rendering are slow), writes
+its files with `asset_save` (one row per design, view and kind: a rerun replaces them), then
+moves the design on and queues the next step in one transaction. Tasks (tasks.py) call them.
+"""
+
+import io
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext
+from PIL import Image
+
+from apps.ai.providers import get_provider
+from apps.products.models import Product, View
+
+from .models import Design, DesignAsset
+from .rendering import (
+    SHAPES,
+    Placement,
+    PrintSpec,
+    TextLayer,
+    encode_preview,
+    fit_artwork,
+    render_glb,
+    render_preview,
+    render_print_pdf,
+    render_print_png,
+)
+from .services import design_transition
+
+logger = logging.getLogger(__name__)
+S = Design.Status
+K = DesignAsset.Kind
+SPEC_VERSION = 1
+CONTENT_TYPES = {
+    K.ARTWORK: "image/png",
+    K.PRINT_PNG: "image/png",
+    K.PRINT_PDF: "application/pdf",
+    K.PREVIEW_JPG: "image/jpeg",
+    K.PREVIEW_WEBP: "image/webp",
+    K.THUMB: "image/png",
+    K.GLB: "model/gltf-binary",
+}
+FILE_NAMES = {
+    K.ARTWORK: "artwork.png",
+    K.PRINT_PNG: "print.png",
+    K.PRINT_PDF: "print.pdf",
+    K.PREVIEW_JPG: "preview.jpg",
+    K.PREVIEW_WEBP: "preview.webp",
+    K.THUMB: "thumb.png",
+    K.GLB: "model.glb",
+}
+
+
+class Rejected(Exception):
+    """Moderation refused the design's input; `reasons` say why."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+class RenderFailed(Exception):
+    """The product's own files (mockup, mask) cannot be rendered: not worth retrying."""
+
+    code = "render_failed"
+
+
+# --- views and specs ------------------------------------------------------------------------
+
+
+def design_views(design: Design) -> list[View]:
+    """The product's views, each replaced by the variant's own mockup of that side if it has one."""
+    views = list(design.product.views.filter(variant__isnull=True))
+    if design.variant_id is None:
+        return views
+    own = {view.name: view for view in design.variant.views.all()}
+    merged = [own.pop(view.name, view) for view in views]
+    return merged + list(own.values())
+
+
+def view_print_spec(view: View) -> PrintSpec:
+    return PrintSpec(
+        width_mm=float(view.width_mm),
+        height_mm=float(view.height_mm),
+        dpi=view.dpi,
+        bleed_mm=float(view.bleed_mm),
+        safe_mm=float(view.safe_mm),
+    )
+
+
+def artwork_size(views: list[View]) -> tuple[int, int]:
+    """At the first view's page aspect, as large as the largest print canvas, capped."""
+    specs = [view_print_spec(view) for view in views]
+    aspect = specs[0].aspect()
+    needed = max(max(spec.canvas_px()) for spec in specs)
+    longest = min(needed, settings.DESIGN_ARTWORK_MAX_PX)
+    if aspect >= 1:
+        return longest, max(1, round(longest / aspect))
+    return max(1, round(longest * aspect)), longest
+
+
+def design_spec(design: Design, views: list[View], *, provider: str, model: str, size) -> dict:
+    """The vendor-neutral record: enough to render the print files again for another printer."""
+    return {
+        "version": SPEC_VERSION,
+        "parameters": {
+            "prompt": design.prompt,
+            "style": design.style,
+            "seed": design.seed,
+            "provider": provider,
+            "model": model,
+            "artwork_px": list(size),
+        },
+        "layers": [
+            {"type": "artwork", "asset": K.ARTWORK, "fit": "cover"},
+            *([{"type": "photo", "fit": "contain", "scale": PHOTO_SCALE}] if design.photo else []),
+            *({"type": "text", **layer} for layer in design.text_layers),
+        ],
+        "views": [
+            {
+                "id": view.pk,
+                "name": view.name,
+                "print": {
+                    "width_mm": float(view.width_mm),
+                    "height_mm": float(view.height_mm),
+                    "dpi": view.dpi,
+                    "bleed_mm": float(view.bleed_mm),
+                    "safe_mm": float(view.safe_mm),
+                },
+                "placement": {"points": view.area_points, "blend_mode": view.blend_mode},
+            }
+            for view in views
+        ],
+    }
+
+
+def text_layers(design: Design) -> list[TextLayer]:
+    return [TextLayer(**layer) for layer in design.text_layers]
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssetFile:
+    kind: str
+    data: bytes
+    width: int | None = None
+    height: int | None = None
+    dpi: int | None = None
+
+
+def asset_save(design: Design, view: View | None, file: AssetFile) -> DesignAsset:
+    """Store `file` as the design's (view, kind) asset, replacing (and deleting) a previous one."""
+    previous = DesignAsset.objects.filter(design=design, view=view, kind=file.kind).first()
+    content = ContentFile(file.data, name=FILE_NAMES[file.kind])
+    fields = {
+        "content_type": CONTENT_TYPES[file.kind],
+        "width": file.width,
+        "height": file.height,
+        "dpi": file.dpi,
+        "bytes": len(file.data),
+    }
+    asset, _created = DesignAsset.objects.update_or_create(
+        design=design, view=view, kind=file.kind, defaults={**fields, "file": content}
+    )
+    if previous is not None and previous.file.name != asset.file.name:
+        previous.file.storage.delete(previous.file.name)
+    return asset
+
+
+def _png(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def _open(field) -> Image.Image:
+    """A stored image (mockup, mask, artwork, photo), fully decoded."""
+    try:
+        with field.open("rb") as file:
+            image = Image.open(io.BytesIO(file.read()))
+            image.load()
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise RenderFailed(f"Cannot read {field.name or 'a missing file'}: {exc}") from exc
+    return image
+
+
+def artwork_load(design: Design) -> Image.Image:
+    return _open(design.assets.get(view=None, kind=K.ARTWORK).file)
+
+
+# --- steps ----------------------------------------------------------------------------------
+
+
+def _advance(design: Design, status: str, queue_next, **fields) -> Design:
+    """Move on and queue the next step when (and only if) the move commits."""
+    with transaction.atomic():
+        design = design_transition(design=design, status=status, **fields)
+        if queue_next is not None:
+            transaction.on_commit(lambda: queue_next(design.pk))
+    return design
+
+
+def _brand_blocked_words(design: Design) -> list[str]:
+    brand = design.product.brand
+    return list(brand.blocked_words) if brand is not None else []
+
+
+def step_moderate(design: Design, queue_next) -> Design:
+    """Provider text moderation (prompt and text layers, with the brand's blocked words), then the photo."""
+    if design.status == S.QUEUED:
+        design = design_transition(design=design, status=S.MODERATING)
+    provider = get_provider(design_id=design.pk)
+    text = "\n".join([design.prompt, *(layer["text"] for layer in design.text_layers)])
+    verdicts = [provider.moderate_text(text=text, blocked_words=_brand_blocked_words(design))]
+    if design.photo:
+        verdicts.append(provider.moderate_image(image=_open(design.photo)))
+    flagged = [verdict for verdict in verdicts if verdict.flagged]
+    if flagged:
+        raise Rejected([reason for verdict in flagged for reason in verdict.reasons] or [gettext("flagged")])
+    return _advance(design, S.GENERATING, queue_next)
+
+
+PHOTO_SCALE = 0.6
+
+
+def _photo_place(art: Image.Image, photo: Image.Image) -> Image.Image:
+    """The shopper's photo, contained in the middle PHOTO_SCALE of the artwork."""
+    photo = photo.convert("RGBA")
+    photo.thumbnail(
+        (round(art.width * PHOTO_SCALE), round(art.height * PHOTO_SCALE)), Image.Resampling.LANCZOS
+    )
+    art = art.copy()
+    art.alpha_composite(photo, ((art.width - photo.width) // 2, (art.height - photo.height) // 2))
+    return art
+
+
+def step_generate(design: Design, queue_next) -> Design:
+    """Artwork at the first view's page aspect; records the design's vendor-neutral spec."""
+    views = design_views(design)
+    if not views:
+        raise RenderFailed("The product has no view to print on.")
+    width, height = artwork_size(views)
+    provider = get_provider(design_id=design.pk)
+    generated = provider.generate_image(
+        prompt=design.prompt, style=design.style, width=width, height=height, seed=design.seed
+    )
+    art = generated.image.convert("RGBA")
+    if design.photo:
+        art = _photo_place(art, _open(design.photo))
+    asset_save(design, None, AssetFile(K.ARTWORK, _png(art), art.width, art.height))
+    spec = design_spec(design, views, provider=generated.provider, model=generated.model, size=art.size)
+    return _advance(design, S.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
+
+
+def _preview(view: View, art: Image.Image, layers: list[TextLayer]) -> Image.Image:
+    mask = _open(view.mask) if view.mask else None
+    try:
+        placement = Placement(points=tuple(map(tuple, view.area_points)), blend_mode=view.blend_mode)
+        return render_preview(_open(view.mockup), art, placement, mask, layers)
+    except ValueError as exc:
+        raise RenderFailed(f"View {view.name}: {exc}") from exc
+
+
+def step_composite(design: Design, queue_next) -> Design:
+    """Each view's mockup with the artwork in its print area: JPEG, WebP and a thumbnail."""
+    art, layers = artwork_load(design), text_layers(design)
+    for view in design_views(design):
+        image = _preview(view, art, layers)
+        encoded = encode_preview(image)
+        thumb = Image.open(io.BytesIO(encoded["thumb.png"]))
+        asset_save(design, view, AssetFile(K.PREVIEW_JPG, encoded["preview.jpg"], image.width, image.height))
+        asset_save(
+            design, view, AssetFile(K.PREVIEW_WEBP, encoded["preview.webp"], image.width, image.height)
+        )
+        asset_save(design, view, AssetFile(K.THUMB, encoded["thumb.png"], thumb.width, thumb.height))
+    return _advance(design, S.EXPORTING, queue_next)
+
+
+def _glb(design: Design, texture: Image.Image, spec: PrintSpec) -> bytes:
+    """The product's shape with the first view's print on it (an uploaded model shows as flat)."""
+    shape = design.product.shape if design.product.shape in SHAPES else Product.Shape.FLAT
+    return render_glb(shape, texture, (spec.width_mm, spec.height_mm))
+
+
+def step_export(design: Design, queue_next=None) -> Design:
+    """Print PNG and PDF per view at its physical size and DPI, then the 3D model; ready."""
+    art, layers = artwork_load(design), text_layers(design)
+    warnings = set()
+    views = design_views(design)
+    first_texture = first_spec = None
+    for view in views:
+        spec = view_print_spec(view)
+        fitted, facts = fit_artwork(art, spec)
+        if facts["low_dpi"]:
+            warnings.add("low_dpi")
+        width, height = spec.canvas_px()
+        asset_save(
+            design, view, AssetFile(K.PRINT_PNG, render_print_png(art, spec, layers), width, height, spec.dpi)
+        )
+        asset_save(
+            design, view, AssetFile(K.PRINT_PDF, render_print_pdf(art, spec, layers), width, height, spec.dpi)
+        )
+        if first_texture is None:
+            first_texture, first_spec = fitted, spec
+    asset_save(design, None, AssetFile(K.GLB, _glb(design, first_texture, first_spec)))
+    return _advance(design, S.READY, queue_next, warnings=sorted(warnings))

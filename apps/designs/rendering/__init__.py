@@ -1,0 +1,48 @@
+"""Rendering library: artwork -> print files, mockup previews, thumbnails and a textured 3D model.
+
+Pure functions on Pillow images and value objects; no Django models, safe to call from any worker.
+Bad input (unknown font, colour, blend mode or shape, impossible sizes) raises ValueError.
+
+Per view, render the print canvas once and encode it in each format:
+
+    spec = PrintSpec(width_mm=250, height_mm=200, dpi=300, bleed_mm=3)
+    canvas, facts = compose_print(artwork, spec, text_layers)     # facts["low_dpi"] -> warning
+    png, pdf = encode_print_png(canvas, spec), encode_print_pdf(canvas, spec)
+    glb = render_glb("mug", canvas, (spec.width_mm, spec.height_mm))
+    preview = render_preview(mockup, artwork, Placement(points, "multiply"), mask, text_layers)
+    files = encode_preview(preview)  # preview.jpg, preview.webp, thumb.png
+
+(render_print_png / render_print_pdf do compose + encode in one call each.)
+"""
+
+from .model3d import SHAPES, render_glb
+from .preview import encode_preview, render_preview
+from .printfiles import (
+    compose_print,
+    encode_print_pdf,
+    encode_print_png,
+    fit_artwork,
+    render_print_pdf,
+    render_print_png,
+)
+from .spec import BLEND_MODES, Placement, PrintSpec, TextLayer
+from .text import font_names, render_text_layers
+
+__all__ = [
+    "BLEND_MODES",
+    "SHAPES",
+    "Placement",
+    "PrintSpec",
+    "TextLayer",
+    "compose_print",
+    "encode_preview",
+    "encode_print_pdf",
+    "encode_print_png",
+    "fit_artwork",
+    "font_names",
+    "render_glb",
+    "render_preview",
+    "render_print_pdf",
+    "render_print_png",
+    "render_text_layers",
+]

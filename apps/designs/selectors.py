@@ -1,0 +1,43 @@
+"""Reads for designs (the dashboard and the API share them)."""
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from .models import Design, DesignAsset
+
+
+def design_list(
+    *,
+    status: str | None = None,
+    product: int | None = None,
+    created_after: datetime | None = None,
+    search: str | None = None,
+) -> QuerySet[Design]:
+    designs = Design.objects.select_related("product", "variant")
+    if status:
+        designs = designs.filter(status=status)
+    if product:
+        designs = designs.filter(product_id=product)
+    if created_after:
+        designs = designs.filter(created_at__gt=created_after)
+    if search:
+        designs = designs.filter(prompt__icontains=search)
+    return designs
+
+
+def design_get(design_id: int) -> Design | None:
+    return Design.objects.select_related("product__brand", "variant", "parent").filter(pk=design_id).first()
+
+
+def design_thumbs(designs) -> dict[int, DesignAsset]:
+    """The first view's thumbnail of each design, by design id."""
+    thumbs: dict[int, DesignAsset] = {}
+    assets = DesignAsset.objects.filter(design__in=designs, kind=DesignAsset.Kind.THUMB)
+    for asset in assets.order_by("design_id", "view__position", "view_id"):
+        thumbs.setdefault(asset.design_id, asset)
+    return thumbs
+
+
+def design_asset_get(asset_id: int) -> DesignAsset | None:
+    return DesignAsset.objects.filter(pk=asset_id).first()

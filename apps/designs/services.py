@@ -1,0 +1,304 @@
+"""Writes for designs: create, move through the state machine, retry, cancel, vary.
+
+Every transition is saved under a row lock, checked against TRANSITIONS, and pushed after
+commit to the design's group (`<schema>.design.<id>`) and the workspace's dashboard group.
+"""
+
+import re
+import secrets
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from apps.ai.styles import DEFAULT_STYLE, STYLES
+from apps.core.notifications import notify
+from apps.core.uploads import image_clean
+from apps.products.models import Product
+
+from .errors import (
+    DesignNotCancellable,
+    DesignNotRetryable,
+    PhotoNotAllowed,
+    ProductInactive,
+    ProductNotFound,
+    PromptInvalid,
+    StyleInvalid,
+    TextLayersInvalid,
+    TextLayersNotAllowed,
+    TransitionNotAllowed,
+    VariantInvalid,
+)
+from .models import PROMPT_MAX_LENGTH, Design
+from .rendering import font_names
+from .signing import asset_urls
+
+S = Design.Status
+TRANSITIONS: dict[str, set[str]] = {
+    S.QUEUED: {S.MODERATING, S.CANCELLED, S.FAILED},
+    S.MODERATING: {S.GENERATING, S.REJECTED, S.FAILED},
+    S.GENERATING: {S.COMPOSITING, S.FAILED},
+    S.COMPOSITING: {S.EXPORTING, S.FAILED},
+    S.EXPORTING: {S.READY, S.FAILED},
+    S.FAILED: {S.QUEUED},
+    S.READY: set(),
+    S.REJECTED: set(),
+    S.CANCELLED: set(),
+}
+# The step label and progress each status shows.
+STEPS: dict[str, tuple[str, int]] = {
+    S.QUEUED: ("queued", 0),
+    S.MODERATING: ("moderate", 10),
+    S.GENERATING: ("generate", 30),
+    S.COMPOSITING: ("composite", 60),
+    S.EXPORTING: ("export", 85),
+    S.READY: ("done", 100),
+}
+DESIGN_EVENT = "design.status"
+TEXT_LAYERS_MAX = 5
+TEXT_MAX_LENGTH = 200
+DEFAULT_FONT = "DejaVuSans"
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def design_group(schema: str, design_id: int) -> str:
+    return f"{schema}.design.{design_id}"
+
+
+def design_event(design: Design) -> dict:
+    """What sockets receive for a design: its state, and its signed asset links once it has previews."""
+    event = {
+        "type": DESIGN_EVENT,
+        "id": design.pk,
+        "status": design.status,
+        "step": design.step,
+        "progress": design.progress,
+    }
+    if design.status in (S.EXPORTING, S.READY):  # previews exist from exporting on
+        event["assets"] = {key: value["url"] for key, value in asset_urls(design).items()}
+    return event
+
+
+def design_notify(design: Design) -> None:
+    """Push the design's state to its sockets and the workspace's, after commit."""
+    schema = connection.schema_name
+    event = design_event(design)
+    layer_message = {**event, "type": "design.status"}  # handled by DesignConsumer.design_status
+    group = design_group(schema, design.pk)
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(group, layer_message), robust=True
+    )
+    notify(schema=schema, event=DESIGN_EVENT, payload=event)
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def _product_check(product_id: int, variant_id: int | None):
+    product = Product.objects.select_related("brand").filter(pk=product_id).first()
+    if product is None:
+        raise ProductNotFound(details={"product": product_id})
+    if product.status != Product.Status.ACTIVE:
+        raise ProductInactive(details={"product": product_id, "status": product.status})
+    variant = None
+    if variant_id is not None:
+        variant = product.variants.filter(pk=variant_id).first()
+        if variant is None:
+            raise VariantInvalid(details={"variant": variant_id})
+    return product, variant
+
+
+def _prompt_clean(prompt: str) -> str:
+    prompt = (prompt or "").strip()
+    if not 0 < len(prompt) <= PROMPT_MAX_LENGTH:
+        raise PromptInvalid(details={"max_length": PROMPT_MAX_LENGTH, "length": len(prompt)})
+    return prompt
+
+
+def _style_clean(style: str) -> str:
+    style = style or DEFAULT_STYLE
+    if style not in STYLES:
+        raise StyleInvalid(details={"style": style, "styles": sorted(STYLES)})
+    return style
+
+
+def _number(value, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise TextLayersInvalid(details={"value": value, "min": low, "max": high})
+    return value
+
+
+def _text_layer_clean(layer, fonts: list[str]) -> dict:
+    if not isinstance(layer, dict):
+        raise TextLayersInvalid()
+    text = layer.get("text")
+    if not isinstance(text, str) or not 0 < len(text.strip()) <= TEXT_MAX_LENGTH:
+        raise TextLayersInvalid(details={"text": _("1 to %d characters") % TEXT_MAX_LENGTH})
+    font = layer.get("font") or DEFAULT_FONT
+    if font not in fonts:
+        raise TextLayersInvalid(details={"font": font, "fonts": fonts})
+    color = layer.get("color") or "#000000"
+    if not isinstance(color, str) or not COLOR.match(color):
+        raise TextLayersInvalid(details={"color": color})
+    return {
+        "text": text.strip(),
+        "font": font,
+        "color": color.lower(),
+        "x": _number(layer.get("x", 0.5), 0, 1),
+        "y": _number(layer.get("y", 0.85), 0, 1),
+        "size": _number(layer.get("size", 0.08), 0.01, 1),
+    }
+
+
+def text_layers_clean(layers) -> list[dict]:
+    """At most 5 `{text, font, color "#rrggbb", x, y, size}`; x, y (centre) and size (height)
+    are fractions of the print area."""
+    if not isinstance(layers, list | tuple) or len(layers) > TEXT_LAYERS_MAX:
+        raise TextLayersInvalid(details={"max_layers": TEXT_LAYERS_MAX})
+    fonts = font_names()
+    return [_text_layer_clean(layer, fonts) for layer in layers]
+
+
+def _brand_rules_check(product, *, text_layers: list, photo) -> None:
+    brand = product.brand
+    if brand is None:
+        return
+    if text_layers and not brand.allow_text_layers:
+        raise TextLayersNotAllowed()
+    if photo is not None and not brand.allow_photo_upload:
+        raise PhotoNotAllowed()
+
+
+def _photo_clean(photo):
+    return image_clean(photo, name="photo").file
+
+
+# --- services -----------------------------------------------------------------------------
+
+
+def _seed() -> int:
+    return secrets.randbelow(2**31)
+
+
+def _queue_first_step(design: Design) -> None:
+    from .tasks import design_moderate_task  # tasks → pipeline → services: imported when used
+
+    transaction.on_commit(lambda: design_moderate_task.delay(design.pk))
+
+
+@transaction.atomic
+def design_create(
+    *,
+    product: int,
+    prompt: str,
+    variant: int | None = None,
+    style: str = "",
+    text_layers=(),
+    photo=None,
+    created_by: int | None = None,
+    api_key_prefix: str = "",
+    parent: Design | None = None,
+) -> Design:
+    """Validate, save a `queued` design and queue the pipeline's first step after commit."""
+    product_obj, variant_obj = _product_check(product, variant)
+    prompt = _prompt_clean(prompt)
+    style = _style_clean(style)
+    layers = text_layers_clean(list(text_layers or []))
+    _brand_rules_check(product_obj, text_layers=layers, photo=photo)
+    design = Design(
+        product=product_obj,
+        variant=variant_obj,
+        prompt=prompt,
+        style=style,
+        text_layers=layers,
+        status=S.QUEUED,
+        step=STEPS[S.QUEUED][0],
+        seed=_seed(),
+        parent=parent,
+        created_by=created_by,
+        api_key_prefix=api_key_prefix,
+    )
+    if photo is not None:
+        design.photo = _photo_clean(photo)
+    design.save()
+    _queue_first_step(design)
+    design_notify(design)
+    return design
+
+
+def design_transition(
+    *,
+    design: Design,
+    status: str,
+    step: str | None = None,
+    progress: int | None = None,
+    warnings: list[str] | None = None,
+    error_code: str = "",
+    error_message: str = "",
+    **fields,
+) -> Design:
+    """Move `design` to `status` under a row lock; push the new state after commit.
+
+    Raises TransitionNotAllowed when the saved status (not the caller's copy) does not allow
+    it, e.g. a step finishing on a design cancelled meanwhile.
+    """
+    with transaction.atomic():
+        locked = Design.objects.select_for_update().get(pk=design.pk)
+        if status not in TRANSITIONS[locked.status]:
+            raise TransitionNotAllowed(details={"from": locked.status, "to": status})
+        default_step, default_progress = STEPS.get(status, (status, locked.progress))
+        locked.status = status
+        locked.step = step if step is not None else default_step
+        locked.progress = progress if progress is not None else default_progress
+        if warnings is not None:
+            locked.warnings = sorted(set(warnings))
+        locked.error_code = error_code
+        locked.error_message = error_message
+        for name, value in fields.items():
+            setattr(locked, name, value)
+        locked.save()
+        design_notify(locked)
+    return locked
+
+
+def design_fail(*, design: Design, code: str, message: str) -> Design:
+    return design_transition(design=design, status=S.FAILED, error_code=code, error_message=message)
+
+
+def design_retry(*, design: Design) -> Design:
+    """A failed design starts again from the beginning (its assets are replaced as steps rerun)."""
+    with transaction.atomic():
+        if Design.objects.select_for_update().get(pk=design.pk).status != S.FAILED:
+            raise DesignNotRetryable(details={"status": design.status})
+        design = design_transition(design=design, status=S.QUEUED, warnings=[])
+        _queue_first_step(design)
+    return design
+
+
+def design_cancel(*, design: Design) -> Design:
+    """Only a design still waiting in the queue can be cancelled."""
+    with transaction.atomic():
+        current = Design.objects.select_for_update().get(pk=design.pk).status
+        if current != S.QUEUED:
+            raise DesignNotCancellable(details={"status": current})
+        return design_transition(design=design, status=S.CANCELLED, step="cancelled")
+
+
+@transaction.atomic
+def design_variation(*, design: Design, created_by: int | None = None, api_key_prefix: str = "") -> Design:
+    """A new design with the same inputs and a new seed; `parent` keeps the history."""
+    variation = design_create(
+        product=design.product_id,
+        variant=design.variant_id,
+        prompt=design.prompt,
+        style=design.style,
+        text_layers=design.text_layers,
+        created_by=created_by,
+        api_key_prefix=api_key_prefix,
+        parent=design,
+    )
+    if design.photo:
+        Design.objects.filter(pk=variation.pk).update(photo=design.photo.name)
+        variation.photo = design.photo.name
+    return variation

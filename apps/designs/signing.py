@@ -1,0 +1,53 @@
+"""Signed, expiring download URLs for design assets: `/designs/assets/<token>/`.
+
+The token signs (schema, asset id) with the SECRET_KEY and a timestamp; it expires after
+ASSET_URL_MAX_AGE seconds. Storage paths are never shown: the token is the only way in.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.urls import reverse
+
+SALT = "designs.asset"
+
+
+def asset_token(*, schema: str, asset_id: int) -> str:
+    return signing.dumps([schema, asset_id], salt=SALT, compress=True)
+
+
+def asset_token_read(token: str) -> tuple[str, int] | None:
+    """(schema, asset id) of a valid, unexpired token; None otherwise."""
+    try:
+        schema, asset_id = signing.loads(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if not isinstance(schema, str) or not isinstance(asset_id, int):
+        return None
+    return schema, asset_id
+
+
+def asset_url(asset) -> str:
+    """The asset's signed path in the current schema (prefix a host for links outside the site)."""
+    return reverse("design-asset", args=[asset_token(schema=connection.schema_name, asset_id=asset.pk)])
+
+
+def asset_key(asset) -> str:
+    """`<view name>/<kind>` for a view's asset, `<kind>` for the design's own (artwork, GLB)."""
+    return f"{asset.view.name}/{asset.kind}" if asset.view_id else asset.kind
+
+
+def asset_urls(design) -> dict[str, dict]:
+    """Every asset of `design` by key: signed url, pixel size, dpi."""
+    assets = design.assets.select_related("view").order_by("view__position", "view_id", "kind")
+    return {
+        asset_key(asset): {
+            "url": asset_url(asset),
+            "width": asset.width,
+            "height": asset.height,
+            "dpi": asset.dpi,
+            "content_type": asset.content_type,
+            "bytes": asset.bytes,
+        }
+        for asset in assets
+    }

@@ -1,0 +1,95 @@
+"""The design pipeline on the `ai` queue: one idempotent task per step, keyed by design id.
+
+Each task loads the design and returns at once unless it is in the status the step handles
+(a redelivered or repeated task is a no-op, or reruns the step and replaces its files). A
+provider's transient error is retried with backoff (DESIGN_STEP_MAX_RETRIES), then the design
+fails with the reason; a permanent one fails it at once; moderation refusing it rejects it.
+"""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils.translation import gettext
+
+from apps.ai.errors import AIError, PermanentAIError, TransientAIError
+from apps.core.tasks import TenantTask
+
+from . import pipeline
+from .errors import TransitionNotAllowed
+from .models import Design
+from .services import design_fail, design_transition
+
+logger = logging.getLogger(__name__)
+S = Design.Status
+
+
+def _failure(exc: Exception) -> dict:
+    """The code and reason a design fails with for `exc`."""
+    if isinstance(exc, AIError):
+        return {"code": exc.code, "message": exc.message}
+    if isinstance(exc, pipeline.RenderFailed):
+        return {"code": exc.code, "message": str(exc)}
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return {"code": "step_timeout", "message": gettext("A step took too long. Retry the design.")}
+    return {"code": "internal_error", "message": gettext("An unexpected error stopped the design.")}
+
+
+def _retry_or_fail(task, design: Design, exc: TransientAIError):
+    if task.request.retries < settings.DESIGN_STEP_MAX_RETRIES:
+        countdown = settings.DESIGN_STEP_RETRY_BACKOFF_SECONDS * 2**task.request.retries
+        logger.warning("design %s: %s retried in %ss: %s", design.pk, task.name, countdown, exc)
+        raise task.retry(exc=exc, countdown=countdown) from exc
+    design_fail(design=design, **_failure(exc))
+
+
+def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:
+    design = Design.objects.select_related("product__brand", "variant").filter(pk=design_id).first()
+    if design is None or design.status not in statuses:
+        logger.info("design %s: %s skipped (status %s)", design_id, task.name, design and design.status)
+        return
+    try:
+        step(design, queue_next)
+    except TransitionNotAllowed as exc:  # cancelled or moved on meanwhile
+        logger.info("design %s: %s dropped: %s", design_id, task.name, exc.details)
+    except pipeline.Rejected as exc:
+        design_transition(
+            design=design,
+            status=S.REJECTED,
+            step="rejected",
+            error_code="moderation_rejected",
+            error_message="; ".join(exc.reasons),
+        )
+    except TransientAIError as exc:
+        _retry_or_fail(task, design, exc)
+    except (PermanentAIError, pipeline.RenderFailed, SoftTimeLimitExceeded) as exc:
+        design_fail(design=design, **_failure(exc))
+    except Exception as exc:
+        # A bug, not the input: the design must not stay "in progress" forever.
+        logger.exception("design %s: %s crashed", design_id, task.name)
+        design_fail(design=design, **_failure(exc))
+        raise
+
+
+STEP_OPTIONS = {"base": TenantTask, "bind": True, "acks_late": True, "max_retries": None}
+
+
+@shared_task(**STEP_OPTIONS)
+def design_moderate_task(self, design_id: int) -> None:
+    _run(self, design_id, {S.QUEUED, S.MODERATING}, pipeline.step_moderate, design_generate_task.delay)
+
+
+@shared_task(**STEP_OPTIONS)
+def design_generate_task(self, design_id: int) -> None:
+    _run(self, design_id, {S.GENERATING}, pipeline.step_generate, design_composite_task.delay)
+
+
+@shared_task(**STEP_OPTIONS)
+def design_composite_task(self, design_id: int) -> None:
+    _run(self, design_id, {S.COMPOSITING}, pipeline.step_composite, design_export_task.delay)
+
+
+@shared_task(**STEP_OPTIONS)
+def design_export_task(self, design_id: int) -> None:
+    _run(self, design_id, {S.EXPORTING}, pipeline.step_export, None)

@@ -1,0 +1,7 @@
+"""Signed asset downloads, on every host (included from config/urls_api.py)."""
+
+from django.urls import path
+
+from .downloads import asset_download
+
+urlpatterns = [path("designs/assets/<str:token>/", asset_download, name="design-asset")]

@@ -1,0 +1,124 @@
+"""Dashboard pages for designs: list, new, detail (live over /ws/designs/<id>/), actions."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.core.errors import ApplicationError
+from apps.tenants.models import Role
+from apps.tenants.views import member_required, role_required
+
+from .forms import ERROR_FIELDS, DesignFilterForm, DesignForm
+from .models import DesignAsset
+from .selectors import design_get, design_list, design_thumbs
+from .services import design_cancel, design_create, design_retry, design_variation
+from .signing import asset_url
+
+PAGE_SIZE = 24
+editor_required = role_required(Role.EDITOR)
+
+
+def _design_or_404(pk: int):
+    design = design_get(pk)
+    if design is None:
+        raise Http404
+    return design
+
+
+@member_required
+def design_list_page(request):
+    form = DesignFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    designs = design_list(status=filters.get("status"), search=filters.get("q"))
+    page = Paginator(designs, PAGE_SIZE).get_page(request.GET.get("page"))
+    thumbs = {design_id: asset_url(asset) for design_id, asset in design_thumbs(page.object_list).items()}
+    rows = [(design, thumbs.get(design.pk)) for design in page.object_list]
+    can_create = request.membership.has_role(Role.EDITOR)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "can_create": can_create, "query": query.urlencode()}
+    return render(request, "designs/list.html", context)
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def design_new(request):
+    form = DesignForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            design = design_create(
+                product=data["product"].pk,
+                variant=data["variant"].pk if data["variant"] else None,
+                prompt=data["prompt"],
+                style=data["style"],
+                text_layers=form.text_layers(),
+                photo=data["photo"],
+                created_by=request.user.pk,
+            )
+        except ApplicationError as exc:
+            form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
+        else:
+            return redirect("dashboard:designs:detail", design.pk)
+    status = 422 if form.errors else 200
+    return render(request, "designs/new.html", {"form": form}, status=status)
+
+
+def _view_assets(design) -> list[dict]:
+    """Per view: its name and signed links by kind; then the design's own (GLB) under None."""
+    views: dict = {}
+    for asset in design.assets.select_related("view").order_by("view__position", "view_id", "kind"):
+        key = asset.view_id
+        entry = views.setdefault(key, {"name": asset.view.name if asset.view_id else None, "assets": {}})
+        entry["assets"][asset.kind] = {"url": asset_url(asset), "asset": asset}
+    return list(views.values())
+
+
+@member_required
+def design_detail(request, pk: int):
+    design = _design_or_404(pk)
+    groups = _view_assets(design)
+    own = next((group["assets"] for group in groups if group["name"] is None), {})
+    context = {
+        "design": design,
+        "views": [group for group in groups if group["name"] is not None],
+        "glb": own.get(DesignAsset.Kind.GLB),
+        "children": design.variations.order_by("-created_at"),
+        "can_edit": request.membership.has_role(Role.EDITOR),
+    }
+    return render(request, "designs/detail.html", context)
+
+
+def _action(request, pk: int, service, done: str):
+    design = _design_or_404(pk)
+    try:
+        result = service(design=design)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:designs:detail", design.pk)
+    messages.success(request, done)
+    return redirect("dashboard:designs:detail", result.pk)
+
+
+@require_POST
+@editor_required
+def design_retry_view(request, pk: int):
+    return _action(request, pk, design_retry, _("The design starts again."))
+
+
+@require_POST
+@editor_required
+def design_cancel_view(request, pk: int):
+    return _action(request, pk, design_cancel, _("The design was cancelled."))
+
+
+@require_POST
+@editor_required
+def design_variation_view(request, pk: int):
+    def vary(*, design):
+        return design_variation(design=design, created_by=request.user.pk)
+
+    return _action(request, pk, vary, _("A new variation is on its way."))

@@ -1,0 +1,121 @@
+"""`/ws/designs/<id>/` through a real daphne: the current state first, then each transition in order."""
+
+import json
+
+import pytest
+import websockets.sync.client
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from apps.designs.services import design_cancel, design_create
+from apps.tenants.services import api_key_create
+from tests.conftest import PASSWORD
+from tests.core.test_realtime import owner
+
+from .conftest import pipeline_run, product_make
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def login(daphne, tenant) -> str:
+    return daphne.login(host=f"{tenant.schema_name}.localhost", email=owner(tenant).email, password=PASSWORD)
+
+
+def receive(socket) -> dict:
+    return json.loads(socket.recv(timeout=10))
+
+
+def test_a_member_receives_the_design_state_then_every_transition_in_order(daphne, tenant):
+    session = login(daphne, tenant)
+    design = design_create(product=product_make().pk, prompt="A fox in the snow")
+
+    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost", session=session) as socket:
+        first = receive(socket)
+        pipeline_run(design)  # in this process: each transition commits and is pushed
+        events = [receive(socket) for _ in range(5)]
+
+    assert first == {
+        "type": "design.status",
+        "id": design.pk,
+        "status": "queued",
+        "step": "queued",
+        "progress": 0,
+    }
+    assert [(event["status"], event["progress"]) for event in events] == [
+        ("moderating", 10), ("generating", 30), ("compositing", 60), ("exporting", 85), ("ready", 100),
+    ]  # fmt: skip
+    assert {event["id"] for event in events} == {design.pk}
+    assert "front/preview_webp" in events[3]["assets"]
+    assert events[-1]["assets"]["glb"].startswith("/designs/assets/")
+
+
+def test_a_cancelled_design_pushes_its_new_state(daphne, tenant):
+    session = login(daphne, tenant)
+    design = design_create(product=product_make().pk, prompt="Cat")
+
+    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost", session=session) as socket:
+        receive(socket)
+        design_cancel(design=design)
+        event = receive(socket)
+
+    assert (event["status"], event["step"]) == ("cancelled", "cancelled")
+
+
+def close_code(socket) -> int:
+    """The code the server closes the socket with (after any messages it sent first)."""
+    try:
+        while True:
+            socket.recv(timeout=10)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code
+
+
+def test_a_design_of_another_workspace_closes_the_socket_with_4404(daphne, other_tenant, tenant):
+    design = design_create(product=product_make().pk, prompt="Secret")
+    beta_session = login(daphne, other_tenant)
+
+    with daphne.websocket(f"/ws/designs/{design.pk}/", host="beta.localhost", session=beta_session) as socket:
+        assert close_code(socket) == 4404
+
+
+def test_an_anonymous_socket_is_closed_with_4401(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+
+    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost") as socket:
+        assert close_code(socket) == 4401
+
+
+def key_socket(daphne, design_id: int, raw_key: str, host: str = "localhost"):
+    """An API client's socket: the secret key in the Authorization header, on any host."""
+    return websockets.sync.client.connect(
+        f"ws://{host}:{daphne.port}/ws/designs/{design_id}/",
+        address=("127.0.0.1", daphne.port),
+        origin=f"http://{host}:{daphne.port}",
+        additional_headers={"Authorization": f"Bearer {raw_key}"},
+        proxy=None,
+        open_timeout=10,
+    )
+
+
+def test_an_api_key_with_designs_read_follows_a_design_on_the_api_host(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.pk, raw) as socket:
+        first = receive(socket)
+        design_cancel(design=design)
+        event = receive(socket)
+
+    assert (first["status"], event["status"]) == ("queued", "cancelled")
+
+
+def test_keys_without_the_scope_or_of_another_workspace_are_closed(daphne, other_tenant, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    _key, no_scope = api_key_create(tenant=tenant, name="socket", scopes=["account:read"])
+    _key, beta = api_key_create(tenant=other_tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.pk, no_scope) as socket:
+        assert close_code(socket) == 4403
+    with key_socket(daphne, design.pk, beta, host="alpha.localhost") as socket:
+        assert close_code(socket) == 4404  # the key's workspace wins over the host
+    with pytest.raises(InvalidStatus):
+        key_socket(daphne, design.pk, "sk_test_" + "x" * 40)
