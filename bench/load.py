@@ -1,7 +1,8 @@
 """A small closed-loop HTTP/1.1 load generator: threads with blocking sockets, loopback only.
 
 `concurrency` clients each send a request, read the whole response, and send the next, until
-`requests` responses are in or `max_seconds` have passed. Connections are reused when the
+`requests` responses are in or `max_seconds` have passed. Every request is the same one
+(`method`, `headers`, `body`). Connections are reused when the
 server keeps them alive; gunicorn's sync workers close each one, so reconnecting is part of
 the measured latency, as for any client of such a server. Latency runs from sending (or
 connecting) to the last byte of the body. On this 2-core machine, threads blocked in socket
@@ -63,10 +64,12 @@ class _Connection:
         self.sock.close()
 
 
-def _request_bytes(path: str, host: str, headers: dict[str, str]) -> bytes:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}"]
+def _request_bytes(path: str, host: str, headers: dict[str, str], method: str, body: bytes) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}"]
     lines += [f"{name}: {value}" for name, value in headers.items()]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+    if body:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 def generate(
@@ -75,11 +78,13 @@ def generate(
     path: str,
     host: str = "localhost",
     headers: dict[str, str] | None = None,
+    method: str = "GET",
+    body: bytes = b"",
     requests: int = 5000,
     concurrency: int = 16,
     max_seconds: float = 60.0,
 ) -> Load:
-    request = _request_bytes(path, host, headers or {})
+    request = _request_bytes(path, host, headers or {}, method, body)
     load, lock = Load(), threading.Lock()
     budget = [requests]
     deadline = time.perf_counter() + max_seconds

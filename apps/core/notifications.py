@@ -25,5 +25,19 @@ def notify(*, schema: str, event: str, payload: dict, user_id: int | None = None
     send is logged, never raised: the committed work stands.
     """
     group = user_group(schema, user_id) if user_id is not None else workspace_group(schema)
-    message = {"type": MESSAGE_TYPE, "event": event, "payload": payload}
-    transaction.on_commit(lambda: async_to_sync(get_channel_layer().group_send)(group, message), robust=True)
+    send_after_commit([(group, {"type": MESSAGE_TYPE, "event": event, "payload": payload})])
+
+
+def send_after_commit(messages: list[tuple[str, dict]]) -> None:
+    """Send `(group, message)` pairs once the transaction commits, in one trip to the event loop.
+
+    From synchronous code each `async_to_sync` call starts a loop and a Redis connection
+    (≈ 9 ms here), so callers with several messages pass them together.
+    """
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    transaction.on_commit(lambda: async_to_sync(send_all)(), robust=True)

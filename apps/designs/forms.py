@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.ai.styles import DEFAULT_STYLE, STYLE_CHOICES
+from apps.brands.fonts import FONT_CHOICES
 from apps.products.models import Product, Variant
 
 from .models import PROMPT_MAX_LENGTH, Design
-from .rendering import font_names
 
 # Which field shows a service error, by its code.
 ERROR_FIELDS = {
@@ -54,7 +54,7 @@ class DesignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text_font"].choices = [(name, name) for name in font_names()]
+        self.fields["text_font"].choices = FONT_CHOICES
 
     def text_layers(self) -> list[dict]:
         data = self.cleaned_data

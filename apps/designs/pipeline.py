@@ -24,12 +24,12 @@ from .rendering import (
     Placement,
     PrintSpec,
     TextLayer,
+    compose_print,
     encode_preview,
-    fit_artwork,
+    encode_print_pdf,
+    encode_print_png,
     render_glb,
     render_preview,
-    render_print_pdf,
-    render_print_png,
 )
 from .services import design_transition
 
@@ -291,24 +291,23 @@ def _glb(design: Design, texture: Image.Image, spec: PrintSpec) -> bytes:
 
 
 def step_export(design: Design, queue_next=None) -> Design:
-    """Print PNG and PDF per view at its physical size and DPI, then the 3D model; ready."""
+    """Print PNG and PDF per view at its physical size and DPI, then the 3D model; ready.
+
+    Each view's canvas (artwork and text layers) is composed once and encoded in both formats;
+    the first view's canvas is the model's texture.
+    """
     art, layers = artwork_load(design), text_layers(design)
     warnings = set()
-    views = design_views(design)
     first_texture = first_spec = None
-    for view in views:
+    for view in design_views(design):
         spec = view_print_spec(view)
-        fitted, facts = fit_artwork(art, spec)
+        canvas, facts = compose_print(art, spec, layers)
         if facts["low_dpi"]:
             warnings.add("low_dpi")
-        width, height = spec.canvas_px()
-        asset_save(
-            design, view, AssetFile(K.PRINT_PNG, render_print_png(art, spec, layers), width, height, spec.dpi)
-        )
-        asset_save(
-            design, view, AssetFile(K.PRINT_PDF, render_print_pdf(art, spec, layers), width, height, spec.dpi)
-        )
+        width, height = canvas.size
+        for kind, encode in ((K.PRINT_PNG, encode_print_png), (K.PRINT_PDF, encode_print_pdf)):
+            asset_save(design, view, AssetFile(kind, encode(canvas, spec), width, height, spec.dpi))
         if first_texture is None:
-            first_texture, first_spec = fitted, spec
+            first_texture, first_spec = canvas, spec
     asset_save(design, None, AssetFile(K.GLB, _glb(design, first_texture, first_spec)))
     return _advance(design, S.READY, queue_next, warnings=sorted(warnings))

@@ -7,13 +7,12 @@ commit to the design's group (`<schema>.design.<id>`) and the workspace's dashbo
 import re
 import secrets
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.ai.styles import DEFAULT_STYLE, STYLES
-from apps.core.notifications import notify
+from apps.brands.fonts import DEFAULT_FONT, FONTS
+from apps.core.notifications import MESSAGE_TYPE, send_after_commit, workspace_group
 from apps.core.uploads import image_clean
 from apps.products.models import Product
 
@@ -31,14 +30,13 @@ from .errors import (
     VariantInvalid,
 )
 from .models import PROMPT_MAX_LENGTH, Design
-from .rendering import font_names
 from .signing import asset_urls
 
 S = Design.Status
 TRANSITIONS: dict[str, set[str]] = {
     S.QUEUED: {S.MODERATING, S.CANCELLED, S.FAILED},
     S.MODERATING: {S.GENERATING, S.REJECTED, S.FAILED},
-    S.GENERATING: {S.COMPOSITING, S.FAILED},
+    S.GENERATING: {S.COMPOSITING, S.REJECTED, S.FAILED},  # rejected: the provider refused the prompt
     S.COMPOSITING: {S.EXPORTING, S.FAILED},
     S.EXPORTING: {S.READY, S.FAILED},
     S.FAILED: {S.QUEUED},
@@ -58,7 +56,6 @@ STEPS: dict[str, tuple[str, int]] = {
 DESIGN_EVENT = "design.status"
 TEXT_LAYERS_MAX = 5
 TEXT_MAX_LENGTH = 200
-DEFAULT_FONT = "DejaVuSans"
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -84,12 +81,12 @@ def design_notify(design: Design) -> None:
     """Push the design's state to its sockets and the workspace's, after commit."""
     schema = connection.schema_name
     event = design_event(design)
-    layer_message = {**event, "type": "design.status"}  # handled by DesignConsumer.design_status
-    group = design_group(schema, design.pk)
-    transaction.on_commit(
-        lambda: async_to_sync(get_channel_layer().group_send)(group, layer_message), robust=True
+    send_after_commit(
+        [
+            (design_group(schema, design.pk), {**event, "type": "design.status"}),  # DesignConsumer
+            (workspace_group(schema), {"type": MESSAGE_TYPE, "event": DESIGN_EVENT, "payload": event}),
+        ]
     )
-    notify(schema=schema, event=DESIGN_EVENT, payload=event)
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -129,15 +126,15 @@ def _number(value, low: float, high: float) -> float:
     return value
 
 
-def _text_layer_clean(layer, fonts: list[str]) -> dict:
+def _text_layer_clean(layer) -> dict:
     if not isinstance(layer, dict):
         raise TextLayersInvalid()
     text = layer.get("text")
     if not isinstance(text, str) or not 0 < len(text.strip()) <= TEXT_MAX_LENGTH:
         raise TextLayersInvalid(details={"text": _("1 to %d characters") % TEXT_MAX_LENGTH})
     font = layer.get("font") or DEFAULT_FONT
-    if font not in fonts:
-        raise TextLayersInvalid(details={"font": font, "fonts": fonts})
+    if font not in FONTS:
+        raise TextLayersInvalid(details={"font": font, "fonts": list(FONTS)})
     color = layer.get("color") or "#000000"
     if not isinstance(color, str) or not COLOR.match(color):
         raise TextLayersInvalid(details={"color": color})
@@ -156,8 +153,7 @@ def text_layers_clean(layers) -> list[dict]:
     are fractions of the print area."""
     if not isinstance(layers, list | tuple) or len(layers) > TEXT_LAYERS_MAX:
         raise TextLayersInvalid(details={"max_layers": TEXT_LAYERS_MAX})
-    fonts = font_names()
-    return [_text_layer_clean(layer, fonts) for layer in layers]
+    return [_text_layer_clean(layer) for layer in layers]
 
 
 def _brand_rules_check(product, *, text_layers: list, photo) -> None:

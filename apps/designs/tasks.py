@@ -2,8 +2,9 @@
 
 Each task loads the design and returns at once unless it is in the status the step handles
 (a redelivered or repeated task is a no-op, or reruns the step and replaces its files). A
-provider's transient error is retried with backoff (DESIGN_STEP_MAX_RETRIES), then the design
-fails with the reason; a permanent one fails it at once; moderation refusing it rejects it.
+provider's transient error is retried with backoff (DESIGN_STEP_MAX_RETRIES; the only retries of
+image generation), then the design fails with the reason; a permanent one fails it at once. A
+refusal of the input, by moderation or by the provider's content policy, rejects it.
 """
 
 import logging
@@ -23,6 +24,7 @@ from .services import design_fail, design_transition
 
 logger = logging.getLogger(__name__)
 S = Design.Status
+CONTENT_POLICY = "content_policy"  # PermanentAIError.code of a provider refusing the prompt
 
 
 def _failure(exc: Exception) -> dict:
@@ -44,6 +46,12 @@ def _retry_or_fail(task, design: Design, exc: TransientAIError):
     design_fail(design=design, **_failure(exc))
 
 
+def _reject(design: Design, *, code: str, message: str) -> None:
+    design_transition(
+        design=design, status=S.REJECTED, step="rejected", error_code=code, error_message=message
+    )
+
+
 def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:
     design = Design.objects.select_related("product__brand", "variant").filter(pk=design_id).first()
     if design is None or design.status not in statuses:
@@ -54,16 +62,15 @@ def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:
     except TransitionNotAllowed as exc:  # cancelled or moved on meanwhile
         logger.info("design %s: %s dropped: %s", design_id, task.name, exc.details)
     except pipeline.Rejected as exc:
-        design_transition(
-            design=design,
-            status=S.REJECTED,
-            step="rejected",
-            error_code="moderation_rejected",
-            error_message="; ".join(exc.reasons),
-        )
+        _reject(design, code="moderation_rejected", message="; ".join(exc.reasons))
     except TransientAIError as exc:
         _retry_or_fail(task, design, exc)
-    except (PermanentAIError, pipeline.RenderFailed, SoftTimeLimitExceeded) as exc:
+    except PermanentAIError as exc:
+        if exc.code == CONTENT_POLICY:
+            _reject(design, code=exc.code, message=exc.message)
+        else:
+            design_fail(design=design, **_failure(exc))
+    except (pipeline.RenderFailed, SoftTimeLimitExceeded) as exc:
         design_fail(design=design, **_failure(exc))
     except Exception as exc:
         # A bug, not the input: the design must not stay "in progress" forever.
@@ -80,7 +87,11 @@ def design_moderate_task(self, design_id: int) -> None:
     _run(self, design_id, {S.QUEUED, S.MODERATING}, pipeline.step_moderate, design_generate_task.delay)
 
 
-@shared_task(**STEP_OPTIONS)
+@shared_task(
+    **STEP_OPTIONS,
+    soft_time_limit=settings.DESIGN_GENERATE_SOFT_TIME_LIMIT,
+    time_limit=settings.DESIGN_GENERATE_TIME_LIMIT,
+)
 def design_generate_task(self, design_id: int) -> None:
     _run(self, design_id, {S.GENERATING}, pipeline.step_generate, design_composite_task.delay)
 

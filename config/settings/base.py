@@ -279,7 +279,8 @@ OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")  # empty: the SDK's default
 OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", default="gpt-image-1")
 OPENAI_IMAGE_QUALITY = env("OPENAI_IMAGE_QUALITY", default="medium")  # low | medium | high | auto
 OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
-# Image generation takes 40–120 s: per attempt; the SDK retries transient errors this many times.
+# Image generation takes 40–120 s: seconds per attempt. The SDK retries moderation calls' transient
+# errors this many times; image generation is retried by the design task only (DESIGN_STEP_*).
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=120.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 
@@ -341,3 +342,10 @@ DESIGN_ARTWORK_MAX_PX = env.int("DESIGN_ARTWORK_MAX_PX", default=1536)
 # A provider's transient errors are retried this many times, backing off from this many seconds.
 DESIGN_STEP_MAX_RETRIES = env.int("DESIGN_STEP_MAX_RETRIES", default=3)
 DESIGN_STEP_RETRY_BACKOFF_SECONDS = env.int("DESIGN_STEP_RETRY_BACKOFF_SECONDS", default=5)
+# The generate step's own time limits: one image call (at most OPENAI_TIMEOUT_SECONDS) and resizing.
+DESIGN_GENERATE_SOFT_TIME_LIMIT = env.int(
+    "DESIGN_GENERATE_SOFT_TIME_LIMIT", default=int(OPENAI_TIMEOUT_SECONDS) + 60
+)
+DESIGN_GENERATE_TIME_LIMIT = env.int(
+    "DESIGN_GENERATE_TIME_LIMIT", default=DESIGN_GENERATE_SOFT_TIME_LIMIT + 30
+)

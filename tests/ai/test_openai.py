@@ -64,31 +64,30 @@ def test_generation_asks_for_the_closest_supported_aspect(tenant, fake_openai, w
     assert fake_openai.requests[0][1]["size"] == size
 
 
-def test_a_rate_limit_is_retried_then_succeeds(tenant, fake_openai):
-    fake_openai.script(error_reply(429, "Rate limit reached"), image_reply())
+def test_a_rate_limited_moderation_is_retried_by_the_sdk_then_succeeds(tenant, fake_openai):
+    fake_openai.script(error_reply(429, "Rate limit reached"), moderation_reply())
 
-    generated = generate()
+    moderation = get_provider().moderate_text(text="A fox")
 
-    assert generated.image.size == (1200, 800)
+    assert moderation.flagged is False
     assert len(fake_openai.requests) == 2
     assert only_usage().ok is True
 
 
-def test_a_server_error_is_transient_after_the_retries(tenant, fake_openai):
+def test_a_server_error_in_generation_is_transient_and_left_to_the_task_to_retry(tenant, fake_openai):
     fake_openai.script(error_reply(500, "The server had an error"))
 
     with pytest.raises(TransientAIError) as raised:
         generate()
 
     assert raised.value.code == "provider_unavailable"
-    assert len(fake_openai.requests) == 3  # the first attempt and OPENAI_MAX_RETRIES=2 retries
+    assert len(fake_openai.requests) == 1  # no SDK retry: the design task retries with backoff
     usage = only_usage()
     assert (usage.ok, usage.error_code, usage.units) == (False, "provider_unavailable", 0)
 
 
 def test_a_timeout_is_transient(tenant, fake_openai, settings):
     settings.OPENAI_TIMEOUT_SECONDS = 0.3
-    settings.OPENAI_MAX_RETRIES = 0
     fake_openai.script(replace(image_reply(), delay=1.5))
 
     with pytest.raises(TransientAIError) as raised:

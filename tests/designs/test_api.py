@@ -138,7 +138,7 @@ def test_create_with_a_photo_and_a_text_layer_in_multipart(client, product):
     design = Design.objects.get(pk=response.json()["id"])
     assert design.photo
     assert design.text_layers == [
-        {"text": "Smith", "font": "DejaVuSans", "color": "#ff0000", "x": 0.5, "y": 0.85, "size": 0.08}
+        {"text": "Smith", "font": "dejavu-sans", "color": "#ff0000", "x": 0.5, "y": 0.85, "size": 0.08}
     ]
 
 

@@ -58,7 +58,7 @@ def test_an_editor_creates_a_design_from_the_form(as_role, product):
         "/designs/new/",
         {
             "product": product.pk, "prompt": "A lighthouse at night", "style": "watercolor",
-            "text": "Hello", "text_color": "#336699", "text_font": "DejaVuSerif", 
+            "text": "Hello", "text_color": "#336699", "text_font": "dejavu-serif", 
             "photo": png_upload((40, 40)),
         },
     )  # fmt: skip
@@ -68,7 +68,7 @@ def test_an_editor_creates_a_design_from_the_form(as_role, product):
     assert response.status_code == 302
     assert response["Location"] == f"/designs/{design.pk}/"
     assert (design.prompt, design.style, design.status) == ("A lighthouse at night", "watercolor", "queued")
-    assert design.text_layers[0]["font"] == "DejaVuSerif"
+    assert design.text_layers[0]["font"] == "dejavu-serif"
     assert design.photo
 
 

@@ -198,17 +198,22 @@ def test_a_provider_outage_fails_the_design_with_the_reason(tenant, product, fak
     assert design.provider == "openai"
 
 
-def test_a_transient_provider_error_is_retried_by_the_task(tenant, product, fake_openai, settings):
-    # Given a provider that fails a whole call (the SDK's own retries included), then recovers
+def test_a_rate_limited_generation_is_retried_by_the_task_not_the_sdk(tenant, product, fake_openai, settings):
+    # Given a provider that rate limits the image call once, then recovers
     settings.DESIGN_STEP_MAX_RETRIES = 1
-    outage = error_reply(503, "overloaded")
-    fake_openai.script(moderation_reply(), outage, outage, outage, image_reply((1024, 1024)))
+    fake_openai.script(moderation_reply(), error_reply(429, "Rate limit reached"), image_reply((1024, 1024)))
 
     design = pipeline_run(design_create(product=product.pk, prompt="A calm lake"), throw=False)
 
-    # Then the generate task ran again and the design is ready
+    # Then the generate task ran again (the SDK did not retry) and the design is ready
     assert design.status == S.READY
-    assert [path for path, _body in fake_openai.requests].count("/v1/images/generations") == 4
+    assert [path for path, _body in fake_openai.requests].count("/v1/images/generations") == 2
+
+
+def test_a_generation_outlives_the_openai_timeout_within_its_time_limits(settings):
+    limits = (design_generate_task.soft_time_limit, design_generate_task.time_limit)
+
+    assert settings.OPENAI_TIMEOUT_SECONDS < limits[0] < limits[1]
 
 
 def test_a_permanent_provider_error_fails_at_once(tenant, product, fake_openai):
@@ -226,6 +231,31 @@ def test_provider_moderation_flagging_rejects(tenant, product, fake_openai):
     design = pipeline_run(design_create(product=product.pk, prompt="Something violent"))
 
     assert design.status == S.REJECTED
+
+
+def test_a_prompt_the_provider_refuses_is_rejected_with_its_reason(tenant, product, fake_openai):
+    refusal = error_reply(400, "Your request was rejected by the safety system.", code="moderation_blocked")
+    fake_openai.script(moderation_reply(), refusal)
+
+    design = pipeline_run(design_create(product=product.pk, prompt="Something the provider refuses"))
+
+    assert design.status == S.REJECTED
+    assert design.error_code == "content_policy"
+    assert "rejected by the safety system" in design.error_message
+    assert not design.assets.exists()
+
+
+def test_a_text_layer_in_the_brand_default_font_renders(tenant):
+    brand = brand_make()
+    product = product_make(brand=brand)
+
+    design = design_create(
+        product=product.pk, prompt="Flowers", text_layers=[{"text": "Hi", "font": brand.font}]
+    )
+    design = pipeline_run(design)
+
+    assert design.status == S.READY
+    assert design.text_layers[0]["font"] == brand.font == "dejavu-sans"
 
 
 def test_only_a_queued_design_can_be_cancelled_and_then_never_runs(tenant, product):

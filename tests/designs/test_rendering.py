@@ -204,15 +204,16 @@ def test_multiline_text_is_drawn_and_fitted():
     assert bottom <= 0.95 * 300 + 1
 
 
-def test_fonts_resolve_by_file_name_or_key_and_unknown_fonts_are_refused():
+def test_fonts_are_the_brand_font_keys_and_others_are_refused():
     canvas = Image.new("RGB", (300, 100), WHITE)
 
-    by_file = render_text_layers(canvas, [TextLayer("Aa", font="DejaVuSans-Bold", y=0.5, size=0.5)])
-    by_key = render_text_layers(canvas, [TextLayer("Aa", font="dejavu-sans-bold", y=0.5, size=0.5)])
+    sans = render_text_layers(canvas, [TextLayer("Aa", font="dejavu-sans", y=0.5, size=0.5)])
+    serif = render_text_layers(canvas, [TextLayer("Aa", font="dejavu-serif", y=0.5, size=0.5)])
 
-    assert by_file.tobytes() == by_key.tobytes()
-    with pytest.raises(ValueError, match="Unknown font"):
-        render_text_layers(canvas, [TextLayer("Aa", font="../../etc/passwd")])
+    assert sans.tobytes() != serif.tobytes()
+    for name in ("DejaVuSans", "../../etc/passwd"):
+        with pytest.raises(ValueError, match="Unknown font"):
+            render_text_layers(canvas, [TextLayer("Aa", font=name)])
 
 
 # --- previews -------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The OpenAI provider: the official SDK, with timeouts, retries of transient errors and cost estimates.
 
 Generation asks for the supported size closest to the requested aspect ratio, then scales and
-centre-crops the result to exactly the requested pixels. The SDK retries rate limits, timeouts,
-connection and server errors (OPENAI_MAX_RETRIES times, honouring Retry-After); what still fails
-becomes a TransientAIError (retry later) or a PermanentAIError (do not retry).
+centre-crops the result to exactly the requested pixels. Image generation is never retried by the
+SDK: one call lasts at most OPENAI_TIMEOUT_SECONDS, and the design task retries it with backoff
+(DESIGN_STEP_MAX_RETRIES). Moderation calls are quick, so the SDK retries their rate limits,
+timeouts, connection and server errors (OPENAI_MAX_RETRIES times, honouring Retry-After). What
+fails becomes a TransientAIError (retry later) or a PermanentAIError (do not retry).
 """
 
 import base64
@@ -83,7 +85,9 @@ def ai_error(exc: openai.OpenAIError) -> AIError:
         return TransientAIError(_("The AI provider had a server error."), code="provider_unavailable")
     if exc.code in CONTENT_POLICY_CODES:
         return PermanentAIError(
-            _("The AI provider refused the prompt under its content policy."), code="content_policy"
+            _("The AI provider refused the prompt under its content policy: %(detail)s")
+            % {"detail": error_detail(exc)},
+            code="content_policy",
         )
     return PermanentAIError(
         _("The AI provider refused the request (%(status)s): %(detail)s")
@@ -136,7 +140,7 @@ class OpenAIProvider:
         model, quality = settings.OPENAI_IMAGE_MODEL, settings.OPENAI_IMAGE_QUALITY
         size = closest_size(width, height)
         with self._call(AIUsage.Operation.IMAGE_GENERATE, model) as call:
-            response = self._client().images.generate(
+            response = self._client(max_retries=0).images.generate(
                 model=model, prompt=full_prompt, size=size, quality=quality, n=1
             )
             call.units, call.cost = 1, image_cost(quality=quality, size=size)  # billed even if unreadable
@@ -171,7 +175,9 @@ class OpenAIProvider:
     def _moderate(self, operation: str, moderation_input: Any) -> Moderation:
         model = settings.OPENAI_MODERATION_MODEL
         with self._call(operation, model) as call:
-            response = self._client().moderations.create(model=model, input=moderation_input)
+            response = self._client(max_retries=settings.OPENAI_MAX_RETRIES).moderations.create(
+                model=model, input=moderation_input
+            )
             call.units, call.cost = 1, MODERATION_COST_USD
         result = response.results[0]
         reasons = moderation_reasons(result) if result.flagged else []
@@ -186,12 +192,12 @@ class OpenAIProvider:
             except openai.OpenAIError as exc:
                 raise ai_error(exc) from exc
 
-    def _client(self) -> openai.OpenAI:
+    def _client(self, *, max_retries: int) -> openai.OpenAI:
         if not settings.OPENAI_API_KEY:
             raise PermanentAIError(_("OPENAI_API_KEY is not set."), code="provider_not_configured")
         return openai_client(
             api_key=settings.OPENAI_API_KEY,
             base_url=settings.OPENAI_BASE_URL,
             timeout=settings.OPENAI_TIMEOUT_SECONDS,
-            max_retries=settings.OPENAI_MAX_RETRIES,
+            max_retries=max_retries,
         )

@@ -23,7 +23,7 @@ class JsonListField(serializers.JSONField):
 
 class TextLayerSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=200)
-    font = serializers.CharField(required=False, help_text="A bundled font, e.g. `DejaVuSans`.")
+    font = serializers.CharField(required=False, help_text="A bundled font's key, e.g. `dejavu-sans`.")
     color = serializers.CharField(required=False, help_text="`#rrggbb`, default black.")
     x = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's width.")
     y = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's height.")

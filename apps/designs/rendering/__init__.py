@@ -26,7 +26,7 @@ from .printfiles import (
     render_print_png,
 )
 from .spec import BLEND_MODES, Placement, PrintSpec, TextLayer
-from .text import font_names, render_text_layers
+from .text import render_text_layers
 
 __all__ = [
     "BLEND_MODES",
@@ -39,7 +39,6 @@ __all__ = [
     "encode_print_pdf",
     "encode_print_png",
     "fit_artwork",
-    "font_names",
     "render_glb",
     "render_preview",
     "render_print_pdf",

@@ -112,7 +112,7 @@ class TextLayer:
     """A line of text; x/y (its centre) and size (its height) are fractions of the print area."""
 
     text: str
-    font: str = "DejaVuSans"
+    font: str = "dejavu-sans"  # a key of apps.brands.fonts.FONTS
     color: str = "#000000"
     x: float = 0.5
     y: float = 0.85

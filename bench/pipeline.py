@@ -1,0 +1,199 @@
+"""The design pipeline end to end, with real Celery workers, and `POST /api/v1/designs` under load.
+
+A workspace with the demo catalog (its 250 × 200 mm poster, one view, 300 DPI) and the offline
+AI provider. Designs go through `design_create`, as the API and the dashboard make them; worker
+processes (`celery -A config worker -Q ai,default`) run moderate → generate → composite →
+export. Per design: the time from `design_create` to its preview asset existing and to `ready`
+(the database polled every 50 ms). As many designs in flight as worker processes (1, then 2),
+so the figures are a design's latency, not time spent waiting behind other designs.
+
+Then `POST /api/v1/designs` under gunicorn (2 sync workers, 16 clients, loopback), with no
+worker running: each answer is a row plus a queued task; the queue is purged afterwards.
+Targets: preview p95 <= 1.5 s, ready p95 <= 4 s, POST p99 <= 30 ms.
+"""
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from bench.api import _free_port, _summary, gunicorn
+from bench.database import django_on_fresh_database
+from bench.load import Load, generate
+from bench.stats import ms, percentile
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SLUG = "bench-pipeline"
+DESIGNS = 12  # timed, per worker count
+WORKER_COUNTS = (1, 2)
+POLL_SECONDS = 0.05
+DESIGN_TIMEOUT_SECONDS = 60
+REQUESTS = 1000  # per round
+ROUNDS = 3
+WARMUP_REQUESTS = 300
+CONCURRENCY = 16
+TARGET_PREVIEW_SECONDS = 1.5
+TARGET_READY_SECONDS = 4.0
+TARGET_POST_P99_SECONDS = 0.030
+PROMPTS = ["a fox in a misty forest", "lighthouse at dawn", "geometric koi pond", "mountain sunrise"]
+
+
+@contextlib.contextmanager
+def workers(env: dict[str, str], concurrency: int) -> Iterator[None]:
+    """A Celery worker with `concurrency` prefork processes on the pipeline's queues."""
+    log = tempfile.NamedTemporaryFile(prefix="luneo-bench-worker-", suffix=".log", delete=False)
+    command = [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "ai,default",
+        "--concurrency", str(concurrency), "--hostname", f"bench-pipeline-{concurrency}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel", "WARNING",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+def _create(product_id: int, index: int) -> tuple[int, float]:
+    from apps.designs.services import design_create
+
+    started = time.perf_counter()
+    design = design_create(product=product_id, prompt=PROMPTS[index % len(PROMPTS)])
+    return design.pk, started
+
+
+def _push(product_id: int, count: int, in_flight: int) -> tuple[list[float], list[float], int]:
+    """`count` designs, `in_flight` at a time; their preview and ready latencies and failures."""
+    from apps.designs.models import Design, DesignAsset
+
+    previews, readies, failures = [], [], 0
+    pending: dict[int, float] = {}
+    previewed: set[int] = set()
+    created = 0
+    deadline = time.monotonic() + DESIGN_TIMEOUT_SECONDS * count
+    while created < count or pending:
+        while created < count and len(pending) < in_flight:
+            pk, started = _create(product_id, created)
+            pending[pk] = started
+            created += 1
+        time.sleep(POLL_SECONDS)
+        now = time.perf_counter()
+        with_preview = DesignAsset.objects.filter(
+            design__in=pending, kind=DesignAsset.Kind.PREVIEW_JPG
+        ).values_list("design_id", flat=True)
+        for pk in set(with_preview) - previewed:
+            previewed.add(pk)
+            previews.append(now - pending[pk])
+        for pk, status in Design.objects.filter(pk__in=pending).values_list("pk", "status"):
+            if status == Design.Status.READY:
+                readies.append(now - pending.pop(pk))
+            elif status in (Design.Status.FAILED, Design.Status.REJECTED):
+                failures += 1
+                pending.pop(pk)
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"designs {sorted(pending)} not ready in time; is the worker running?")
+    return previews, readies, failures
+
+
+def _pipeline(env: dict[str, str], product_id: int, concurrency: int) -> bool:
+    with workers(env, concurrency):
+        _push(product_id, concurrency, concurrency)  # warm-up: worker processes up, fonts loaded
+        started = time.perf_counter()
+        previews, readies, failures = _push(product_id, DESIGNS, concurrency)
+        elapsed = time.perf_counter() - started
+    preview_p95, ready_p95 = percentile(previews, 95), percentile(readies, 95)
+    ok_preview, ok_ready = preview_p95 <= TARGET_PREVIEW_SECONDS, ready_p95 <= TARGET_READY_SECONDS
+    print(  # noqa: T201
+        f"pipeline, {concurrency} worker process(es), {DESIGNS} designs ({concurrency} in flight): "
+        f"preview p50 {ms(percentile(previews, 50))} p95 {ms(preview_p95)}; "
+        f"ready p50 {ms(percentile(readies, 50))} p95 {ms(ready_p95)}; "
+        f"{DESIGNS / elapsed * 60:.0f} designs/min, failures {failures} "
+        f"[preview <= {TARGET_PREVIEW_SECONDS} s: {'met' if ok_preview else 'MISSED'}; "
+        f"ready <= {TARGET_READY_SECONDS:.0f} s: {'met' if ok_ready else 'MISSED'}]",
+        flush=True,
+    )
+    return ok_preview and ok_ready and not failures
+
+
+def _post_load(env: dict[str, str], secret: str, product_id: int) -> bool:
+    from config.celery import app
+
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    body = json.dumps({"product": product_id, "prompt": PROMPTS[0]}).encode()
+    port = _free_port()
+
+    def post(requests: int) -> Load:
+        return generate(
+            port=port,
+            path="/api/v1/designs",
+            headers=headers,
+            method="POST",
+            body=body,
+            requests=requests,
+            concurrency=CONCURRENCY,
+        )
+
+    try:
+        with gunicorn(env, port):
+            post(WARMUP_REQUESTS)
+            load = Load()
+            for _round in range(ROUNDS):
+                load.add(post(REQUESTS))
+    finally:
+        app.control.purge()  # the queued pipelines: no worker will ever run them
+    p99 = percentile(load.latencies, 99)
+    ok, clean = p99 <= TARGET_POST_P99_SECONDS, set(load.statuses) == {202} and not load.errors
+    print(_summary("POST /api/v1/designs (secret key, DRF, row + queued task)", load), flush=True)  # noqa: T201
+    print(  # noqa: T201
+        f"POST /api/v1/designs p99 {ms(p99)} [target <= 30 ms: {'met' if ok else 'MISSED'}; "
+        f"all 202: {'yes' if clean else 'NO'}] (gunicorn 2 sync workers, {CONCURRENCY} clients, loopback)",
+        flush=True,
+    )
+    return ok and clean
+
+
+def _load_average(moment: str) -> None:
+    one, five, _fifteen = os.getloadavg()
+    print(f"load average {moment}: {one:.2f} (1 min), {five:.2f} (5 min)", flush=True)  # noqa: T201
+
+
+def run(env: dict[str, str]) -> bool:
+    from django.db import connections
+    from django.test.utils import override_settings
+    from django_tenants.utils import schema_context
+
+    from apps.products.models import Product
+    from apps.products.services import catalog_seed_demo
+    from apps.tenants.services import api_key_create, tenant_provision
+
+    _load_average("before")
+    with tempfile.TemporaryDirectory(prefix="luneo-bench-media-") as media:
+        env = {**env, "MEDIA_ROOT": media}
+        with override_settings(MEDIA_ROOT=media):
+            tenant = tenant_provision(slug=SLUG, name="Bench pipeline", owner_email=f"owner@{SLUG}.test")
+            with schema_context(tenant.schema_name):
+                catalog_seed_demo()
+                product_id = Product.objects.get(sku="POSTER-A").pk
+                _key, secret = api_key_create(tenant=tenant, name="bench", scopes=["designs:write"])
+                connections.close_all()
+                results = [_pipeline(env, product_id, count) for count in WORKER_COUNTS]
+            results.append(_post_load(env, secret, product_id))
+    _load_average("after")
+    return all(results)
+
+
+if __name__ == "__main__":
+    with django_on_fresh_database() as environment:
+        sys.exit(0 if run(environment) else 1)
