@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import ApplicationError
 
 from .models import Brand
+from .services import BRAND_FIELDS
 
 
 def add_service_errors(form: forms.Form, exc: ApplicationError) -> None:
@@ -43,17 +44,7 @@ class BrandForm(forms.ModelForm):
 
     class Meta:
         model = Brand
-        fields = [
-            "name",
-            "primary_color",
-            "secondary_color",
-            "font",
-            "default_language",
-            "allowed_origins",
-            "blocked_words",
-            "allow_photo_upload",
-            "allow_text_layers",
-        ]
+        fields = list(BRAND_FIELDS)
         widgets = {
             "primary_color": forms.TextInput(attrs={"type": "color"}),
             "secondary_color": forms.TextInput(attrs={"type": "color"}),

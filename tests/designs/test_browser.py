@@ -11,15 +11,15 @@ import pytest
 from django.contrib.staticfiles import finders
 
 from apps.tenants.models import Role
-from tests.conftest import PASSWORD, member
+from tests.browser import create_product_with_front_view, launch, log_in, needs_chromium
+from tests.conftest import member
 from tests.products.factories import image_upload
-from tests.products.test_browser import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 READY_TIMEOUT_MS = 90_000
 
@@ -47,38 +47,18 @@ def test_a_product_then_a_design_from_a_prompt_followed_live_to_its_3d_view(daph
     base = f"http://alpha.localhost:{daphne.port}"
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         page = browser.new_page()
         page.set_default_timeout(20_000)
         page.route(f"{base}/static/**", serve_static)
 
         # given an editor logged into the workspace
-        page.goto(f"{base}/accounts/login/")
-        page.get_by_label("Email").fill("maker@alpha.test")
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{base}/")
+        log_in(page, base, "maker@alpha.test")
 
         # and an active product with a front view and its print area, made in the Products section
-        page.get_by_role("link", name="Products").first.click()
-        page.get_by_role("link", name="New product").click()
-        page.get_by_label("SKU").fill("MUG-D")
-        page.get_by_label("Name").fill("Design mug")
-        page.get_by_label("Price").fill("12.50")
-        page.get_by_label("Status").select_option("active")
-        page.get_by_role("button", name="Save").click()
-        expect(page.get_by_role("heading", name="Design mug")).to_be_visible()
-        page.get_by_role("link", name="Add a view").click()
-        page.locator("#id_name").fill("front")
-        page.get_by_label("Mockup image").set_input_files(str(mockup))
-        page.get_by_label("Left (px)").fill("100")
-        page.get_by_label("Top (px)").fill("50")
-        page.get_by_label("Width (px)").fill("200")
-        page.get_by_label("Height (px)").fill("100")
-        page.get_by_label("Print width (mm)").fill("90")
-        page.get_by_label("Print height (mm)").fill("45")
-        page.get_by_label("Target DPI").fill("100")
-        page.get_by_role("button", name="Save view").click()
+        create_product_with_front_view(
+            page, sku="MUG-D", name="Design mug", mockup=mockup, status="active", dpi="100"
+        )
         expect(page.locator("svg polygon.print-area")).to_be_visible()
 
         # when they create a design from a prompt in the Designs section

@@ -2,26 +2,13 @@
 
 import hashlib
 import uuid
-from pathlib import Path
 
 import pytest
 
 from apps.tenants.models import ApiKey, Membership, Role
+from tests.browser import launch, needs_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = [pytest.mark.browser, needs_chromium]
 
 
 def test_sign_up_then_create_an_api_key_shown_once(live_server, settings):
@@ -34,7 +21,7 @@ def test_sign_up_then_create_an_api_key_shown_once(live_server, settings):
     workspace_url = f"http://{slug}.localhost:{port}"
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         context = browser.new_context()
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=workspace_url)
         page = context.new_page()
