@@ -29,6 +29,7 @@ COPY . .
 # in this build stage, for two commands that touch neither the database nor Redis.
 RUN DJANGO_SETTINGS_MODULE=config.settings.production \
     DJANGO_SECRET_KEY=build-only-placeholder \
+    ENCRYPTION_KEYS=YnVpbGQtb25seS1wbGFjZWhvbGRlci0zMi1ieXRlcyE= \
     DATABASE_URL=postgres://build@localhost/build \
     REDIS_URL=redis://localhost:6379/0 \
     BASE_DOMAIN=build.invalid \

@@ -11,4 +11,8 @@ urlpatterns = [
     path("", include("apps.designs.urls_assets")),  # signed asset links, on every host
     path("api/v1/", include("apps.brands.api.urls")),
     path("api/v1/", include("apps.products.api.urls")),
+    path("api/v1/", include("apps.orders.api.urls")),
+    path("api/v1/", include("apps.webhooks.api.urls")),
+    path("api/v1/", include("apps.orders.integrations.urls_inbound")),
+    path("", include("apps.storefront.urls")),  # /api/v1/widget/… and /widget/v1/luneo.js
 ]

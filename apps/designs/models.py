@@ -20,6 +20,11 @@ def _token() -> str:
     return secrets.token_urlsafe(12)
 
 
+def public_id_new() -> str:
+    """The id shoppers see (`dsg_…`): unguessable, unlike the primary key."""
+    return f"dsg_{secrets.token_urlsafe(16)}"
+
+
 def photo_upload_to(design: "Design", filename: str) -> str:
     return f"designs/{connection.schema_name}/uploads/{_token()}/{PurePosixPath(filename).name}"
 
@@ -63,6 +68,8 @@ class Design(models.Model):
     )
     created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
     api_key_prefix = models.CharField(max_length=32, blank=True)  # the key that created it, if any
+    public_id = models.CharField(max_length=40, unique=True, default=public_id_new, editable=False)
+    shopper_session = models.CharField(max_length=64, blank=True)  # the widget session that made it
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

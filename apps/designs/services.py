@@ -194,6 +194,7 @@ def design_create(
     photo=None,
     created_by: int | None = None,
     api_key_prefix: str = "",
+    shopper_session: str = "",
     parent: Design | None = None,
 ) -> Design:
     """Validate, save a `queued` design and queue the pipeline's first step after commit."""
@@ -214,6 +215,7 @@ def design_create(
         parent=parent,
         created_by=created_by,
         api_key_prefix=api_key_prefix,
+        shopper_session=shopper_session,
     )
     if photo is not None:
         design.photo = _photo_clean(photo)

@@ -8,7 +8,7 @@ from rest_framework.permissions import BasePermission
 
 from apps.core.errors import ApplicationError
 
-from .middleware import bearer_token
+from .middleware import bearer_token, widget_key
 from .models import ApiKey
 from .services import api_key_touch
 
@@ -25,19 +25,23 @@ class InsufficientScope(ApplicationError):
     message = _("This API key does not have the scope this endpoint needs.")
 
 
+class PublishableKeyNotAllowed(ApplicationError):
+    code = "publishable_key_not_allowed"
+    status = 403
+    message = _("Publishable keys (pk_…) only work on widget endpoints. Use a secret key (sk_…).")
+
+
 class ApiKeyAuthentication(BaseAuthentication):
     """`Authorization: Bearer sk_…`. `request.auth` is the ApiKey; `request.user` is None."""
 
     def authenticate(self, request):
         token = bearer_token(request._request)
+        if (token or widget_key(request._request) or "").startswith("pk_"):
+            raise PublishableKeyNotAllowed()
         if token is None:
             return None
         api_key: ApiKey | None = getattr(request._request, "api_key", None)
         if api_key is None:
-            if token.startswith("pk_"):
-                raise exceptions.AuthenticationFailed(
-                    _("Publishable keys (pk_…) only work on widget endpoints. Use a secret key (sk_…).")
-                )
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or malformed API key."))
         if not api_key.tenant.is_active:
             raise TenantSuspended()

@@ -7,10 +7,15 @@ and puts both in the scope for consumers:
     scope["tenant"]      Tenant
     scope["membership"]  Membership of scope["user"] in that tenant, or None
     scope["api_key"]     the secret key of an `Authorization: Bearer sk_…` header, or None
+    scope["widget_key"]  on `/ws/widget/…`, the publishable key of `?key=pk_…` (else absent)
 
 As for HTTP, a valid secret key picks the workspace whatever the host (an invalid one is refused
-at the handshake); consumers that accept keys check its scopes (apps.designs.consumers).
+at the handshake); consumers that accept keys check its scopes (apps.designs.consumers). Widget
+sockets take their workspace from the publishable key; apps.storefront.consumers checks the
+Origin and the shopper session.
 """
+
+from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
@@ -43,11 +48,21 @@ def scope_bearer(scope) -> str | None:
     return None
 
 
+WIDGET_PREFIX = "/ws/widget/"
+
+
+def scope_widget_key(scope) -> str | None:
+    """The `key` query parameter of a widget socket (browsers cannot send headers on websockets)."""
+    if not scope.get("path", "").startswith(WIDGET_PREFIX):
+        return None
+    return parse_qs(scope.get("query_string", b"").decode()).get("key", [""])[0] or ""
+
+
 @database_sync_to_async
-def api_key_resolve(token: str) -> ApiKey | None:
-    """The active secret key `token` with its tenant, or None."""
+def api_key_resolve(token: str, key_type: str = ApiKey.Type.SECRET) -> ApiKey | None:
+    """The active key `token` of `key_type` with its tenant, or None."""
     api_key = api_key_authenticate(token)
-    if api_key is None or not api_key.is_active or api_key.type != ApiKey.Type.SECRET:
+    if api_key is None or not api_key.is_active or api_key.type != key_type:
         return None
     return api_key
 
@@ -67,6 +82,19 @@ def workspace_resolve(hostname: str, user) -> tuple[Tenant | None, Membership | 
 
 class WorkspaceMiddleware(BaseMiddleware):
     async def __call__(self, scope, receive, send):
+        widget_token = scope_widget_key(scope)
+        if widget_token is not None:
+            api_key = await api_key_resolve(widget_token, ApiKey.Type.PUBLISHABLE) if widget_token else None
+            if api_key is None:
+                return await WebsocketDenier.as_asgi()(scope, receive, send)
+            keyed = {
+                **scope,
+                "tenant": api_key.tenant,
+                "membership": None,
+                "api_key": None,
+                "widget_key": api_key,
+            }
+            return await super().__call__(keyed, receive, send)
         token = scope_bearer(scope)
         if token is not None:
             api_key = await api_key_resolve(token)

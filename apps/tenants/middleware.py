@@ -1,4 +1,4 @@
-"""Resolve the workspace for each request: secret API key first, then the host."""
+"""Resolve the workspace for each request: secret API key, publishable widget key, then the host."""
 
 from django.conf import settings
 from django.db import connection
@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
-from .models import Domain, Tenant
+from .models import ApiKey, Domain, Tenant
 from .selectors import api_key_authenticate
+
+WIDGET_API_PREFIX = "/api/v1/widget/"
 
 
 def bearer_token(request) -> str | None:
@@ -17,6 +19,11 @@ def bearer_token(request) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def widget_key(request) -> str | None:
+    """The publishable key of a widget call: `?key=pk_…` (what the widget sends) or `X-Luneo-Key`."""
+    return request.GET.get("key") or request.META.get("HTTP_X_LUNEO_KEY") or None
 
 
 _public_tenant: Tenant | None = None
@@ -35,17 +42,22 @@ def public_tenant() -> Tenant:
 class TenantMiddleware(TenantMainMiddleware):
     """Sets `request.tenant` (and the schema) and `request.api_key` (None without a valid key).
 
-    A request with a valid secret key runs in the key's workspace whatever the host. An
-    invalid, revoked or missing key leaves the decision to the API's authentication, which
-    answers 401 in the one error format.
+    A request with a valid secret key runs in the key's workspace whatever the host; so does a
+    widget call (`/api/v1/widget/…`) with a valid publishable key. An invalid, revoked or missing
+    key leaves the decision to the API's authentication, which answers 401 in the one error format.
     """
 
     def process_request(self, request):
         request.api_key = None
-        token = bearer_token(request)
-        if token and request.path.startswith("/api/"):
+        if request.path.startswith(WIDGET_API_PREFIX):
+            expected, token = ApiKey.Type.PUBLISHABLE, widget_key(request)
+        elif request.path.startswith("/api/"):
+            expected, token = ApiKey.Type.SECRET, bearer_token(request)
+        else:
+            expected, token = None, None
+        if token:
             api_key = api_key_authenticate(token)  # schema-qualified SQL: any search_path will do
-            if api_key is not None and api_key.is_active and api_key.type == api_key.Type.SECRET:
+            if api_key is not None and api_key.is_active and api_key.type == expected:
                 request.api_key = api_key
                 return self._activate(request, api_key.tenant)
         connection.set_schema_to_public()

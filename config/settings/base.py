@@ -56,6 +56,8 @@ TENANT_APPS = [
     "apps.products",
     "apps.designs",
     "apps.orders",
+    "apps.webhooks",
+    "apps.storefront",
     "apps.ai",
     "apps.crm",
     "apps.campaigns",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "apps.core.middleware.RequestContextMiddleware",
     "apps.core.api.middleware.ApiErrorMiddleware",
     "apps.tenants.middleware.TenantMiddleware",
+    "apps.storefront.cors.WidgetCorsMiddleware",  # answers the widget's preflights
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -349,3 +352,26 @@ DESIGN_GENERATE_SOFT_TIME_LIMIT = env.int(
 DESIGN_GENERATE_TIME_LIMIT = env.int(
     "DESIGN_GENERATE_TIME_LIMIT", default=DESIGN_GENERATE_SOFT_TIME_LIMIT + 30
 )
+
+# --- Storefront: the widget and its API (apps/storefront) ----------------------------------
+
+# Per publishable key and shopper IP: requests per window, and designs created per hour.
+WIDGET_RATE_LIMIT_REQUESTS = env.int("WIDGET_RATE_LIMIT_REQUESTS", default=300)
+WIDGET_RATE_LIMIT_WINDOW_SECONDS = env.int("WIDGET_RATE_LIMIT_WINDOW_SECONDS", default=60)
+WIDGET_DESIGNS_PER_HOUR = env.int("WIDGET_DESIGNS_PER_HOUR", default=30)
+# How long browsers and this process keep a product's widget configuration.
+WIDGET_CONFIG_MAX_AGE = env.int("WIDGET_CONFIG_MAX_AGE", default=60)
+
+# --- Secrets at rest (apps/core/crypto.py): integration credentials, webhook secrets ---------
+
+# Fernet keys, newest first (urlsafe base64 of 32 bytes; `python -c "from cryptography.fernet
+# import Fernet; print(Fernet.generate_key().decode())"`). Empty: derived from DJANGO_SECRET_KEY
+# (development and tests only; production requires them).
+ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS", default=[])
+
+# --- Outbound webhooks (apps/webhooks) ------------------------------------------------------
+
+# Refuse endpoints on private, loopback and link-local addresses (SSRF). Off in dev and tests,
+# where receivers run on this machine.
+WEBHOOK_BLOCK_PRIVATE_NETWORKS = env.bool("WEBHOOK_BLOCK_PRIVATE_NETWORKS", default=True)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)

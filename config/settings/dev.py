@@ -30,3 +30,5 @@ except ImproperlyConfigured as exc:
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Webhook receivers and shops under development run on this machine.
+WEBHOOK_BLOCK_PRIVATE_NETWORKS = env.bool("WEBHOOK_BLOCK_PRIVATE_NETWORKS", default=False)

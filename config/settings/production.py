@@ -1,6 +1,6 @@
 """Production: every secret and address comes from the environment, with no default.
 
-Missing DJANGO_SECRET_KEY, DATABASE_URL, REDIS_URL, BASE_DOMAIN, EMAIL_HOST, EMAIL_HOST_USER
+Missing DJANGO_SECRET_KEY, ENCRYPTION_KEYS, DATABASE_URL, REDIS_URL, BASE_DOMAIN, EMAIL_HOST, EMAIL_HOST_USER
 or EMAIL_HOST_PASSWORD stops the process at start-up (ImproperlyConfigured). Embedded
 servers are never used here. `python manage.py check --deploy` reports no issues.
 """
@@ -9,6 +9,8 @@ from .base import *  # noqa: F403
 from .base import LOGGING, STORAGES, env
 
 DEBUG = False
+ENCRYPTION_KEYS = env.list("ENCRYPTION_KEYS")  # required: secrets at rest never hang on SECRET_KEY
+WEBHOOK_BLOCK_PRIVATE_NETWORKS = True
 SITE_SCHEME = "https"
 SITE_PORT = ""
 BASE_DOMAIN = env("BASE_DOMAIN")  # required here; base's localhost default is for development

@@ -25,3 +25,5 @@ CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "luneo-test"
 # Tests never call a paid API: the OpenAI provider is tested against a local fake HTTP server.
 AI_PROVIDER = "offline"
+WEBHOOK_BLOCK_PRIVATE_NETWORKS = False  # the tests' receivers listen on 127.0.0.1
+WEBHOOK_TIMEOUT_SECONDS = 2.0

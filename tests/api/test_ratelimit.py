@@ -45,11 +45,11 @@ def test_the_limit_is_per_key(tenant, settings):
 def test_the_budget_comes_back_when_the_window_ends(tenant):
     # Given a key that exhausted a one-second window
     key, _raw = new_key(tenant)
-    assert rate_limit_hit(api_key=key, limit=1, window=1) is None
-    assert rate_limit_hit(api_key=key, limit=1, window=1) == 1
+    assert rate_limit_hit(bucket=(tenant.schema_name, key.prefix), limit=1, window=1) is None
+    assert rate_limit_hit(bucket=(tenant.schema_name, key.prefix), limit=1, window=1) == 1
 
     # When the window has passed
     time.sleep(1.1)
 
     # Then the key may call again
-    assert rate_limit_hit(api_key=key, limit=1, window=1) is None
+    assert rate_limit_hit(bucket=(tenant.schema_name, key.prefix), limit=1, window=1) is None

@@ -11,6 +11,7 @@ from config.embedded import BASE_DIR
 ENV_EXAMPLE = BASE_DIR / ".env.example"
 REQUIRED = [
     "DJANGO_SECRET_KEY",
+    "ENCRYPTION_KEYS",
     "DATABASE_URL",
     "REDIS_URL",
     "BASE_DOMAIN",

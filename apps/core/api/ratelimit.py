@@ -23,10 +23,12 @@ return 0
 """
 
 
-def rate_limit_hit(*, api_key: ApiKey, limit: int, window: int) -> int | None:
-    """Count one request by `api_key`. Returns None if allowed, else the seconds until it is."""
-    parts = [cache.key_prefix, "ratelimit", api_key.tenant.schema_name, api_key.prefix]
-    name = ":".join(part for part in parts if part)
+def rate_limit_hit(*, bucket: tuple[str, ...], limit: int, window: int) -> int | None:
+    """Count one request in `bucket` (e.g. schema, key prefix).
+
+    Returns None if allowed, else the seconds until it is.
+    """
+    name = ":".join(part for part in (cache.key_prefix, "ratelimit", *bucket) if part)
     wait = get_redis_connection("default").register_script(_HIT)(keys=[name], args=[window, limit])
     return wait or None
 
@@ -39,7 +41,7 @@ class ApiKeyRateThrottle(BaseThrottle):
         if not isinstance(request.auth, ApiKey):
             return True
         self.retry_after = rate_limit_hit(
-            api_key=request.auth,
+            bucket=(request.auth.tenant.schema_name, request.auth.prefix),
             limit=settings.API_RATE_LIMIT_REQUESTS,
             window=settings.API_RATE_LIMIT_WINDOW_SECONDS,
         )

@@ -1,0 +1,72 @@
+"""Reads for orders (the dashboard and the API share them)."""
+
+import re
+from datetime import datetime
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from apps.designs.models import DesignAsset
+
+from .models import Order
+
+NUMBER_SEARCH = re.compile(r"^(?:LU-?)?0*(\d{1,9})$", re.IGNORECASE)
+
+
+def order_list(
+    *,
+    status: str | None = None,
+    source: str | None = None,
+    search: str | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> QuerySet[Order]:
+    """Orders, newest first. `search` is a number (`LU-000123`, `123`), or part of the customer's
+    email or name."""
+    orders = Order.objects.all()
+    if status:
+        orders = orders.filter(status=status)
+    if source:
+        orders = orders.filter(source=source)
+    if created_after:
+        orders = orders.filter(created_at__gte=created_after)
+    if created_before:
+        orders = orders.filter(created_at__lt=created_before)
+    if search:
+        search = search.strip()
+        matches = Q(customer_email__icontains=search) | Q(customer_name__icontains=search)
+        number = NUMBER_SEARCH.match(search)
+        if number:
+            matches |= Q(number=int(number.group(1)))
+        orders = orders.filter(matches)
+    return orders
+
+
+def order_status_counts(**filters) -> dict[str, int]:
+    """How many orders per status among those matching `filters` (the status filter aside)."""
+    filters.pop("status", None)
+    rows = order_list(**filters).order_by().values("status").annotate(count=Count("pk"))
+    return {row["status"]: row["count"] for row in rows}
+
+
+def order_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """`orders` with what the API shows: items (designs, products, previews) and history."""
+    previews = DesignAsset.objects.filter(kind=DesignAsset.Kind.PREVIEW_JPG).select_related("view")
+    return orders.select_related("brand").prefetch_related(
+        "items__design",
+        "items__product",
+        Prefetch(
+            "items__design__assets", queryset=previews.order_by("view__position"), to_attr="preview_assets"
+        ),
+        "history",
+    )
+
+
+def order_get(*, number: int) -> Order | None:
+    """The order numbered `number`, with its details."""
+    return order_details(Order.objects.filter(number=number)).first()
+
+
+def order_number_parse(value: str) -> int | None:
+    """`LU-000123` or `123` → 123; None for anything else."""
+    match = NUMBER_SEARCH.match(value or "")
+    return int(match.group(1)) if match else None

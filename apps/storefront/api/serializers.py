@@ -1,0 +1,85 @@
+"""Input and output shapes of the widget's API (documented in OpenAPI)."""
+
+from rest_framework import serializers
+
+from apps.designs.api.serializers import JsonListField
+from apps.designs.models import Design
+
+
+class ConfigQuerySerializer(serializers.Serializer):
+    product = serializers.CharField(max_length=64, help_text="The product's SKU.")
+    locale = serializers.CharField(
+        required=False, help_text="`en`, `fr` or `zh-hans` (default: the brand's)."
+    )
+
+
+class SessionSerializer(serializers.Serializer):
+    session = serializers.CharField(help_text="Send it back as `X-Luneo-Session`.")
+
+
+class WidgetDesignCreateSerializer(serializers.Serializer):
+    product = serializers.CharField(max_length=64, help_text="The product's SKU.")
+    variant = serializers.IntegerField(required=False, allow_null=True)
+    prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
+    style = serializers.CharField(required=False, allow_blank=True, default="")
+    text_layers = JsonListField(required=False, default=list)
+    photo = serializers.FileField(required=False)
+
+
+class WidgetDesignAcceptedSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="`dsg_…`")
+    status = serializers.ChoiceField(choices=Design.Status.choices)
+    links = serializers.DictField(child=serializers.CharField())
+
+
+class WidgetDesignSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    status = serializers.ChoiceField(choices=Design.Status.choices)
+    step = serializers.CharField()
+    progress = serializers.IntegerField()
+    error = serializers.DictField(allow_null=True)
+    previews = serializers.DictField(child=serializers.CharField(), help_text="View name → JPEG preview URL.")
+    model_url = serializers.CharField(allow_null=True, help_text="The textured 3D model (.glb).")
+
+
+class AddressSerializer(serializers.Serializer):
+    name = serializers.CharField(required=False)
+    line1 = serializers.CharField()
+    line2 = serializers.CharField(required=False)
+    city = serializers.CharField()
+    postal_code = serializers.CharField()
+    region = serializers.CharField(required=False)
+    country = serializers.CharField(help_text="ISO 3166 alpha-2, e.g. FR.")
+
+
+class CustomerSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    name = serializers.CharField()
+    phone = serializers.CharField(required=False)
+
+
+class WidgetOrderCreateSerializer(serializers.Serializer):
+    """Documentation only: the service validates (422 `order_invalid` with every field's errors)."""
+
+    design = serializers.CharField(help_text="A ready design of this shopper session (`dsg_…`).")
+    quantity = serializers.IntegerField(min_value=1, default=1)
+    options = serializers.ListField(child=serializers.IntegerField(), required=False)
+    customer = CustomerSerializer()
+    shipping_address = AddressSerializer()
+
+
+class WidgetOrderItemSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+
+
+class WidgetOrderSerializer(serializers.Serializer):
+    number = serializers.CharField(source="reference", help_text="e.g. `LU-000123`")
+    status = serializers.CharField()
+    currency = serializers.CharField()
+    subtotal = serializers.DecimalField(max_digits=10, decimal_places=2)
+    shipping_total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    total = serializers.DecimalField(max_digits=10, decimal_places=2)
+    items = WidgetOrderItemSerializer(many=True)

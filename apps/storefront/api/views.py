@@ -1,0 +1,207 @@
+"""The widget's API: product configuration, shopper sessions, designs and orders.
+
+Every view authenticates the publishable key, checks the Origin against the brand's allowed
+origins, throttles per key × shopper IP and speaks the requested locale (`?locale=`, else the
+brand's language).
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import Throttled
+from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from apps.core.api.idempotency import idempotent
+from apps.core.api.serializers import validated
+from apps.designs.services import design_create
+from apps.orders.errors import OrderInvalid
+from apps.orders.models import Order
+from apps.orders.services import ItemInput, order_create
+
+from ..auth import (
+    SESSION_HEADER,
+    AllowedOrigin,
+    WidgetKeyAuthentication,
+    WidgetRateThrottle,
+    designs_throttle,
+    shopper_session,
+)
+from ..errors import DesignNotFound
+from ..selectors import widget_config, widget_design, widget_design_state, widget_product
+from ..sessions import session_new
+from .serializers import (
+    ConfigQuerySerializer,
+    SessionSerializer,
+    WidgetDesignAcceptedSerializer,
+    WidgetDesignCreateSerializer,
+    WidgetDesignSerializer,
+    WidgetOrderCreateSerializer,
+    WidgetOrderSerializer,
+)
+
+SESSION_PARAMETER = OpenApiParameter(
+    "X-Luneo-Session",
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="From POST /widget/sessions.",
+)
+LOCALE_PARAMETER = OpenApiParameter("locale", required=False, description="`en`, `fr` or `zh-hans`.")
+
+
+def _language(code: str | None) -> str | None:
+    try:
+        return get_supported_language_variant(code.replace("_", "-").lower()) if code else None
+    except LookupError:
+        return None
+
+
+class WidgetView(GenericAPIView):
+    authentication_classes = [WidgetKeyAuthentication]
+    permission_classes = [AllowedOrigin]
+    throttle_classes = [WidgetRateThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        asked = _language(request.query_params.get("locale"))
+        if asked:
+            translation.activate(asked)
+        super().initial(request, *args, **kwargs)  # key, origin (sets request.brand), throttle
+        if not asked:
+            translation.activate(_language(request.brand.default_language) or "en")
+
+    def absolute(self, path: str) -> str:
+        return path if "://" in path else self.request.build_absolute_uri(path)
+
+
+class WidgetConfigView(WidgetView):
+    @extend_schema(
+        parameters=[ConfigQuerySerializer],
+        responses={200: dict},
+        summary="A product's widget configuration",
+        description=(
+            "Brand theme, product, variants with prices, views (mockup URLs, print areas), options, "
+            "styles and the interface strings in the locale. Cached for `WIDGET_CONFIG_MAX_AGE` seconds. "
+            "Errors: 403 `origin_not_allowed`, 404 `product_not_found`."
+        ),
+    )
+    def get(self, request):
+        query = validated(ConfigQuerySerializer, request.query_params)
+        config = widget_config(brand=request.brand, sku=query["product"], absolute=self.absolute)
+        return Response(
+            config, headers={"Cache-Control": f"public, max-age={settings.WIDGET_CONFIG_MAX_AGE}"}
+        )
+
+
+class WidgetSessionView(WidgetView):
+    @extend_schema(request=None, responses={201: SessionSerializer}, summary="Start a shopper session")
+    def post(self, request):
+        token = session_new(schema=request.auth.tenant.schema_name, brand_id=request.brand.pk)
+        return Response({"session": token}, status=status.HTTP_201_CREATED)
+
+
+class WidgetDesignListView(WidgetView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        request={
+            "application/json": WidgetDesignCreateSerializer,
+            "multipart/form-data": WidgetDesignCreateSerializer,
+        },
+        responses={202: WidgetDesignAcceptedSerializer},
+        summary="Create a design (the same pipeline as the designs API)",
+        description=(
+            "Answers 202 at once; follow `links.events` (websocket) or `links.self`. Per key and shopper "
+            "IP at most `WIDGET_DESIGNS_PER_HOUR` designs an hour (429 `rate_limited`)."
+        ),
+    )
+    def post(self, request):
+        data = validated(WidgetDesignCreateSerializer, request.data)
+        session_id = shopper_session(request)
+        product = widget_product(brand=request.brand, sku=data["product"])
+        wait = designs_throttle(request)
+        if wait is not None:
+            raise Throttled(wait)
+        design = design_create(
+            product=product.pk,
+            variant=data.get("variant"),
+            prompt=data["prompt"],
+            style=data["style"],
+            text_layers=data["text_layers"],
+            photo=data.get("photo"),
+            shopper_session=session_id,
+            api_key_prefix=request.auth.prefix,
+        )
+        body = {"id": design.public_id, "status": design.status, "links": self.links(design)}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["links"]["self"]})
+
+    def links(self, design) -> dict:
+        request = self.request
+        query = urlencode({"key": request.query_params["key"], "session": request.META[SESSION_HEADER]})
+        scheme = "wss" if request.is_secure() else "ws"
+        return {
+            "self": self.absolute(reverse("storefront:design", args=[design.public_id])),
+            "events": f"{scheme}://{request.get_host()}/ws/widget/designs/{design.public_id}/?{query}",
+        }
+
+
+class WidgetDesignDetailView(WidgetView):
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        responses={200: WidgetDesignSerializer},
+        summary="A design of this shopper: status, progress, previews, 3D model",
+    )
+    def get(self, request, public_id: str):
+        design = widget_design(public_id=public_id, session_id=shopper_session(request))
+        if design is None:
+            raise DesignNotFound()
+        return Response(widget_design_state(design, self.absolute))
+
+
+class WidgetOrderListView(WidgetView):
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        request=WidgetOrderCreateSerializer,
+        responses={201: WidgetOrderSerializer},
+        summary="Order a ready design",
+        description=(
+            "Totals are computed on the server from the catalog: any price sent is ignored. Errors: "
+            "422 `order_invalid` (`details.fields`: `customer.email`, `shipping_address.city`, `quantity`…), "
+            "404 `design_not_found`, 409 `design_not_ready`."
+        ),
+    )
+    @idempotent
+    def post(self, request):
+        data = request.data if isinstance(request.data, dict) else {}
+        item = ItemInput(
+            design=str(data.get("design") or ""),
+            quantity=data.get("quantity", 1),
+            options=_ids(data.get("options")),
+        )
+        try:
+            order = order_create(
+                source=Order.Source.WIDGET,
+                items=[item],
+                customer=data.get("customer"),
+                shipping_address=data.get("shipping_address"),
+                shopper_session=shopper_session(request),
+                api_key_prefix=request.auth.prefix,
+                actor="widget",
+            )
+        except OrderInvalid as exc:  # one item: `items.0.quantity` is the body's `quantity`
+            fields = exc.details.get("fields", {})
+            exc.details["fields"] = {key.removeprefix("items.0."): value for key, value in fields.items()}
+            raise
+        return Response(WidgetOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+def _ids(values) -> list[int]:
+    if not isinstance(values, list):
+        return []
+    return [value for value in values if isinstance(value, int) and not isinstance(value, bool)]

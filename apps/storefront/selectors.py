@@ -1,0 +1,142 @@
+"""Reads for the widget: the brand behind a publishable key, and a product's configuration."""
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.templatetags.static import static
+from django.utils.translation import get_language
+
+from apps.ai.styles import STYLES
+from apps.brands.fonts import DEFAULT_FONT, FONTS
+from apps.brands.models import Brand
+from apps.designs.models import PROMPT_MAX_LENGTH, Design
+from apps.designs.services import TEXT_LAYERS_MAX
+from apps.designs.signing import asset_urls
+from apps.orders.models import QUANTITY_MAX
+from apps.products.models import Product
+from apps.tenants.models import ApiKey
+
+from .errors import ProductNotFound
+from .strings import strings
+
+# The brand of each publishable key, briefly per process (as keys are: apps.tenants.selectors):
+# an edited list of allowed origins applies within BRAND_CACHE_SECONDS.
+BRAND_CACHE_SECONDS = 2.0
+_brands: dict[tuple[str, int], tuple[float, Brand | None]] = {}
+
+
+def widget_brand(api_key: ApiKey) -> Brand | None:
+    """The brand a publishable key belongs to (in the current schema), or None if it is gone."""
+    cache_key = (connection.schema_name, api_key.brand_ref or 0)
+    expires, brand = _brands.get(cache_key, (0.0, None))
+    if expires < time.monotonic():
+        brand = Brand.objects.filter(pk=api_key.brand_ref).first() if api_key.brand_ref else None
+        if len(_brands) > 10_000:
+            _brands.clear()
+        _brands[cache_key] = (time.monotonic() + BRAND_CACHE_SECONDS, brand)
+    return brand
+
+
+def widget_brand_forget() -> None:
+    _brands.clear()
+
+
+def widget_product(*, brand: Brand, sku: str) -> Product:
+    """The brand's active product with this SKU; 404 `product_not_found` otherwise."""
+    product = Product.objects.filter(brand=brand, sku=sku, status=Product.Status.ACTIVE).first()
+    if product is None:
+        raise ProductNotFound(details={"product": sku})
+    return product
+
+
+def widget_config(*, brand: Brand, sku: str, absolute) -> dict:
+    """What the widget shows for a product, in the active language; cached WIDGET_CONFIG_MAX_AGE s.
+
+    `absolute(path)` turns a path into a URL on the API's host.
+    """
+    key = f"widget-config:{brand.pk}:{sku}:{get_language()}:{absolute('/')}"
+    config = cache.get(key)
+    if config is None:
+        config = _config(brand, widget_product(brand=brand, sku=sku), absolute)
+        cache.set(key, config, settings.WIDGET_CONFIG_MAX_AGE)
+    return config
+
+
+def _config(brand: Brand, product: Product, absolute) -> dict:
+    font = FONTS.get(brand.font, FONTS[DEFAULT_FONT])
+    return {
+        "brand": {
+            "name": brand.name,
+            "logo_url": absolute(brand.logo.url) if brand.logo else None,
+            "primary_color": brand.primary_color,
+            "secondary_color": brand.secondary_color,
+            "font": {"name": font.label, "url": absolute(static(f"fonts/{font.regular}"))},
+            "allow_photo_upload": brand.allow_photo_upload,
+            "allow_text_layers": brand.allow_text_layers,
+        },
+        "product": {
+            "sku": product.sku,
+            "name": product.name,
+            "description": product.description,
+            "price": str(product.price),
+            "currency": product.currency,
+            "shape": product.shape,
+            "has_3d": True,  # every product gets a textured GLB (its shape's, or its own model)
+        },
+        "variants": [
+            {"id": v.pk, "name": v.name, "price": str(product.price + v.price_delta)}
+            for v in product.variants.all()
+        ],
+        "views": [
+            {
+                "id": view.pk,
+                "name": view.name,
+                "variant": view.variant_id,
+                "mockup_url": absolute(view.mockup.url),
+                "width": view.mockup_width,
+                "height": view.mockup_height,
+                "print_area": {"shape": view.area_shape, "points": view.area_points},
+            }
+            for view in product.views.all()
+        ],
+        "options": [
+            {"id": o.pk, "name": o.name, "price_delta": str(o.price_delta)} for o in product.options.all()
+        ],
+        "styles": [{"id": style.key, "label": str(style.label)} for style in STYLES.values()],
+        "limits": {
+            "prompt_max_length": PROMPT_MAX_LENGTH,
+            "quantity_max": QUANTITY_MAX,
+            "text_layers_max": TEXT_LAYERS_MAX,
+        },
+        "locale": get_language(),
+        "strings": strings(),
+    }
+
+
+def widget_design(*, public_id: str, session_id: str) -> Design | None:
+    """A design of this shopper session (None for anyone else's: ids are not enough)."""
+    return Design.objects.filter(public_id=public_id, shopper_session=session_id).first()
+
+
+def widget_design_state(design: Design, absolute) -> dict:
+    """What the widget shows of a design: status, progress, error, previews by view, the 3D model."""
+    previews, model_url = {}, None
+    if design.status in (Design.Status.EXPORTING, Design.Status.READY):
+        for key, asset in asset_urls(design).items():
+            view, _, kind = key.rpartition("/")
+            if kind == "preview_jpg":
+                previews[view] = absolute(asset["url"])
+            elif kind == "glb":
+                model_url = absolute(asset["url"])
+    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
+    return {
+        "id": design.public_id,
+        "status": design.status,
+        "step": design.step,
+        "progress": design.progress,
+        "error": error,
+        "previews": previews,
+        "model_url": model_url,
+    }

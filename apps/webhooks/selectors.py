@@ -1,0 +1,30 @@
+"""Reads for outbound webhooks: endpoints and their delivery logs."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+
+
+def endpoint_list() -> QuerySet[WebhookEndpoint]:
+    return WebhookEndpoint.objects.order_by("-created_at", "-pk")
+
+
+def endpoint_get(*, pk: int) -> WebhookEndpoint:
+    """The endpoint, or Http404."""
+    return get_object_or_404(WebhookEndpoint, pk=pk)
+
+
+def delivery_list(*, endpoint: WebhookEndpoint, status: str | None = None) -> QuerySet[WebhookDelivery]:
+    """The endpoint's deliveries, newest first, with their event and attempts (oldest first)."""
+    deliveries = endpoint.deliveries.select_related("event").prefetch_related(
+        Prefetch("attempts", queryset=WebhookAttempt.objects.order_by("number"))
+    )
+    if status:
+        deliveries = deliveries.filter(status=status)
+    return deliveries.order_by("-created_at", "-pk")
+
+
+def delivery_get(*, pk: int) -> WebhookDelivery:
+    """The delivery, or Http404."""
+    return get_object_or_404(WebhookDelivery.objects.select_related("event", "endpoint"), pk=pk)

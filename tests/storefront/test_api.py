@@ -1,0 +1,353 @@
+"""The widget's API: publishable keys from allowed origins only, shopper sessions, server-side totals."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django_tenants.utils import tenant_context
+
+from apps.brands.services import brand_create, brand_publishable_key_create
+from apps.designs.models import Design
+from apps.orders.models import Order
+from apps.products.services import option_create, variant_create
+from tests.conftest import api_client
+from tests.designs.conftest import pipeline_run, product_make
+
+SHOP = "https://shop.example"
+OTHER_SITE = "https://evil.example"
+ADDRESS = {
+    "name": "Ada",
+    "line1": "1 rue de la Paix",
+    "city": "Paris",
+    "postal_code": "75002",
+    "country": "fr",
+}
+CUSTOMER = {"email": "ada@example.com", "name": "Ada Lovelace"}
+
+
+class Widget:
+    """A browser on `origin` running the widget with a brand's publishable key."""
+
+    def __init__(self, raw_key: str, origin: str = SHOP):
+        self.key, self.origin, self.client = raw_key, origin, Client()
+        self.session = None
+
+    def url(self, path: str, **params) -> str:
+        query = "&".join(f"{name}={value}" for name, value in {"key": self.key, **params}.items())
+        return f"/api/v1/widget/{path}?{query}"
+
+    def headers(self, extra: dict) -> dict:
+        headers = {"HTTP_ORIGIN": self.origin, **extra}
+        if self.session:
+            headers["HTTP_X_LUNEO_SESSION"] = self.session
+        return headers
+
+    def get(self, path: str, **params):
+        return self.client.get(self.url(path, **params), **self.headers({}))
+
+    def post(self, path: str, data=None, headers=None, **params):
+        body = json.dumps(data or {})
+        return self.client.post(
+            self.url(path, **params), body, content_type="application/json", **self.headers(headers or {})
+        )
+
+    def start_session(self) -> None:
+        self.session = self.post("sessions").json()["session"]
+
+
+def code(response) -> str:
+    return response.json()["error"]["code"]
+
+
+@pytest.fixture
+def brand(tenant):
+    return brand_create(name="Maison", allowed_origins=[SHOP], default_language="fr")
+
+
+@pytest.fixture
+def product(brand):
+    product = product_make(brand=brand)
+    product.price = Decimal("20.00")
+    product.save()
+    return product
+
+
+@pytest.fixture
+def widget(brand) -> Widget:
+    _key, raw = brand_publishable_key_create(brand=brand)
+    return Widget(raw)
+
+
+def ready_design(widget: Widget, product, **fields) -> Design:
+    widget.start_session()
+    response = widget.post("designs", {"product": product.sku, "prompt": "a fox in the snow", **fields})
+    assert response.status_code == 202, response.content
+    return pipeline_run(Design.objects.get(public_id=response.json()["id"]))
+
+
+def test_config_describes_the_product_in_the_brand_theme_and_language(widget, product):
+    variant_create(product=product, name="Large", sku_suffix="L", price_delta="3.50")
+
+    response = widget.get("config", product=product.sku)
+
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == SHOP
+    assert "max-age=" in response["Cache-Control"]
+    body = response.json()
+    assert body["brand"]["name"] == "Maison"
+    assert body["brand"]["font"]["url"].startswith("http://testserver/static/fonts/")
+    assert body["product"] == {
+        "sku": product.sku,
+        "name": "Mug",
+        "description": "",
+        "price": "20.00",
+        "currency": "EUR",
+        "shape": "mug",
+        "has_3d": True,
+    }
+    assert body["variants"][0]["price"] == "23.50"
+    assert body["views"][0]["mockup_url"].startswith("http://testserver/")
+    assert body["views"][0]["print_area"]["points"]
+    assert body["locale"] == "fr"  # the brand's language
+    assert body["strings"]["add_to_cart"] == "Ajouter au panier"
+
+
+def test_config_speaks_the_asked_locale(widget, product):
+    body = widget.get("config", product=product.sku, locale="zh-Hans").json()
+
+    assert body["locale"] == "zh-hans"
+    assert body["strings"]["add_to_cart"] == "加入购物车"
+
+
+def test_a_site_that_is_not_allowed_gets_a_readable_403(brand, product):
+    _key, raw = brand_publishable_key_create(brand=brand)
+    stranger = Widget(raw, origin=OTHER_SITE)
+
+    response = stranger.get("config", product=product.sku)
+
+    assert response.status_code == 403
+    assert code(response) == "origin_not_allowed"
+    assert response["Access-Control-Allow-Origin"] == OTHER_SITE  # so the widget can say why
+    assert "product" not in response.json()
+
+
+def test_a_request_without_origin_is_refused(widget, product):
+    response = widget.client.get(widget.url("config", product=product.sku))
+
+    assert response.status_code == 403
+    assert code(response) == "origin_not_allowed"
+
+
+def test_preflights_are_answered_for_allowed_origins_only(widget):
+    allowed = widget.client.options(
+        widget.url("designs"), HTTP_ORIGIN=SHOP, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
+    refused = widget.client.options(
+        widget.url("designs"), HTTP_ORIGIN=OTHER_SITE, HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
+    )
+
+    assert allowed.status_code == 204
+    assert allowed["Access-Control-Allow-Origin"] == SHOP
+    assert "X-Luneo-Session" in allowed["Access-Control-Allow-Headers"]
+    assert refused.status_code == 403
+    assert "Access-Control-Allow-Origin" not in refused
+
+
+@pytest.mark.parametrize(
+    "sku_of",
+    [
+        lambda product, other: "NOPE",
+        lambda product, other: other.sku,  # another brand's product
+    ],
+)
+def test_unknown_or_foreign_products_are_404(widget, product, sku_of):
+    other = product_make(brand=brand_create(name="Other brand"))
+
+    response = widget.get("config", product=sku_of(product, other))
+
+    assert response.status_code == 404
+    assert code(response) == "product_not_found"
+
+
+def test_keys_stay_on_their_side(tenant, widget, product):
+    secret = api_client(tenant)
+
+    publishable_on_secret_bearer = Client().get("/api/v1/designs", HTTP_AUTHORIZATION=f"Bearer {widget.key}")
+    publishable_on_secret_query = Client().get(f"/api/v1/designs?key={widget.key}")
+    secret_on_widget = secret.get(f"/api/v1/widget/config?product={product.sku}", HTTP_ORIGIN=SHOP)
+
+    assert publishable_on_secret_bearer.status_code == 403
+    assert code(publishable_on_secret_bearer) == "publishable_key_not_allowed"
+    assert publishable_on_secret_query.status_code == 403
+    assert secret_on_widget.status_code == 401
+    assert code(secret_on_widget) == "publishable_key_invalid"
+
+
+def test_a_revoked_key_is_refused(brand, widget, product):
+    brand_publishable_key_create(brand=brand)  # rotation revokes the previous key
+
+    response = widget.get("config", product=product.sku)
+
+    assert response.status_code == 401
+    assert code(response) == "publishable_key_invalid"
+
+
+def test_designs_need_a_session_and_belong_to_it(widget, product):
+    without_session = widget.post("designs", {"product": product.sku, "prompt": "a fox"})
+    widget.start_session()
+    created = widget.post("designs", {"product": product.sku, "prompt": "a fox"})
+    public_id = created.json()["id"]
+    own = widget.get(f"designs/{public_id}")
+    widget.start_session()  # another shopper
+    foreign = widget.get(f"designs/{public_id}")
+
+    assert without_session.status_code == 401
+    assert code(without_session) == "session_invalid"
+    assert created.status_code == 202
+    assert public_id.startswith("dsg_")
+    assert created.json()["links"]["events"].startswith(
+        f"ws://testserver/ws/widget/designs/{public_id}/?key="
+    )
+    assert own.status_code == 200
+    assert own.json()["status"] == "queued"
+    assert foreign.status_code == 404
+
+
+def test_a_ready_design_shows_previews_and_its_3d_model(widget, product):
+    design = ready_design(widget, product)
+
+    body = widget.get(f"designs/{design.public_id}").json()
+
+    assert body["status"] == "ready"
+    assert body["progress"] == 100
+    assert body["error"] is None
+    assert set(body["previews"]) == {"front"}
+    assert body["previews"]["front"].startswith("http://testserver/designs/assets/")
+    assert body["model_url"].startswith("http://testserver/designs/assets/")
+    assert widget.client.get(body["previews"]["front"]).status_code == 200
+
+
+def test_an_order_is_priced_on_the_server_whatever_the_browser_says(widget, product):
+    variant = variant_create(product=product, name="Large", sku_suffix="L", price_delta="3.50")
+    option = option_create(product=product, name="Gift box", price_delta="4.00")
+    design = ready_design(widget, product, variant=variant.pk)
+
+    response = widget.post(
+        "orders",
+        {
+            "design": design.public_id,
+            "quantity": 2,
+            "options": [option.pk],
+            "customer": CUSTOMER,
+            "shipping_address": ADDRESS,
+            "price": "0.01",
+            "total": "0.01",
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["total"] == "55.00"  # (20.00 + 3.50 + 4.00) × 2
+    assert body["number"].startswith("LU-")
+    order = Order.objects.get()
+    assert order.total == Decimal("55.00")
+    assert order.source == "widget"
+    assert order.shipping_address["country"] == "FR"
+    assert order.items.get().design == design
+
+
+def test_bad_checkout_fields_are_422_with_every_field_named(widget, product):
+    design = ready_design(widget, product)
+
+    response = widget.post(
+        "orders",
+        {
+            "design": design.public_id,
+            "quantity": 0,
+            "customer": {"email": "not-an-email", "name": ""},
+            "shipping_address": {"line1": "1 rue", "city": "", "postal_code": "75002", "country": "France"},
+        },
+    )
+
+    assert response.status_code == 422
+    fields = response.json()["error"]["details"]["fields"]
+    assert set(fields) == {
+        "quantity",
+        "customer.email",
+        "customer.name",
+        "shipping_address.city",
+        "shipping_address.country",
+    }
+    assert not Order.objects.exists()
+
+
+def test_a_design_still_generating_cannot_be_ordered(widget, product):
+    widget.start_session()
+    public_id = widget.post("designs", {"product": product.sku, "prompt": "a fox"}).json()["id"]
+
+    response = widget.post("orders", {"design": public_id, "customer": CUSTOMER, "shipping_address": ADDRESS})
+
+    assert response.status_code == 409
+    assert code(response) == "design_not_ready"
+
+
+def test_a_retried_checkout_creates_one_order(widget, product):
+    design = ready_design(widget, product)
+    body = {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+
+    first = widget.post("orders", body, headers={"HTTP_IDEMPOTENCY_KEY": "checkout-1"})
+    second = widget.post("orders", body, headers={"HTTP_IDEMPOTENCY_KEY": "checkout-1"})
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["number"] == second.json()["number"]
+    assert Order.objects.count() == 1
+
+
+def test_another_shoppers_design_cannot_be_ordered(widget, product):
+    design = ready_design(widget, product)
+    widget.start_session()
+
+    response = widget.post(
+        "orders", {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+    )
+
+    assert response.status_code == 404
+    assert code(response) == "design_not_found"
+
+
+def test_another_workspace_key_sees_nothing_of_this_one(other_tenant, tenant, widget, product):
+    design = ready_design(widget, product)
+    with tenant_context(other_tenant):
+        foreign_brand = brand_create(name="Beta brand", allowed_origins=[SHOP])
+        _key, raw = brand_publishable_key_create(brand=foreign_brand)
+    stranger = Widget(raw)
+    stranger.start_session()
+
+    config = stranger.get("config", product=product.sku)
+    detail = stranger.get(f"designs/{design.public_id}")
+    order = stranger.post(
+        "orders", {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+    )
+
+    assert config.status_code == detail.status_code == order.status_code == 404
+
+
+def test_requests_are_limited_per_key_and_shopper(widget, product, settings):
+    settings.WIDGET_RATE_LIMIT_REQUESTS = 2
+
+    answers = [widget.get("config", product=product.sku).status_code for _ in range(3)]
+
+    assert answers == [200, 200, 429]
+
+
+def test_designs_are_limited_per_hour(widget, product, settings):
+    settings.WIDGET_DESIGNS_PER_HOUR = 1
+    widget.start_session()
+
+    first = widget.post("designs", {"product": product.sku, "prompt": "a fox"})
+    second = widget.post("designs", {"product": product.sku, "prompt": "a fox"})
+
+    assert first.status_code == 202
+    assert second.status_code == 429
+    assert second["Retry-After"]

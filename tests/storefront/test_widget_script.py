@@ -1,0 +1,113 @@
+"""The widget's script: served on every host with long-cache headers, ETag/304, and up to date."""
+
+import gzip
+
+import pytest
+from django.test import Client
+
+from apps.storefront.script import WIDGET_SCRIPT
+from widget.build import bundle
+
+BUDGET_GZIP_BYTES = 15 * 1024
+HOSTS = ["localhost", "alpha.localhost"]
+
+
+@pytest.mark.parametrize("hostname", HOSTS)
+def test_the_script_is_served_on_every_host_with_long_cache_headers(tenant, hostname):
+    # given a shop page on any site, on the public or on a workspace host
+    client = Client(HTTP_HOST=hostname)
+
+    # when the browser loads the script
+    response = client.get("/widget/v1/luneo.js")
+
+    # then it gets the built file as JavaScript, cacheable for a day, usable from any origin
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Cache-Control"] == "public, max-age=86400, stale-while-revalidate=604800"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["ETag"].startswith('"')
+    assert response.content == WIDGET_SCRIPT.read_bytes()
+
+
+def test_a_revalidation_with_the_current_etag_gets_304(tenant):
+    # given a browser holding the script and its ETag
+    client = Client(HTTP_HOST="localhost")
+    etag = client.get("/widget/v1/luneo.js")["ETag"]
+
+    # when it revalidates
+    response = client.get("/widget/v1/luneo.js", HTTP_IF_NONE_MATCH=etag)
+
+    # then it is told nothing changed, with the same caching headers and no body
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"].startswith("public, max-age=86400")
+    assert response.content == b""
+
+
+def test_a_stale_etag_gets_the_script_again(tenant):
+    response = Client(HTTP_HOST="localhost").get("/widget/v1/luneo.js", HTTP_IF_NONE_MATCH='"stale"')
+
+    assert response.status_code == 200
+    assert response.content == WIDGET_SCRIPT.read_bytes()
+
+
+def test_a_browser_accepting_gzip_gets_it_compressed_under_its_own_etag(tenant):
+    # given a browser that accepts gzip
+    client = Client(HTTP_HOST="localhost", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    # when it loads the script, then revalidates it
+    response = client.get("/widget/v1/luneo.js")
+    again = client.get("/widget/v1/luneo.js", HTTP_IF_NONE_MATCH=response["ETag"])
+
+    # then the body is gzip, the cache varies on the encoding, and the gzip ETag revalidates
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert response["ETag"].endswith('-gzip"')
+    assert gzip.decompress(response.content) == WIDGET_SCRIPT.read_bytes()
+    assert again.status_code == 304
+
+
+def test_the_model_viewer_is_served_for_the_widget_to_import_from_any_origin(tenant):
+    response = Client(HTTP_HOST="alpha.localhost").get("/widget/v1/model-viewer.js")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert b"model-viewer" in response.content
+
+
+def test_the_script_refuses_writes(tenant):
+    response = Client(HTTP_HOST="localhost").post("/widget/v1/luneo.js")
+
+    assert response.status_code == 405
+
+
+def test_the_committed_build_is_up_to_date():
+    # given the sources in widget/src, built in memory as `make widget` would
+    built = bundle()
+
+    # then the committed file is exactly that build (else: run `make widget` and commit)
+    assert WIDGET_SCRIPT.read_text(encoding="utf-8") == built, "widget/dist/luneo.js is stale: make widget"
+
+
+def test_the_script_fits_the_size_budget():
+    size = len(gzip.compress(WIDGET_SCRIPT.read_bytes(), compresslevel=9))
+
+    assert size <= BUDGET_GZIP_BYTES, f"luneo.js is {size} bytes gzipped (budget {BUDGET_GZIP_BYTES})"
+
+
+def test_the_demo_shop_embeds_the_widget_the_official_way(tenant):
+    # when someone opens the demo page with a key and a product, on any host
+    response = Client(HTTP_HOST="alpha.localhost").get("/widget/v1/demo?key=pk_live_abc&product=MUG-11")
+
+    # then it has the two tags a merchant pastes
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<script src="/widget/v1/luneo.js" data-luneo-key="pk_live_abc" async></script>' in page
+    assert '<div data-luneo-product="MUG-11"></div>' in page
+
+
+def test_the_demo_shop_escapes_what_it_is_given(tenant):
+    response = Client(HTTP_HOST="localhost").get('/widget/v1/demo?key="><script>&product=x')
+
+    assert b'"><script>' not in response.content

@@ -1,0 +1,344 @@
+// One mounted widget: configuration → design form → live progress → preview → price → cart.
+
+class Widget {
+  // options: {key, product, variant, locale, theme, onAddToCart}
+  constructor(host, options) {
+    this.host = host;
+    this.options = options;
+    this.api = new Api(BASE, options.key, options.locale);
+    this.strings = {};
+    this.t = (key) => this.strings[key] || DEFAULT_STRINGS[key] || key;
+    this.root = host.shadowRoot || host.attachShadow({ mode: "open" });
+    this.alerts = h("div", {});
+    this.body = h("p", { role: "status" }, this.t("loading"));
+    this.el = h("div", { class: "lw" }, this.alerts, this.body);
+    this.root.replaceChildren(h("style", {}, STYLES), this.el);
+    this.load();
+  }
+
+  destroy() {
+    this.destroyed = true;
+    this.stopFollowing?.();
+    this.root.replaceChildren();
+  }
+
+  async load() {
+    this.alerts.replaceChildren();
+    try {
+      const config = await this.api.config(this.options.product);
+      if (this.destroyed) return;
+      this.build(config);
+      emit(this.host, "luneo:ready", { product: config.product.sku });
+    } catch (error) {
+      this.fail(error, () => this.load());
+    }
+  }
+
+  // --- errors ---------------------------------------------------------------------------
+
+  // The server's message (translated for the locale) or, without one, ours.
+  message(error) {
+    if (error.message) return error.message;
+    const known = { origin_not_allowed: 1, network_error: 1, rejected: 1 };
+    return this.t(known[error.code] ? error.code : "failed");
+  }
+
+  // Tell the page (a luneo:error event) and the shopper (an alert, with Retry if it may help).
+  fail(error, retry, where = this.alerts) {
+    if (this.destroyed) return;
+    const message = this.message(error);
+    emit(this.host, "luneo:error", { code: error.code || "failed", message });
+    where.replaceChildren(errorBox(this.t, message, retry));
+  }
+
+  // --- layout ---------------------------------------------------------------------------
+
+  build(config) {
+    this.config = config;
+    this.strings = config.strings || {};
+    this.locale = config.locale || "en";
+    this.theme(config.brand);
+    const t = this.t;
+    const brand = config.brand;
+    this.stage = new Stage(t, this.root);
+    this.checkout = new Checkout(this);
+    this.live = h("p", { "aria-live": "polite", role: "status" });
+    this.bar = h("progress", { max: "100", value: "0", "aria-label": t("generating") });
+    this.steps = h("ol", { class: "lw-steps" });
+    this.progress = h("div", { class: "lw-progress", hidden: true }, this.bar, this.steps);
+    this.el.replaceChildren(
+      h(
+        "div",
+        { class: "lw-head" },
+        brand.logo_url && h("img", { src: brand.logo_url, alt: brand.name }),
+        h("h2", {}, t("title")),
+      ),
+      h("p", {}, config.product.name),
+      this.alerts,
+      h("div", { class: "lw-cols" }, this.stage.el, h("div", {}, this.designForm(), this.live, this.progress, this.purchase())),
+      this.checkout.el,
+      h("p", { class: "lw-foot" }, t("powered_by")),
+    );
+    this.showMockups();
+    this.updatePrice();
+  }
+
+  // Brand colours and font, then the merchant's theme option on top.
+  theme(brand) {
+    const font = brand.font || {};
+    if (font.url && window.FontFace) {
+      new FontFace(font.name, `url("${font.url}")`)
+        .load()
+        .then((face) => document.fonts.add(face))
+        .catch(() => {}); // the system font is fine
+    }
+    const theme = this.options.theme || {};
+    const vars = {
+      primary: theme.primary || brand.primary_color,
+      secondary: theme.secondary || brand.secondary_color,
+      font: theme.font || (font.name && `"${font.name}"`),
+      radius: theme.radius,
+    };
+    for (const [name, value] of Object.entries(vars)) if (value) this.el.style.setProperty("--lw-" + name, value);
+  }
+
+  designForm() {
+    const t = this.t;
+    const { brand, variants, styles, limits } = this.config;
+    this.variantSelect = variants.length
+      ? h(
+          "select",
+          { onchange: () => this.variantChanged() },
+          h("option", { value: "" }, this.config.product.name),
+          variants.map((variant) => h("option", { value: variant.id }, variant.name)),
+        )
+      : null;
+    if (this.variantSelect && this.options.variant) this.variantSelect.value = this.options.variant;
+    this.prompt = h("textarea", { maxlength: limits.prompt_max_length, placeholder: t("prompt_placeholder"), "aria-required": "true" });
+    this.style = styles.length
+      ? h("select", {}, h("option", { value: "" }, t("style_none")), styles.map((style) => h("option", { value: style.id }, style.label)))
+      : null;
+    this.text = brand.allow_text_layers ? h("input", { type: "text", maxlength: "80" }) : null;
+    this.photo = brand.allow_photo_upload ? h("input", { type: "file", accept: "image/jpeg,image/png,image/webp" }) : null;
+    this.createButton = h("button", { type: "submit", class: "lw-main" }, t("generate"));
+    return h(
+      "form",
+      { novalidate: true, onsubmit: (event) => this.createDesign(event) },
+      this.variantSelect && field("lw-variant", t("variant_label"), this.variantSelect),
+      field("lw-prompt", t("prompt_label"), this.prompt),
+      this.style && field("lw-style", t("style_label"), this.style),
+      this.text && field("lw-text", t("text_label"), this.text),
+      this.photo && field("lw-photo", t("photo_label"), this.photo),
+      this.createButton,
+    );
+  }
+
+  purchase() {
+    const t = this.t;
+    const { options, limits } = this.config;
+    this.optionBoxes = options.map((option) =>
+      h("input", { type: "checkbox", value: option.id, onchange: () => this.updatePrice() }),
+    );
+    this.quantity = h("input", { type: "number", min: "1", max: limits.quantity_max, value: "1", inputmode: "numeric", oninput: () => this.updatePrice() });
+    this.price = h("p", { class: "lw-price", id: "lw-price" });
+    this.cartButton = h("button", { type: "button", class: "lw-main", disabled: true, onclick: () => this.addToCart() }, t("add_to_cart"));
+    return h(
+      "div",
+      {},
+      options.length &&
+        h(
+          "fieldset",
+          {},
+          h("legend", {}, t("options_label")),
+          options.map((option, index) =>
+            h("label", { class: "lw-check" }, this.optionBoxes[index], `${option.name} (+${this.formatPrice(cents(option.price_delta))})`),
+          ),
+        ),
+      field("lw-quantity", t("quantity_label"), this.quantity),
+      h("p", { class: "lw-sr" }, t("price_label")),
+      this.price,
+      this.cartButton,
+    );
+  }
+
+  // --- price ----------------------------------------------------------------------------
+
+  variant() {
+    const id = this.variantSelect?.value;
+    return this.config.variants.find((variant) => String(variant.id) === id) || null;
+  }
+
+  chosenOptions() {
+    return this.config.options.filter((option, index) => this.optionBoxes[index].checked);
+  }
+
+  quantityValue() {
+    const value = Number(this.quantity.value);
+    const valid = Number.isInteger(value) && value >= 1 && value <= this.config.limits.quantity_max;
+    fieldError(this.quantity, valid ? "" : `1 – ${this.config.limits.quantity_max}`);
+    return valid ? value : null;
+  }
+
+  // (variant price or product price + options) × quantity, in cents.
+  totalCents() {
+    const unit = cents((this.variant() || this.config.product).price);
+    const extras = this.chosenOptions().reduce((sum, option) => sum + cents(option.price_delta), 0);
+    return (unit + extras) * (this.quantityValue() || 0);
+  }
+
+  formatPrice(amountCents, currency = this.config.product.currency) {
+    try {
+      return new Intl.NumberFormat(this.formatLocale(), { style: "currency", currency }).format(amountCents / 100);
+    } catch (error) {
+      return `${decimal(amountCents)} ${currency}`;
+    }
+  }
+
+  // The shopper's own locale (fr-CA) when it is the language the server answered in.
+  formatLocale() {
+    const asked = this.options.locale || "";
+    return asked.toLowerCase().startsWith(this.locale.slice(0, 2)) ? asked : this.locale;
+  }
+
+  // A default for the checkout's country: the region of the locale (fr-FR → FR).
+  country() {
+    const region = (this.options.locale || "").split("-")[1] || "";
+    return /^[A-Za-z]{2}$/.test(region) ? region.toUpperCase() : "";
+  }
+
+  updatePrice() {
+    this.price.textContent = this.formatPrice(this.totalCents());
+    this.cartButton.disabled = !this.design || !this.quantityValue();
+  }
+
+  // --- design ---------------------------------------------------------------------------
+
+  variantChanged() {
+    this.resetDesign(); // a design is made for one variant: a new choice needs a new design
+    this.updatePrice();
+  }
+
+  showMockups() {
+    const variant = this.variant();
+    const views = this.config.views.filter((view) => !view.variant || view.variant === variant?.id);
+    this.stage.show(views.map((view) => ({ name: view.name, url: view.mockup_url })));
+  }
+
+  resetDesign() {
+    this.stopFollowing?.();
+    this.design = null;
+    this.checkout.close();
+    this.showMockups();
+  }
+
+  designBody() {
+    const body = {
+      product: this.config.product.sku,
+      variant: this.variant()?.id ?? null,
+      prompt: this.prompt.value.trim(),
+      style: this.style?.value || "",
+      text_layers: this.text?.value.trim() ? [{ text: this.text.value.trim(), x: 0.5, y: 0.85, size: 0.08 }] : [],
+    };
+    const photo = this.photo?.files[0];
+    if (!photo) return body;
+    const form = new FormData();
+    for (const [name, value] of Object.entries(body)) {
+      if (value != null) form.append(name, typeof value === "object" ? JSON.stringify(value) : value);
+    }
+    form.append("photo", photo);
+    return form;
+  }
+
+  async createDesign(event) {
+    event?.preventDefault();
+    this.alerts.replaceChildren();
+    fieldError(this.prompt, this.prompt.value.trim() ? "" : this.t("required"));
+    if (!this.prompt.value.trim()) return this.prompt.focus();
+    this.resetDesign();
+    this.createButton.disabled = true;
+    this.showProgress({ status: "queued", progress: 0 });
+    try {
+      const design = await this.api.designCreate(this.designBody());
+      if (this.destroyed) return;
+      this.stopFollowing = this.api.follow(
+        design,
+        (state) => this.designUpdated(design.id, state),
+        (error) => this.designFailed(error),
+      );
+    } catch (error) {
+      this.designFailed(error);
+    }
+  }
+
+  showProgress(state) {
+    const index = STEPS.findIndex(([status]) => status === state.status);
+    const done = state.status === "ready";
+    this.progress.hidden = false;
+    this.bar.value = state.progress ?? (done ? 100 : ((index + 1) / (STEPS.length + 1)) * 100);
+    this.live.textContent = this.t(done ? "step_done" : STEPS[Math.max(index, 0)][1]);
+    this.steps.replaceChildren(
+      ...STEPS.map(([status, key], position) =>
+        h("li", { class: done || position < index ? "is-done" : position === index ? "is-current" : "" }, this.t(key)),
+      ),
+    );
+  }
+
+  async designUpdated(id, state) {
+    if (this.destroyed) return;
+    if (state.status === "rejected" || state.status === "failed") {
+      const error = state.error || {};
+      return this.designFailed(new ApiError(error.code || state.status, error.message || this.t(state.status)));
+    }
+    this.showProgress(state);
+    if (state.status !== "ready") return;
+    try {
+      this.designReady(await this.api.design(id)); // the full design: previews of every view, 3D model
+    } catch (error) {
+      this.designFailed(error);
+    }
+  }
+
+  designReady(design) {
+    this.design = design;
+    this.createButton.disabled = false;
+    this.progress.hidden = true;
+    this.stage.show(
+      Object.entries(design.previews || {}).map(([name, url]) => ({ name, url })),
+      design.model_url,
+    );
+    this.updatePrice();
+    emit(this.host, "luneo:design-ready", { design_id: design.id, preview_url: this.previewUrl() });
+  }
+
+  designFailed(error) {
+    this.stopFollowing?.();
+    this.createButton.disabled = false;
+    this.progress.hidden = true;
+    this.live.textContent = "";
+    this.fail(error, () => this.createDesign());
+  }
+
+  previewUrl() {
+    const previews = this.design.previews || {};
+    return previews[this.stage.current] || Object.values(previews)[0] || null;
+  }
+
+  // --- cart -----------------------------------------------------------------------------
+
+  addToCart() {
+    const quantity = this.quantityValue();
+    if (!this.design || !quantity) return;
+    const options = this.chosenOptions().map((option) => option.id);
+    const detail = {
+      design_id: this.design.id,
+      price: decimal(this.totalCents()),
+      currency: this.config.product.currency,
+      preview_url: this.previewUrl(),
+      quantity,
+      options,
+    };
+    const proceed = emit(this.host, "luneo:add-to-cart", detail);
+    if (this.options.onAddToCart) this.options.onAddToCart(detail);
+    else if (proceed) this.checkout.open(() => ({ design: this.design.id, quantity: this.quantityValue(), options }));
+  }
+}
