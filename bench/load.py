@@ -1,7 +1,9 @@
 """A small closed-loop HTTP/1.1 load generator: threads with blocking sockets, loopback only.
 
 `concurrency` clients each send a request, read the whole response, and send the next, until
-`requests` responses are in or `max_seconds` have passed. Every request is the same one
+`requests` responses are in or `max_seconds` have passed. With `rate` (requests/s) the load is
+open-loop instead: request i is due at start + i/rate, and its latency counts from when it was
+due, so a server that falls behind shows it (no coordinated omission). Every request is the same one
 (`method`, `headers`, `body`). Connections are reused when the
 server keeps them alive; gunicorn's sync workers close each one, so reconnecting is part of
 the measured latency, as for any client of such a server. Latency runs from sending (or
@@ -83,21 +85,26 @@ def generate(
     requests: int = 5000,
     concurrency: int = 16,
     max_seconds: float = 60.0,
+    rate: float | None = None,
 ) -> Load:
     request = _request_bytes(path, host, headers or {}, method, body)
     load, lock = Load(), threading.Lock()
-    budget = [requests]
-    deadline = time.perf_counter() + max_seconds
+    taken = [0]
+    begin = time.perf_counter()
+    deadline = begin + max_seconds
 
-    def take() -> bool:
+    def take() -> float | None:
+        """When the next request is due (now, without a rate); None once the budget is spent."""
         with lock:
-            budget[0] -= 1
-            return budget[0] >= 0 and time.perf_counter() < deadline
+            index, taken[0] = taken[0], taken[0] + 1
+        if index >= requests or time.perf_counter() >= deadline:
+            return None
+        return begin + index / rate if rate else time.perf_counter()
 
     def client() -> None:
         connection = None
-        while take():
-            started = time.perf_counter()
+        while (started := take()) is not None:
+            time.sleep(max(0.0, started - time.perf_counter()))
             try:
                 connection = connection or _Connection(port)
                 status, keep_alive = connection.exchange(request)
@@ -116,11 +123,10 @@ def generate(
         if connection is not None:
             connection.close()
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    load.elapsed = time.perf_counter() - started
+    load.elapsed = time.perf_counter() - begin
     return load

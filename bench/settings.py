@@ -10,3 +10,4 @@ from config.settings.test import CACHES
 PUBLIC_SCHEMA_URLCONF = "bench.urls"
 API_RATE_LIMIT_REQUESTS = 10**9
 CACHES["default"]["KEY_PREFIX"] = "bench"
+WIDGET_RATE_LIMIT_REQUESTS = 10**9

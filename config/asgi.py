@@ -1,7 +1,9 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
 Websockets pass the Origin check (ALLOWED_HOSTS), session auth, then workspace resolution
-(apps.tenants.channels), before reaching the routes of apps/core/routing.py.
+(apps.tenants.channels), before reaching the routes of apps/core/routing.py. Widget sockets
+(`/ws/widget/…`) open from merchants' sites: they skip the host Origin check and sessions, and
+their consumer checks the Origin against the brand's allowed origins (apps/storefront).
 """
 
 import os
@@ -17,6 +19,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from apps.core.routing import websocket_urlpatterns  # noqa: E402
+from apps.storefront import routing as widget_routing  # noqa: E402
 from apps.tenants.channels import WorkspaceMiddleware  # noqa: E402
 
 if settings.DEBUG:  # `make run` (daphne alone) serves /static/; in production the proxy does
@@ -24,11 +27,15 @@ if settings.DEBUG:  # `make run` (daphne alone) serves /static/; in production t
 
     django_application = ASGIStaticFilesHandler(django_application)
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(WorkspaceMiddleware(URLRouter(websocket_urlpatterns)))
-        ),
-    }
+member_sockets = AllowedHostsOriginValidator(
+    AuthMiddlewareStack(WorkspaceMiddleware(URLRouter(websocket_urlpatterns)))
 )
+widget_sockets = WorkspaceMiddleware(URLRouter(widget_routing.websocket_urlpatterns))
+
+
+async def websocket_application(scope, receive, send):
+    sockets = widget_sockets if scope["path"].startswith(widget_routing.WIDGET_PREFIX) else member_sockets
+    return await sockets(scope, receive, send)
+
+
+application = ProtocolTypeRouter({"http": django_application, "websocket": websocket_application})

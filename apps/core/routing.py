@@ -3,12 +3,10 @@
 from django.urls import path
 
 from apps.designs.consumers import DesignConsumer
-from apps.storefront.consumers import WidgetDesignConsumer
 
 from .consumers import NotificationsConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi(), name="ws-notifications"),
     path("ws/designs/<int:design_id>/", DesignConsumer.as_asgi(), name="ws-design"),
-    path("ws/widget/designs/<str:public_id>/", WidgetDesignConsumer.as_asgi(), name="ws-widget-design"),
 ]

@@ -48,12 +48,9 @@ def scope_bearer(scope) -> str | None:
     return None
 
 
-WIDGET_PREFIX = "/ws/widget/"
-
-
 def scope_widget_key(scope) -> str | None:
     """The `key` query parameter of a widget socket (browsers cannot send headers on websockets)."""
-    if not scope.get("path", "").startswith(WIDGET_PREFIX):
+    if not scope.get("path", "").startswith("/ws/widget/"):
         return None
     return parse_qs(scope.get("query_string", b"").decode()).get("key", [""])[0] or ""
 

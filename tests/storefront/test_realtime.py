@@ -1,0 +1,73 @@
+"""`/ws/widget/designs/<id>/` through a real daphne: from an allowed site, for the shopper's session."""
+
+import json
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+
+from apps.brands.services import brand_create, brand_publishable_key_create
+from apps.designs.services import design_create
+from apps.storefront.sessions import session_new, session_read
+from tests.designs.conftest import pipeline_run, product_make
+
+pytestmark = pytest.mark.django_db(transaction=True)
+SHOP = "https://shop.example"
+
+
+def receive(socket) -> dict:
+    return json.loads(socket.recv(timeout=10))
+
+
+@pytest.fixture
+def shop(tenant):
+    """A brand allowing SHOP, its key, a shopper session and a design of that session."""
+    brand = brand_create(name="Maison", allowed_origins=[SHOP])
+    _key, raw = brand_publishable_key_create(brand=brand)
+    sessions = {name: session_new(schema=tenant.schema_name, brand_id=brand.pk) for name in ("own", "other")}
+    session_id = session_read(sessions["own"], schema=tenant.schema_name, brand_id=brand.pk)
+    design = design_create(product=product_make(brand=brand).pk, prompt="A fox", shopper_session=session_id)
+    return raw, sessions, design
+
+
+def path(design, key: str, session: str) -> str:
+    return f"/ws/widget/designs/{design.public_id}/?key={key}&session={session}"
+
+
+def test_the_shopper_follows_their_design_from_the_merchant_site(daphne, tenant, shop):
+    key, sessions, design = shop
+
+    with daphne.websocket(path(design, key, sessions["own"]), host="localhost", origin=SHOP) as socket:
+        first = receive(socket)
+        pipeline_run(design)
+        events = [receive(socket) for _ in range(5)]
+
+    assert first["id"] == design.public_id
+    assert first["status"] == "queued"
+    assert [event["status"] for event in events] == [
+        "moderating",
+        "generating",
+        "compositing",
+        "exporting",
+        "ready",
+    ]
+    assert events[-1]["previews"]["front"].startswith(f"http://localhost:{daphne.port}/designs/assets/")
+    assert events[-1]["model_url"].startswith(f"http://localhost:{daphne.port}/designs/assets/")
+
+
+@pytest.mark.parametrize(
+    ("origin", "session_name", "close_code"),
+    [
+        ("https://evil.example", "own", 4403),  # a site the brand does not allow
+        (SHOP, "other", 4404),  # another shopper's design
+        (SHOP, "forged", 4403),  # not a session token
+    ],
+)
+def test_other_sites_and_shoppers_are_refused(daphne, tenant, shop, origin, session_name, close_code):
+    key, sessions, design = shop
+    session = sessions.get(session_name, "forged")
+
+    with daphne.websocket(path(design, key, session), host="localhost", origin=origin) as socket:
+        with pytest.raises(ConnectionClosed) as closed:
+            socket.recv(timeout=10)
+
+    assert closed.value.rcvd.code == close_code
