@@ -8,6 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
+from apps.products.models import Product
+from apps.products.selectors import product_list
+from apps.tenants.services import public_url
 from apps.tenants.views import admin_required, member_required
 
 from .forms import BrandForm, add_service_errors
@@ -22,7 +25,14 @@ def brands(request):
 
 def _key_created(request, brand, api_key, raw: str):
     """The raw key exists only in this response: it is never stored, nor shown again."""
-    context = {"brand": brand, "api_key": api_key, "raw_key": raw}
+    product = product_list(brand=brand.pk, status=Product.Status.ACTIVE).order_by("-created_at").first()
+    context = {
+        "brand": brand,
+        "api_key": api_key,
+        "raw_key": raw,
+        "script_url": public_url("/widget/v1/luneo.js"),
+        "sku": product.sku if product else "SKU",
+    }
     return render(request, "brands/key_created.html", context)
 
 
