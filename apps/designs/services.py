@@ -15,6 +15,8 @@ from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.core.notifications import MESSAGE_TYPE, send_after_commit, workspace_group
 from apps.core.uploads import image_clean
 from apps.products.models import Product
+from apps.tenants.services import public_url
+from apps.webhooks.services import event_publish
 
 from .errors import (
     DesignNotCancellable,
@@ -59,6 +61,10 @@ TEXT_MAX_LENGTH = 200
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+# Outbound webhook events (apps.webhooks) when a design ends: ready, or without print files.
+WEBHOOK_EVENTS = {S.READY: "design.ready", S.FAILED: "design.failed", S.REJECTED: "design.failed"}
+
+
 def design_group(schema: str, design_id: int) -> str:
     return f"{schema}.design.{design_id}"
 
@@ -75,6 +81,21 @@ def design_event(design: Design) -> dict:
     if design.status in (S.EXPORTING, S.READY):  # previews exist from exporting on
         event["assets"] = {key: value["url"] for key, value in asset_urls(design).items()}
     return event
+
+
+def design_webhook_data(design: Design) -> dict:
+    """A design as webhook receivers get it: signed asset links (they expire) on the public host."""
+    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
+    return {
+        "id": design.public_id,
+        "status": design.status,
+        "product": design.product.sku,
+        "variant": design.variant_id,
+        "prompt": design.prompt,
+        "error": error,
+        "assets": {key: public_url(value["url"]) for key, value in asset_urls(design).items()},
+        "created_at": design.created_at.isoformat(),
+    }
 
 
 def design_notify(design: Design) -> None:
@@ -257,6 +278,8 @@ def design_transition(
             setattr(locked, name, value)
         locked.save()
         design_notify(locked)
+        if status in WEBHOOK_EVENTS:
+            event_publish(type=WEBHOOK_EVENTS[status], data=design_webhook_data(locked))
     return locked
 
 

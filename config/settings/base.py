@@ -334,6 +334,11 @@ UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     ProductStatusEnum="apps.products.models.Product.Status",
     DesignStatusEnum="apps.designs.models.Design.Status",
+    OrderStatusEnum="apps.orders.models.Order.Status",
+    OrderSourceEnum="apps.orders.models.Order.Source",
+    PackStatusEnum="apps.orders.models.Order.PackStatus",
+    WebhookEventTypeEnum="apps.webhooks.models.EventType",
+    WebhookDeliveryStatusEnum="apps.webhooks.models.WebhookDelivery.Status",
 )
 
 # --- Designs (apps/designs) ---------------------------------------------------------------

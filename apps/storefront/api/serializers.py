@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.designs.api.serializers import JsonListField
 from apps.designs.models import Design
+from apps.orders.api.serializers import AddressSerializer, CustomerInputSerializer
 
 
 class ConfigQuerySerializer(serializers.Serializer):
@@ -42,29 +43,13 @@ class WidgetDesignSerializer(serializers.Serializer):
     model_url = serializers.CharField(allow_null=True, help_text="The textured 3D model (.glb).")
 
 
-class AddressSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False)
-    line1 = serializers.CharField()
-    line2 = serializers.CharField(required=False)
-    city = serializers.CharField()
-    postal_code = serializers.CharField()
-    region = serializers.CharField(required=False)
-    country = serializers.CharField(help_text="ISO 3166 alpha-2, e.g. FR.")
-
-
-class CustomerSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    name = serializers.CharField()
-    phone = serializers.CharField(required=False)
-
-
 class WidgetOrderCreateSerializer(serializers.Serializer):
     """Documentation only: the service validates (422 `order_invalid` with every field's errors)."""
 
     design = serializers.CharField(help_text="A ready design of this shopper session (`dsg_…`).")
     quantity = serializers.IntegerField(min_value=1, default=1)
     options = serializers.ListField(child=serializers.IntegerField(), required=False)
-    customer = CustomerSerializer()
+    customer = CustomerInputSerializer()
     shipping_address = AddressSerializer()
 
 
