@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from apps.storefront.selectors import widget_caches_forget
 from apps.tenants.models import Role, Tenant, User
 from apps.tenants.services import api_key_create, tenant_provision
 from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
@@ -53,6 +54,7 @@ def other_tenant(_session_tenants, db) -> Tenant:
 def _clean_cache():
     yield
     cache.clear()
+    widget_caches_forget()
 
 
 def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:

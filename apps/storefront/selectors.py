@@ -1,9 +1,6 @@
 """Reads for the widget: the brand behind a publishable key, and a product's configuration."""
 
-import time
-
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.templatetags.static import static
 from django.utils.translation import get_language
@@ -11,6 +8,7 @@ from django.utils.translation import get_language
 from apps.ai.styles import STYLES
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
+from apps.core.memo import MISSING, ProcessCache
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
 from apps.designs.services import TEXT_LAYERS_MAX
 from apps.designs.signing import asset_urls
@@ -21,26 +19,26 @@ from apps.tenants.models import ApiKey
 from .errors import ProductNotFound
 from .strings import strings
 
-# The brand of each publishable key, briefly per process (as keys are: apps.tenants.selectors):
-# an edited list of allowed origins applies within BRAND_CACHE_SECONDS.
-BRAND_CACHE_SECONDS = 2.0
-_brands: dict[tuple[str, int], tuple[float, Brand | None]] = {}
+# The brand of each publishable key, and products' configurations, are kept per process: an
+# edited list of allowed origins applies within 2 s, a catalog change within WIDGET_CONFIG_MAX_AGE
+# (as long as browsers cache the configuration anyway).
+_brands = ProcessCache(seconds=2.0)
+_configs = ProcessCache(seconds=settings.WIDGET_CONFIG_MAX_AGE, max_size=2_000)
 
 
 def widget_brand(api_key: ApiKey) -> Brand | None:
     """The brand a publishable key belongs to (in the current schema), or None if it is gone."""
-    cache_key = (connection.schema_name, api_key.brand_ref or 0)
-    expires, brand = _brands.get(cache_key, (0.0, None))
-    if expires < time.monotonic():
+    cache_key = (connection.schema_name, api_key.brand_ref)
+    brand = _brands.get(cache_key)
+    if brand is MISSING:
         brand = Brand.objects.filter(pk=api_key.brand_ref).first() if api_key.brand_ref else None
-        if len(_brands) > 10_000:
-            _brands.clear()
-        _brands[cache_key] = (time.monotonic() + BRAND_CACHE_SECONDS, brand)
+        _brands.set(cache_key, brand)
     return brand
 
 
-def widget_brand_forget() -> None:
-    _brands.clear()
+def widget_caches_forget() -> None:
+    _brands.forget()
+    _configs.forget()
 
 
 def widget_product(*, brand: Brand, sku: str) -> Product:
@@ -52,15 +50,15 @@ def widget_product(*, brand: Brand, sku: str) -> Product:
 
 
 def widget_config(*, brand: Brand, sku: str, absolute) -> dict:
-    """What the widget shows for a product, in the active language; cached WIDGET_CONFIG_MAX_AGE s.
+    """What the widget shows for a product, in the active language (kept WIDGET_CONFIG_MAX_AGE s).
 
     `absolute(path)` turns a path into a URL on the API's host.
     """
-    key = f"widget-config:{brand.pk}:{sku}:{get_language()}:{absolute('/')}"
-    config = cache.get(key)
-    if config is None:
+    key = (connection.schema_name, brand.pk, sku, get_language(), absolute("/"))
+    config = _configs.get(key)
+    if config is MISSING:
         config = _config(brand, widget_product(brand=brand, sku=sku), absolute)
-        cache.set(key, config, settings.WIDGET_CONFIG_MAX_AGE)
+        _configs.set(key, config)
     return config
 
 

@@ -1,7 +1,6 @@
 """Reads for workspaces, people and keys (the dashboard and the API share them)."""
 
 import secrets
-import time
 
 from django.db import connection
 from django.db.models import Model, QuerySet
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.hashing import sha256_hex
+from apps.core.memo import MISSING, ProcessCache
 
 from .models import ApiKey, Invitation, Membership, Tenant, User
 
@@ -35,16 +35,15 @@ _KEY_LOOKUP_SQL = (
 # KEY_CACHE_SECONDS per process. Revoking a key or suspending a workspace forgets them here at
 # once; other processes notice within KEY_CACHE_SECONDS.
 KEY_CACHE_SECONDS = 2.0
-KEY_CACHE_SIZE = 10_000
-_recent_keys: dict[str, tuple[float, ApiKey]] = {}
+_recent_keys = ProcessCache(seconds=KEY_CACHE_SECONDS)
 
 
 def api_key_forget(*, key_hash: str | None = None) -> None:
     """Drop one key (or all) from this process's cache."""
     if key_hash is None:
-        _recent_keys.clear()
+        _recent_keys.forget()
     else:
-        _recent_keys.pop(key_hash, None)
+        _recent_keys.forget(key_hash)
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:
@@ -52,14 +51,11 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
         return None
     digest = sha256_hex(raw)
-    expires, api_key = _recent_keys.get(digest, (0.0, None))
-    if expires > time.monotonic():
-        return api_key
-    api_key = _api_key_fetch(prefix=raw[:16], digest=digest)
-    if api_key is not None:
-        if len(_recent_keys) >= KEY_CACHE_SIZE:
-            _recent_keys.clear()
-        _recent_keys[digest] = (time.monotonic() + KEY_CACHE_SECONDS, api_key)
+    api_key = _recent_keys.get(digest)
+    if api_key is MISSING:
+        api_key = _api_key_fetch(prefix=raw[:16], digest=digest)
+        if api_key is not None:
+            _recent_keys.set(digest, api_key)
     return api_key
 
 

@@ -99,8 +99,9 @@ def test_a_publishable_key_does_not_work_on_secret_key_endpoints(tenant):
     # When it calls a secret-key endpoint
     response = bearer(raw).get("/api/v1/me")
 
-    # Then it is refused, with a message saying why
-    assert response.status_code == 401
+    # Then it is refused, with a message saying why (the key is valid, the endpoint is not for it)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "publishable_key_not_allowed"
     assert "Publishable" in response.json()["error"]["message"]
 
 
