@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("apps.tenants.api.urls")),
     path("api/v1/", include("apps.designs.api.urls")),
     path("", include("apps.designs.urls_assets")),  # signed asset links, on every host
+    path("", include("apps.orders.urls_packs")),  # signed pack links, on every host
     path("api/v1/", include("apps.brands.api.urls")),
     path("api/v1/", include("apps.products.api.urls")),
     path("api/v1/", include("apps.orders.api.urls")),

@@ -5,10 +5,6 @@ from apps.tenants.views import member_required
 
 # Dashboard sections that later issues fill; until then each says what is coming.
 SECTIONS = {
-    "orders": (
-        _("Orders"),
-        _("Orders with personalised items, their print files and where they stand."),
-    ),
     "customers": (
         _("Customers"),
         _("Your customers and their consent, imported from your store or a CSV file."),

@@ -20,7 +20,7 @@ from .signing import asset_token_read
 ATTACHMENT_KINDS = {DesignAsset.Kind.PRINT_PNG, DesignAsset.Kind.PRINT_PDF, DesignAsset.Kind.GLB}
 
 
-def _schema_allowed(request, schema: str) -> bool:
+def schema_allowed(request, schema: str) -> bool:
     here = getattr(request, "tenant", None)
     if here is not None and here.schema_name not in (get_public_schema_name(), schema):
         return False
@@ -39,7 +39,7 @@ def asset_download(request, token: str):
     if claim is None:
         raise Http404
     schema, asset_id = claim
-    if not _schema_allowed(request, schema):
+    if not schema_allowed(request, schema):
         raise Http404
     with schema_context(schema):
         asset = design_asset_get(asset_id)

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 from django_tenants.utils import schema_context
 
-from apps.designs.downloads import _schema_allowed as schema_allowed
+from apps.designs.downloads import schema_allowed
 
 from .models import Order
 from .signing import pack_built_stamp, pack_token_read

@@ -112,7 +112,8 @@ def _print_files(item: OrderItem) -> list[tuple[str, DesignAsset]]:
 
 PAGE = (1240, 1754)  # A4 at 150 DPI
 MARGIN = 100
-COLUMNS = (MARGIN, 820, 900, 1140)  # item, quantity, unit price, total (the last three right-aligned)
+COLUMNS = (MARGIN, 760, 960, PAGE[0] - MARGIN)  # item's left edge; quantity, unit price, total's right edges
+ITEM_WIDTH = COLUMNS[1] - MARGIN - 100
 
 
 class _Pages:
@@ -136,7 +137,7 @@ class _Pages:
         self, text: str, *, x: int = MARGIN, size: int = 22, bold: bool = False, right=False, width=None
     ):
         font = self.fonts[size, bold]
-        text = _fit(text, font, width or PAGE[0] - MARGIN - x)
+        text = _fit(text, font, width or (x - MARGIN if right else PAGE[0] - MARGIN - x))
         self.draw.text((x, self.y), text, font=font, fill="black", anchor="ra" if right else "la")
 
     def down(self, height: int) -> None:
@@ -170,15 +171,15 @@ def _address_lines(address: dict) -> list[str]:
 
 
 def _item_row(pages: _Pages, item: OrderItem, currency: str) -> None:
-    pages.text(item.title, width=COLUMNS[1] - MARGIN - 80)
+    pages.text(item.title, width=ITEM_WIDTH)
     pages.text(str(item.quantity), x=COLUMNS[1], right=True)
-    pages.text(money(item.unit_price, currency), x=COLUMNS[2] + 110, right=True)
+    pages.text(money(item.unit_price, currency), x=COLUMNS[2], right=True)
     pages.text(money(item.total, currency), x=COLUMNS[3], right=True)
     pages.down(30)
     details = [item.sku, *(option["name"] for option in item.options)]
     if item.design_id:
         details.append(item.design.public_id)
-    pages.line(" · ".join(filter(None, details)), size=22, width=COLUMNS[1] - MARGIN - 80)
+    pages.line(" · ".join(filter(None, details)), width=ITEM_WIDTH)
 
 
 def summary_pages(order: Order, items: list[OrderItem]) -> list[Image.Image]:

@@ -26,6 +26,7 @@ from .errors import (
     ProductUnavailable,
 )
 from .models import NUMBER_SEQUENCE, QUANTITY_MAX, Order, OrderItem, OrderStatusChange
+from .pack import order_pack_request
 
 S = Order.Status
 TRANSITIONS: dict[str, set[str]] = {
@@ -231,7 +232,9 @@ def order_create(
     errors = _Errors()
     people = _customer_clean(customer, errors)
     shipping = address_clean(shipping_address, prefix="shipping_address", errors=errors)
-    billing = address_clean(billing_address, prefix="billing_address", errors=errors) if billing_address else {}
+    billing = (
+        address_clean(billing_address, prefix="billing_address", errors=errors) if billing_address else {}
+    )
     if not isinstance(items, list) or not 0 < len(items) <= 50:
         errors.add("items", _("Send between 1 and 50 items."))
         items = []
@@ -278,6 +281,8 @@ def order_transition(*, order: Order, status: str, note: str = "", actor: str = 
         )
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
+        if status == S.PAID:  # production starts from the pack
+            order_pack_request(order=locked)
         _announce(locked, "order.updated")
     return locked
 

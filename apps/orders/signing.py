@@ -28,7 +28,8 @@ def pack_token_read(token: str) -> tuple[str, int, int] | None:
 
 
 def pack_built_stamp(order) -> int:
-    return int(order.pack_built_at.timestamp())
+    """When the pack was built, in microseconds: a token is for that build only."""
+    return round(order.pack_built_at.timestamp() * 1_000_000)
 
 
 def pack_url(order) -> str | None:

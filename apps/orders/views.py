@@ -79,7 +79,7 @@ def order_detail(request, number: int):
         }
         for item in items
     ]
-    allowed = [(value, Order.Status(value).label) for value in sorted(TRANSITIONS.get(order.status, ()))]
+    allowed = [(value, label) for value, label in Order.Status.choices if value in TRANSITIONS[order.status]]
     context = {
         "order": order,
         "rows": rows,
@@ -112,7 +112,7 @@ def order_transition_view(request, number: int):
 @editor_required
 def order_pack_build_view(request, number: int):
     order = order_pack_request(order=_order_or_404(number))
-    messages.success(request, _("The production pack is being built. Reload this page in a moment."))
+    messages.success(request, _("The production pack is being built: it appears here when ready."))
     return redirect("dashboard:orders:detail", order.number)
 
 

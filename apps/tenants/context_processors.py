@@ -11,7 +11,7 @@ NAVIGATION = [
     ("dashboard:home", _("Home"), "home"),
     ("dashboard:products", _("Products"), "box"),
     ("dashboard:designs", _("Designs"), "sparkles"),
-    ("dashboard:orders", _("Orders"), "cart"),
+    ("dashboard:orders:list", _("Orders"), "cart"),
     ("dashboard:customers", _("Customers"), "users"),
     ("dashboard:campaigns", _("Campaigns"), "mail"),
     ("dashboard:copilot", _("Copilot"), "chat"),

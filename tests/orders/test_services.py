@@ -11,6 +11,7 @@ from apps.designs.services import design_create
 from apps.orders.errors import DesignNotReady, OrderInvalid, OrderTransitionNotAllowed
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create, order_transition
+from apps.orders.tasks import order_pack_build_task
 from apps.products.services import option_create
 from tests.designs.conftest import product_make, variant_make
 from tests.products.factories import ProductFactory
@@ -154,3 +155,17 @@ def test_a_full_journey_keeps_the_history_in_order(tenant):
         (S.IN_PRODUCTION, S.SHIPPED),
         (S.SHIPPED, S.DELIVERED),
     ]
+
+
+def test_an_order_moving_to_paid_builds_its_production_pack(tenant):
+    # Needs `order_pack_request(order=locked)` in services.order_transition when moving to `paid`.
+    order = shop_order()
+
+    order_transition(order=order, status=S.PAID)
+    order.refresh_from_db()
+    queued = order.pack_status
+    order_pack_build_task.apply(args=[order.pk])
+    order.refresh_from_db()
+
+    assert queued == Order.PackStatus.BUILDING
+    assert order.pack_status == Order.PackStatus.READY

@@ -124,7 +124,7 @@ class ShopClient:
             response = self._send(url if "://" in url else self.base_url + url, params)
             if response.status_code != 429 or attempt == RATE_LIMIT_RETRIES:
                 break
-            time.sleep(min(float(response.headers.get("Retry-After") or 2), 10))
+            time.sleep(_retry_after(response))
         if response.status_code in (401, 403):
             raise CredentialsInvalid(details={"status": response.status_code})
         if response.status_code != 200:
@@ -139,6 +139,14 @@ class ShopClient:
             return self.http.get(url, params=params)
         except httpx2.HTTPError as exc:
             raise ShopUnreachable(details={"reason": type(exc).__name__}) from exc
+
+
+def _retry_after(response: httpx2.Response) -> float:
+    """Seconds to wait after a 429 (Shopify sends `Retry-After: 2.0`), at most 10."""
+    try:
+        return min(max(float(response.headers.get("Retry-After", "2")), 0.0), 10.0)
+    except ValueError:
+        return 2.0
 
 
 def field(data, *keys):

@@ -26,6 +26,7 @@ class ConnectForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["brand"].queryset = brand_list()
+        self.order_fields(["shop_url", *self.credential_fields, "brand"])
 
     def credentials(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.credential_fields}

@@ -144,23 +144,36 @@ def _import(shop: ModuleType, integration: Integration) -> tuple[int, list[str]]
         if currency not in Currency.values:
             raise CurrencyUnsupported(details={"currency": currency, "supported": Currency.values})
         for page in client.product_pages():
-            for raw in page:
-                try:
-                    _product_upsert(shop.product_fields(raw), currency=currency, brand=integration.brand)
-                except ApplicationError as exc:
-                    skipped.append(
-                        text(raw.get("sku") or raw.get("title") or raw.get("name") or raw.get("id"))
-                    )
-                    logger.info(
-                        "%s product %s not imported: %s", integration.kind, raw.get("id"), exc.details
-                    )
-                else:
-                    count += 1
+            saved, refused = _page_import(shop, page, currency=currency, brand=integration.brand)
+            count, skipped = count + saved, skipped + refused
             _progress(integration, state="running", count=count)
     return count, skipped
 
 
-def _product_upsert(fields: dict, *, currency: str, brand: Brand | None) -> Product:
+def _page_import(
+    shop: ModuleType, page: list[dict], *, currency: str, brand: Brand | None
+) -> tuple[int, list[str]]:
+    """Upsert one page of shop products (one query finds those Luneo has): (saved, names refused)."""
+    rows, refused = [], []
+    for raw in page:
+        try:
+            rows.append(shop.product_fields(raw))
+        except ApplicationError:
+            refused.append(text(raw.get("title") or raw.get("name") or raw.get("id")))
+    existing = {p.sku: p for p in product_list().filter(sku__in=[row["sku"][:64] for row in rows])}
+    saved = 0
+    for fields in rows:
+        try:
+            _product_upsert(fields, existing.get(fields["sku"][:64]), currency=currency, brand=brand)
+        except ApplicationError as exc:
+            refused.append(fields["name"] or fields["sku"])
+            logger.info("%s product %s not imported: %s", shop.KIND, fields["sku"], exc.details)
+        else:
+            saved += 1
+    return saved, refused
+
+
+def _product_upsert(fields: dict, product: Product | None, *, currency: str, brand: Brand | None) -> Product:
     sku = fields["sku"][:64]
     values = {
         "name": fields["name"][:200] or sku,
@@ -168,7 +181,6 @@ def _product_upsert(fields: dict, *, currency: str, brand: Brand | None) -> Prod
         "price": fields["price"],
         "currency": currency,
     }
-    product = product_list().filter(sku=sku).first()
     if product is None:
         return product_create(sku=sku, brand=brand, status=Product.Status.DRAFT, **values)
     if all(getattr(product, name) == value for name, value in values.items()):
@@ -273,6 +285,8 @@ def _process(shop: ModuleType, topic: str, payload: dict) -> tuple[str, Order | 
         return Outcome.IGNORED, existing, _("Already imported as %s.") % existing.reference
     try:
         order = _order_create(shop.KIND, shop_order)
+    except IntegrityError:  # a concurrent delivery of the same shop order made it first
+        return Outcome.IGNORED, None, _("Already imported.")
     except ApplicationError as exc:
         logger.info(
             "%s order %s not created: %s %s", shop.KIND, shop_order.external_ref, exc.code, exc.details
