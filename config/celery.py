@@ -37,6 +37,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
 app.conf.task_routes = (ROUTES,)
 app.autodiscover_tasks()
+app.autodiscover_tasks(["apps.orders.integrations"])  # a package inside the orders app
 
 
 @signals.setup_logging.connect

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.notifications import notify
 from apps.designs.models import Design
-from apps.products.models import Product
+from apps.products.models import Currency, Product
 from apps.webhooks.services import event_publish
 
 from .errors import (
@@ -39,6 +39,7 @@ TRANSITIONS: dict[str, set[str]] = {
     S.REFUNDED: set(),
 }
 ORDER_EVENT = "order.status"
+EXTERNAL_SOURCES = (Order.Source.SHOPIFY, Order.Source.WOOCOMMERCE)  # shops: their prices were paid
 ADDRESS_FIELDS = {
     "name": 200,
     "line1": 200,
@@ -178,7 +179,7 @@ def _line_from_design(item: ItemInput, index: int, errors: _Errors, *, shopper_s
 
 
 def _line(item: ItemInput, index: int, errors: _Errors, *, source: str, shopper_session: str) -> OrderItem:
-    external = source in (Order.Source.SHOPIFY, Order.Source.WOOCOMMERCE)
+    external = source in EXTERNAL_SOURCES
     if item.design is not None:
         line = _line_from_design(item, index, errors, shopper_session=shopper_session)
     elif external and item.product is not None:
@@ -194,11 +195,16 @@ def _line(item: ItemInput, index: int, errors: _Errors, *, source: str, shopper_
     return line
 
 
-def _currency(lines: list[OrderItem], default: str) -> str:
+def _currency(lines: list[OrderItem], source: str, currency: str) -> str:
+    """A shop's orders are in the shop's currency (its prices were paid); ours in the catalog's."""
+    if source in EXTERNAL_SOURCES and currency:
+        if currency not in Currency.values:
+            raise CurrencyMismatch(details={"currency": currency, "supported": Currency.values})
+        return currency
     currencies = {line.product.currency for line in lines if line.product is not None}
     if len(currencies) > 1:
         raise CurrencyMismatch(details={"currencies": sorted(currencies)})
-    return currencies.pop() if currencies else default
+    return currencies.pop() if currencies else currency or Currency.EUR
 
 
 # --- services -------------------------------------------------------------------------------
@@ -253,7 +259,7 @@ def order_create(
         **people,
         shipping_address=shipping,
         billing_address=billing,
-        currency=_currency(lines, currency or "EUR"),
+        currency=_currency(lines, source, currency),
         subtotal=subtotal,
         shipping_total=shipping_total,
         total=subtotal + shipping_total,

@@ -101,13 +101,13 @@ def integration_disconnect(*, integration: Integration) -> Integration:
 
 def integration_import_queue(*, integration: Integration) -> bool:
     """Queue a product import after commit; False when one is already queued or running."""
-    from .tasks import integration_import_task  # tasks → services: imported when used
+    from .tasks import etl_products_import  # tasks → services: imported when used
 
     if not cache.add(
         import_progress_key(integration.kind), {"state": "queued", "count": 0}, IMPORT_PROGRESS_SECONDS
     ):
         return False
-    transaction.on_commit(lambda: integration_import_task.delay(integration.pk))
+    transaction.on_commit(lambda: etl_products_import.delay(integration.pk))
     return True
 
 

@@ -1,4 +1,4 @@
-"""Product imports from connected shops, in the background."""
+"""Product imports from connected shops, in the background (the `etl` queue, like every import)."""
 
 from celery import shared_task
 
@@ -11,7 +11,7 @@ from .services import integration_products_import
 
 
 @shared_task(base=TenantTask, bind=True, acks_late=True, soft_time_limit=1800, time_limit=1860)
-def integration_import_task(self, integration_id: int) -> None:
+def etl_products_import(self, integration_id: int) -> None:
     integration = (
         Integration.objects.select_related("brand").filter(pk=integration_id, status__in=LIVE).first()
     )

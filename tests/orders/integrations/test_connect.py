@@ -17,7 +17,7 @@ from apps.orders.integrations.services import (
     integration_disconnect,
     integration_products_import,
 )
-from apps.orders.integrations.tasks import integration_import_task
+from apps.orders.integrations.tasks import etl_products_import
 from apps.orders.models import Integration
 from apps.products.models import Product
 from tests.core.conftest import free_port
@@ -220,11 +220,11 @@ def test_an_unsupported_shop_currency_stops_the_import_with_a_clear_error(tenant
 def test_the_task_imports_in_the_background_and_a_failure_does_not_raise(tenant, fake_shop):
     integration = woocommerce_connect(fake_shop)
 
-    integration_import_task.apply(args=[integration.pk])
+    etl_products_import.apply(args=[integration.pk])
     assert Product.objects.count() == 3
 
     fake_shop.woo_auth = ("ck_other", "cs_other")
-    integration_import_task.apply(args=[integration.pk], throw=True)  # recorded, not raised
+    etl_products_import.apply(args=[integration.pk], throw=True)  # recorded, not raised
     integration.refresh_from_db()
     assert integration.status == "error"
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from apps.orders.integrations.tasks import integration_import_task
+from apps.orders.integrations.tasks import etl_products_import
 from apps.orders.models import Integration
 from apps.products.models import Product
 from apps.tenants.models import Role
@@ -74,7 +74,7 @@ def test_import_is_queued_once_shows_progress_then_the_result(
     assert len(callbacks) == 1
     assert "An import is already under way." in second.content.decode()
     assert 'hx-trigger="every 2s"' in second.content.decode()
-    integration_import_task.apply(args=[integration.pk])  # what the queued callback sends to a worker
+    etl_products_import.apply(args=[integration.pk])  # what the queued callback sends to a worker
     status = admin.get(f"{PAGE}shopify/").content.decode()
     assert "3 products." in status
     assert "hx-trigger" not in status

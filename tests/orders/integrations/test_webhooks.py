@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django_tenants.utils import tenant_context
 
+from apps.orders.integrations.services import integration_disconnect
 from apps.orders.models import InboundWebhook, Order
 from tests.designs.conftest import product_make
 from tests.orders.conftest import ready_design
@@ -188,8 +189,6 @@ def test_the_public_host_has_no_webhooks(tenant, shopify, luneo_design):
 
 
 def test_a_disconnected_shop_gets_404(tenant, shopify, luneo_design):
-    from apps.orders.integrations.services import integration_disconnect
-
     integration_disconnect(integration=shopify)
     body = payload(SHOPIFY_ORDER, design=luneo_design.public_id)
 
