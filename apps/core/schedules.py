@@ -35,6 +35,13 @@ class Schedule:
 
 SCHEDULES = (
     Schedule(name="purge idempotency records", task="apps.tenants.tasks.idempotency_purge", every=1),
+    Schedule(
+        name="re-queue lost webhook deliveries",
+        task="apps.webhooks.tasks.deliveries_sweep_task",
+        every=5,
+        period=IntervalSchedule.MINUTES,
+        per_tenant=True,
+    ),
 )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx2
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -121,13 +122,13 @@ def _pinned(url: str) -> tuple[httpx2.URL, dict, dict]:
 
 
 def _read_snippet(response: httpx2.Response) -> str:
-    """The first SNIPPET_LENGTH characters of the body, reading no more than needed."""
+    """The first SNIPPET_LENGTH characters of the body (read as UTF-8), reading no more than needed."""
     data = b""
     for chunk in response.iter_bytes():
         data += chunk
         if len(data) >= SNIPPET_MAX_BYTES:
             break
-    return data[:SNIPPET_MAX_BYTES].decode(response.encoding or "utf-8", errors="replace")[:SNIPPET_LENGTH]
+    return data[:SNIPPET_MAX_BYTES].decode("utf-8", errors="replace")[:SNIPPET_LENGTH]
 
 
 def _error(exc: Exception) -> tuple[str, str]:
@@ -137,6 +138,8 @@ def _error(exc: Exception) -> tuple[str, str]:
         return Error.DNS, str(exc)
     if isinstance(exc, httpx2.TimeoutException):
         return Error.TIMEOUT, f"no answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s"
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return Error.TIMEOUT, "the answer took longer than the task's time limit"
     cause = exc
     while cause is not None and not isinstance(cause, ssl.SSLError):
         cause = cause.__cause__ or cause.__context__
@@ -168,6 +171,13 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         ):
             snippet = _read_snippet(response)
             return Outcome(duration_ms=elapsed(), status_code=response.status_code, snippet=snippet)
-    except (httpx2.TransportError, httpx2.DecodingError, AddressRefused, OSError) as exc:
+    except (
+        httpx2.TransportError,
+        httpx2.DecodingError,
+        AddressRefused,
+        OSError,
+        SoftTimeLimitExceeded,
+    ) as exc:
+        # SoftTimeLimitExceeded: a receiver trickling its answer past the task's soft limit.
         error, detail = _error(exc)
         return Outcome(duration_ms=elapsed(), error=error, error_detail=detail[:300])

@@ -7,10 +7,13 @@ the attempt number it is for and does nothing once that attempt exists, so a rep
 raced task is a no-op. A failed attempt schedules the next one with exponential backoff and
 jitter (`retry_delay`: 30 s, 2 min, 8 min, 32 min, ~2 h, then every ~6 h; MAX_ATTEMPTS over
 about 3 days); `next_attempt_at` lets `deliveries_sweep` re-queue a delivery whose task was
-lost. After the last attempt the delivery fails, the endpoint is disabled and the workspace's
-owners are told. A disabled endpoint's pending deliveries wait; enabling it resumes them.
+lost — and send the longer waits, which are not queued as delayed tasks (the Redis broker
+hands a task out again after its visibility timeout, one hour). After the last attempt the
+delivery fails, the endpoint is disabled and the workspace's owners are told. A disabled
+endpoint's pending deliveries wait; enabling it resumes them.
 """
 
+import functools
 import json
 import random
 from datetime import timedelta
@@ -37,6 +40,7 @@ BACKOFF_FACTOR = 4
 MAX_RETRY_SECONDS = 6 * 3600
 JITTER = 0.2  # each delay is drawn within ±20 %
 MAX_ATTEMPTS = 17  # the last about 3 days after the first
+MAX_QUEUED_DELAY_SECONDS = 45 * 60  # longer waits are left to the sweep (broker visibility timeout: 1 h)
 SWEEP_GRACE = timedelta(minutes=5)  # a delivery this late is deemed lost and queued again
 SWEEP_BATCH = 500
 DESCRIPTION_MAX_LENGTH = 200
@@ -263,7 +267,8 @@ def _attempt_record(delivery: WebhookDelivery, outcome: outbound.Outcome, starte
     elif delivery.status == Status.PENDING:
         delay = retry_delay(attempt.number)
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-        _queue(delivery.pk, attempt.number + 1, countdown=delay)
+        if delay <= MAX_QUEUED_DELAY_SECONDS:
+            _queue(delivery.pk, attempt.number + 1, countdown=delay)
     # A manual attempt on a finished delivery leaves it failed (or succeeded) when it fails.
     delivery.save()
     return attempt
@@ -281,14 +286,21 @@ def _give_up(delivery: WebhookDelivery) -> None:
             is_active=True, memberships__tenant__schema_name=schema, memberships__role=Role.OWNER
         )
     )
+    if not owners:
+        return
     payload = {"endpoint": endpoint.pk, "url": endpoint.url, "event": delivery.event.public_id}
     for owner in owners:
         notify(schema=schema, event=ENDPOINT_DISABLED_EVENT, payload=payload, user_id=owner.pk)
-    transaction.on_commit(lambda: _owners_email(endpoint=endpoint, delivery=delivery, owners=owners))
+    email = functools.partial(
+        _owners_email, schema=schema, endpoint=endpoint, delivery=delivery, owners=owners
+    )
+    transaction.on_commit(email, robust=True)  # a mail server down must not undo the recorded attempt
 
 
-def _owners_email(*, endpoint: WebhookEndpoint, delivery: WebhookDelivery, owners: list[User]) -> None:
-    tenant = Tenant.objects.get(schema_name=connection.schema_name)
+def _owners_email(
+    *, schema: str, endpoint: WebhookEndpoint, delivery: WebhookDelivery, owners: list[User]
+) -> None:
+    tenant = Tenant.objects.get(schema_name=schema)
     link = tenant_url(tenant, reverse("dashboard:webhooks:detail", args=[endpoint.pk]))
     context = {"endpoint": endpoint, "delivery": delivery, "tenant": tenant, "link": link}
     send_mail(

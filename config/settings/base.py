@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     PackStatusEnum="apps.orders.models.Order.PackStatus",
     WebhookEventTypeEnum="apps.webhooks.models.EventType",
     WebhookDeliveryStatusEnum="apps.webhooks.models.WebhookDelivery.Status",
+    WebhookAttemptErrorEnum="apps.webhooks.models.WebhookAttempt.Error",
+    WebhookDisabledReasonEnum="apps.webhooks.models.WebhookEndpoint.DisabledReason",
 )
 
 # --- Designs (apps/designs) ---------------------------------------------------------------
