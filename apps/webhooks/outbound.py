@@ -13,7 +13,6 @@ addresses when the first one is down (IPv4 addresses are tried first), and no HT
 Redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce us inward.
 """
 
-import ipaddress
 import socket
 import ssl
 import time
@@ -27,6 +26,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
+from apps.core.netguard import IPAddress, address_allowed, addresses_resolve, ip_literal
+
 from .errors import WebhookUrlForbidden, WebhookUrlInvalid
 from .models import SNIPPET_LENGTH, WebhookAttempt
 
@@ -34,32 +35,6 @@ URL_MAX_LENGTH = 2000
 SNIPPET_MAX_BYTES = 4 * SNIPPET_LENGTH  # UTF-8: at most 4 bytes a character
 USER_AGENT = "Luneo-Webhooks/1.0"
 Error = WebhookAttempt.Error
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def address_allowed(address: IPAddress) -> bool:
-    """A public unicast address (an IPv4-mapped IPv6 address is judged as its IPv4 address)."""
-    mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        address = mapped
-    return address.is_global and not address.is_multicast
-
-
-def _literal(host: str) -> IPAddress | None:
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        return None
-
-
-def addresses_resolve(host: str, port: int) -> list[IPAddress]:
-    """The addresses `host` resolves to, IPv4 first; raises OSError (socket.gaierror) if none."""
-    literal = _literal(host)
-    if literal is not None:
-        return [literal]
-    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos))
-    return sorted(addresses, key=lambda address: address.version)
 
 
 def _forbidden(addresses: list[IPAddress]) -> list[IPAddress]:
@@ -116,7 +91,7 @@ def _pinned(url: str) -> tuple[httpx2.URL, dict, dict]:
         raise AddressRefused(str(forbidden[0]))
     headers = {"Host": target.netloc.decode("ascii")}
     extensions = (
-        {"sni_hostname": target.host} if target.scheme == "https" and _literal(target.host) is None else {}
+        {"sni_hostname": target.host} if target.scheme == "https" and ip_literal(target.host) is None else {}
     )
     return target.copy_with(host=str(addresses[0])), headers, extensions
 

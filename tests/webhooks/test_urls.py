@@ -4,9 +4,9 @@ import ipaddress
 
 import pytest
 
+from apps.core.netguard import address_allowed
 from apps.webhooks import services
 from apps.webhooks.errors import WebhookEventsInvalid, WebhookUrlForbidden, WebhookUrlInvalid
-from apps.webhooks.outbound import address_allowed
 from apps.webhooks.services import endpoint_update, event_publish
 
 from .conftest import endpoint_make

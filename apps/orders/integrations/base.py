@@ -1,7 +1,5 @@
 """What the shop clients share: shop addresses, JSON over HTTP, an order as a shop sent it."""
 
-import ipaddress
-import socket
 import time
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -10,6 +8,8 @@ from urllib.parse import urlsplit
 import httpx2
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from apps.core.netguard import host_is_public
 
 from .errors import CredentialsInvalid, ShopUnreachable, WebhookInvalid
 
@@ -88,20 +88,10 @@ def shop_url_clean(value: str, *, keep_path: bool) -> str:
         parts.scheme == "http" and private_allowed and host in LOOPBACK_HOSTS
     ):
         raise ValueError(_("Use an https:// address."))
-    if not private_allowed and not _is_public(host):
+    if not private_allowed and not host_is_public(host):
         raise ValueError(_("This address is not a public web address."))
     path = parts.path.rstrip("/") if keep_path else ""
     return f"{parts.scheme}://{parts.netloc.lower()}{path}"
-
-
-def _is_public(host: str) -> bool:
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)}
-    except (socket.gaierror, UnicodeError):
-        return False
-    return bool(addresses) and all(
-        ipaddress.ip_address(address.split("%")[0]).is_global for address in addresses
-    )
 
 
 class ShopClient:
