@@ -4,6 +4,8 @@ Two workspaces, `alpha` and `beta`, exist for the whole session (schemas are cos
 rows are cheap): `ensure_tenant` re-creates a row that a transactional test truncated.
 """
 
+import json
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -75,6 +77,14 @@ def dashboard_client(tenant: Tenant, user: User) -> Client:
     client = Client(HTTP_HOST=host(tenant))
     client.force_login(user)
     return client
+
+
+def post_json(client: Client, path: str, data=None, **headers):
+    return client.post(path, json.dumps(data or {}), content_type="application/json", headers=headers)
+
+
+def error_code(response) -> str:
+    return response.json()["error"]["code"]
 
 
 def api_client(tenant: Tenant, scopes: list[str] | None = None) -> Client:

@@ -10,20 +10,12 @@ from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.designs.signing import SALT, asset_token
 from apps.products.models import Product
-from tests.conftest import api_client
+from tests.conftest import api_client, error_code, post_json
 
 from .conftest import brand_make, pipeline_run, png_upload, product_make, variant_make
 
 DESIGNS = "/api/v1/designs"
 READ_WRITE = ["designs:read", "designs:write"]
-
-
-def post_json(client, path, data=None, **headers):
-    return client.post(path, json.dumps(data or {}), content_type="application/json", headers=headers)
-
-
-def error_code(response) -> str:
-    return response.json()["error"]["code"]
 
 
 @pytest.fixture

@@ -12,20 +12,12 @@ from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.products.services import option_create
-from tests.conftest import api_client
+from tests.conftest import api_client, error_code, post_json
 
 from .factories import ADDRESS, CUSTOMER, order_make
 
 ORDERS = "/api/v1/orders"
 READ_WRITE = ["orders:read", "orders:write"]
-
-
-def post_json(client, path, data=None, **headers):
-    return client.post(path, json.dumps(data or {}), content_type="application/json", headers=headers)
-
-
-def error_code(response) -> str:
-    return response.json()["error"]["code"]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.designs.models import Design
 from apps.orders.models import Order
 from apps.products.services import option_create, variant_create
-from tests.conftest import api_client
+from tests.conftest import api_client, error_code
 from tests.designs.conftest import pipeline_run, product_make
 
 SHOP = "https://shop.example"
@@ -54,10 +54,6 @@ class Widget:
 
     def start_session(self) -> None:
         self.session = self.post("sessions").json()["session"]
-
-
-def code(response) -> str:
-    return response.json()["error"]["code"]
 
 
 @pytest.fixture
@@ -127,7 +123,7 @@ def test_a_site_that_is_not_allowed_gets_a_readable_403(brand, product):
     response = stranger.get("config", product=product.sku)
 
     assert response.status_code == 403
-    assert code(response) == "origin_not_allowed"
+    assert error_code(response) == "origin_not_allowed"
     assert response["Access-Control-Allow-Origin"] == OTHER_SITE  # so the widget can say why
     assert "product" not in response.json()
 
@@ -136,7 +132,7 @@ def test_a_request_without_origin_is_refused(widget, product):
     response = widget.client.get(widget.url("config", product=product.sku))
 
     assert response.status_code == 403
-    assert code(response) == "origin_not_allowed"
+    assert error_code(response) == "origin_not_allowed"
 
 
 def test_preflights_are_answered_for_allowed_origins_only(widget):
@@ -167,7 +163,7 @@ def test_unknown_or_foreign_products_are_404(widget, product, sku_of):
     response = widget.get("config", product=sku_of(product, other))
 
     assert response.status_code == 404
-    assert code(response) == "product_not_found"
+    assert error_code(response) == "product_not_found"
 
 
 def test_keys_stay_on_their_side(tenant, widget, product):
@@ -178,10 +174,10 @@ def test_keys_stay_on_their_side(tenant, widget, product):
     secret_on_widget = secret.get(f"/api/v1/widget/config?product={product.sku}", HTTP_ORIGIN=SHOP)
 
     assert publishable_on_secret_bearer.status_code == 403
-    assert code(publishable_on_secret_bearer) == "publishable_key_not_allowed"
+    assert error_code(publishable_on_secret_bearer) == "publishable_key_not_allowed"
     assert publishable_on_secret_query.status_code == 403
     assert secret_on_widget.status_code == 401
-    assert code(secret_on_widget) == "publishable_key_invalid"
+    assert error_code(secret_on_widget) == "publishable_key_invalid"
 
 
 def test_a_revoked_key_is_refused(brand, widget, product):
@@ -190,7 +186,7 @@ def test_a_revoked_key_is_refused(brand, widget, product):
     response = widget.get("config", product=product.sku)
 
     assert response.status_code == 401
-    assert code(response) == "publishable_key_invalid"
+    assert error_code(response) == "publishable_key_invalid"
 
 
 def test_designs_need_a_session_and_belong_to_it(widget, product):
@@ -203,7 +199,7 @@ def test_designs_need_a_session_and_belong_to_it(widget, product):
     foreign = widget.get(f"designs/{public_id}")
 
     assert without_session.status_code == 401
-    assert code(without_session) == "session_invalid"
+    assert error_code(without_session) == "session_invalid"
     assert created.status_code == 202
     assert public_id.startswith("dsg_")
     assert created.json()["links"]["events"].startswith(
@@ -289,7 +285,7 @@ def test_a_design_still_generating_cannot_be_ordered(widget, product):
     response = widget.post("orders", {"design": public_id, "customer": CUSTOMER, "shipping_address": ADDRESS})
 
     assert response.status_code == 409
-    assert code(response) == "design_not_ready"
+    assert error_code(response) == "design_not_ready"
 
 
 def test_a_retried_checkout_creates_one_order(widget, product):
@@ -313,7 +309,7 @@ def test_another_shoppers_design_cannot_be_ordered(widget, product):
     )
 
     assert response.status_code == 404
-    assert code(response) == "design_not_found"
+    assert error_code(response) == "design_not_found"
 
 
 def test_another_workspace_key_sees_nothing_of_this_one(other_tenant, tenant, widget, product):

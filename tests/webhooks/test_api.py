@@ -10,7 +10,7 @@ from django.test import Client
 
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import endpoint_secret, event_publish
-from tests.conftest import api_client
+from tests.conftest import api_client, error_code
 
 from .conftest import Answer, endpoint_make
 
@@ -19,10 +19,6 @@ ENDPOINTS = "/api/v1/webhooks/endpoints"
 
 def send(client: Client, method: str, path: str, data=None):
     return getattr(client, method)(path, json.dumps(data or {}), content_type="application/json")
-
-
-def error_code(response) -> str:
-    return response.json()["error"]["code"]
 
 
 @pytest.fixture
