@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench stop clean
+.PHONY: run test install lint format bench stop clean widget widget-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,12 @@ bench: install  ## every benchmark in bench/, figures printed (docs/performance.
 
 bench-%: install  ## one benchmark: make bench-provisioning, make bench-api
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench.$*
+
+widget: install  ## rebuild the widget (widget/src → widget/dist/luneo.js); commit the result
+	$(BIN)/python widget/build.py
+
+widget-check: install  ## fail if the committed widget/dist/luneo.js differs from a fresh build
+	$(BIN)/python widget/build.py --check
 
 stop:  ## stop embedded servers left running (e.g. after kill -9)
 	$(BIN)/python -m config.embedded stop

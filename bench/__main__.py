@@ -2,10 +2,15 @@
 
 import sys
 
-from bench import api, pipeline, provisioning
+from bench import api, pipeline, provisioning, widget
 from bench.database import django_on_fresh_database
 
 if __name__ == "__main__":
     with django_on_fresh_database() as environment:
-        results = [provisioning.run(), api.run(environment), pipeline.run(environment)]
+        results = [
+            provisioning.run(),
+            api.run(environment),
+            pipeline.run(environment),
+            widget.run(environment),
+        ]
     sys.exit(0 if all(results) else 1)

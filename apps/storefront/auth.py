@@ -6,6 +6,8 @@ brand's allowed origins and sets `request.brand`. `WidgetRateThrottle` counts re
 and shopper IP. `shopper_session(request)` reads the `X-Luneo-Session` token.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication
@@ -24,7 +26,12 @@ SESSION_HEADER = "HTTP_X_LUNEO_SESSION"
 
 
 def request_origin(request) -> str:
-    return request.META.get("HTTP_ORIGIN", "")
+    """The page's origin: its Origin header or, on a same-origin GET (browsers send none), its Referer's."""
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin:
+        return origin
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else ""
 
 
 def origin_allowed(request) -> bool:

@@ -1,4 +1,4 @@
-"""The widget's script, its lazily loaded 3D viewer, and a demo shop page: on every host.
+"""The widget's script, its lazily loaded 3D viewer, brand fonts and a demo shop page: on every host.
 
 `/widget/v1/` is the major version of the embed contract: merchants' pages keep one URL for
 years, and every compatible change ships under it. So the script cannot have a hashed name;
@@ -13,16 +13,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
+from apps.brands.fonts import FONT_DIR, FONTS
+
 WIDGET_SCRIPT = Path(settings.BASE_DIR) / "widget" / "dist" / "luneo.js"
 MODEL_VIEWER = Path(settings.BASE_DIR) / "static" / "vendor" / "model-viewer" / "model-viewer.min.js"
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
-CONTENT_TYPE = "text/javascript; charset=utf-8"
+JAVASCRIPT = "text/javascript; charset=utf-8"
+FONT_FILES = {name for font in FONTS.values() for name in (font.regular, font.bold)}
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ def _script(path: Path, mtime_ns: int) -> Script:
     return Script(body=body, gzipped=gzip.compress(body, compresslevel=9, mtime=0), etag=f'"{digest}"')
 
 
-def _serve(request, path: Path) -> HttpResponse:
+def _serve(request, path: Path, content_type: str = JAVASCRIPT) -> HttpResponse:
     script = _script(path, path.stat().st_mtime_ns)
     zipped = "gzip" in request.headers.get("Accept-Encoding", "")
     etag = script.etag[:-1] + '-gzip"' if zipped else script.etag
@@ -52,7 +55,7 @@ def _serve(request, path: Path) -> HttpResponse:
         response = HttpResponseNotModified(headers=headers)
     else:
         body = script.gzipped if zipped else script.body
-        response = HttpResponse(body, content_type=CONTENT_TYPE, headers=headers)
+        response = HttpResponse(body, content_type=content_type, headers=headers)
         if zipped:
             response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ["Accept-Encoding"])
@@ -72,6 +75,14 @@ def model_viewer_script(request):
     Served here rather than from /static/ so that any shop may import it (CORS) on every host.
     """
     return _serve(request, MODEL_VIEWER)
+
+
+@require_safe
+def widget_font(request, name: str):
+    """`/widget/v1/fonts/<file>.ttf`: a bundled brand font, loadable by FontFace on any site (CORS)."""
+    if name not in FONT_FILES:
+        raise Http404("No such font")
+    return _serve(request, FONT_DIR / name, "font/ttf")
 
 
 @require_safe

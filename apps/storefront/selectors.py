@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
-from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from apps.ai.styles import STYLES
@@ -70,7 +70,10 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             "logo_url": absolute(brand.logo.url) if brand.logo else None,
             "primary_color": brand.primary_color,
             "secondary_color": brand.secondary_color,
-            "font": {"name": font.label, "url": absolute(static(f"fonts/{font.regular}"))},
+            "font": {
+                "name": font.label,
+                "url": absolute(reverse("storefront:widget-font", args=[font.regular])),
+            },
             "allow_photo_upload": brand.allow_photo_upload,
             "allow_text_layers": brand.allow_text_layers,
         },

@@ -80,6 +80,7 @@ class TenantMiddleware(TenantMainMiddleware):
 OPEN_PREFIXES = (
     *("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/"),
     "/designs/assets/",
+    "/widget/",  # the widget's script, 3D viewer, fonts and demo page, on every host
     "/orders/packs/",
 )
 

@@ -1,8 +1,10 @@
 """`manage.py seed_demo`: the demo workspace and logins that `make run` prints, idempotent."""
 
 import io
+from urllib.parse import parse_qs, urlsplit
 
 from django.core.management import call_command
+from django.test import Client
 
 from apps.tenants.management.commands.seed_demo import demo_password
 from apps.tenants.models import Membership, Role, Tenant, User
@@ -48,4 +50,32 @@ def test_seed_demo_again_changes_nothing_and_prints_the_same_logins(db):
     second_output = _seed()
 
     assert _state() == before
-    assert second_output == first_output
+    assert _logins(second_output) == _logins(first_output)
+
+
+def _logins(output: str) -> list[str]:
+    """What a second run prints alike: all but the demo shop's URL (a fresh widget key each run)."""
+    return [line for line in output.splitlines() if "/widget/v1/demo" not in line]
+
+
+def test_seed_demo_prints_a_widget_demo_shop_whose_key_works_on_this_machine(db, settings):
+    # given the demo seeded for a site on port 8000
+    settings.SITE_SCHEME, settings.SITE_PORT = "http", "8000"
+    output = _seed()
+
+    # when the demo shop's page, then the widget on it, ask for the product's configuration
+    url = urlsplit(output.split("Widget demo shop: ", 1)[1].split()[0])
+    query = parse_qs(url.query)
+    client = Client(HTTP_HOST="localhost:8000")
+    page = client.get(f"{url.path}?{url.query}")
+    config = client.get(
+        "/api/v1/widget/config",
+        {"key": query["key"][0], "product": query["product"][0]},
+        HTTP_ORIGIN="http://localhost:8000",
+    )
+
+    # then both answer: the key is fresh and the brand allows this machine's origin
+    assert url.netloc == "localhost:8000"
+    assert page.status_code == 200
+    assert config.status_code == 200, config.content
+    assert config.json()["product"]["sku"] == query["product"][0]

@@ -92,7 +92,7 @@ def test_config_describes_the_product_in_the_brand_theme_and_language(widget, pr
     assert "max-age=" in response["Cache-Control"]
     body = response.json()
     assert body["brand"]["name"] == "Maison"
-    assert body["brand"]["font"]["url"].startswith("http://testserver/static/fonts/")
+    assert body["brand"]["font"]["url"].startswith("http://testserver/widget/v1/fonts/")
     assert body["product"] == {
         "sku": product.sku,
         "name": "Mug",

@@ -111,3 +111,21 @@ def test_the_demo_shop_escapes_what_it_is_given(tenant):
     response = Client(HTTP_HOST="localhost").get('/widget/v1/demo?key="><script>&product=x')
 
     assert b'"><script>' not in response.content
+
+
+def test_brand_fonts_are_served_for_any_site_to_load(tenant):
+    # when a shop page's FontFace loads the brand's font from us
+    response = Client(HTTP_HOST="localhost").get("/widget/v1/fonts/DejaVuSans.ttf")
+
+    # then it may (CORS), and may keep it
+    assert response.status_code == 200
+    assert response["Content-Type"] == "font/ttf"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert response["Cache-Control"].startswith("public, max-age=86400")
+    assert response.content[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+
+
+def test_only_the_bundled_fonts_are_served(tenant):
+    response = Client(HTTP_HOST="localhost").get("/widget/v1/fonts/LICENSE-DejaVu.txt")
+
+    assert response.status_code == 404

@@ -53,7 +53,7 @@ class Api {
   }
 
   config(product) {
-    return this.request("GET", "config", { query: { product } });
+    return this.request("GET", "config", { query: { product: product || "" } });
   }
 
   // --- shopper session: a token kept per key, sent with every design and order call ---

@@ -30,6 +30,7 @@ const DEFAULT_STRINGS = {
   variant_label: "Variant",
   options_label: "Options",
   quantity_label: "Quantity",
+  quantity_invalid: "Enter a whole number from 1 to %(max)s.",
   price_label: "Price",
   add_to_cart: "Add to cart",
   checkout_title: "Your details",

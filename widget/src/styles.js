@@ -37,8 +37,8 @@ button[aria-pressed="true"] { background: var(--lw-secondary); border-color: var
 .lw-bar { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
 .lw-price { font-size: 1.3em; font-weight: 700; color: var(--lw-primary); margin: 4px 0 12px; }
 .lw-ok { background: #ecfdf5; border: 1px solid #6ee7b7; border-radius: 6px; padding: 10px; }
-.lw-3d { position: fixed; inset: 0; background: rgba(17, 24, 39, .7); display: flex; align-items: center; justify-content: center; z-index: 2147483000; padding: 12px; }
-.lw-3d > div { background: #fff; border-radius: 10px; padding: 10px; width: min(640px, 100%); }
+.lw-3d { border: 0; border-radius: 10px; padding: 10px; width: min(640px, 100%); }
+.lw-3d::backdrop { background: rgba(17, 24, 39, .7); }
 .lw-3d model-viewer { width: 100%; height: min(70vh, 480px); }
 .lw-foot { margin: 12px 0 0; font-size: .8em; color: #6b7280; text-align: right; }
 .lw-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }

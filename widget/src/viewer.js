@@ -17,9 +17,9 @@ function modelViewerLoad() {
 }
 
 class Stage {
-  constructor(t, root) {
+  constructor(t, container) {
     this.t = t;
-    this.root = root; // the shadow root: the 3D dialog opens over the page from there
+    this.container = container; // the widget's styled box, where the 3D dialog is added
     this.images = [];
     this.current = null;
     this.zoom = 1;
@@ -77,7 +77,8 @@ class Stage {
     this.zoomBy(steps[event.key]);
   }
 
-  // A modal dialog with <model-viewer>: camera controls, AR on phones that support it.
+  // A modal <dialog> (focus kept inside, Escape closes) with <model-viewer>: camera
+  // controls, and AR on phones that support it.
   open3d() {
     const viewer = h("model-viewer", {
       src: this.modelUrl,
@@ -88,20 +89,19 @@ class Stage {
       "auto-rotate": true,
     });
     viewer.append(h("button", { slot: "ar-button", type: "button" }, this.t("view_ar")));
-    const close = h("button", { type: "button", onclick: () => this.close3d() }, this.t("close"));
-    this.dialog = h(
-      "div",
-      { class: "lw-3d", role: "dialog", "aria-modal": "true", "aria-label": this.t("view_3d"), onkeydown: (event) => event.key === "Escape" && this.close3d() },
-      h("div", {}, h("div", { class: "lw-bar" }, close), viewer),
+    const dialog = h(
+      "dialog",
+      { class: "lw-3d", "aria-label": this.t("view_3d"), onclose: () => this.closed3d(dialog) },
+      h("div", { class: "lw-bar" }, h("button", { type: "button", onclick: () => dialog.close() }, this.t("close"))),
+      viewer,
     );
-    this.root.append(this.dialog);
-    close.focus();
+    this.container.append(dialog);
+    dialog.showModal();
     modelViewerLoad().catch(() => viewer.replaceWith(h("p", { role: "alert" }, this.t("network_error"))));
   }
 
-  close3d() {
-    this.dialog?.remove();
-    this.dialog = null;
+  closed3d(dialog) {
+    dialog.remove();
     this.button3d.focus();
   }
 }

@@ -10,8 +10,7 @@ class Widget {
     this.t = (key) => this.strings[key] || DEFAULT_STRINGS[key] || key;
     this.root = host.shadowRoot || host.attachShadow({ mode: "open" });
     this.alerts = h("div", {});
-    this.body = h("p", { role: "status" }, this.t("loading"));
-    this.el = h("div", { class: "lw" }, this.alerts, this.body);
+    this.el = h("div", { class: "lw" });
     this.root.replaceChildren(h("style", {}, STYLES), this.el);
     this.load();
   }
@@ -23,13 +22,16 @@ class Widget {
   }
 
   async load() {
+    const loading = h("p", { role: "status" }, this.t("loading"));
     this.alerts.replaceChildren();
+    this.el.replaceChildren(this.alerts, loading);
     try {
       const config = await this.api.config(this.options.product);
       if (this.destroyed) return;
       this.build(config);
       emit(this.host, "luneo:ready", { product: config.product.sku });
     } catch (error) {
+      loading.remove();
       this.fail(error, () => this.load());
     }
   }
@@ -57,10 +59,11 @@ class Widget {
     this.config = config;
     this.strings = config.strings || {};
     this.locale = config.locale || "en";
+    this.el.lang = this.locale; // screen readers pronounce the strings in their language
     this.theme(config.brand);
     const t = this.t;
     const brand = config.brand;
-    this.stage = new Stage(t, this.root);
+    this.stage = new Stage(t, this.el);
     this.checkout = new Checkout(this);
     this.live = h("p", { "aria-live": "polite", role: "status" });
     this.bar = h("progress", { max: "100", value: "0", "aria-label": t("generating") });
@@ -87,10 +90,9 @@ class Widget {
   theme(brand) {
     const font = brand.font || {};
     if (font.url && window.FontFace) {
-      new FontFace(font.name, `url("${font.url}")`)
-        .load()
-        .then((face) => document.fonts.add(face))
-        .catch(() => {}); // the system font is fine
+      const face = new FontFace(font.name, `url("${font.url}")`);
+      document.fonts.add(face); // the page's document.fonts.ready now waits for it too
+      face.load().catch(() => document.fonts.delete(face)); // the system font will do
     }
     const theme = this.options.theme || {};
     const vars = {
@@ -175,7 +177,7 @@ class Widget {
   quantityValue() {
     const value = Number(this.quantity.value);
     const valid = Number.isInteger(value) && value >= 1 && value <= this.config.limits.quantity_max;
-    fieldError(this.quantity, valid ? "" : `1 – ${this.config.limits.quantity_max}`);
+    fieldError(this.quantity, valid ? "" : interpolate(this.t("quantity_invalid"), { max: this.config.limits.quantity_max }));
     return valid ? value : null;
   }
 
@@ -287,9 +289,11 @@ class Widget {
     if (this.destroyed) return;
     if (state.status === "rejected" || state.status === "failed") {
       const error = state.error || {};
-      return this.designFailed(new ApiError(error.code || state.status, error.message || this.t(state.status)));
+      const failure = new ApiError(error.code || state.status, error.message || this.t(state.status));
+      return this.designFailed(failure, state.status === "rejected");
     }
     this.showProgress(state);
+    if (Object.keys(state.previews || {}).length) this.showPreviews(state); // before the print files
     if (state.status !== "ready") return;
     try {
       this.designReady(await this.api.design(id)); // the full design: previews of every view, 3D model
@@ -302,20 +306,26 @@ class Widget {
     this.design = design;
     this.createButton.disabled = false;
     this.progress.hidden = true;
-    this.stage.show(
-      Object.entries(design.previews || {}).map(([name, url]) => ({ name, url })),
-      design.model_url,
-    );
+    this.showPreviews(design);
     this.updatePrice();
     emit(this.host, "luneo:design-ready", { design_id: design.id, preview_url: this.previewUrl() });
   }
 
-  designFailed(error) {
+  showPreviews(design) {
+    this.stage.show(
+      Object.entries(design.previews || {}).map(([name, url]) => ({ name, url })),
+      design.model_url,
+    );
+  }
+
+  // A refused prompt needs new words, not a retry: back to the prompt. Anything else may pass.
+  designFailed(error, refused = error.status === 422) {
     this.stopFollowing?.();
     this.createButton.disabled = false;
     this.progress.hidden = true;
     this.live.textContent = "";
-    this.fail(error, () => this.createDesign());
+    this.fail(error, refused ? null : () => this.createDesign());
+    if (refused) this.prompt.focus();
   }
 
   previewUrl() {

@@ -1,8 +1,12 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django_tenants.utils import tenant_context
 
+from apps.brands.services import brand_publishable_key_create, brand_update
 from apps.core.errors import ApplicationError
 from apps.products.services import catalog_seed_demo
 from apps.tenants.models import Membership, Role, Tenant, User
@@ -13,6 +17,7 @@ DEMO_NAME = "Demo Brand"
 OWNER_EMAIL = "owner@demo.luneo.test"
 ADMIN_EMAIL = "admin@demo.luneo.test"
 OPERATOR_EMAIL = "ops@luneo.test"
+WIDGET_DEMO_PRODUCT = "MUG-11"
 
 
 def demo_password() -> str:
@@ -33,7 +38,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 tenant = self._demo_tenant(password)
                 with tenant_context(tenant):
-                    catalog_seed_demo()
+                    widget_key = self._widget_key(catalog_seed_demo())
                 admin = user_get_or_create(email=ADMIN_EMAIL, password=password)
                 Membership.objects.get_or_create(user=admin, tenant=tenant, defaults={"role": Role.ADMIN})
                 if not User.objects.filter(email=OPERATOR_EMAIL).exists():
@@ -48,6 +53,16 @@ class Command(BaseCommand):
             ("operator", OPERATOR_EMAIL, admin_site),
         ):
             self.stdout.write(f"  {role:<9} {email:<22} {password}   {url}")
+        query = urlencode({"key": widget_key, "product": WIDGET_DEMO_PRODUCT})
+        self.stdout.write(f"Widget demo shop: {public_url('/widget/v1/demo?' + query)}")
+
+    @staticmethod
+    def _widget_key(brand) -> str:
+        """A fresh publishable key of the demo brand, which may run on this machine's site."""
+        port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+        local = [f"{settings.SITE_SCHEME}://{host}{port}" for host in ("localhost", "127.0.0.1")]
+        brand = brand_update(brand=brand, allowed_origins=[*brand.allowed_origins, *local])
+        return brand_publishable_key_create(brand=brand)[1]
 
     @staticmethod
     def _demo_tenant(password: str) -> Tenant:

@@ -1,0 +1,324 @@
+"""A shopper in headless Chromium, on a merchant's own site, personalizes a product and orders it.
+
+The merchant page is served by a tiny http.server on another origin (`http://127.0.0.1:<port>`)
+and embeds the widget from a real daphne (HTTP and the design's websocket) with the brand's
+publishable key; the pipeline runs on a real Celery worker (tests/core/conftest.py).
+"""
+
+import http.server
+import threading
+import urllib.request
+from decimal import Decimal
+
+import pytest
+from django_tenants.utils import tenant_context
+
+from apps.brands.services import brand_create, brand_publishable_key_create, brand_update
+from apps.orders.models import Order
+from apps.products.services import option_create
+from tests.browser import launch, needs_chromium
+from tests.core.conftest import daphne, free_port, processes, worker  # noqa: F401  (real processes)
+from tests.designs.conftest import product_make
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.worker,
+    pytest.mark.django_db(transaction=True),
+    needs_chromium,
+]
+READY_TIMEOUT_MS = 90_000
+BRAND_FONT_LOADED = """() => document.fonts.ready.then(
+  fonts => [...fonts].some(font => font.family.includes("DejaVu Sans") && font.status === "loaded"))"""
+MERCHANT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Mugs &amp; Co</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<script>
+  window.luneoEvents = [];
+  ["luneo:ready", "luneo:design-ready", "luneo:add-to-cart", "luneo:error"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      window.luneoEvents.push({type: name, detail: event.detail});
+    });
+  });
+</script>
+<script src="%(script)s" data-luneo-key="%(key)s" async></script>
+</head><body><h1>Mugs &amp; Co</h1><div data-luneo-product="%(sku)s"></div></body></html>
+"""
+
+
+@pytest.fixture
+def shop(tenant, daphne):  # noqa: F811
+    """A brand allowing one merchant origin, its publishable key, and a mug with a paid option."""
+    port = free_port()
+    brand = brand_create(name="Mugs & Co", allowed_origins=[f"http://127.0.0.1:{port}"])
+    _key, raw_key = brand_publishable_key_create(brand=brand)
+    product = product_make(brand=brand)  # 12.00 EUR, one front view
+    option = option_create(product=product, name="Gift box", price_delta=Decimal("3.00"))
+    page = MERCHANT_PAGE % {
+        "script": f"http://127.0.0.1:{daphne.port}/widget/v1/luneo.js",
+        "key": raw_key,
+        "sku": product.sku,
+    }
+    server = merchant_server(port, page)
+    yield {"port": port, "option": option, "brand": brand}
+    server.shutdown()
+    server.server_close()
+
+
+def merchant_server(port: int, page: str) -> http.server.ThreadingHTTPServer:
+    """The merchant's own website: the same page on every path."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def record_progress(page) -> None:
+    """Keep what the widget announces (aria-live) and its progress bar's values, as they change."""
+    page.evaluate(
+        """() => {
+          const root = document.querySelector("[data-luneo-product]").shadowRoot;
+          const live = root.querySelector("[aria-live]");
+          const bar = root.querySelector("progress");
+          window.luneoAnnounced = [];
+          window.luneoProgress = [];
+          new MutationObserver(() => window.luneoAnnounced.push(live.textContent))
+            .observe(live, {childList: true, characterData: true, subtree: true});
+          new MutationObserver(() => window.luneoProgress.push(Number(bar.getAttribute("value"))))
+            .observe(bar, {attributes: true, attributeFilter: ["value"]});
+        }"""
+    )
+
+
+def event(page, name: str) -> dict:
+    page.wait_for_function(f"window.luneoEvents.some(e => e.type === {name!r})", timeout=READY_TIMEOUT_MS)
+    return page.evaluate(f"window.luneoEvents.find(e => e.type === {name!r}).detail")
+
+
+def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant, worker, shop, tmp_path):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 360, "height": 740}, locale="en-US")
+        page.set_default_timeout(20_000)
+        frames = []  # what the design's websocket brought
+        page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+
+        # given the merchant's product page, on a phone-sized screen, with the widget loaded
+        page.goto(f"http://127.0.0.1:{shop['port']}/products/mug")
+        expect(page.get_by_role("heading", name="Personalize it")).to_be_visible()
+        event(page, "luneo:ready")
+        record_progress(page)
+        assert page.evaluate(BRAND_FONT_LOADED), "the brand's font did not load on the merchant's page"
+
+        # when the shopper describes a design and creates it
+        page.get_by_label("Describe your design").fill("A hot air balloon over lavender fields")
+        page.get_by_role("button", name="Create my design").click()
+
+        # then the steps are announced live and the bar fills, up to a preview of the design
+        ready = event(page, "luneo:design-ready")
+        announced, progress = page.evaluate("[window.luneoAnnounced, window.luneoProgress]")
+        assert announced[-1] == "Your design is ready.", announced
+        assert len(set(announced)) >= 2, announced
+        assert progress[-1] == 100, progress
+        assert len(set(progress)) >= 2, progress
+        assert frames, "no status came through the websocket"
+        preview = page.get_by_role("img", name="Preview of front")
+        expect(preview).to_have_attribute("src", ready["preview_url"])
+        page.wait_for_function(
+            "() => document.querySelector('[data-luneo-product]').shadowRoot.querySelector('.lw-stage img')"
+            ".naturalWidth > 0"
+        )
+
+        # and they can zoom, with the buttons and with the keyboard
+        page.get_by_role("button", name="Zoom in").click()
+        expect(preview).to_have_attribute("style", "transform: scale(1.5);")
+        page.locator(".lw-stage").press("0")
+        expect(preview).to_have_attribute("style", "")
+
+        # when they open the 3D view: the viewer is loaded from our host only now
+        assert page.evaluate("() => !customElements.get('model-viewer')")
+        page.get_by_role("button", name="View in 3D").click()
+
+        # then a <model-viewer> shows the design's GLB (fetched across origins), with AR
+        viewer = page.locator("model-viewer")
+        expect(viewer).to_have_count(1)
+        glb = viewer.get_attribute("src")
+        with urllib.request.urlopen(glb) as response:
+            assert response.headers["Content-Type"] == "model/gltf-binary"
+        assert viewer.get_attribute("ar") == ""
+        page.wait_for_function("() => !!customElements.get('model-viewer')")
+        expect(viewer).to_have_js_property("loaded", True, timeout=30_000)  # a 1 MB module, then WebGL
+        page.get_by_role("button", name="Close").click()
+        expect(viewer).to_have_count(0)
+
+        # when they pick the gift box and two mugs, the price follows: (12.00 + 3.00) × 2
+        page.get_by_label("Gift box").check()
+        page.get_by_label("Quantity").fill("2")
+        expect(page.locator(".lw-price")).to_have_text("€30.00")
+
+        # and they add it to the cart and give an invalid email
+        page.get_by_role("button", name="Add to cart").click()
+        cart = event(page, "luneo:add-to-cart")
+        assert (cart["price"], cart["currency"], cart["quantity"]) == ("30.00", "EUR", 2), cart
+        email = page.get_by_label("Email")
+        email.fill("not-an-email")
+        page.get_by_label("Full name").fill("Ada Lovelace")
+        page.get_by_label("Address", exact=True).fill("12 rue des Lilas")
+        page.get_by_label("City").fill("Lyon")
+        page.get_by_label("Postal code").fill("69001")
+        page.get_by_label("Country").fill("fr")
+        page.get_by_role("button", name="Place order").click()
+
+        # then the server's error is shown next to the email field
+        expect(email).to_have_attribute("aria-invalid", "true")
+        described = email.get_attribute("aria-describedby")
+        expect(page.locator(f"#{described}")).not_to_be_empty()
+
+        # when they correct it and place the order
+        email.fill("ada@example.com")
+        page.get_by_role("button", name="Place order").click()
+
+        # then the order is confirmed with its number
+        confirmation = page.get_by_role("status").filter(has_text="placed")
+        expect(confirmation).to_be_visible()
+        confirmed = confirmation.text_content()
+        page.screenshot(path=str(tmp_path / "widget.png"), full_page=True)
+        browser.close()
+
+    # and the order exists, priced by the server
+    with tenant_context(tenant):
+        order = Order.objects.get()
+        item = order.items.get()
+    assert order.reference in confirmed
+    assert order.source == Order.Source.WIDGET
+    assert order.customer_email == "ada@example.com"
+    assert order.shipping_address["country"] == "FR"
+    assert (item.quantity, item.unit_price, item.total) == (2, Decimal("15.00"), Decimal("30.00"))
+    assert [option["id"] for option in item.options] == [shop["option"].pk]
+    assert order.subtotal == Decimal("30.00")
+    assert order.total == order.subtotal + order.shipping_total
+
+
+def test_a_prompt_the_brand_refuses_says_why_and_goes_back_to_the_prompt(tenant, worker, shop):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    # given a brand that refuses dragons
+    brand_update(brand=shop["brand"], blocked_words=["dragon"])
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"http://127.0.0.1:{shop['port']}/products/mug")
+        event(page, "luneo:ready")
+
+        # when the shopper asks for one
+        prompt = page.get_by_label("Describe your design")
+        prompt.fill("A dragon over the castle")
+        page.get_by_role("button", name="Create my design").click()
+
+        # then the widget says it was refused, offers no pointless retry, and returns to the prompt
+        error = event(page, "luneo:error")
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text(error["message"])
+        expect(alert.get_by_role("button")).to_have_count(0)
+        expect(prompt).to_be_focused()
+        expect(page.get_by_role("button", name="Add to cart")).to_be_disabled()
+        browser.close()
+
+
+def test_the_same_page_on_an_origin_the_brand_does_not_allow_shows_why(tenant, shop):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+
+        # when the page is opened on http://localhost:<port> instead of http://127.0.0.1:<port>
+        page.goto(f"http://localhost:{shop['port']}/products/mug")
+
+        # then the widget says the site is not allowed, and tells the page
+        alert = page.get_by_role("alert")
+        expect(alert).to_contain_text("not allowed to show the widget")
+        expect(alert.get_by_role("button", name="Retry")).to_be_visible()
+        error = event(page, "luneo:error")
+        assert error["code"] == "origin_not_allowed", error
+        browser.close()
+
+
+def test_the_js_api_mounts_with_options_unmounts_and_new_tags_mount_themselves(tenant, shop):
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        page.goto(f"http://127.0.0.1:{shop['port']}/products/mug")
+        event(page, "luneo:ready")
+        sku = page.locator("[data-luneo-product]").get_attribute("data-luneo-product")
+
+        # when the page mounts a second widget through the JS API, in French with its own colour
+        page.evaluate(
+            """sku => {
+              const el = document.createElement("section");
+              el.id = "api";
+              document.body.append(el);
+              window.handle = Luneo.mount(el, {product: sku, locale: "fr", theme: {primary: "#ff0000"}});
+            }""",
+            sku,
+        )
+
+        # then it speaks French (the server's strings) and wears the merchant's colour
+        mounted = page.locator("#api")
+        expect(mounted.locator(".lw")).to_have_attribute("lang", "fr")
+        expect(mounted.locator("form button.lw-main")).to_have_css("background-color", "rgb(255, 0, 0)")
+
+        # when the page unmounts it, the widget is gone
+        page.evaluate("window.handle.unmount()")
+        expect(mounted.get_by_role("heading")).to_have_count(0)
+
+        # when the page adds a tag later, it mounts itself
+        page.evaluate(
+            """sku => document.body.insertAdjacentHTML(
+              "beforeend", `<div id="later" data-luneo-product="${sku}"></div>`)""",
+            sku,
+        )
+        expect(page.locator("#later").get_by_role("heading", name="Personalize it")).to_be_visible()
+        browser.close()
+
+
+def test_the_demo_shop_page_runs_the_widget_on_our_own_host(tenant, daphne):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    # given a brand allowing the site's own origin, as seed_demo makes for `make run`
+    base = f"http://127.0.0.1:{daphne.port}"
+    brand = brand_create(name="Demo shop brand", allowed_origins=[base])
+    _key, raw_key = brand_publishable_key_create(brand=brand)
+    product = product_make(brand=brand)
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+
+        # when someone opens the demo page printed by `make run`
+        page.goto(f"{base}/widget/v1/demo?key={raw_key}&product={product.sku}")
+
+        # then the widget runs, and the page lists the events it sent
+        expect(page.get_by_role("button", name="Create my design")).to_be_visible()
+        expect(page.locator("#events li").first).to_contain_text("luneo:ready")
+        browser.close()
