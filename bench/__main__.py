@@ -2,7 +2,7 @@
 
 import sys
 
-from bench import api, pipeline, provisioning, widget
+from bench import api, pipeline, provisioning, storefront, widget
 from bench.database import django_on_fresh_database
 
 if __name__ == "__main__":
@@ -11,6 +11,7 @@ if __name__ == "__main__":
             provisioning.run(),
             api.run(environment),
             pipeline.run(environment),
+            storefront.run(environment),
             widget.run(environment),
         ]
     sys.exit(0 if all(results) else 1)

@@ -1,5 +1,8 @@
 """Reads for the widget: the brand behind a publishable key, and a product's configuration."""
 
+import json
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -8,6 +11,7 @@ from django.utils.translation import get_language
 from apps.ai.styles import STYLES
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
+from apps.core.hashing import sha256_hex
 from apps.core.memo import MISSING, ProcessCache
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
 from apps.designs.services import TEXT_LAYERS_MAX
@@ -49,15 +53,23 @@ def widget_product(*, brand: Brand, sku: str) -> Product:
     return product
 
 
-def widget_config(*, brand: Brand, sku: str, absolute) -> dict:
-    """What the widget shows for a product, in the active language (kept WIDGET_CONFIG_MAX_AGE s).
+@dataclass(frozen=True)
+class RenderedConfig:
+    body: bytes  # JSON
+    etag: str
 
+
+def widget_config(*, brand: Brand, sku: str, absolute) -> RenderedConfig:
+    """What the widget shows for a product, in the active language, as JSON with its ETag.
+
+    Kept WIDGET_CONFIG_MAX_AGE s per process, rendered: the hottest widget call serves bytes.
     `absolute(path)` turns a path into a URL on the API's host.
     """
     key = (connection.schema_name, brand.pk, sku, get_language(), absolute("/"))
     config = _configs.get(key)
     if config is MISSING:
-        config = _config(brand, widget_product(brand=brand, sku=sku), absolute)
+        text = json.dumps(_config(brand, widget_product(brand=brand, sku=sku), absolute))
+        config = RenderedConfig(body=text.encode(), etag=f'"{sha256_hex(text)[:32]}"')
         _configs.set(key, config)
     return config
 

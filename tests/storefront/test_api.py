@@ -347,3 +347,22 @@ def test_designs_are_limited_per_hour(widget, product, settings):
     assert first.status_code == 202
     assert second.status_code == 429
     assert second["Retry-After"]
+
+
+def test_an_unchanged_config_is_304_with_its_etag(widget, product):
+    first = widget.get("config", product=product.sku)
+
+    again = widget.client.get(
+        widget.url("config", product=product.sku), HTTP_ORIGIN=SHOP, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+    assert again["Access-Control-Allow-Origin"] == SHOP
+
+
+def test_config_without_a_product_is_a_validation_error(widget):
+    response = widget.get("config")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"]["fields"]["product"]

@@ -8,9 +8,11 @@ brand's language).
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled
@@ -20,6 +22,7 @@ from rest_framework.response import Response
 
 from apps.core.api.idempotency import idempotent
 from apps.core.api.serializers import validated
+from apps.core.errors import ValidationFailed
 from apps.designs.services import design_create
 from apps.orders.errors import OrderInvalid
 from apps.orders.models import Order
@@ -46,6 +49,7 @@ from .serializers import (
     WidgetOrderSerializer,
 )
 
+SKU_MAX_LENGTH = 64
 SESSION_PARAMETER = OpenApiParameter(
     "X-Luneo-Session",
     location=OpenApiParameter.HEADER,
@@ -91,11 +95,17 @@ class WidgetConfigView(WidgetView):
         ),
     )
     def get(self, request):
-        query = validated(ConfigQuerySerializer, request.query_params)
-        config = widget_config(brand=request.brand, sku=query["product"], absolute=self.absolute)
-        return Response(
-            config, headers={"Cache-Control": f"public, max-age={settings.WIDGET_CONFIG_MAX_AGE}"}
-        )
+        sku = request.query_params.get("product", "")  # read by hand: a serializer costs ~0.3 ms here
+        if not 0 < len(sku) <= SKU_MAX_LENGTH:
+            raise ValidationFailed(details={"fields": {"product": [_("Give the product's SKU.")]}})
+        config = widget_config(brand=request.brand, sku=sku, absolute=self.absolute)
+        if request.META.get("HTTP_IF_NONE_MATCH") == config.etag:
+            response = HttpResponseNotModified()
+        else:
+            response = HttpResponse(config.body, content_type="application/json")
+        response["ETag"] = config.etag
+        response["Cache-Control"] = f"public, max-age={settings.WIDGET_CONFIG_MAX_AGE}"
+        return response
 
 
 class WidgetSessionView(WidgetView):
