@@ -5,26 +5,21 @@ ASSET_URL_MAX_AGE seconds. Storage paths are never shown: the token is the only 
 """
 
 from django.conf import settings
-from django.core import signing
 from django.db import connection
 from django.urls import reverse
+
+from apps.core.signed_links import link_token, link_token_read
 
 SALT = "designs.asset"
 
 
 def asset_token(*, schema: str, asset_id: int) -> str:
-    return signing.dumps([schema, asset_id], salt=SALT, compress=True)
+    return link_token(SALT, schema, asset_id)
 
 
 def asset_token_read(token: str) -> tuple[str, int] | None:
     """(schema, asset id) of a valid, unexpired token; None otherwise."""
-    try:
-        schema, asset_id = signing.loads(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(schema, str) or not isinstance(asset_id, int):
-        return None
-    return schema, asset_id
+    return link_token_read(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE, types=(str, int))
 
 
 def asset_url(asset) -> str:

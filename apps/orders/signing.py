@@ -5,26 +5,21 @@ and expires after ASSET_URL_MAX_AGE seconds; a rebuilt pack invalidates older li
 """
 
 from django.conf import settings
-from django.core import signing
 from django.db import connection
 from django.urls import reverse
+
+from apps.core.signed_links import link_token, link_token_read
 
 SALT = "orders.pack"
 
 
 def pack_token(*, schema: str, order_id: int, built: int) -> str:
-    return signing.dumps([schema, order_id, built], salt=SALT, compress=True)
+    return link_token(SALT, schema, order_id, built)
 
 
 def pack_token_read(token: str) -> tuple[str, int, int] | None:
     """(schema, order id, build timestamp) of a valid, unexpired token; None otherwise."""
-    try:
-        schema, order_id, built = signing.loads(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE)
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
-    if not isinstance(schema, str) or not isinstance(order_id, int) or not isinstance(built, int):
-        return None
-    return schema, order_id, built
+    return link_token_read(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE, types=(str, int, int))
 
 
 def pack_built_stamp(order) -> int:

@@ -39,3 +39,8 @@ def view_list(*, product: Product) -> QuerySet[View]:
 
 def option_list(*, product: Product) -> QuerySet[Option]:
     return product.options.all()
+
+
+def view_of_active_product(*, pk: int) -> View | None:
+    """A view whose product is on sale (what shoppers may see), or None."""
+    return View.objects.filter(pk=pk, product__status=Product.Status.ACTIVE).first()

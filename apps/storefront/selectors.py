@@ -21,6 +21,7 @@ from apps.products.models import Product
 from apps.tenants.models import ApiKey
 
 from .errors import ProductNotFound
+from .media import media_url
 from .strings import strings
 
 # The brand of each publishable key, and products' configurations, are kept per process: an
@@ -79,7 +80,7 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
     return {
         "brand": {
             "name": brand.name,
-            "logo_url": absolute(brand.logo.url) if brand.logo else None,
+            "logo_url": absolute(media_url("logo", brand.pk)) if brand.logo else None,
             "primary_color": brand.primary_color,
             "secondary_color": brand.secondary_color,
             "font": {
@@ -107,7 +108,7 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
                 "id": view.pk,
                 "name": view.name,
                 "variant": view.variant_id,
-                "mockup_url": absolute(view.mockup.url),
+                "mockup_url": absolute(media_url("mockup", view.pk)),
                 "width": view.mockup_width,
                 "height": view.mockup_height,
                 "print_area": {"shape": view.area_shape, "points": view.area_points},

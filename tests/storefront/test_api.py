@@ -103,7 +103,10 @@ def test_config_describes_the_product_in_the_brand_theme_and_language(widget, pr
         "has_3d": True,
     }
     assert body["variants"][0]["price"] == "23.50"
-    assert body["views"][0]["mockup_url"].startswith("http://testserver/")
+    mockup = widget.client.get(body["views"][0]["mockup_url"])
+    assert mockup.status_code == 200
+    assert mockup["Access-Control-Allow-Origin"] == "*"
+    assert mockup["Content-Type"] == "image/png"
     assert body["views"][0]["print_area"]["points"]
     assert body["locale"] == "fr"  # the brand's language
     assert body["strings"]["add_to_cart"] == "Ajouter au panier"
@@ -366,3 +369,15 @@ def test_config_without_a_product_is_a_validation_error(widget):
 
     assert response.status_code == 400
     assert response.json()["error"]["details"]["fields"]["product"]
+
+
+def test_media_links_work_only_for_their_workspace(other_tenant, tenant, widget, product):
+    url = widget.get("config", product=product.sku).json()["views"][0]["mockup_url"]
+    path = url.removeprefix("http://testserver")
+
+    on_other_host = Client(HTTP_HOST="beta.localhost").get(path)
+    forged = Client().get(path[:-3] + "xyz")
+
+    assert Client(HTTP_HOST="alpha.localhost").get(path).status_code == 200
+    assert on_other_host.status_code == 404
+    assert forged.status_code == 404

@@ -147,7 +147,7 @@ class Widget {
     return h(
       "div",
       {},
-      options.length &&
+      options.length > 0 &&
         h(
           "fieldset",
           {},

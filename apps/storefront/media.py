@@ -1,0 +1,54 @@
+"""`/widget/v1/media/<token>`: the images the widget shows before a design exists.
+
+Product mockups and brand logos are not secret, but workspace media are never served as plain
+files: the configuration links each one through a token signed for (schema, kind, id), valid
+for MEDIA_URL_MAX_AGE, loadable from any shop's page (CORS) and cached by browsers for a day.
+"""
+
+from django.db import connection
+from django.http import FileResponse, Http404
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+from django_tenants.utils import schema_context
+
+from apps.brands.models import Brand
+from apps.core.signed_links import link_token, link_token_read
+from apps.designs.downloads import schema_allowed
+from apps.products.selectors import view_of_active_product
+
+SALT = "storefront.media"
+MEDIA_URL_MAX_AGE = 7 * 24 * 3600  # a cached configuration's links outlive it by far
+
+
+def _file(kind: str, pk: int):
+    if kind == "mockup":
+        view = view_of_active_product(pk=pk)
+        return view.mockup if view is not None else None
+    brand = Brand.objects.filter(pk=pk).first() if kind == "logo" else None
+    return brand.logo if brand is not None and brand.logo else None
+
+
+def media_url(kind: str, pk: int) -> str:
+    """The signed path of a view's mockup (`mockup`) or a brand's logo (`logo`) in this schema."""
+    return reverse("storefront:widget-media", args=[link_token(SALT, connection.schema_name, kind, pk)])
+
+
+@require_safe
+def widget_media(request, token: str):
+    claim = link_token_read(token, salt=SALT, max_age=MEDIA_URL_MAX_AGE, types=(str, str, int))
+    if claim is None or not schema_allowed(request, claim[0]):
+        raise Http404
+    schema, kind, pk = claim
+    with schema_context(schema):
+        file = _file(kind, pk)
+        if file is None:
+            raise Http404
+        try:
+            handle = file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
