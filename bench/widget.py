@@ -68,6 +68,8 @@ def _shop(origin: str) -> str:
 
 @contextlib.contextmanager
 def merchant(port: int, page: str) -> Iterator[None]:
+    """A merchant's own website on 127.0.0.1:`port`: the same page on every path (tests use it too)."""
+
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             body = page.encode()

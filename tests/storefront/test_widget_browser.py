@@ -5,8 +5,6 @@ and embeds the widget from a real daphne (HTTP and the design's websocket) with 
 publishable key; the pipeline runs on a real Celery worker (tests/core/conftest.py).
 """
 
-import http.server
-import threading
 import urllib.request
 from decimal import Decimal
 
@@ -16,6 +14,7 @@ from django_tenants.utils import tenant_context
 from apps.brands.services import brand_create, brand_publishable_key_create, brand_update
 from apps.orders.models import Order
 from apps.products.services import option_create
+from bench.widget import merchant
 from tests.browser import launch, needs_chromium
 from tests.core.conftest import daphne, free_port, processes, worker  # noqa: F401  (real processes)
 from tests.designs.conftest import product_make
@@ -58,30 +57,8 @@ def shop(tenant, daphne):  # noqa: F811
         "key": raw_key,
         "sku": product.sku,
     }
-    server = merchant_server(port, page)
-    yield {"port": port, "option": option, "brand": brand}
-    server.shutdown()
-    server.server_close()
-
-
-def merchant_server(port: int, page: str) -> http.server.ThreadingHTTPServer:
-    """The merchant's own website: the same page on every path."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            body = page.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+    with merchant(port, page):
+        yield {"port": port, "option": option, "brand": brand}
 
 
 def record_progress(page) -> None:
