@@ -153,4 +153,5 @@ def widget_design_state(design: Design, absolute) -> dict:
         "error": error,
         "previews": previews,
         "model_url": model_url,
+        "offline": design.provider == "offline",  # made by the offline generator, not an AI service
     }

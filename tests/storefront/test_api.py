@@ -221,6 +221,7 @@ def test_a_ready_design_shows_previews_and_its_3d_model(widget, product):
     assert body["status"] == "ready"
     assert body["progress"] == 100
     assert body["error"] is None
+    assert body["offline"] is True  # tests run the offline generator: the widget labels it
     assert set(body["previews"]) == {"front"}
     assert body["previews"]["front"].startswith("http://testserver/designs/assets/")
     assert body["model_url"].startswith("http://testserver/designs/assets/")

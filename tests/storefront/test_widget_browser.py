@@ -114,6 +114,7 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
         assert frames, "no status came through the websocket"
         preview = page.get_by_role("img", name="Preview of front")
         expect(preview).to_have_attribute("src", ready["preview_url"])
+        expect(page.get_by_text("Preview made by the offline generator")).to_be_visible()
         page.wait_for_function(
             "() => document.querySelector('[data-luneo-product]').shadowRoot.querySelector('.lw-stage img')"
             ".naturalWidth > 0"

@@ -40,6 +40,7 @@ button[aria-pressed="true"] { background: var(--lw-secondary); border-color: var
 .lw-3d { border: 0; border-radius: 10px; padding: 10px; width: min(640px, 100%); }
 .lw-3d::backdrop { background: rgba(17, 24, 39, .7); }
 .lw-3d model-viewer { width: 100%; height: min(70vh, 480px); }
+.lw-note { margin: 6px 0 0; font-size: .8em; color: #6b7280; }
 .lw-foot { margin: 12px 0 0; font-size: .8em; color: #6b7280; text-align: right; }
 .lw-sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;

@@ -69,6 +69,7 @@ class Widget {
     this.bar = h("progress", { max: "100", value: "0", "aria-label": t("generating") });
     this.steps = h("ol", { class: "lw-steps" });
     this.progress = h("div", { class: "lw-progress", hidden: true }, this.bar, this.steps);
+    this.offlineNote = h("p", { class: "lw-note", hidden: true }, t("offline_label"));
     this.el.replaceChildren(
       h(
         "div",
@@ -78,7 +79,12 @@ class Widget {
       ),
       h("p", {}, config.product.name),
       this.alerts,
-      h("div", { class: "lw-cols" }, this.stage.el, h("div", {}, this.designForm(), this.live, this.progress, this.purchase())),
+      h(
+        "div",
+        { class: "lw-cols" },
+        h("div", {}, this.stage.el, this.offlineNote),
+        h("div", {}, this.designForm(), this.live, this.progress, this.purchase()),
+      ),
       this.checkout.el,
       h("p", { class: "lw-foot" }, t("powered_by")),
     );
@@ -311,7 +317,9 @@ class Widget {
     emit(this.host, "luneo:design-ready", { design_id: design.id, preview_url: this.previewUrl() });
   }
 
+  // Artwork made without an AI service says so (the `offline` provider).
   showPreviews(design) {
+    this.offlineNote.hidden = !design.offline;
     this.stage.show(
       Object.entries(design.previews || {}).map(([name, url]) => ({ name, url })),
       design.model_url,

@@ -41,6 +41,7 @@ class WidgetDesignSerializer(serializers.Serializer):
     error = serializers.DictField(allow_null=True)
     previews = serializers.DictField(child=serializers.CharField(), help_text="View name → JPEG preview URL.")
     model_url = serializers.CharField(allow_null=True, help_text="The textured 3D model (.glb).")
+    offline = serializers.BooleanField(help_text="Made by the offline generator, not an AI service.")
 
 
 class WidgetOrderCreateSerializer(serializers.Serializer):
