@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("apps.tenants.urls_public")),
     path("", include("apps.core.urls_common")),
     path("accounts/", include("allauth.urls")),
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),  # Stripe's events (signed)
     path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
     path("admin/", admin.site.urls),
 ]

@@ -1,1 +1,1 @@
-"""billing: filled by a later issue."""
+"""billing: plans, subscriptions (Stripe through dj-stripe, or manual), quotas and usage."""

@@ -7,6 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import limit_require
+from apps.billing.models import Limit
 from apps.core.uploads import image_clean
 from apps.tenants.models import ApiKey, Tenant, User
 from apps.tenants.selectors import api_key_forget
@@ -80,6 +82,7 @@ def _save(brand: Brand, logo=None) -> Brand:
 
 def brand_create(*, name: str, logo=None, **fields) -> Brand:
     """Create a brand. `fields` are any of BRAND_FIELDS; `logo` an uploaded image (re-encoded)."""
+    limit_require(Limit.BRANDS, used=Brand.objects.count())
     return _save(Brand(name=name, **_known(fields)), logo)
 
 

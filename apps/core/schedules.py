@@ -42,6 +42,13 @@ SCHEDULES = (
         period=IntervalSchedule.MINUTES,
         per_tenant=True,
     ),
+    Schedule(
+        name="end lapsed trials and grace periods",
+        task="apps.billing.tasks.subscriptions_lapse_task",
+        every=15,
+        period=IntervalSchedule.MINUTES,
+    ),
+    Schedule(name="report overage designs to Stripe", task="apps.billing.tasks.overage_report_task", every=1),
 )
 
 

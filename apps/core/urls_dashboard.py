@@ -14,5 +14,6 @@ urlpatterns = [
     path("orders/", include("apps.orders.urls_dashboard")),  # orders:list, orders:detail, …
     path("settings/webhooks/", include("apps.webhooks.urls_dashboard")),
     path("settings/integrations/", include("apps.orders.integrations.urls_dashboard")),
+    path("settings/billing/", include("apps.billing.urls_dashboard")),
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from apps.ai.styles import DEFAULT_STYLE, STYLES
+from apps.billing.entitlements import design_quota_consume
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.core.notifications import MESSAGE_TYPE, send_after_commit, workspace_group
 from apps.core.uploads import image_clean
@@ -224,6 +225,7 @@ def design_create(
     style = _style_clean(style)
     layers = text_layers_clean(list(text_layers or []))
     _brand_rules_check(product_obj, text_layers=layers, photo=photo)
+    design_quota_consume()
     design = Design(
         product=product_obj,
         variant=variant_obj,

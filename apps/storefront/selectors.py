@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from apps.ai.styles import STYLES
+from apps.billing.entitlements import entitlements
+from apps.billing.models import Feature
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
 from apps.core.hashing import sha256_hex
@@ -89,6 +91,7 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             },
             "allow_photo_upload": brand.allow_photo_upload,
             "allow_text_layers": brand.allow_text_layers,
+            "powered_by": not entitlements(connection.tenant).has(Feature.WHITE_LABEL),
         },
         "product": {
             "sku": product.sku,

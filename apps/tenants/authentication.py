@@ -6,6 +6,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from apps.billing.entitlements import feature_require
+from apps.billing.models import Feature
 from apps.core.errors import ApplicationError
 
 from .middleware import bearer_token, widget_key
@@ -45,6 +47,7 @@ class ApiKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid, revoked or malformed API key."))
         if not api_key.tenant.is_active:
             raise TenantSuspended()
+        feature_require(Feature.API, tenant=api_key.tenant)
         api_key_touch(api_key=api_key)
         return (None, api_key)
 

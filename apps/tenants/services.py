@@ -10,10 +10,13 @@ from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import limit_require
+from apps.billing.models import Limit
 from apps.core.hashing import sha256_hex
+from apps.core.notifications import notify
 
 from . import selectors
 from .errors import (
@@ -66,12 +69,17 @@ def slug_validate(slug: str) -> str:
     return slug
 
 
-def tenant_provision(*, slug: str, name: str, owner_email: str, owner_password: str | None = None) -> Tenant:
-    """Create a workspace: its schema (tenant apps only), its domain and its owner's membership.
+def tenant_provision(
+    *, slug: str, name: str, owner_email: str, owner_password: str | None = None, plan: str | None = None
+) -> Tenant:
+    """Create a workspace: its schema (tenant apps only), its domain, its owner's membership and its
+    subscription (the Pro trial, or `plan`: starter, pro or enterprise).
 
     The owner is the existing user with that email, or a new one (with the password given,
     or none usable until they reset it).
     """
+    from apps.billing.services import subscription_start  # billing builds on tenants: imported when used
+
     slug_validate(slug)
     name = name.strip()
     if not name:
@@ -86,6 +94,7 @@ def tenant_provision(*, slug: str, name: str, owner_email: str, owner_password: 
         Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
         owner = user_get_or_create(email=owner_email, password=owner_password)
         Membership.objects.create(user=owner, tenant=tenant, role=Role.OWNER)
+        subscription_start(tenant=tenant, plan_code=plan)
     return tenant
 
 
@@ -159,6 +168,28 @@ def membership_remove(*, membership: Membership, actor: Membership) -> None:
         membership.delete()
 
 
+def owners_notify(*, tenant: Tenant, event: str, payload: dict, template: str, context: dict) -> None:
+    """Tell a workspace's owners: a live notification now, and an email in each one's language after commit.
+
+    `template` names two templates: `<template>_subject.txt` and `<template>.txt`, rendered with
+    `context` plus `tenant`. A mail server that is down is logged, never raised.
+    """
+    owners = list(
+        User.objects.filter(is_active=True, memberships__tenant=tenant, memberships__role=Role.OWNER)
+    )
+    for owner in owners:
+        notify(schema=tenant.schema_name, event=event, payload=payload, user_id=owner.pk)
+    context = {**context, "tenant": tenant}
+    transaction.on_commit(lambda: _owners_email(owners, template, context), robust=True)
+
+
+def _owners_email(owners: list[User], template: str, context: dict) -> None:
+    for owner in owners:
+        with translation.override(owner.language or settings.LANGUAGE_CODE):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            send_mail(subject, render_to_string(f"{template}.txt", context), None, [owner.email])
+
+
 # --- invitations ----------------------------------------------------------------------
 
 
@@ -181,6 +212,7 @@ def invitation_create(
         Invitation.objects.filter(
             tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
+        _seats_require(tenant, pending=True)
         invitation = Invitation.objects.create(
             tenant=tenant,
             email=email,
@@ -192,6 +224,20 @@ def invitation_create(
         link = tenant_url(tenant, f"/invitations/{token}/")
         transaction.on_commit(lambda: _invitation_send(invitation=invitation, link=link))
     return invitation, token
+
+
+def _seats_require(tenant: Tenant, *, pending: bool) -> None:
+    """402 when the plan's seats are taken: by members, and (when inviting) by pending invitations.
+
+    Locks the workspace row so two invitations sent at once cannot both take the last seat.
+    """
+    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
+    used = Membership.objects.filter(tenant=tenant).count()
+    if pending:
+        used += Invitation.objects.filter(
+            tenant=tenant, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        ).count()
+    limit_require(Limit.SEATS, used=used, tenant=tenant)
 
 
 def _invitation_send(*, invitation: Invitation, link: str) -> None:
@@ -229,6 +275,7 @@ def invitation_accept(*, tenant: Tenant, token: str, user: User) -> Membership:
                 _("This invitation was sent to %(email)s. Log in with that address.")
                 % {"email": invitation.email}
             )
+        _seats_require(tenant, pending=False)
         membership, _created = Membership.objects.get_or_create(
             user=user, tenant=tenant, defaults={"role": invitation.role}
         )

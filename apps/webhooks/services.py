@@ -13,22 +13,19 @@ delivery fails, the endpoint is disabled and the workspace's owners are told. A 
 endpoint's pending deliveries wait; enabling it resumes them.
 """
 
-import functools
 import json
 import random
 from datetime import timedelta
 
-from django.core.mail import send_mail
 from django.db import DatabaseError, connection, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import limit_require
+from apps.billing.models import Limit
 from apps.core import crypto
-from apps.core.notifications import notify
-from apps.tenants.models import Role, Tenant, User
-from apps.tenants.services import tenant_url
+from apps.tenants.models import Tenant
+from apps.tenants.services import owners_notify, tenant_url
 
 from . import outbound
 from .errors import DeliveryInProgress, WebhookDescriptionInvalid, WebhookEventsInvalid
@@ -75,6 +72,7 @@ def _description_clean(description: str) -> str:
 
 def endpoint_create(*, url: str, events: list[str], description: str = "") -> tuple[WebhookEndpoint, str]:
     """A new active endpoint and its signing secret (`whsec_…`, returned this once, stored encrypted)."""
+    limit_require(Limit.WEBHOOK_ENDPOINTS, used=WebhookEndpoint.objects.count())
     raw = secret_new()
     endpoint = WebhookEndpoint.objects.create(
         url=outbound.url_validate(url),
@@ -280,34 +278,17 @@ def _give_up(delivery: WebhookDelivery) -> None:
     if not endpoint.is_active:
         return
     endpoint_disable(endpoint=endpoint, reason=WebhookEndpoint.DisabledReason.FAILING)
-    schema = connection.schema_name
-    owners = list(
-        User.objects.filter(
-            is_active=True, memberships__tenant__schema_name=schema, memberships__role=Role.OWNER
-        )
-    )
-    if not owners:
-        return
-    payload = {"endpoint": endpoint.pk, "url": endpoint.url, "event": delivery.event.public_id}
-    for owner in owners:
-        notify(schema=schema, event=ENDPOINT_DISABLED_EVENT, payload=payload, user_id=owner.pk)
-    email = functools.partial(
-        _owners_email, schema=schema, endpoint=endpoint, delivery=delivery, owners=owners
-    )
-    transaction.on_commit(email, robust=True)  # a mail server down must not undo the recorded attempt
-
-
-def _owners_email(
-    *, schema: str, endpoint: WebhookEndpoint, delivery: WebhookDelivery, owners: list[User]
-) -> None:
-    tenant = Tenant.objects.get(schema_name=schema)
-    link = tenant_url(tenant, reverse("dashboard:webhooks:detail", args=[endpoint.pk]))
-    context = {"endpoint": endpoint, "delivery": delivery, "tenant": tenant, "link": link}
-    send_mail(
-        subject=_("A webhook endpoint of %(name)s was disabled") % {"name": tenant.name},
-        message=render_to_string("webhooks/email/endpoint_disabled.txt", context),
-        from_email=None,
-        recipient_list=[owner.email for owner in owners],
+    tenant = Tenant.objects.get(schema_name=connection.schema_name)
+    owners_notify(
+        tenant=tenant,
+        event=ENDPOINT_DISABLED_EVENT,
+        payload={"endpoint": endpoint.pk, "url": endpoint.url, "event": delivery.event.public_id},
+        template="webhooks/email/endpoint_disabled",
+        context={
+            "endpoint": endpoint,
+            "delivery": delivery,
+            "link": tenant_url(tenant, reverse("dashboard:webhooks:detail", args=[endpoint.pk])),
+        },
     )
 
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.tenants.context_processors.workspace",
+                "apps.billing.context_processors.billing",
             ],
         },
     },
@@ -287,12 +288,19 @@ OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", default="omni-moderatio
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=120.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 
-# --- Stripe (dj-stripe; plans arrive with billing) -----------------------------------------
+# --- Billing (apps/billing): plans, Stripe through dj-stripe, quotas ---------------------------
 
+# With no Stripe secret key, billing runs in manual mode: operators assign plans in the admin.
 STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
+STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
+STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
-DJSTRIPE_WEBHOOK_SECRET = env("DJSTRIPE_WEBHOOK_SECRET", default="")
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
+# dj-stripe verifies each event's signature (its WebhookEndpoint's secret), then hands it here.
+DJSTRIPE_WEBHOOK_EVENT_CALLBACK = "apps.billing.stripe_billing.event_handle"
+BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=14)  # new workspaces: Pro trial
+BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)  # after a failed payment, then Starter
+SALES_EMAIL = env("SALES_EMAIL", default="sales@luneo.app")  # "Contact sales" (manual mode, Enterprise)
 
 # --- Logging ---------------------------------------------------------------------
 

@@ -86,7 +86,7 @@ class Widget {
         h("div", {}, this.designForm(), this.live, this.progress, this.purchase()),
       ),
       this.checkout.el,
-      h("p", { class: "lw-foot" }, t("powered_by")),
+      config.brand.powered_by && h("p", { class: "lw-foot" }, t("powered_by")),
     );
     this.showMockups();
     this.updatePrice();

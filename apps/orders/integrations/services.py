@@ -21,6 +21,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import feature_require
+from apps.billing.models import Feature
 from apps.brands.models import Brand
 from apps.core.crypto import encrypt, encrypt_json
 from apps.core.errors import ApplicationError
@@ -63,6 +65,7 @@ def integration_connect(
     """Check the fields (422 `integration_invalid`), make one call to the shop with them (422
     `integration_credentials_invalid` if refused, `integration_unreachable` if it does not
     answer), then store them encrypted. Connecting again replaces the previous credentials."""
+    feature_require(Feature.INTEGRATIONS)
     shop = shop_module(kind)
     errors: dict[str, list[str]] = {}
     try:

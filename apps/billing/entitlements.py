@@ -1,0 +1,174 @@
+"""The one answer to "what may this workspace do?": its limits and features, and the design quota.
+
+Every app asks here (`feature_require`, `limit_require`, `design_quota_consume`); none reads
+plans itself. Entitlements are kept for 2 s per process (forgotten at once in the process that
+changes a subscription), so a check costs no query on hot paths; the design quota is one atomic
+upsert, exact under concurrency.
+"""
+
+import functools
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.memo import MISSING, ProcessCache
+from apps.tenants.models import Tenant
+
+from .errors import FeatureNotInPlan, PlanLimitReached, QuotaExceeded
+from .models import Feature, Limit, Plan, Subscription, UsageAlert, UsageCounter
+
+ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs
+_memo = ProcessCache(seconds=2.0)
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    plan: Plan
+    status: str
+    limits: dict[str, int | None]
+    features: frozenset[str]
+    overage: bool
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+
+def month_start(moment: datetime | None = None) -> date:
+    """The usage period containing `moment`: quotas reset on the 1st of each month (UTC)."""
+    return (moment or timezone.now()).date().replace(day=1)
+
+
+def _effective_plan(subscription: Subscription | None) -> Plan:
+    """The plan in force now: an ended trial or grace period counts as Starter even before beat catches up."""
+    if subscription is None or subscription.has_lapsed(timezone.now()):
+        return Plan.objects.get(code=Plan.Code.STARTER)
+    return subscription.plan
+
+
+def entitlements(tenant: Tenant) -> Entitlements:
+    cached = _memo.get(tenant.pk)
+    if cached is not MISSING:
+        return cached
+    subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant.pk).first()
+    plan = _effective_plan(subscription)
+    result = Entitlements(
+        plan=plan,
+        status=subscription.status if subscription else Subscription.Status.ACTIVE,
+        limits={limit: plan.limit(limit) for limit in Limit.values},
+        features=frozenset(plan.features),
+        overage=plan.overage,
+    )
+    _memo.set(tenant.pk, result)
+    return result
+
+
+def entitlements_forget(tenant: Tenant | None = None) -> None:
+    _memo.forget(tenant.pk if tenant is not None else MISSING)
+
+
+def upgrade_url(tenant: Tenant) -> str:
+    from apps.tenants.services import tenant_url  # tenants.services provisions through billing
+
+    return tenant_url(tenant, reverse("dashboard:billing:page"))
+
+
+def current_tenant() -> Tenant:
+    return connection.tenant
+
+
+def feature_require(feature: str, tenant: Tenant | None = None) -> None:
+    tenant = tenant or current_tenant()
+    if not entitlements(tenant).has(feature):
+        raise FeatureNotInPlan(
+            _("Your plan does not include %(feature)s. Upgrade your plan to use it.")
+            % {"feature": Feature(feature).label},
+            details={"feature": feature, "upgrade_url": upgrade_url(tenant)},
+        )
+
+
+def limit_require(limit: str, *, used: int, tenant: Tenant | None = None) -> None:
+    """Refuse to add one more of `limit` when `used` already reaches the plan's number."""
+    tenant = tenant or current_tenant()
+    allowed = entitlements(tenant).limits[limit]
+    if allowed is not None and used >= allowed:
+        raise PlanLimitReached(
+            _("Your plan allows %(count)d × “%(what)s”. Upgrade your plan to add more.")
+            % {"count": allowed, "what": Limit(limit).label},
+            details={"limit": limit, "allowed": allowed, "used": used, "upgrade_url": upgrade_url(tenant)},
+        )
+
+
+_CONSUME_SQL = """
+INSERT INTO public.{table} AS c (tenant_id, metric, period, count, overage, overage_reported)
+VALUES (%(tenant)s, %(metric)s, %(period)s, 1, %(first_overage)s, 0)
+ON CONFLICT (tenant_id, metric, period) DO UPDATE
+   SET count = c.count + 1,
+       overage = c.overage + CASE WHEN c.count >= %(allowed)s THEN 1 ELSE 0 END
+ WHERE %(overage)s OR %(allowed)s IS NULL OR c.count < %(allowed)s
+RETURNING count
+"""
+
+
+def design_quota_consume(tenant: Tenant | None = None) -> int:
+    """Count one AI design for this month; 402 `quota_exceeded` beyond the plan (unless it meters overage).
+
+    Call inside the transaction that creates the design: if it rolls back, so does the count.
+    The upsert locks the month's row, so parallel requests at the limit pass exactly up to it.
+    Returns the month's count.
+    """
+    tenant = tenant or current_tenant()
+    granted = entitlements(tenant)
+    allowed = granted.limits[Limit.DESIGNS]
+    if allowed == 0 and not granted.overage:
+        raise _quota_exceeded(tenant, allowed, used=0)
+    period = month_start()
+    params = {
+        "tenant": tenant.pk,
+        "metric": Limit.DESIGNS.value,
+        "period": period,
+        "allowed": allowed,
+        "overage": granted.overage,
+        "first_overage": 1 if allowed == 0 else 0,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CONSUME_SQL.format(table=UsageCounter._meta.db_table), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _quota_exceeded(tenant, allowed, used=allowed)
+    count = row[0]
+    if allowed:
+        _alert_if_crossed(tenant, period=period, count=count, allowed=allowed)
+    return count
+
+
+def _quota_exceeded(tenant: Tenant, allowed: int, *, used: int) -> QuotaExceeded:
+    return QuotaExceeded(
+        details={
+            "limit": Limit.DESIGNS.value,
+            "allowed": allowed,
+            "used": used,
+            "resets_on": _next_month(month_start()).isoformat(),
+            "upgrade_url": upgrade_url(tenant),
+        }
+    )
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+
+
+def _alert_if_crossed(tenant: Tenant, *, period: date, count: int, allowed: int) -> None:
+    for threshold in ALERT_THRESHOLDS:
+        if count == math.ceil(allowed * threshold / 100):
+            alert, created = UsageAlert.objects.get_or_create(
+                tenant=tenant, metric=Limit.DESIGNS, period=period, threshold=threshold
+            )
+            if created:
+                from .notices import usage_alert_send  # notices render emails: imported when needed
+
+                transaction.on_commit(functools.partial(usage_alert_send, alert_id=alert.pk), robust=True)

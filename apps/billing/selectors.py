@@ -1,0 +1,133 @@
+"""Reads for the Billing page, the dashboard's banner and the operators' admin."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from apps.brands.models import Brand
+from apps.tenants.models import Membership, Tenant
+from apps.webhooks.models import WebhookEndpoint
+
+from .entitlements import entitlements, month_start
+from .models import Invoice, Limit, Plan, Subscription, UsageCounter
+
+WARN_AT_PERCENT = 80
+TRIAL_ENDING_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Usage:
+    limit: str
+    label: str
+    used: int
+    allowed: int | None
+
+    @property
+    def percent(self) -> int:
+        """Share of the limit used, for the bar (capped at 100; 0 when unlimited)."""
+        if not self.allowed:
+            return 100 if self.allowed == 0 and self.used else 0
+        return min(100, round(100 * self.used / self.allowed))
+
+    @property
+    def level(self) -> str:
+        return "full" if self.percent >= 100 else "warn" if self.percent >= WARN_AT_PERCENT else "ok"
+
+
+def designs_used(tenant: Tenant) -> int:
+    counter = UsageCounter.objects.filter(tenant=tenant, metric=Limit.DESIGNS, period=month_start()).first()
+    return counter.count if counter else 0
+
+
+def usage_list(tenant: Tenant) -> list[Usage]:
+    """Each limit with what this workspace uses of it (call in the workspace's schema)."""
+    limits = entitlements(tenant).limits
+    used = {
+        Limit.DESIGNS: designs_used(tenant),
+        Limit.BRANDS: Brand.objects.count(),
+        Limit.SEATS: Membership.objects.filter(tenant=tenant).count(),
+        Limit.WEBHOOK_ENDPOINTS: WebhookEndpoint.objects.count(),
+    }
+    return [Usage(limit, Limit(limit).label, used[limit], limits[limit]) for limit in Limit.values]
+
+
+def subscription_get(tenant: Tenant) -> Subscription | None:
+    return Subscription.objects.select_related("plan").filter(tenant=tenant).first()
+
+
+def plan_list() -> list[Plan]:
+    return list(Plan.objects.all())
+
+
+def invoice_list(tenant: Tenant, limit: int = 24) -> list[Invoice]:
+    return list(Invoice.objects.filter(tenant=tenant)[:limit])
+
+
+def billing_notice(tenant: Tenant) -> dict | None:
+    """The dashboard banner's message, if any: a failed payment, a trial ending, designs running out."""
+    subscription = subscription_get(tenant)
+    now = timezone.now()
+    if subscription is not None and not subscription.has_lapsed(now):
+        if subscription.status == Subscription.Status.PAST_DUE:
+            return {"kind": "past_due", "until": subscription.grace_ends_at}
+        if (
+            subscription.status == Subscription.Status.TRIALING
+            and subscription.trial_ends_at - now <= timedelta(days=TRIAL_ENDING_DAYS)
+        ):
+            return {"kind": "trial_ending", "until": subscription.trial_ends_at}
+    allowed = entitlements(tenant).limits[Limit.DESIGNS]
+    if allowed:
+        used = designs_used(tenant)
+        if used * 100 >= allowed * WARN_AT_PERCENT:
+            return {
+                "kind": "designs",
+                "used": used,
+                "allowed": allowed,
+                "overage": entitlements(tenant).overage,
+            }
+    return None
+
+
+def revenue_by_plan() -> list[dict]:
+    """Operators: paying workspaces and monthly recurring revenue (cents) per plan and currency.
+
+    Paying means active on the plan (through Stripe or assigned by hand); a yearly subscription
+    counts for a twelfth of its price. Trials and past-due workspaces are shown apart and add
+    nothing; custom (Enterprise) prices are not known here and count as 0.
+    """
+    rows = []
+    for plan in Plan.objects.annotate(
+        workspaces=Count("subscriptions"),
+        trials=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.TRIALING)),
+        past_due=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.PAST_DUE)),
+    ):
+        paying = plan.subscriptions.filter(status=Subscription.Status.ACTIVE)
+        mrr = {}
+        for currency in ("eur", "usd"):
+            counts = paying.filter(currency=currency).aggregate(
+                monthly=Count("pk", filter=Q(interval=Subscription.Interval.MONTH)),
+                yearly=Count("pk", filter=Q(interval=Subscription.Interval.YEAR)),
+            )
+            mrr[currency] = (
+                counts["monthly"] * plan.monthly_price(currency)
+                + counts["yearly"] * plan.yearly_price(currency) // 12
+            )
+        rows.append(
+            {
+                "plan": plan,
+                "workspaces": plan.workspaces,
+                "trials": plan.trials,
+                "past_due": plan.past_due,
+                "paying": paying.count(),
+                "mrr": mrr,
+            }
+        )
+    return rows
+
+
+def designs_this_month_by_tenant() -> dict[int, int]:
+    """Operators: designs counted this month per workspace id."""
+    counters = UsageCounter.objects.filter(metric=Limit.DESIGNS, period=month_start())
+    return dict(counters.values_list("tenant_id").annotate(total=Sum("count")))
