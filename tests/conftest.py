@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from apps.billing.entitlements import entitlements_forget
+from apps.billing.plans import plans_ensure
 from apps.storefront.selectors import widget_caches_forget
 from apps.tenants.models import Role, Tenant, User
 from apps.tenants.services import api_key_create, tenant_provision
@@ -20,6 +22,7 @@ from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
 def ensure_tenant(slug: str) -> Tenant:
     """The workspace `slug` with an owner `owner@<slug>.test`, created if missing."""
     connection.set_schema_to_public()
+    plans_ensure()  # a transactional test truncated them with every public table
     tenant = Tenant.objects.filter(schema_name=slug).first()
     if tenant is None:
         with connection.cursor() as cursor:
@@ -57,6 +60,7 @@ def _clean_cache():
     yield
     cache.clear()
     widget_caches_forget()
+    entitlements_forget()
 
 
 def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -72,9 +73,10 @@ def entitlements_forget(tenant: Tenant | None = None) -> None:
 
 
 def upgrade_url(tenant: Tenant) -> str:
+    """The workspace's Billing page, from any host (the public one has another URLconf)."""
     from apps.tenants.services import tenant_url  # tenants.services provisions through billing
 
-    return tenant_url(tenant, reverse("dashboard:billing:page"))
+    return tenant_url(tenant, reverse("dashboard:billing:page", urlconf=settings.ROOT_URLCONF))
 
 
 def current_tenant() -> Tenant:

@@ -1,18 +1,13 @@
 """What billing tells a workspace's owners: live in the dashboard and by email, in their language."""
 
-from django.urls import reverse
-
 from apps.tenants.models import Tenant
-from apps.tenants.services import owners_notify, tenant_url
+from apps.tenants.services import owners_notify
 
+from .entitlements import upgrade_url
 from .models import UsageAlert
 
 USAGE_EVENT = "billing.usage"
 STATUS_EVENT = "billing.status"
-
-
-def _billing_link(tenant: Tenant) -> str:
-    return tenant_url(tenant, reverse("dashboard:billing:page"))
 
 
 def usage_alert_send(*, alert_id: int) -> None:
@@ -25,7 +20,7 @@ def usage_alert_send(*, alert_id: int) -> None:
         "allowed": plan.designs_per_month,
         "plan": plan,
         "overage": plan.overage,
-        "link": _billing_link(tenant),
+        "link": upgrade_url(tenant),
     }
     owners_notify(
         tenant=tenant,
@@ -43,5 +38,5 @@ def status_notice_send(*, tenant: Tenant, kind: str) -> None:
         event=STATUS_EVENT,
         payload={"kind": kind},
         template=f"billing/email/{kind}",
-        context={"subscription": tenant.subscription, "link": _billing_link(tenant)},
+        context={"subscription": tenant.subscription, "link": upgrade_url(tenant)},
     )

@@ -1,12 +1,14 @@
 """Stripe: plans and prices, Checkout and the Customer Portal, subscription events, overage metering.
 
 Calls go through the official `stripe` library with dj-stripe's configured secret key. Events
-arrive at dj-stripe's webhook view, which verifies the signature and logs each delivery
-(`WebhookEventTrigger`), then calls `event_handle` (DJSTRIPE_WEBHOOK_EVENT_CALLBACK) inside its
-transaction. The workspace's plan lives in `Subscription`, changed only through `services`.
+arrive at `webhook_receive`: dj-stripe's records log each delivery (`WebhookEventTrigger`) and
+verify its signature with the endpoint's secret (`WebhookEndpoint`); then our handlers apply it.
+dj-stripe's own processing is not run: it re-fetches objects from Stripe for every event, and the
+workspace's plan lives in `Subscription`, changed only through `services`.
 """
 
 import logging
+import traceback
 from datetime import UTC, datetime
 
 import stripe
@@ -15,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from djstripe.models import Price as DjstripePrice
 from djstripe.models import Product as DjstripeProduct
+from djstripe.models import WebhookEndpoint, WebhookEventTrigger
 from djstripe.settings import djstripe_settings
 
 from apps.tenants.models import Tenant
@@ -305,12 +308,30 @@ HANDLERS = {
 }
 
 
-def event_handle(trigger, api_key: str | None = None) -> None:
-    """dj-stripe's callback for a verified event: apply it once, whatever the number of deliveries.
+def webhook_receive(*, endpoint: WebhookEndpoint, body: bytes, headers: dict, remote_ip: str) -> bool:
+    """Log a delivery, verify its `Stripe-Signature`, apply the event. False when the signature is bad.
 
-    Runs inside dj-stripe's transaction; an event for an unknown workspace is logged and ignored.
+    An unexpected error is recorded on the delivery's log and raised (Stripe then retries).
     """
-    event = trigger.json_body
+    trigger = WebhookEventTrigger.objects.create(
+        headers=headers, body=body.decode("utf-8", "replace"), remote_ip=remote_ip, webhook_endpoint=endpoint
+    )
+    trigger.valid = trigger.validate(api_key=djstripe_settings.STRIPE_SECRET_KEY, secret=endpoint.secret)
+    if trigger.valid:
+        try:
+            with transaction.atomic():
+                event_handle(trigger.json_body)
+        except Exception as exc:
+            trigger.exception, trigger.traceback = str(exc)[:128], traceback.format_exc()
+            trigger.save()
+            raise
+        trigger.processed = True
+    trigger.save()
+    return trigger.valid
+
+
+def event_handle(event: dict) -> None:
+    """Apply a verified event once, however often it is delivered; unknown workspaces are logged."""
     handler = HANDLERS.get(event.get("type"))
     if handler is None:
         return

@@ -2,9 +2,13 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from djstripe.models import WebhookEndpoint
+from djstripe.models.webhooks import get_remote_ip
 
 from apps.core.errors import ApplicationError
 from apps.tenants.models import Role
@@ -79,6 +83,19 @@ def billing_checkout(request):
         messages.error(request, exc.message)
         return redirect("dashboard:billing:page")
     return redirect(url)
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request, uuid):
+    """Stripe's events, on the public host: 400 without a valid signature, 200 once applied."""
+    if "stripe-signature" not in request.headers:
+        return HttpResponseBadRequest()
+    endpoint = get_object_or_404(WebhookEndpoint, djstripe_uuid=uuid)
+    valid = stripe_billing.webhook_receive(
+        endpoint=endpoint, body=request.body, headers=dict(request.headers), remote_ip=get_remote_ip(request)
+    )
+    return HttpResponse("ok") if valid else HttpResponseBadRequest()
 
 
 @owner_required

@@ -296,8 +296,6 @@ STRIPE_LIVE_SECRET_KEY = env("STRIPE_LIVE_SECRET_KEY", default="")
 STRIPE_TEST_SECRET_KEY = env("STRIPE_TEST_SECRET_KEY", default="")
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_USE_NATIVE_JSONFIELD = True
-# dj-stripe verifies each event's signature (its WebhookEndpoint's secret), then hands it here.
-DJSTRIPE_WEBHOOK_EVENT_CALLBACK = "apps.billing.stripe_billing.event_handle"
 BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=14)  # new workspaces: Pro trial
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)  # after a failed payment, then Starter
 SALES_EMAIL = env("SALES_EMAIL", default="sales@luneo.app")  # "Contact sales" (manual mode, Enterprise)
