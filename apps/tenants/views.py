@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from apps.billing.errors import PlanLimitReached
 from apps.core.errors import ApplicationError
 
 from .errors import AlreadyMember, InvitationInvalid, LastOwner, RoleNotAllowed
@@ -217,6 +218,9 @@ def invitation_send(request):
         return _team_page(request, form, status=exc.status)
     except RoleNotAllowed as exc:
         form.add_error("role", _("Only an owner can invite an owner."))
+        return _team_page(request, form, status=exc.status)
+    except PlanLimitReached as exc:
+        form.add_error(None, exc.message)
         return _team_page(request, form, status=exc.status)
     messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
     return redirect("tenants:team")
