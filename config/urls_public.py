@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.billing.views import stripe_webhook
 from apps.designs.admin import moderation_queue_view
 
 urlpatterns = [
@@ -12,7 +11,7 @@ urlpatterns = [
     path("", include("apps.tenants.urls_public")),
     path("", include("apps.core.urls_common")),
     path("accounts/", include("allauth.urls")),
-    path("stripe/webhook/<uuid:uuid>/", stripe_webhook, name="stripe-webhook"),  # Stripe's signed events
+    path("stripe/", include("apps.billing.urls_stripe")),  # Stripe's signed events
     path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
     path("admin/", admin.site.urls),
 ]
