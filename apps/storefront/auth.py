@@ -85,6 +85,17 @@ class AllowedOrigin(BasePermission):
 
 
 def client_ip(request) -> str:
+    """The shopper's address: REMOTE_ADDR, or the one our TRUSTED_PROXY_COUNT proxies saw.
+
+    Each trusted proxy appends the address it received from; entries further left came from
+    the client and may be forged, so they are never used.
+    """
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -372,6 +372,9 @@ DESIGN_GENERATE_TIME_LIMIT = env.int(
 WIDGET_RATE_LIMIT_REQUESTS = env.int("WIDGET_RATE_LIMIT_REQUESTS", default=300)
 WIDGET_RATE_LIMIT_WINDOW_SECONDS = env.int("WIDGET_RATE_LIMIT_WINDOW_SECONDS", default=60)
 WIDGET_DESIGNS_PER_HOUR = env.int("WIDGET_DESIGNS_PER_HOUR", default=30)
+# Proxies in front of the app that append the client to X-Forwarded-For (1 behind the compose
+# nginx). 0: the shopper's IP is REMOTE_ADDR. Never more than there are: clients could forge it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # How long browsers and this process keep a product's widget configuration.
 WIDGET_CONFIG_MAX_AGE = env.int("WIDGET_CONFIG_MAX_AGE", default=60)
 

@@ -341,6 +341,29 @@ def test_requests_are_limited_per_key_and_shopper(widget, product, settings):
     assert answers == [200, 200, 429]
 
 
+def test_behind_the_proxy_each_shopper_has_their_own_budget(widget, product, settings):
+    # Given one trusted proxy in front of Luneo, and a budget of 2 requests per shopper
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.WIDGET_RATE_LIMIT_REQUESTS = 2
+
+    def config(forwarded_for: str) -> int:
+        return widget.client.get(
+            widget.url("config", product=product.sku),
+            HTTP_ORIGIN=widget.origin,
+            HTTP_X_FORWARDED_FOR=forwarded_for,
+        ).status_code
+
+    # When one shopper spends theirs, then forges an address, and another shopper calls
+    first = [config("203.0.113.7") for _ in range(3)]
+    forged = config("198.51.100.1, 203.0.113.7")  # the proxy appended the real address last
+    other = config("203.0.113.8")
+
+    # Then the first is limited whatever they forge, and the second is not
+    assert first == [200, 200, 429]
+    assert forged == 429
+    assert other == 200
+
+
 def test_designs_are_limited_per_hour(widget, product, settings):
     settings.WIDGET_DESIGNS_PER_HOUR = 1
     widget.start_session()

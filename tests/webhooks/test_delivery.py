@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from apps.core.notifications import user_group
 from apps.core.schedules import SCHEDULES
+from apps.orders.models import Order
+from apps.orders.services import order_transition
 from apps.tenants.models import User
 from apps.webhooks import services
 from apps.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -28,6 +30,9 @@ from apps.webhooks.services import (
 from apps.webhooks.signing import signature_verify
 from apps.webhooks.tasks import delivery_task
 from config.celery import app as celery_app
+from tests.designs.conftest import product_make
+from tests.orders.conftest import ready_design
+from tests.orders.factories import order_make
 
 from .conftest import Answer, endpoint_make
 
@@ -366,3 +371,30 @@ def test_the_sweep_runs_every_few_minutes_in_every_workspace():
     assert schedule.per_tenant
     assert schedule.seconds <= services.SWEEP_GRACE.total_seconds()
     assert schedule.task in celery_app.tasks
+
+
+def test_an_order_created_then_paid_reaches_the_receiver_as_order_created_then_order_updated(
+    tenant, receiver, deliver_eagerly, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    # Given an endpoint subscribed to both order events, and a ready design
+    _endpoint, secret = endpoint_make(receiver.url, events=("order.created", "order.updated"))
+    design = ready_design(product_make())
+
+    # When the order service creates an order, then it is paid
+    with django_capture_on_commit_callbacks(execute=True):
+        order = order_make(design)
+    with django_capture_on_commit_callbacks(execute=True):
+        order_transition(order=order, status=Order.Status.PAID, actor="user:ops@alpha.test")
+
+    # Then the receiver got two signed events about that order, in that order
+    bodies = [json.loads(request.body) for request in receiver.requests]
+    assert [(body["type"], body["data"]["status"]) for body in bodies] == [
+        ("order.created", "pending"),
+        ("order.updated", "paid"),
+    ]
+    assert {body["data"]["number"] for body in bodies} == {order.reference}
+    assert all(
+        signature_verify(secret=secret, header=request.headers["Luneo-Signature"], body=request.body)
+        for request in receiver.requests
+    )
