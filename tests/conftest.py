@@ -22,7 +22,6 @@ from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
 def ensure_tenant(slug: str) -> Tenant:
     """The workspace `slug` with an owner `owner@<slug>.test`, created if missing."""
     connection.set_schema_to_public()
-    plans_ensure()  # a transactional test truncated them with every public table
     tenant = Tenant.objects.filter(schema_name=slug).first()
     if tenant is None:
         with connection.cursor() as cursor:
@@ -53,6 +52,24 @@ def tenant(_session_tenants, db) -> Tenant:
 def other_tenant(_session_tenants, db) -> Tenant:
     """Workspace `beta`: what `tenant`'s people and keys must never see."""
     return ensure_tenant("beta")
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _default_plans(request):
+    """Put back the plans that migrations create (every workspace needs them) before a database test.
+
+    A transactional test empties every table when it ends; this runs before the next test's own
+    transaction, so the rows are committed for good.
+    """
+    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
+        return
+    request.getfixturevalue("django_db_setup")
+    with request.getfixturevalue("django_db_blocker").unblock():
+        connection.set_schema_to_public()
+        plans_ensure()
 
 
 @pytest.fixture(autouse=True)

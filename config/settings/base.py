@@ -235,7 +235,9 @@ SPECTACULAR_SETTINGS = {
         '`{"error": {"code": "…", "message": "…", "details": {…}}}` — branch on `code`. Lists are '
         "cursor-paginated (`next`/`previous` links, `page_size` up to 200). POSTs that create work "
         "accept an `Idempotency-Key` header (the first answer is replayed for 24 h). Each key may "
-        "make a limited number of requests per window: beyond it, 429 `rate_limited` with `Retry-After`."
+        "make a limited number of requests per window: beyond it, 429 `rate_limited` with `Retry-After`. "
+        "What the workspace's plan does not allow is 402 (`feature_not_in_plan`, `quota_exceeded`, "
+        "`plan_limit_reached`), with `details.upgrade_url`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

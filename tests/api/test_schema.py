@@ -14,12 +14,12 @@ def test_the_schema_validates_without_warnings(db, tmp_path):
     target = tmp_path / "schema.yml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
 
-    # Then every operation documents the error envelope for auth, scope and rate-limit failures
+    # Then every operation documents the error envelope for auth, plan, scope and rate-limit failures
     schema = yaml.safe_load(target.read_text())
     operations = [op for path in schema["paths"].values() for op in path.values()]
     assert len(operations) >= 5
     for operation in operations:
-        for status in ("401", "403", "429"):
+        for status in ("401", "402", "403", "429"):
             assert (
                 operation["responses"][status]["content"]["application/json"]["schema"]["$ref"] == ERROR_REF
             )

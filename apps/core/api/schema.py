@@ -11,6 +11,10 @@ from .errors import ErrorSerializer
 ERROR_DESCRIPTIONS = {
     400: "`validation_error` (see `details.fields`), `malformed_request` or `idempotency_key_invalid`.",
     401: "`not_authenticated` or `authentication_failed`: missing, malformed, revoked or publishable key.",
+    402: (
+        "The plan does not allow it: `feature_not_in_plan` (Starter has no REST API), `quota_exceeded` "
+        "(the month's AI designs) or `plan_limit_reached`; `details.upgrade_url` leads to the Billing page."
+    ),
     403: "`insufficient_scope` (see `details.required_scope`), `tenant_suspended` or `role_not_allowed`.",
     404: "`not_found`: no such object in this key's workspace (or a stale pagination cursor).",
     409: "A conflict with the current state (e.g. `already_member`) or `idempotency_in_progress`.",
@@ -45,7 +49,7 @@ class AutoSchema(openapi.AutoSchema):
         return responses
 
     def _error_statuses(self) -> list[int]:
-        statuses = {401, 403, 429}
+        statuses = {401, 402, 403, 429}
         is_list = self.method == "GET" and self._is_list_view()
         if self.method in WRITE_METHODS or is_list:  # a body, or filters and a cursor
             statuses.add(400)
