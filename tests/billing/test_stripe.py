@@ -340,28 +340,24 @@ def test_plans_sync_creates_the_prices_once(tenant, fake_stripe):
     assert not any("(created)" in line for line in second)
     pro = Plan.objects.get(code="pro")
     assert pro.stripe_price("eur", "month") == catalog.prices["luneo_pro_eur_month"]["id"]
-    yearly = [
-        call
-        for call in fake_stripe.sent("POST", "/v1/prices")
-        if call.params["lookup_key"] == "luneo_pro_eur_year"
-    ]
-    assert yearly[0].params["unit_amount"] == str(29900 * 10)
-    overage = [
-        call
-        for call in fake_stripe.sent("POST", "/v1/prices")
-        if call.params["lookup_key"] == "luneo_pro_usd_overage_month"
-    ]
-    assert overage[0].params["recurring[meter]"] == "mtr_1"
-    assert overage[0].params["recurring[usage_type]"] == "metered"
+    created = {call.params["lookup_key"]: call.params for call in fake_stripe.sent("POST", "/v1/prices")}
+    assert created["luneo_pro_eur_year"]["unit_amount"] == str(29900 * 10)
+    assert created["luneo_pro_usd_overage_month"]["recurring[meter]"] == "mtr_1"
+    assert created["luneo_pro_usd_overage_month"]["recurring[usage_type]"] == "metered"
+
+
+def pro_customer(tenant, *, designs_per_month: int) -> None:
+    """The workspace on Pro with this monthly quota, and a Stripe customer."""
+    pro = Plan.objects.get(code="pro")
+    pro.designs_per_month = designs_per_month
+    pro.save()
+    subscription_assign(tenant=tenant, plan=pro)
+    Subscription.objects.filter(tenant=tenant).update(stripe_customer_id="cus_test_1")
 
 
 def test_overage_is_reported_once_to_the_meter(tenant, fake_stripe):
     # Given a Pro workspace with a Stripe customer, 3 designs beyond a quota of 2
-    pro = Plan.objects.get(code="pro")
-    pro.designs_per_month = 2
-    pro.save()
-    subscription_assign(tenant=tenant, plan=pro)
-    Subscription.objects.filter(tenant=tenant).update(stripe_customer_id="cus_test_1")
+    pro_customer(tenant, designs_per_month=2)
     for _ in range(5):
         design_quota_consume(tenant)
 
@@ -380,11 +376,7 @@ def test_overage_is_reported_once_to_the_meter(tenant, fake_stripe):
 
 def test_a_failed_report_is_sent_again_with_the_same_identifier(tenant, fake_stripe):
     # Given a Pro workspace with one design beyond its quota, and Stripe down
-    pro = Plan.objects.get(code="pro")
-    pro.designs_per_month = 0
-    pro.save()
-    subscription_assign(tenant=tenant, plan=pro)
-    Subscription.objects.filter(tenant=tenant).update(stripe_customer_id="cus_test_1")
+    pro_customer(tenant, designs_per_month=0)
     design_quota_consume(tenant)
     down = {"error": {"type": "api_error", "message": "down"}}
     fake_stripe.on("POST", r"/v1/billing/meter_events", lambda c: (500, down))
