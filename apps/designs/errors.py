@@ -57,6 +57,12 @@ class DesignNotRetryable(Conflict):
     message = _("Only a failed design can be retried.")
 
 
+class FunnelStepInvalid(ApplicationError):
+    code = "funnel_step_invalid"
+    status = 422
+    message = _("Send `preview_ready` or `add_to_cart`, once the design is ready.")
+
+
 class DesignNotCancellable(Conflict):
     code = "design_not_cancellable"
     message = _("Only a queued design can be cancelled.")

@@ -70,6 +70,9 @@ class Design(models.Model):
     api_key_prefix = models.CharField(max_length=32, blank=True)  # the key that created it, if any
     public_id = models.CharField(max_length=40, unique=True, default=public_id_new, editable=False)
     shopper_session = models.CharField(max_length=64, blank=True)  # the widget session that made it
+    # The shopper's funnel, reported by the widget: the preview was shown, then added to the cart.
+    preview_seen_at = models.DateTimeField(null=True, blank=True)
+    added_to_cart_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

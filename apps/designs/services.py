@@ -8,6 +8,7 @@ import re
 import secrets
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.ai.styles import DEFAULT_STYLE, STYLES
@@ -22,6 +23,7 @@ from apps.webhooks.services import event_publish
 from .errors import (
     DesignNotCancellable,
     DesignNotRetryable,
+    FunnelStepInvalid,
     PhotoNotAllowed,
     ProductInactive,
     ProductNotFound,
@@ -306,6 +308,21 @@ def design_cancel(*, design: Design) -> Design:
         if current != S.QUEUED:
             raise DesignNotCancellable(details={"status": current})
         return design_transition(design=design, status=S.CANCELLED, step="cancelled")
+
+
+FUNNEL_STEPS = {"preview_ready": ("preview_seen_at",), "add_to_cart": ("preview_seen_at", "added_to_cart_at")}
+
+
+def design_funnel_mark(*, design: Design, step: str) -> None:
+    """Record a step of the shopper's funnel, once (a later report keeps the first time).
+
+    Adding to the cart implies the preview was seen. Only a ready design has either step.
+    """
+    if step not in FUNNEL_STEPS or design.status != S.READY:
+        raise FunnelStepInvalid(details={"step": step, "status": design.status})
+    now = timezone.now()
+    for field in FUNNEL_STEPS[step]:
+        Design.objects.filter(pk=design.pk, **{f"{field}__isnull": True}).update(**{field: now})
 
 
 @transaction.atomic

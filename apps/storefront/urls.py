@@ -14,5 +14,10 @@ urlpatterns = [
     path("api/v1/widget/sessions", views.WidgetSessionView.as_view(), name="sessions"),
     path("api/v1/widget/designs", views.WidgetDesignListView.as_view(), name="designs"),
     path("api/v1/widget/designs/<str:public_id>", views.WidgetDesignDetailView.as_view(), name="design"),
+    path(
+        "api/v1/widget/designs/<str:public_id>/events",
+        views.WidgetDesignEventView.as_view(),
+        name="design-events",
+    ),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
 ]

@@ -96,6 +96,11 @@ class Api {
     return this.sessionRequest("GET", "designs/" + encodeURIComponent(id));
   }
 
+  // The shopper's funnel for the brand's analytics: never in the shopper's way, so errors are dropped.
+  funnel(id, step) {
+    this.sessionRequest("POST", "designs/" + encodeURIComponent(id) + "/events", { body: { type: step } }).catch(() => {});
+  }
+
   orderCreate(body, idempotencyKey) {
     return this.sessionRequest("POST", "orders", { body, headers: { "Idempotency-Key": idempotencyKey } });
   }

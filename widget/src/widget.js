@@ -315,6 +315,7 @@ class Widget {
     this.showPreviews(design);
     this.updatePrice();
     emit(this.host, "luneo:design-ready", { design_id: design.id, preview_url: this.previewUrl() });
+    this.api.funnel(design.id, "preview_ready");
   }
 
   // Artwork made without an AI service says so (the `offline` provider).
@@ -356,6 +357,7 @@ class Widget {
       options,
     };
     const proceed = emit(this.host, "luneo:add-to-cart", detail);
+    this.api.funnel(this.design.id, "add_to_cart");
     if (this.options.onAddToCart) this.options.onAddToCart(detail);
     else if (proceed) this.checkout.open(() => ({ design: this.design.id, quantity: this.quantityValue(), options }));
   }

@@ -27,6 +27,10 @@ class WidgetDesignCreateSerializer(serializers.Serializer):
     photo = serializers.FileField(required=False)
 
 
+class WidgetDesignEventSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["preview_ready", "add_to_cart"])
+
+
 class WidgetDesignAcceptedSerializer(serializers.Serializer):
     id = serializers.CharField(help_text="`dsg_…`")
     status = serializers.ChoiceField(choices=Design.Status.choices)

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from apps.core.api.idempotency import idempotent
 from apps.core.api.serializers import validated
 from apps.core.errors import ValidationFailed
-from apps.designs.services import design_create
+from apps.designs.services import design_create, design_funnel_mark
 from apps.orders.errors import OrderInvalid
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
@@ -44,6 +44,7 @@ from .serializers import (
     SessionSerializer,
     WidgetDesignAcceptedSerializer,
     WidgetDesignCreateSerializer,
+    WidgetDesignEventSerializer,
     WidgetDesignSerializer,
     WidgetOrderCreateSerializer,
     WidgetOrderSerializer,
@@ -172,6 +173,23 @@ class WidgetDesignDetailView(WidgetView):
         if design is None:
             raise DesignNotFound()
         return Response(widget_design_state(design, self.absolute))
+
+
+class WidgetDesignEventView(WidgetView):
+    @extend_schema(
+        parameters=[SESSION_PARAMETER],
+        request=WidgetDesignEventSerializer,
+        responses={204: None},
+        summary="Report a step of the shopper's funnel: the preview was shown, or added to the cart",
+        description="Recorded once per design and step, for analytics. 422 `funnel_step_invalid`: not ready.",
+    )
+    def post(self, request, public_id: str):
+        design = widget_design(public_id=public_id, session_id=shopper_session(request))
+        if design is None:
+            raise DesignNotFound()
+        data = validated(WidgetDesignEventSerializer, request.data)
+        design_funnel_mark(design=design, step=data["type"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class WidgetOrderListView(WidgetView):
