@@ -4,15 +4,13 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.billing.entitlements import limit_require
 from apps.billing.models import Limit
 from apps.core.uploads import image_clean
 from apps.tenants.models import ApiKey, Tenant, User
-from apps.tenants.selectors import api_key_forget
-from apps.tenants.services import api_key_create
+from apps.tenants.services import api_key_create, api_key_revoke
 
 from .errors import BrandInvalid, BrandNameTaken
 from .models import Brand
@@ -110,10 +108,8 @@ def _keys_revoke(brand: Brand) -> None:
     keys = ApiKey.objects.filter(
         tenant=connection.tenant, brand_ref=brand.pk, type=ApiKey.Type.PUBLISHABLE, revoked_at__isnull=True
     )
-    hashes = list(keys.values_list("key_hash", flat=True))
-    keys.update(revoked_at=timezone.now())
-    for key_hash in hashes:
-        api_key_forget(key_hash=key_hash)
+    for key in keys:
+        api_key_revoke(api_key=key)
 
 
 def brand_publishable_key_create(*, brand: Brand, created_by: User | None = None) -> tuple[ApiKey, str]:

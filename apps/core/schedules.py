@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 from django_tenants.utils import get_public_schema_name, schema_context
 
 NAME_PREFIX = "luneo: "
@@ -22,14 +22,20 @@ PER_TENANT_TASK = "apps.core.tasks.for_each_tenant"
 
 @dataclass(frozen=True)
 class Schedule:
+    """Every `every` `period`s, or at the times of `crontab` ("minute hour day month weekday", UTC)."""
+
     name: str
     task: str
-    every: int
+    every: int = 1
     period: str = IntervalSchedule.HOURS
     per_tenant: bool = False
+    crontab: str = ""
 
     @property
     def seconds(self) -> int:
+        """How long a run may wait to start before it is dropped (the next one is due)."""
+        if self.crontab:
+            return 3600
         return int(timedelta(**{self.period: self.every}).total_seconds())
 
 
@@ -49,12 +55,39 @@ SCHEDULES = (
         period=IntervalSchedule.MINUTES,
     ),
     Schedule(name="report overage designs to Stripe", task="apps.billing.tasks.overage_report_task", every=1),
+    Schedule(
+        name="refresh the analytics rollup",
+        task="apps.analytics.tasks.rollup_catch_up_task",
+        every=15,
+        period=IntervalSchedule.MINUTES,
+        per_tenant=True,
+    ),
+    Schedule(
+        name="weekly report to owners",
+        task="apps.analytics.tasks.weekly_report_task",
+        crontab="0 7 * * 1",  # Monday, 07:00 UTC
+        per_tenant=True,
+    ),
+    Schedule(name="purge audit entries after a year", task="apps.audit.tasks.audit_purge_task", every=24),
 )
 
 
-def _interval(schedule: Schedule) -> IntervalSchedule:
+def _when(schedule: Schedule) -> dict:
+    """The PeriodicTask fields saying when it runs: an interval or a crontab (the other one cleared)."""
+    if schedule.crontab:
+        minute, hour, day_of_month, month_of_year, day_of_week = schedule.crontab.split()
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+            timezone="UTC",
+        )
+        return {"crontab": crontab, "interval": None}
     interval = IntervalSchedule.objects.filter(every=schedule.every, period=schedule.period).first()
-    return interval or IntervalSchedule.objects.create(every=schedule.every, period=schedule.period)
+    interval = interval or IntervalSchedule.objects.create(every=schedule.every, period=schedule.period)
+    return {"interval": interval, "crontab": None}
 
 
 def schedules_sync(schedules: tuple[Schedule, ...] = SCHEDULES) -> list[PeriodicTask]:
@@ -68,7 +101,7 @@ def schedules_sync(schedules: tuple[Schedule, ...] = SCHEDULES) -> list[Periodic
                 defaults={
                     "task": task,
                     "args": json.dumps(args),
-                    "interval": _interval(schedule),
+                    **_when(schedule),
                     "expire_seconds": schedule.seconds,  # a run not started before the next is dropped
                 },
             )

@@ -1,12 +1,14 @@
 from django.urls import include, path
 
+from apps.analytics.views import home as analytics_home
 from apps.designs.views import design_list_page
 
 from . import views
 
 app_name = "dashboard"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", analytics_home, name="home"),
+    path("analytics/", include("apps.analytics.urls")),  # dashboard:analytics:<export>
     path("designs/", design_list_page, name="designs"),
     path("designs/", include("apps.designs.urls_dashboard")),  # dashboard:designs:<page>
     path("products/", include("apps.products.urls")),  # dashboard:products, dashboard:product, …
@@ -15,5 +17,6 @@ urlpatterns = [
     path("settings/webhooks/", include("apps.webhooks.urls_dashboard")),
     path("settings/integrations/", include("apps.orders.integrations.urls_dashboard")),
     path("settings/billing/", include("apps.billing.urls_dashboard")),
+    path("settings/audit/", include("apps.audit.urls_dashboard")),
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]

@@ -25,11 +25,6 @@ def landing(request):
 
 
 @member_required
-def home(request):
-    return render(request, "core/home.html")
-
-
-@member_required
 def section(request, section: str):
     title, description = SECTIONS[section]
     return render(request, "core/section.html", {"title": title, "description": description})

@@ -90,6 +90,7 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
+    weekly_report = models.BooleanField(_("weekly report by email"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.audit.services import audit_record
 from apps.billing.entitlements import limit_require
 from apps.billing.models import Limit
 from apps.core.hashing import sha256_hex
@@ -99,16 +100,20 @@ def tenant_provision(
 
 
 def tenant_suspend(*, tenant: Tenant) -> Tenant:
-    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.SUSPENDED, suspended_at=timezone.now())
-    selectors.api_key_forget()
-    tenant.refresh_from_db()
-    return tenant
+    return _tenant_status_set(tenant, Tenant.Status.SUSPENDED, suspended_at=timezone.now())
 
 
 def tenant_reactivate(*, tenant: Tenant) -> Tenant:
-    Tenant.objects.filter(pk=tenant.pk).update(status=Tenant.Status.ACTIVE, suspended_at=None)
+    return _tenant_status_set(tenant, Tenant.Status.ACTIVE, suspended_at=None)
+
+
+def _tenant_status_set(tenant: Tenant, status: str, *, suspended_at) -> Tenant:
+    before = tenant.status
+    Tenant.objects.filter(pk=tenant.pk).update(status=status, suspended_at=suspended_at)
     selectors.api_key_forget()
     tenant.refresh_from_db()
+    if before != status:
+        audit_record(instance=tenant, action="update", changes={"status": [before, status]})
     return tenant
 
 
@@ -137,6 +142,15 @@ def user_set_language(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES):
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
+
+
+def membership_weekly_report_set(*, membership: Membership, enabled: bool) -> Membership:
+    """Opt in to (or out of) the Monday report email (owners)."""
+    if enabled and membership.role != Role.OWNER:
+        raise RoleNotAllowed()
+    membership.weekly_report = enabled
+    membership.save(update_fields=["weekly_report"])
+    return membership
 
 
 def _locked_owner_count(tenant: Tenant) -> int:
@@ -251,7 +265,11 @@ def _invitation_send(*, invitation: Invitation, link: str) -> None:
 
 
 def invitation_revoke(*, invitation: Invitation) -> None:
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+    now = timezone.now()
+    if Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=now):
+        audit_record(
+            instance=invitation, action="update", changes={"revoked_at": [invitation.revoked_at, now]}
+        )
 
 
 def invitation_get_pending(*, tenant: Tenant, token: str) -> Invitation:
@@ -320,7 +338,9 @@ def api_key_create(
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
-    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    now = timezone.now()
+    if ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=now):
+        audit_record(instance=api_key, action="update", changes={"revoked_at": [None, now]})
     selectors.api_key_forget(key_hash=api_key.key_hash)
 
 

@@ -29,6 +29,7 @@ SHARED_APPS = [
     "apps.tenants",  # before django_tenants: its create_tenant command replaces theirs
     "django_tenants",
     "apps.billing",
+    "apps.audit",
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -58,6 +59,7 @@ TENANT_APPS = [
     "apps.orders",
     "apps.webhooks",
     "apps.storefront",
+    "apps.analytics",
     "apps.ai",
     "apps.crm",
     "apps.campaigns",

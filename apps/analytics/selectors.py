@@ -1,0 +1,309 @@
+"""The dashboard's figures, computed in SQL (aggregates on indexed columns; no loop over rows).
+
+Days before the last LIVE_DAYS come from the daily rollup (`DailyStat`, refreshed by beat); the
+last LIVE_DAYS are aggregated live, so today's orders and designs show at once. Both read the
+same aggregation (`daily_aggregates`). Orders count when neither cancelled nor refunded: a
+refund takes the order out of revenue, orders and conversion.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from apps.ai.models import AIUsage
+from apps.ai.styles import STYLES
+from apps.designs.models import Design
+from apps.orders.models import Order, OrderItem
+from apps.products.models import Currency, Product
+
+from .models import DailyStat
+
+M = DailyStat.Metric
+LIVE_DAYS = 2  # today and yesterday are always aggregated live
+ACTIVE_CUSTOMER_DAYS = 90
+NOT_COUNTED = (Order.Status.CANCELLED, Order.Status.REFUNDED)
+TOP_PRODUCTS = 5
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, `start` to `end` included (UTC)."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def last(cls, days: int, today: date | None = None) -> "Period":
+        today = today or timezone.now().date()
+        return cls(today - timedelta(days=days - 1), today)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Period":
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        return _midnight(self.start), _midnight(self.end + timedelta(days=1))
+
+    def dates(self) -> list[date]:
+        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def counted_orders():
+    return Order.objects.exclude(status__in=NOT_COUNTED)
+
+
+# --- the daily aggregates (live, and what the rollup stores) ------------------------------
+
+
+def daily_aggregates(start: date, end: date) -> list[tuple[date, str, str, Decimal]]:
+    """(day, metric, currency, value) for the days start..end, straight from the tables."""
+    low, high = _midnight(start), _midnight(end + timedelta(days=1))
+    rows: list[tuple[date, str, str, Decimal]] = []
+    orders = (
+        counted_orders()
+        .filter(created_at__gte=low, created_at__lt=high)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "currency")
+        .annotate(count=Count("pk"), revenue=Sum("total"))
+    )
+    for row in orders:
+        rows.append((row["day"], M.ORDERS, row["currency"], Decimal(row["count"])))
+        rows.append((row["day"], M.REVENUE, row["currency"], row["revenue"]))
+    designs = (
+        Design.objects.filter(created_at__gte=low, created_at__lt=high)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(count=Count("pk"))
+    )
+    rows += [(row["day"], M.DESIGNS, "", Decimal(row["count"])) for row in designs]
+    costs = (
+        AIUsage.objects.filter(created_at__gte=low, created_at__lt=high)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(cost=Sum("cost"))
+    )
+    rows += [(row["day"], M.AI_COST, "USD", row["cost"]) for row in costs if row["cost"]]
+    return rows
+
+
+def _daily(period: Period, today: date | None = None) -> list[tuple[date, str, str, Decimal]]:
+    """The period's aggregates: the rollup up to LIVE_DAYS ago, live after."""
+    today = today or timezone.now().date()
+    first_live = max(period.start, today - timedelta(days=LIVE_DAYS - 1))
+    rows: list[tuple[date, str, str, Decimal]] = []
+    if period.start < first_live:
+        stored = DailyStat.objects.filter(
+            day__gte=period.start, day__lt=min(first_live, period.end + timedelta(1))
+        )
+        rows += list(stored.values_list("day", "metric", "currency", "value"))
+    if first_live <= period.end:
+        rows += daily_aggregates(first_live, period.end)
+    return rows
+
+
+# --- KPIs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    revenue: dict[str, Decimal]
+    orders: dict[str, int]
+    designs: int
+    ai_cost: Decimal
+    active_customers: int
+
+    @property
+    def order_count(self) -> int:
+        return sum(self.orders.values())
+
+    def average_order(self, currency: str) -> Decimal | None:
+        count = self.orders.get(currency, 0)
+        return (self.revenue.get(currency, Decimal(0)) / count).quantize(Decimal("0.01")) if count else None
+
+    @property
+    def conversion(self) -> Decimal | None:
+        """Orders per design created, in percent."""
+        if not self.designs:
+            return None
+        return (Decimal(100) * self.order_count / self.designs).quantize(Decimal("0.1"))
+
+
+def active_customers(end: date) -> int:
+    """People (by email) with a counted order in the ACTIVE_CUSTOMER_DAYS up to `end`."""
+    high = _midnight(end + timedelta(days=1))
+    return (
+        counted_orders()
+        .filter(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)
+        .values("customer_email")
+        .distinct()
+        .count()
+    )
+
+
+def totals(period: Period) -> Totals:
+    revenue: dict[str, Decimal] = defaultdict(Decimal)
+    orders: dict[str, int] = defaultdict(int)
+    designs, ai_cost = 0, Decimal(0)
+    for _day, metric, currency, value in _daily(period):
+        if metric == M.REVENUE:
+            revenue[currency] += value
+        elif metric == M.ORDERS:
+            orders[currency] += int(value)
+        elif metric == M.DESIGNS:
+            designs += int(value)
+        else:
+            ai_cost += value
+    return Totals(
+        dict(revenue), dict(orders), designs, ai_cost.quantize(Decimal("0.01")), active_customers(period.end)
+    )
+
+
+def main_currency(revenue: dict[str, Decimal]) -> str:
+    """The currency most of the revenue is in; without orders, the catalog's most common one."""
+    if revenue:
+        return max(sorted(revenue), key=lambda currency: revenue[currency])
+    catalog = Product.objects.values("currency").annotate(n=Count("pk")).order_by("-n", "currency").first()
+    return catalog["currency"] if catalog else Currency.EUR
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    value: Decimal | int | None
+    previous: Decimal | int | None
+
+    @property
+    def change(self) -> Decimal | None:
+        """Percent change from the previous period (None when it had nothing to compare with)."""
+        if self.value is None or not self.previous:
+            return None
+        return (
+            Decimal(100) * (Decimal(self.value) - Decimal(self.previous)) / Decimal(self.previous)
+        ).quantize(Decimal("0.1"))
+
+
+def kpis(period: Period) -> dict:
+    """The period's KPIs against the previous period of the same length."""
+    now, before = totals(period), totals(period.previous())
+    currency = main_currency(now.revenue)
+    values = [
+        Kpi("revenue", now.revenue.get(currency, Decimal(0)), before.revenue.get(currency, Decimal(0))),
+        Kpi("orders", now.order_count, before.order_count),
+        Kpi("average_order", now.average_order(currency), before.average_order(currency)),
+        Kpi("active_customers", now.active_customers, before.active_customers),
+        Kpi("designs", now.designs, before.designs),
+        Kpi("conversion", now.conversion, before.conversion),
+        Kpi("ai_cost", now.ai_cost, before.ai_cost),
+    ]
+    other = {code: amount for code, amount in now.revenue.items() if code != currency}
+    return {"currency": currency, "other_revenue": other, "items": {kpi.key: kpi for kpi in values}}
+
+
+# --- charts -------------------------------------------------------------------------------
+
+
+def series(period: Period, currency: str) -> dict:
+    """Revenue (in `currency`) and orders (all currencies) per day, every day of the period."""
+    revenue: dict[date, Decimal] = defaultdict(Decimal)
+    orders: dict[date, int] = defaultdict(int)
+    for day, metric, row_currency, value in _daily(period):
+        if metric == M.REVENUE and row_currency == currency:
+            revenue[day] += value
+        elif metric == M.ORDERS:
+            orders[day] += int(value)
+    days = period.dates()
+    return {
+        "days": [day.isoformat() for day in days],
+        "revenue": [str(revenue[day]) for day in days],
+        "orders": [orders[day] for day in days],
+    }
+
+
+def funnel(period: Period, by: str) -> list[dict]:
+    """The shopper's funnel for designs made in the widget: prompt → preview → cart → order.
+
+    `by` is "style" or "product"; the first row is the total.
+    """
+    low, high = period.bounds()
+    ordered = OrderItem.objects.filter(design=OuterRef("pk")).exclude(order__status__in=NOT_COUNTED)
+    designs = Design.objects.filter(created_at__gte=low, created_at__lt=high).exclude(shopper_session="")
+    counts = {
+        "prompts": Count("pk"),
+        "previews": Count("pk", filter=Q(preview_seen_at__isnull=False)),
+        "carts": Count("pk", filter=Q(added_to_cart_at__isnull=False)),
+        "orders": Count("pk", filter=Q(Exists(ordered))),
+    }
+    key = {"style": "style", "product": "product__name"}[by]
+    total = {"label": None, **designs.aggregate(**counts)}
+    rows = designs.values(key).annotate(**counts).order_by("-prompts", key)
+    return [total, *({"label": _label(by, row.pop(key)), **row} for row in rows)]
+
+
+def _label(by: str, value: str) -> str:
+    """A style's name in the reader's language (its key if it is no longer offered); a product's name."""
+    if by == "style":
+        return str(STYLES[value].label) if value in STYLES else value
+    return value
+
+
+def top_products(period: Period, currency: str) -> list[dict]:
+    low, high = period.bounds()
+    items = OrderItem.objects.filter(order__created_at__gte=low, order__created_at__lt=high).exclude(
+        order__status__in=NOT_COUNTED
+    )
+    return list(
+        items.values("sku", "title")
+        .annotate(
+            units=Sum("quantity"),
+            revenue=Sum(
+                F("unit_price") * F("quantity"), filter=Q(order__currency=currency), default=Decimal(0)
+            ),
+        )
+        .order_by("-units", "-revenue", "sku")[:TOP_PRODUCTS]
+    )
+
+
+def designs_by_status(period: Period) -> dict[str, int]:
+    low, high = period.bounds()
+    rows = (
+        Design.objects.filter(created_at__gte=low, created_at__lt=high)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def dashboard(period: Period) -> dict:
+    """Everything the home page shows for a period."""
+    figures = kpis(period)
+    currency = figures["currency"]
+    return {
+        "period": period,
+        "kpis": figures,
+        "series": series(period, currency),
+        "funnel_by_style": funnel(period, "style"),
+        "funnel_by_product": funnel(period, "product"),
+        "top_products": top_products(period, currency),
+        "designs_by_status": designs_by_status(period),
+    }
+
+
+def orders_for_export(period: Period):
+    low, high = period.bounds()
+    return (
+        Order.objects.filter(created_at__gte=low, created_at__lt=high)
+        .annotate(items_count=Sum("items__quantity"))
+        .order_by("created_at", "pk")
+    )

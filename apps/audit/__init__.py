@@ -1,0 +1,1 @@
+"""audit: who changed what in a workspace (people and API keys), kept one year."""

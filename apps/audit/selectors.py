@@ -1,0 +1,42 @@
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.tenants.models import Tenant
+
+from .models import AuditEntry
+
+
+def audit_list(
+    *,
+    tenant: Tenant,
+    actor: str = "",
+    object_type: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> QuerySet[AuditEntry]:
+    """A workspace's entries, newest first; `actor` matches an email, a key's name or prefix."""
+    entries = AuditEntry.objects.filter(tenant=tenant)
+    if actor:
+        entries = entries.filter(actor_label__icontains=actor)
+    if object_type:
+        entries = entries.filter(object_type=object_type)
+    if action:
+        entries = entries.filter(action=action)
+    if since:
+        entries = entries.filter(created_at__gte=_midnight(since))
+    if until:
+        entries = entries.filter(created_at__lt=_midnight(until + timedelta(days=1)))
+    return entries
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
+def audit_object_types(*, tenant: Tenant) -> list[str]:
+    return list(
+        AuditEntry.objects.filter(tenant=tenant).order_by("object_type").values_list("object_type", flat=True).distinct()
+    )

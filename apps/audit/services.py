@@ -1,0 +1,78 @@
+"""The one way an audit entry is written: `recorder` calls it for model writes, bulk updates directly."""
+
+import datetime
+import decimal
+import uuid
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from apps.core import context
+from apps.tenants.models import ApiKey, Tenant, User
+
+from .models import AuditEntry
+
+RETENTION = timedelta(days=365)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(key): _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.date | datetime.datetime | datetime.time):
+        return value.isoformat()
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    return str(value)
+
+
+def _tenant_id(instance) -> int | None:
+    if isinstance(instance, Tenant):
+        return instance.pk
+    if getattr(instance, "tenant_id", None):
+        return instance.tenant_id
+    tenant = getattr(connection, "tenant", None)
+    if tenant is None or connection.schema_name == get_public_schema_name():
+        return None
+    return tenant.pk
+
+
+def _actor_label(actor: str) -> str:
+    if actor.startswith("key:"):
+        name = ApiKey.objects.filter(prefix=actor.removeprefix("key:")).values_list("name", flat=True).first()
+        return f"{name} ({actor})" if name else actor
+    email = User.objects.filter(pk=actor).values_list("email", flat=True).first() if actor.isdigit() else None
+    return email or actor
+
+
+def audit_record(*, instance, action: str, changes: dict) -> AuditEntry | None:
+    """Record that the current actor (a person or an API key) wrote `instance`. None without one."""
+    actor = context.user.get()
+    tenant_id = _tenant_id(instance)
+    if actor == "-" or tenant_id is None:
+        return None
+    return AuditEntry.objects.create(
+        tenant_id=tenant_id,
+        actor=actor if actor.startswith("key:") else f"user:{actor}",
+        actor_label=_actor_label(actor)[:254],
+        action=action,
+        object_type=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:200],
+        changes=_jsonable(changes),
+        request_id=context.request_id.get() if context.request_id.get() != "-" else "",
+    )
+
+
+def audit_purge() -> int:
+    """Beat: entries are kept one year. Returns how many were deleted."""
+    deleted, _by_model = AuditEntry.objects.filter(created_at__lt=timezone.now() - RETENTION).delete()
+    return deleted
