@@ -38,5 +38,8 @@ def _midnight(day: date) -> datetime:
 
 def audit_object_types(*, tenant: Tenant) -> list[str]:
     return list(
-        AuditEntry.objects.filter(tenant=tenant).order_by("object_type").values_list("object_type", flat=True).distinct()
+        AuditEntry.objects.filter(tenant=tenant)
+        .order_by("object_type")
+        .values_list("object_type", flat=True)
+        .distinct()
     )

@@ -15,7 +15,9 @@ PAGE_SIZE = 50
 def audit_page(request):
     form = AuditFilterForm(request.GET or None, object_types=audit_object_types(tenant=request.tenant))
     filters = {key: value for key, value in form.cleaned_data.items() if value} if form.is_valid() else {}
-    page = Paginator(audit_list(tenant=request.tenant, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(audit_list(tenant=request.tenant, **filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()})
