@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django_tenants.utils import tenant_context
 
+from apps.analytics.demo import demo_history_seed
 from apps.brands.services import brand_publishable_key_create, brand_update
 from apps.core.errors import ApplicationError
 from apps.products.services import catalog_seed_demo
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 tenant = self._demo_tenant(password)
                 with tenant_context(tenant):
                     widget_key = self._widget_key(catalog_seed_demo())
+                    orders = demo_history_seed()
                 admin = user_get_or_create(email=ADMIN_EMAIL, password=password)
                 Membership.objects.get_or_create(user=admin, tenant=tenant, defaults={"role": Role.ADMIN})
                 if not User.objects.filter(email=OPERATOR_EMAIL).exists():
@@ -55,6 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<9} {email:<22} {password}   {url}")
         query = urlencode({"key": widget_key, "product": WIDGET_DEMO_PRODUCT})
         self.stdout.write(f"Widget demo shop: {public_url('/widget/v1/demo?' + query)}")
+        self.stdout.write(f"Demo history: 90 days of designs and {orders} orders.")
 
     @staticmethod
     def _widget_key(brand) -> str:
