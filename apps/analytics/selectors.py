@@ -24,6 +24,7 @@ from apps.products.models import Currency, Product
 from .models import DailyStat
 
 M = DailyStat.Metric
+CENT = Decimal("0.01")
 LIVE_DAYS = 2  # today and yesterday are always aggregated live
 ACTIVE_CUSTOMER_DAYS = 90
 NOT_COUNTED = (Order.Status.CANCELLED, Order.Status.REFUNDED)
@@ -130,7 +131,7 @@ class Totals:
 
     def average_order(self, currency: str) -> Decimal | None:
         count = self.orders.get(currency, 0)
-        return (self.revenue.get(currency, Decimal(0)) / count).quantize(Decimal("0.01")) if count else None
+        return (self.revenue.get(currency, Decimal(0)) / count).quantize(CENT) if count else None
 
     @property
     def conversion(self) -> Decimal | None:
@@ -165,9 +166,8 @@ def totals(period: Period) -> Totals:
             designs += int(value)
         else:
             ai_cost += value
-    return Totals(
-        dict(revenue), dict(orders), designs, ai_cost.quantize(Decimal("0.01")), active_customers(period.end)
-    )
+    revenue = {currency: amount.quantize(CENT) for currency, amount in revenue.items()}
+    return Totals(revenue, dict(orders), designs, ai_cost.quantize(CENT), active_customers(period.end))
 
 
 def main_currency(revenue: dict[str, Decimal]) -> str:
@@ -226,7 +226,7 @@ def series(period: Period, currency: str) -> dict:
     days = period.dates()
     return {
         "days": [day.isoformat() for day in days],
-        "revenue": [str(revenue[day]) for day in days],
+        "revenue": [str(revenue[day].quantize(CENT)) for day in days],
         "orders": [orders[day] for day in days],
     }
 
