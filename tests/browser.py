@@ -20,6 +20,18 @@ needs_chromium = pytest.mark.skipif(
 )
 
 
+def serve_static(route) -> None:
+    """Static files for pages served by daphne (which serves none with DEBUG off), from Django's finders."""
+    from django.contrib.staticfiles import finders
+
+    path = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
+    found = finders.find(path)
+    if found is None:
+        route.fulfill(status=404)
+    else:
+        route.fulfill(path=found)
+
+
 def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 

@@ -13,6 +13,7 @@ from apps.designs.services import design_create
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
 from apps.products.models import Product
+from tests.core.conftest import daphne, processes  # noqa: F401  (a real daphne for the browser test)
 from tests.orders.factories import ADDRESS
 from tests.products.factories import ProductFactory
 

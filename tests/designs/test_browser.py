@@ -8,10 +8,9 @@ browser gets static files from Django's finders through a route.
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles import finders
 
 from apps.tenants.models import Role
-from tests.browser import create_product_with_front_view, launch, log_in, needs_chromium
+from tests.browser import create_product_with_front_view, launch, log_in, needs_chromium, serve_static
 from tests.conftest import member
 from tests.products.factories import image_upload
 
@@ -27,15 +26,6 @@ READY_TIMEOUT_MS = 90_000
 @pytest.fixture
 def _media_root():
     """daphne and the worker write to the configured MEDIA_ROOT: this test reads from the same place."""
-
-
-def serve_static(route) -> None:
-    path = route.request.url.split("/static/", 1)[1].split("?", 1)[0]
-    found = finders.find(path)
-    if found is None:
-        route.fulfill(status=404)
-    else:
-        route.fulfill(path=found)
 
 
 def test_a_product_then_a_design_from_a_prompt_followed_live_to_its_3d_view(daphne, worker, tenant, tmp_path):

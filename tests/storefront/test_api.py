@@ -405,3 +405,36 @@ def test_media_links_work_only_for_their_workspace(other_tenant, tenant, widget,
     assert Client(HTTP_HOST="alpha.localhost").get(path).status_code == 200
     assert on_other_host.status_code == 404
     assert forged.status_code == 404
+
+
+def test_the_widget_reports_the_shoppers_funnel_once_per_step(widget, product):
+    # Given a ready design of this shopper
+    design = ready_design(widget, product)
+
+    # When the widget reports the preview, then the cart twice
+    first = widget.post(f"designs/{design.public_id}/events", {"type": "preview_ready"})
+    widget.post(f"designs/{design.public_id}/events", {"type": "add_to_cart"})
+    design.refresh_from_db()
+    carted_at = design.added_to_cart_at
+    again = widget.post(f"designs/{design.public_id}/events", {"type": "add_to_cart"})
+
+    # Then each step is stored once, at its first report
+    assert (first.status_code, again.status_code) == (204, 204)
+    design.refresh_from_db()
+    assert design.preview_seen_at is not None
+    assert design.added_to_cart_at == carted_at
+
+
+def test_funnel_reports_are_checked(widget, product):
+    widget.start_session()
+    queued = widget.post("designs", {"product": product.sku, "prompt": "a fox"}).json()["id"]
+
+    unknown_step = widget.post(f"designs/{queued}/events", {"type": "bought_twice"})
+    not_ready = widget.post(f"designs/{queued}/events", {"type": "preview_ready"})
+    stranger = Widget(widget.key)
+    stranger.start_session()
+    foreign = stranger.post(f"designs/{queued}/events", {"type": "preview_ready"})
+
+    assert unknown_step.status_code == 400
+    assert (not_ready.status_code, error_code(not_ready)) == (422, "funnel_step_invalid")
+    assert foreign.status_code == 404

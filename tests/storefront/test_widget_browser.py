@@ -180,7 +180,11 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
     with tenant_context(tenant):
         order = Order.objects.get()
         item = order.items.get()
+        design = item.design
     assert order.reference in confirmed
+    # and the widget reported the shopper's funnel for the brand's analytics
+    assert design.preview_seen_at is not None
+    assert design.added_to_cart_at is not None
     assert order.source == Order.Source.WIDGET
     assert order.customer_email == "ada@example.com"
     assert order.shipping_address["country"] == "FR"

@@ -8,9 +8,8 @@ import pytest
 
 from apps.products.models import Product
 from apps.tenants.models import Role
-from tests.browser import launch, log_in, needs_chromium
+from tests.browser import launch, log_in, needs_chromium, serve_static
 from tests.conftest import member
-from tests.designs.test_browser import serve_static
 
 from .conftest import SHOPIFY_SECRET, SHOPIFY_TOKEN
 
