@@ -43,3 +43,27 @@ class RoleNotAllowed(ApplicationError):
     code = "role_not_allowed"
     status = 403
     message = _("Only an owner can grant or change the owner role.")
+
+
+class AppearanceInvalid(ApplicationError):
+    code = "appearance_invalid"
+    status = 422
+    message = _("Some fields are invalid.")
+
+
+class DomainInvalid(ApplicationError):
+    code = "domain_invalid"
+    status = 422
+    message = _("Enter a domain name such as studio.example.com (not under the Luneo domain).")
+
+
+class DomainTaken(ApplicationError):
+    code = "domain_taken"
+    status = 409
+    message = _("This domain is already used by another workspace.")
+
+
+class DomainNotPointing(ApplicationError):
+    code = "domain_not_pointing"
+    status = 409
+    message = _("This domain does not point to Luneo yet. DNS changes can take up to a few hours.")

@@ -71,6 +71,20 @@ class WorkspaceForm(forms.Form):
     name = forms.CharField(label=_("Workspace name"), max_length=100)
 
 
+class AppearanceForm(forms.Form):
+    color = forms.CharField(
+        label=_("Colour"), required=False, max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+    logo = forms.ImageField(label=_("Logo"), required=False)
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+
+class CustomDomainForm(forms.Form):
+    domain = forms.CharField(
+        label=_("Your domain"), max_length=253, help_text=_("For example studio.example.com")
+    )
+
+
 class WorkspaceCreateForm(WorkspaceForm):
     slug = forms.CharField(
         label=_("Workspace address"),

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django_tenants.middleware.main import TenantMainMiddleware
@@ -64,7 +65,8 @@ class TenantMiddleware(TenantMainMiddleware):
         hostname = self.hostname_from_request(request)
         if hostname in settings.PUBLIC_HOSTS:
             return self._activate(request, public_tenant())
-        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+        domains = Domain.objects.select_related("tenant").filter(domain=hostname)
+        domain = domains.filter(Q(is_primary=True) | Q(verified_at__isnull=False)).first()
         if domain is None:
             raise Http404(f'No workspace at "{hostname}"')
         return self._activate(request, domain.tenant)

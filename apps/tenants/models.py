@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from apps.core.uploads import RandomPath
+
 
 class Tenant(TenantMixin):
     """A brand's workspace. Its schema name is its slug."""
@@ -19,6 +21,11 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # White-label dashboard (plans with the `white_label` feature): its colour and logo replace Luneo's.
+    dashboard_color = models.CharField(_("dashboard colour"), max_length=7, blank=True)
+    dashboard_logo = models.ImageField(
+        _("dashboard logo"), upload_to=RandomPath("workspaces/logos"), blank=True, max_length=300
+    )
 
     auto_create_schema = True
     auto_drop_schema = False
@@ -39,7 +46,14 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
-    pass
+    """A host serving a workspace: `<slug>.BASE_DOMAIN` (primary), or the brand's own domain, which
+    serves the dashboard once its DNS points to Luneo (`verified_at`)."""
+
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def is_custom(self) -> bool:
+        return not self.is_primary
 
 
 class UserManager(BaseUserManager):

@@ -14,14 +14,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
-from apps.billing.entitlements import limit_require
-from apps.billing.models import Limit
+from apps.billing.entitlements import feature_require, limit_require
+from apps.billing.models import Feature, Limit
 from apps.core.hashing import sha256_hex
+from apps.core.netguard import addresses_resolve
 from apps.core.notifications import notify
+from apps.core.uploads import image_clean
 
 from . import selectors
 from .errors import (
     AlreadyMember,
+    AppearanceInvalid,
+    DomainInvalid,
+    DomainNotPointing,
+    DomainTaken,
     InvalidScope,
     InvalidSlug,
     InvitationInvalid,
@@ -29,6 +35,7 @@ from .errors import (
     RoleNotAllowed,
     SlugTaken,
 )
+from .hosts import allowed_hosts_forget
 from .models import ApiKey, Domain, Invitation, Membership, Role, Tenant, User
 from .scopes import ALL_SCOPES
 
@@ -115,6 +122,73 @@ def _tenant_status_set(tenant: Tenant, status: str, *, suspended_at) -> Tenant:
     if before != status:
         audit_record(instance=tenant, action="update", changes={"status": [before, status]})
     return tenant
+
+
+HEX_COLOR = re.compile(r"^#[0-9A-F]{6}$")
+
+
+def tenant_appearance_set(*, tenant: Tenant, color: str = "", logo=None, remove_logo: bool = False) -> Tenant:
+    """White-label the dashboard: a `#RRGGBB` colour (empty: Luneo's) and a logo (re-encoded)."""
+    feature_require(Feature.WHITE_LABEL, tenant=tenant)
+    color = color.strip().upper()
+    if color and not HEX_COLOR.match(color):
+        raise AppearanceInvalid(
+            details={"fields": {"color": [_("Enter a colour as #RRGGBB, e.g. #1F2937.")]}}
+        )
+    tenant.dashboard_color = color
+    if remove_logo:
+        tenant.dashboard_logo = ""
+    if logo is not None:
+        tenant.dashboard_logo = image_clean(logo, name="logo").file
+    tenant.save(update_fields=["dashboard_color", "dashboard_logo"])
+    return tenant
+
+
+HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def custom_domain_get(*, tenant: Tenant) -> Domain | None:
+    return Domain.objects.filter(tenant=tenant, is_primary=False).first()
+
+
+@transaction.atomic
+def custom_domain_set(*, tenant: Tenant, domain: str) -> Domain:
+    """The workspace's own dashboard domain (it replaces any earlier one), to be verified by DNS."""
+    feature_require(Feature.CUSTOM_DOMAIN, tenant=tenant)
+    domain = domain.strip().lower().rstrip(".")
+    if (
+        not HOSTNAME.match(domain)
+        or domain == settings.BASE_DOMAIN
+        or domain.endswith(f".{settings.BASE_DOMAIN}")
+    ):
+        raise DomainInvalid()
+    if Domain.objects.filter(domain=domain).exclude(tenant=tenant).exists():
+        raise DomainTaken()
+    Domain.objects.filter(tenant=tenant, is_primary=False).exclude(domain=domain).delete()
+    custom, _created = Domain.objects.get_or_create(
+        tenant=tenant, domain=domain, defaults={"is_primary": False}
+    )
+    return custom
+
+
+def custom_domain_verify(*, domain: Domain) -> Domain:
+    """Verified once the domain resolves to the addresses of the workspace's Luneo host (its CNAME target)."""
+    target = f"{domain.tenant.schema_name}.{settings.BASE_DOMAIN}"
+    try:
+        points_here = bool(set(addresses_resolve(domain.domain, 443)) & set(addresses_resolve(target, 443)))
+    except (OSError, UnicodeError):
+        points_here = False
+    if not points_here:
+        raise DomainNotPointing(details={"domain": domain.domain, "cname_target": target})
+    domain.verified_at = timezone.now()
+    domain.save(update_fields=["verified_at"])
+    allowed_hosts_forget()
+    return domain
+
+
+def custom_domain_remove(*, tenant: Tenant) -> None:
+    Domain.objects.filter(tenant=tenant, is_primary=False).delete()
+    allowed_hosts_forget()
 
 
 def tenant_rename(*, tenant: Tenant, name: str) -> Tenant:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,12 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from apps.billing.entitlements import entitlements
 from apps.billing.errors import PlanLimitReached
+from apps.billing.models import Feature
 from apps.core.errors import ApplicationError
 
 from .errors import AlreadyMember, InvitationInvalid, LastOwner, RoleNotAllowed
 from .forms import (
     ApiKeyForm,
+    AppearanceForm,
+    CustomDomainForm,
     InvitationForm,
     InvitationSignupForm,
     RoleForm,
@@ -35,6 +39,10 @@ from .selectors import api_key_list, invitation_list_pending, member_list, user_
 from .services import (
     api_key_create,
     api_key_revoke,
+    custom_domain_get,
+    custom_domain_remove,
+    custom_domain_set,
+    custom_domain_verify,
     invitation_accept,
     invitation_create,
     invitation_get_pending,
@@ -43,6 +51,7 @@ from .services import (
     login_handoff_url,
     membership_change_role,
     membership_remove,
+    tenant_appearance_set,
     tenant_provision,
     tenant_rename,
     tenant_url,
@@ -151,14 +160,25 @@ def handoff(request):
 # --- settings: general ----------------------------------------------------------------------
 
 
-def _general_page(request, form: WorkspaceForm, status: int = 200):
-    context = {"form": form, "address": tenant_url(request.tenant)}
+def _general_page(request, form: WorkspaceForm | None = None, status: int = 200, **forms):
+    tenant = request.tenant
+    custom = custom_domain_get(tenant=tenant)
+    context = {
+        "form": form or WorkspaceForm(initial={"name": tenant.name}),
+        "address": tenant_url(tenant),
+        "appearance": AppearanceForm(initial={"color": tenant.dashboard_color or "#4F46E5"}),
+        "custom_domain": custom,
+        "domain_form": CustomDomainForm(initial={"domain": custom.domain if custom else ""}),
+        "cname_target": f"{tenant.schema_name}.{settings.BASE_DOMAIN}",
+        "can_custom_domain": entitlements(tenant).has(Feature.CUSTOM_DOMAIN),
+        **forms,
+    }
     return render(request, "tenants/settings_general.html", context, status=status)
 
 
 @member_required
 def settings_general(request):
-    return _general_page(request, WorkspaceForm(initial={"name": request.tenant.name}))
+    return _general_page(request)
 
 
 @require_POST
@@ -174,6 +194,72 @@ def workspace_rename(request):
         return _general_page(request, form, status=400)
     messages.success(request, _("Workspace renamed."))
     return redirect("tenants:settings")
+
+
+@require_POST
+@admin_required
+def workspace_appearance(request):
+    form = AppearanceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            tenant_appearance_set(tenant=request.tenant, **form.cleaned_data)
+        except ApplicationError as exc:
+            for field, errors in exc.details.get("fields", {"logo": [exc.message]}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The dashboard's appearance was saved."))
+            return redirect("tenants:settings")
+    return _general_page(request, status=422, appearance=form)
+
+
+@require_POST
+@admin_required
+def custom_domain_save(request):
+    form = CustomDomainForm(request.POST)
+    if form.is_valid():
+        try:
+            custom_domain_set(tenant=request.tenant, domain=form.cleaned_data["domain"])
+        except ApplicationError as exc:
+            form.add_error("domain", exc.message)
+        else:
+            messages.success(request, _("Domain saved: add the DNS record below, then check it."))
+            return redirect(f"{reverse('tenants:settings')}#custom-domain")
+    return _general_page(request, status=422, domain_form=form)
+
+
+@require_POST
+@admin_required
+def custom_domain_check(request):
+    custom = custom_domain_get(tenant=request.tenant)
+    if custom is None:
+        raise Http404
+    try:
+        custom_domain_verify(domain=custom)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(domain)s points to Luneo: your dashboard answers there.") % {"domain": custom.domain},
+        )
+    return redirect(f"{reverse('tenants:settings')}#custom-domain")
+
+
+@require_POST
+@admin_required
+def custom_domain_delete(request):
+    custom_domain_remove(tenant=request.tenant)
+    messages.success(request, _("The custom domain was removed."))
+    return redirect("tenants:settings")
+
+
+@member_required
+def workspace_logo(request):
+    if not request.tenant.dashboard_logo:
+        raise Http404
+    response = FileResponse(request.tenant.dashboard_logo.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # --- settings: team -------------------------------------------------------------------------

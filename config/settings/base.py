@@ -6,6 +6,8 @@ from urllib.parse import unquote, urlsplit
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from apps.tenants.hosts import AllowedHosts
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
@@ -18,7 +20,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Hosts: the public site lives on BASE_DOMAIN; each workspace on <slug>.BASE_DOMAIN.
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, "127.0.0.1"])
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
+# Workspaces' verified custom domains are allowed too (apps/tenants/hosts.py).
+ALLOWED_HOSTS = AllowedHosts(
+    env.list("DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
+)
 SITE_SCHEME = env("SITE_SCHEME", default="https")
 SITE_PORT = env("SITE_PORT", default="")  # shown in links to workspaces, e.g. "8000" in dev
 

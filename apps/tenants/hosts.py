@@ -1,0 +1,44 @@
+"""ALLOWED_HOSTS that also admits workspaces' verified custom domains (kept 60 s per process).
+
+Django checks every request's Host against settings.ALLOWED_HOSTS; the configured hosts come
+first, so the database is only asked about a host none of them matches.
+"""
+
+import logging
+
+from django.db import DatabaseError
+
+from apps.core.memo import MISSING, ProcessCache
+
+logger = logging.getLogger(__name__)
+_verified = ProcessCache(seconds=60)
+
+
+def verified_custom_domains() -> list[str]:
+    domains = _verified.get("domains")
+    if domains is MISSING:
+        from .models import Domain  # settings are read before the apps are ready
+
+        try:
+            domains = list(
+                Domain.objects.filter(is_primary=False, verified_at__isnull=False).values_list(
+                    "domain", flat=True
+                )
+            )
+        except (DatabaseError, RuntimeError):  # no database yet (start-up, or tests without one)
+            logger.warning("custom domains could not be read; only the configured hosts are allowed")
+            return []
+        _verified.set("domains", domains)
+    return domains
+
+
+def allowed_hosts_forget() -> None:
+    _verified.forget()
+
+
+class AllowedHosts(list):
+    """The configured hosts, then (when asked about another) the verified custom domains."""
+
+    def __iter__(self):
+        yield from super().__iter__()
+        yield from verified_custom_domains()
