@@ -2,7 +2,7 @@
 
 import sys
 
-from bench import api, billing, pipeline, provisioning, storefront, widget
+from bench import api, billing, dashboard, pipeline, provisioning, storefront, widget
 from bench.database import django_on_fresh_database
 
 if __name__ == "__main__":
@@ -14,5 +14,6 @@ if __name__ == "__main__":
             storefront.run(environment),
             widget.run(environment),
             billing.run(),
+            dashboard.run(),
         ]
     sys.exit(0 if all(results) else 1)

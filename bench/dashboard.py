@@ -1,0 +1,82 @@
+"""The home page over the demo workspace's 90 days of history: selectors and the whole page.
+
+A workspace with the demo catalog and `demo_history_seed` (≈ 600 designs, their funnels and
+orders), the rollup refreshed; then, per period (7, 30, 90 and 365 days), 30 computations of
+everything the panel shows (`selectors.dashboard`) and 30 renders of `/` through Django's
+test client as a logged-in owner. Target: the page p95 <= 150 ms for 90 days.
+"""
+
+import sys
+import time
+
+from bench.database import django_on_fresh_database
+from bench.stats import ms, percentile
+
+SLUG = "bench-dashboard"
+RUNS = 30
+PERIODS = (7, 30, 90, 365)
+TARGET_PAGE_P95_SECONDS = 0.150
+
+
+def _timed(function, runs: int = RUNS) -> list[float]:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return timings
+
+
+def run() -> bool:
+    from django.db import connection
+    from django.test import Client
+
+    from apps.analytics import selectors
+    from apps.analytics.demo import demo_history_seed
+    from apps.products.services import catalog_seed_demo
+    from apps.tenants.models import User
+    from apps.tenants.services import tenant_provision
+
+    tenant = tenant_provision(slug=SLUG, name="Bench dashboard", owner_email=f"owner@{SLUG}.test", plan="pro")
+    connection.set_tenant(tenant)
+    catalog_seed_demo()
+    orders = demo_history_seed()
+    connection.set_schema_to_public()
+    client = Client(HTTP_HOST=f"{SLUG}.localhost")
+    client.force_login(User.objects.get(email=f"owner@{SLUG}.test"))
+    print(f"dashboard: demo history with {orders} orders", flush=True)  # noqa: T201
+    ok = True
+    for days in PERIODS:
+        connection.set_tenant(tenant)
+        period = selectors.Period.last(days)
+        computed = _timed(lambda period=period: selectors.dashboard(period))
+        connection.set_schema_to_public()
+        pages = _timed(
+            lambda days=days: client.get(f"/?period={days}" if days in (7, 30, 90) else _custom(days))
+        )
+        page_p95 = percentile(pages, 95)
+        if days == 90:
+            ok = page_p95 <= TARGET_PAGE_P95_SECONDS
+        print(  # noqa: T201
+            f"  {days:>3} days: selectors p50 {ms(percentile(computed, 50))}, "
+            f"p95 {ms(percentile(computed, 95))}; page p50 {ms(percentile(pages, 50))}, p95 {ms(page_p95)}",
+            flush=True,
+        )
+    print(  # noqa: T201
+        f"dashboard: [target page p95 <= {ms(TARGET_PAGE_P95_SECONDS)} for 90 days: "
+        f"{'met' if ok else 'MISSED'}]",
+        flush=True,
+    )
+    return ok
+
+
+def _custom(days: int) -> str:
+    from apps.analytics.selectors import Period
+
+    period = Period.last(days)
+    return f"/?period=custom&start={period.start}&end={period.end}"
+
+
+if __name__ == "__main__":
+    with django_on_fresh_database():
+        sys.exit(0 if run() else 1)
