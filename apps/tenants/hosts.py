@@ -4,6 +4,7 @@ Django checks every request's Host against settings.ALLOWED_HOSTS; the configure
 first, so the database is only asked about a host none of them matches.
 """
 
+import asyncio
 import logging
 
 from django.db import DatabaseError
@@ -14,8 +15,19 @@ logger = logging.getLogger(__name__)
 _verified = ProcessCache(seconds=60)
 
 
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def verified_custom_domains() -> list[str]:
+    """Verified custom domains; in an event loop (websocket handshakes) only what this process knows."""
     domains = _verified.get("domains")
+    if domains is MISSING and _in_event_loop():
+        return []  # the ORM is synchronous; the next request served in a thread reads them
     if domains is MISSING:
         from .models import Domain  # settings are read before the apps are ready
 
