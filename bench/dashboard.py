@@ -6,6 +6,7 @@ everything the panel shows (`selectors.dashboard`) and 30 renders of `/` through
 test client as a logged-in owner. Target: the page p95 <= 150 ms for 90 days.
 """
 
+import logging
 import sys
 import time
 
@@ -31,6 +32,7 @@ def run() -> bool:
     from django.db import connection
     from django.test import Client
 
+    logging.getLogger("luneo.request").setLevel(logging.WARNING)  # one line per request otherwise
     from apps.analytics import selectors
     from apps.analytics.demo import demo_history_seed
     from apps.products.services import catalog_seed_demo
