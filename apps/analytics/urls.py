@@ -6,8 +6,8 @@ from . import views
 
 app_name = "analytics"
 urlpatterns = [
-    path("kpis.csv", views.export_kpis, name="export-kpis"),
-    path("orders.csv", views.export_orders, name="export-orders"),
-    path("report.pdf", views.export_report, name="export-report"),
+    path("kpis.csv", views.export, {"kind": "kpis"}, name="export-kpis"),
+    path("orders.csv", views.export, {"kind": "orders"}, name="export-orders"),
+    path("report.pdf", views.export, {"kind": "report"}, name="export-report"),
     path("weekly-report/", views.weekly_report, name="weekly-report"),
 ]

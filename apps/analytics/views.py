@@ -71,48 +71,29 @@ def home(request):
     return render(request, template, _context(request))
 
 
-def _file(content, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
+CSV = "text/csv; charset=utf-8"
+EXPORTS = {  # kind: (render(request, period), content type, extension)
+    "kpis": (lambda request, period: reports.kpis_csv(period), CSV, "csv"),
+    "orders": (lambda request, period: reports.orders_csv(period), CSV, "csv"),
+    "report": (
+        lambda request, period: reports.report_pdf(workspace=request.tenant.name, period=period),
+        "application/pdf",
+        "pdf",
+    ),
+}
+
+
+@member_required
+def export(request, kind: str):
+    """The period's KPIs or orders (CSV), or its report (PDF); plans without analytics go to Billing."""
+    if not entitlements(request.tenant).has(Feature.ANALYTICS):
+        return redirect("dashboard:billing:page")
+    render_file, content_type, extension = EXPORTS[kind]
+    period = PeriodForm(request.GET or None).chosen()
+    response = HttpResponse(render_file(request, period), content_type=content_type)
+    name = f"{slugify(request.tenant.schema_name)}-{kind}-{period.start}-{period.end}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _export_name(request, kind: str, period: selectors.Period, extension: str) -> str:
-    return f"{slugify(request.tenant.schema_name)}-{kind}-{period.start}-{period.end}.{extension}"
-
-
-def _period_for_export(request):
-    """The period asked for, if the plan includes analytics exports (else None)."""
-    if not entitlements(request.tenant).has(Feature.ANALYTICS):
-        return None
-    return PeriodForm(request.GET or None).chosen()
-
-
-@member_required
-def export_kpis(request):
-    period = _period_for_export(request)
-    if period is None:
-        return redirect("dashboard:billing:page")
-    name = _export_name(request, "kpis", period, "csv")
-    return _file(reports.kpis_csv(period), name=name, content_type="text/csv; charset=utf-8")
-
-
-@member_required
-def export_orders(request):
-    period = _period_for_export(request)
-    if period is None:
-        return redirect("dashboard:billing:page")
-    name = _export_name(request, "orders", period, "csv")
-    return _file(reports.orders_csv(period), name=name, content_type="text/csv; charset=utf-8")
-
-
-@member_required
-def export_report(request):
-    period = _period_for_export(request)
-    if period is None:
-        return redirect("dashboard:billing:page")
-    pdf = reports.report_pdf(workspace=request.tenant.name, period=period)
-    return _file(pdf, name=_export_name(request, "report", period, "pdf"), content_type="application/pdf")
 
 
 @owner_required
