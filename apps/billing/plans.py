@@ -27,7 +27,7 @@ DEFAULT_PLANS = [
         "brands": 5,
         "seats": 10,
         "webhook_endpoints": 10,
-        "features": ["white_label", "analytics", "api", "integrations"],
+        "features": ["white_label", "analytics", "api", "integrations", "custom_domain"],
     },
     {
         "code": "enterprise",

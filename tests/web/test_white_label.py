@@ -1,4 +1,4 @@
-"""White-label dashboard (Pro and up) and a custom dashboard domain (plans with `custom_domain`)."""
+"""White-label dashboard and a custom dashboard domain: Pro and up (`white_label`, `custom_domain`)."""
 
 import socket
 
@@ -67,6 +67,8 @@ def test_starter_keeps_luneos_look(tenant, owner):
 
 
 def test_custom_domains_need_their_plan_feature(tenant):
+    on_plan(tenant, Plan.Code.STARTER)
+
     with pytest.raises(FeatureNotInPlan):
         custom_domain_set(tenant=tenant, domain="studio.example.com")
 
