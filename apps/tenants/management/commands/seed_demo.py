@@ -28,8 +28,8 @@ def demo_password() -> str:
 
 class Command(BaseCommand):
     help = (
-        "Create the demo workspace (owner and admin, a brand and two products) and an operator "
-        "superuser, if missing. "
+        "Create the demo workspace (owner and admin, a brand, two products, 90 days of history) "
+        "and an operator superuser, if missing. "
         "Idempotent: existing accounts are left as they are. Prints the logins."
     )
 
@@ -40,11 +40,13 @@ class Command(BaseCommand):
                 tenant = self._demo_tenant(password)
                 with tenant_context(tenant):
                     widget_key = self._widget_key(catalog_seed_demo())
-                    orders = demo_history_seed()
                 admin = user_get_or_create(email=ADMIN_EMAIL, password=password)
                 Membership.objects.get_or_create(user=admin, tenant=tenant, defaults={"role": Role.ADMIN})
                 if not User.objects.filter(email=OPERATOR_EMAIL).exists():
                     User.objects.create_superuser(OPERATOR_EMAIL, password)
+            # Its own transaction, committed in the workspace: what it queues runs in the workspace.
+            with tenant_context(tenant):
+                orders = demo_history_seed()
         except ApplicationError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         dashboard, admin_site = tenant_url(tenant), public_url("/admin/")
