@@ -52,13 +52,14 @@ def shop(tenant, daphne):  # noqa: F811
     _key, raw_key = brand_publishable_key_create(brand=brand)
     product = product_make(brand=brand)  # 12.00 EUR, one front view
     option = option_create(product=product, name="Gift box", price_delta=Decimal("3.00"))
+    script = f"http://127.0.0.1:{daphne.port}/widget/v1/luneo.js"
     page = MERCHANT_PAGE % {
-        "script": f"http://127.0.0.1:{daphne.port}/widget/v1/luneo.js",
+        "script": script,
         "key": raw_key,
         "sku": product.sku,
     }
     with merchant(port, page):
-        yield {"port": port, "option": option, "brand": brand}
+        yield {"port": port, "option": option, "brand": brand, "key": raw_key, "script": script}
 
 
 def record_progress(page) -> None:
@@ -192,6 +193,47 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
     assert [option["id"] for option in item.options] == [shop["option"].pk]
     assert order.subtotal == Decimal("30.00")
     assert order.total == order.subtotal + order.shipping_total
+
+
+def test_without_websockets_the_widget_polls_and_the_shopper_switches_views(tenant, worker, shop):  # noqa: F811
+    from playwright.sync_api import expect, sync_playwright
+
+    # given a two-view product on a merchant page where websockets are blocked (a strict proxy)
+    product = product_make(brand=shop["brand"], views=("front", "back"))
+    port = free_port()
+    brand_update(
+        brand=shop["brand"], allowed_origins=[*shop["brand"].allowed_origins, f"http://127.0.0.1:{port}"]
+    )
+    page_html = MERCHANT_PAGE % {"script": shop["script"], "key": shop["key"], "sku": product.sku}
+
+    with merchant(port, page_html), sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(20_000)
+        page.add_init_script("window.WebSocket = function () { throw new Error('blocked'); };")
+        page.goto(f"http://127.0.0.1:{port}/products/mug")
+        event(page, "luneo:ready")
+
+        # when the shopper creates a design
+        page.get_by_label("Describe your design").fill("A fox in the snow")
+        page.get_by_role("button", name="Create my design").click()
+
+        # then polling brings the design to ready, with a preview per view
+        ready = event(page, "luneo:design-ready")
+        assert ready["preview_url"]
+        front = page.get_by_role("button", name="front", exact=True)
+        back = page.get_by_role("button", name="back", exact=True)
+        expect(front).to_have_attribute("aria-pressed", "true")
+        preview = page.locator("[data-luneo-product] .lw-stage img")
+        front_src = preview.get_attribute("src")
+
+        # and switching to the back view shows its own preview
+        back.click()
+        expect(back).to_have_attribute("aria-pressed", "true")
+        expect(front).to_have_attribute("aria-pressed", "false")
+        assert preview.get_attribute("src") != front_src
+        expect(preview).to_have_attribute("alt", "Preview of back")
+        browser.close()
 
 
 def test_a_prompt_the_brand_refuses_says_why_and_goes_back_to_the_prompt(tenant, worker, shop):  # noqa: F811

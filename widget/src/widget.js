@@ -148,7 +148,8 @@ class Widget {
       h("input", { type: "checkbox", value: option.id, onchange: () => this.updatePrice() }),
     );
     this.quantity = h("input", { type: "number", min: "1", max: limits.quantity_max, value: "1", inputmode: "numeric", oninput: () => this.updatePrice() });
-    this.price = h("p", { class: "lw-price", id: "lw-price" });
+    // Polite live region: a screen reader hears the new total when options or quantity change.
+    this.price = h("p", { class: "lw-price", id: "lw-price", "aria-live": "polite", "aria-atomic": "true" });
     this.cartButton = h("button", { type: "button", class: "lw-main", disabled: true, onclick: () => this.addToCart() }, t("add_to_cart"));
     return h(
       "div",
