@@ -99,9 +99,9 @@ def daily_aggregates(start: date, end: date) -> list[tuple[date, str, str, Decim
     return rows
 
 
-def _daily(period: Period, today: date | None = None) -> list[tuple[date, str, str, Decimal]]:
+def _daily(period: Period) -> list[tuple[date, str, str, Decimal]]:
     """The period's aggregates: the rollup up to LIVE_DAYS ago, live after."""
-    today = today or timezone.now().date()
+    today = timezone.now().date()
     first_live = max(period.start, today - timedelta(days=LIVE_DAYS - 1))
     rows: list[tuple[date, str, str, Decimal]] = []
     if period.start < first_live:

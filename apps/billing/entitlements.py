@@ -9,7 +9,7 @@ upsert, exact under concurrency.
 import functools
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -161,7 +161,7 @@ def _quota_exceeded(tenant: Tenant, allowed: int, *, used: int) -> QuotaExceeded
 
 
 def _next_month(day: date) -> date:
-    return (day.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def _alert_if_crossed(tenant: Tenant, *, period: date, count: int, allowed: int) -> None:

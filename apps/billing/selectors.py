@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from apps.brands.models import Brand
@@ -125,9 +125,3 @@ def revenue_by_plan() -> list[dict]:
             }
         )
     return rows
-
-
-def designs_this_month_by_tenant() -> dict[int, int]:
-    """Operators: designs counted this month per workspace id."""
-    counters = UsageCounter.objects.filter(metric=Limit.DESIGNS, period=month_start())
-    return dict(counters.values_list("tenant_id").annotate(total=Sum("count")))

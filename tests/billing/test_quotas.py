@@ -1,6 +1,7 @@
 """The design quota: exact at the boundary, per month, metered on Pro, 80 % and 100 % alerts once."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from django.core import mail
@@ -49,6 +50,8 @@ def test_the_50th_widget_design_passes_and_the_51st_gets_402(tenant, widget, pro
     details = fifty_first.json()["error"]["details"]
     assert details["allowed"] == 50
     assert details["upgrade_url"].endswith("/settings/billing/")
+    today = month_start()
+    assert details["resets_on"] == date(today.year + today.month // 12, today.month % 12 + 1, 1).isoformat()
     assert used_this_month(tenant) == 50
 
 
