@@ -8,7 +8,7 @@ refund takes the order out of revenue, orders and conversion.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from apps.ai.models import AIUsage
 from apps.ai.styles import STYLES
+from apps.core.dates import day_start
 from apps.designs.models import Design
 from apps.orders.models import Order, OrderItem
 from apps.products.models import Currency, Product
@@ -51,14 +52,10 @@ class Period:
         return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def bounds(self) -> tuple[datetime, datetime]:
-        return _midnight(self.start), _midnight(self.end + timedelta(days=1))
+        return day_start(self.start), day_start(self.end + timedelta(days=1))
 
     def dates(self) -> list[date]:
         return [self.start + timedelta(days=offset) for offset in range(self.days)]
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def counted_orders():
@@ -70,7 +67,7 @@ def counted_orders():
 
 def daily_aggregates(start: date, end: date) -> list[tuple[date, str, str, Decimal]]:
     """(day, metric, currency, value) for the days start..end, straight from the tables."""
-    low, high = _midnight(start), _midnight(end + timedelta(days=1))
+    low, high = day_start(start), day_start(end + timedelta(days=1))
     rows: list[tuple[date, str, str, Decimal]] = []
     orders = (
         counted_orders()
@@ -143,7 +140,7 @@ class Totals:
 
 def active_customers(end: date) -> int:
     """People (by email) with a counted order in the ACTIVE_CUSTOMER_DAYS up to `end`."""
-    high = _midnight(end + timedelta(days=1))
+    high = day_start(end + timedelta(days=1))
     return (
         counted_orders()
         .filter(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)

@@ -1,8 +1,8 @@
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
+from apps.core.dates import day_start
 from apps.tenants.models import Tenant
 
 from .models import AuditEntry
@@ -26,14 +26,10 @@ def audit_list(
     if action:
         entries = entries.filter(action=action)
     if since:
-        entries = entries.filter(created_at__gte=_midnight(since))
+        entries = entries.filter(created_at__gte=day_start(since))
     if until:
-        entries = entries.filter(created_at__lt=_midnight(until + timedelta(days=1)))
+        entries = entries.filter(created_at__lt=day_start(until + timedelta(days=1)))
     return entries
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
 
 
 def audit_object_types(*, tenant: Tenant) -> list[str]:
