@@ -55,7 +55,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
 
-# --- proxy: nginx serving /static/ and /media/, routing /ws/ to daphne ---------------------
+# --- proxy: nginx serving /static/, routing /ws/ to daphne and the rest to gunicorn ---------
+# Uploaded files are never served from disk: they go through the app's signed views.
 FROM nginx:1.27-alpine AS proxy
 COPY --from=builder /app/staticfiles /srv/static
 COPY <<'EOF' /etc/nginx/conf.d/default.conf
@@ -79,9 +80,6 @@ server {
         alias /srv/static/;
         expires 30d;
         access_log off;
-    }
-    location /media/ {
-        alias /srv/media/;
     }
     location /ws/ {
         proxy_pass http://luneo_ws;

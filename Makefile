@@ -19,14 +19,14 @@ install: $(STAMP)
 run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo workspace
 	$(BIN)/python -m config.run
 
-test: install  ## lint, then the whole suite (throwaway embedded servers unless DATABASE_URL/REDIS_URL)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: lint  ## lint, then the whole suite (throwaway embedded servers unless DATABASE_URL/REDIS_URL)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install  ## ruff, the import layers (lint-imports), and bandit (any high-severity finding fails)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/bandit --quiet --recursive apps config --severity-level high
 
 format: install
 	$(BIN)/ruff format .

@@ -24,20 +24,15 @@ from apps.core import logging as log_context
 # `python -m config.embedded exec` and override pytest's settings module.
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+# Every task names its queue in its decorator (`@shared_task(queue="ai")`): `ai` for provider calls
+# and the personalization pipeline (slow, rate limited), `etl` for imports and exports, `default`
+# for the rest.
 QUEUES = ("default", "ai", "etl")
-# First match wins; anything else goes to `default`. A task may also name its queue itself.
-ROUTES = {
-    "apps.ai.tasks.*": {"queue": "ai"},  # provider calls: slow, rate limited
-    "apps.designs.tasks.*": {"queue": "ai"},  # the personalization pipeline (generation, rendering)
-    "*.etl_*": {"queue": "etl"},  # imports and exports, e.g. apps.crm.tasks.etl_contacts_import
-}
 
 app = CeleryApp("luneo", task_cls="apps.core.tasks:TenantTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name, Exchange(name, type="direct"), routing_key=name) for name in QUEUES]
-app.conf.task_routes = (ROUTES,)
 app.autodiscover_tasks()
-app.autodiscover_tasks(["apps.orders.integrations"])  # a package inside the orders app
 
 
 @signals.setup_logging.connect

@@ -146,10 +146,15 @@ def _prepare(env: dict[str, str]) -> str:
     return logins
 
 
+def web_args(host: str, port: str) -> list[str]:
+    """The web server's command line after `python`: daphne, HTTP and websockets on one port."""
+    return ["-m", "daphne", "-b", host, "-p", port, "config.asgi:application"]
+
+
 def _start_children(host: str, port: str, env: dict[str, str]) -> list[Child]:
     worker = ["worker", "-Q", "default,ai,etl", "--concurrency", "2", "-l", "info"]
     return [
-        _spawn("web", ["-m", "daphne", "-b", host, "-p", port, "config.asgi:application"], env),
+        _spawn("web", web_args(host, port), env),
         _spawn("worker", ["-m", "celery", "-A", "config", *worker], env),
         _spawn("beat", ["-m", "celery", "-A", "config", "beat", "-l", "info"], env),
     ]

@@ -7,11 +7,11 @@ from apps.designs.admin import moderation_queue_view
 
 urlpatterns = [
     path("", include("config.urls_api")),  # first: the hottest paths resolve without a scan
-    path("", include("apps.core.urls_public")),
-    path("", include("apps.tenants.urls_public")),
-    path("", include("apps.core.urls_common")),
+    path("", include("apps.dashboard.urls_public")),
+    path("", include("apps.accounts.urls_public")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language, on every host
     path("accounts/", include("allauth.urls")),
-    path("stripe/", include("apps.billing.urls_stripe")),  # Stripe's signed events
+    path("stripe/", include("apps.billing.urls_hooks")),  # Stripe's signed events
     path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
     path("admin/", admin.site.urls),
 ]

@@ -4,8 +4,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("config.urls_api")),  # first: the hottest paths resolve without a scan
-    path("", include("apps.core.urls_dashboard")),
-    path("", include("apps.tenants.urls_dashboard")),
-    path("", include("apps.core.urls_common")),
+    path("", include("apps.dashboard.urls")),
+    path("", include("apps.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language, on every host
     path("accounts/", include("allauth.urls")),
 ]

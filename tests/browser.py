@@ -36,6 +36,15 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+def csp_violations(page) -> list[str]:
+    """What the Content-Security-Policy blocks on `page` from now on, as Chromium logs it on the console."""
+    found: list[str] = []
+    page.on(
+        "console", lambda message: "Content Security Policy" in message.text and found.append(message.text)
+    )
+    return found
+
+
 def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Email").fill(email)

@@ -11,11 +11,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from apps.accounts.services import tenant_provision
 from apps.billing.entitlements import entitlements_forget
 from apps.billing.plans import plans_ensure
 from apps.storefront.selectors import widget_caches_forget
 from apps.tenants.models import Role, Tenant, User
-from apps.tenants.services import api_key_create, tenant_provision
+from apps.tenants.services import api_key_create
 from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
 
 

@@ -5,8 +5,14 @@
 
 No Node: the sources are plain modern JavaScript (ES2020) sharing one scope, so joining them
 is the whole bundling; rjsmin only strips comments and whitespace. Same sources, same bytes.
+
+The English interface text has one source, the server's catalogue (apps/storefront/strings.py,
+translated there and sent with the configuration): the build writes its English messages into
+the script as `DEFAULT_STRINGS`, used until the configuration arrives or when it cannot load.
 """
 
+import ast
+import json
 import sys
 from pathlib import Path
 
@@ -15,6 +21,7 @@ import rjsmin
 WIDGET_DIR = Path(__file__).resolve().parent
 SOURCE_DIR = WIDGET_DIR / "src"
 OUTPUT = WIDGET_DIR / "dist" / "luneo.js"
+CATALOGUE = WIDGET_DIR.parent / "apps" / "storefront" / "strings.py"
 # Each file may use what the files before it declare.
 SOURCES = (
     "strings.js",
@@ -29,9 +36,21 @@ SOURCES = (
 BANNER = "/*! Luneo widget v1 | built by widget/build.py from widget/src: do not edit */\n"
 
 
+def english_strings() -> dict[str, str]:
+    """The catalogue's messages untranslated: `STRINGS = {"key": _("message"), …}`, read as source."""
+    module = ast.parse(CATALOGUE.read_text(encoding="utf-8"))
+    table = next(
+        node.value
+        for node in module.body
+        if isinstance(node, ast.Assign) and [target.id for target in node.targets] == ["STRINGS"]
+    )
+    return {key.value: call.args[0].value for key, call in zip(table.keys, table.values, strict=True)}
+
+
 def bundle() -> str:
     """The built script, as text."""
-    body = "\n".join((SOURCE_DIR / name).read_text(encoding="utf-8") for name in SOURCES)
+    defaults = f"const DEFAULT_STRINGS = {json.dumps(english_strings(), ensure_ascii=False)};"
+    body = "\n".join([defaults, *((SOURCE_DIR / name).read_text(encoding="utf-8") for name in SOURCES)])
     return BANNER + rjsmin.jsmin(f'(()=>{{"use strict";\n{body}\n}})();') + "\n"
 
 

@@ -23,7 +23,6 @@ from apps.products.models import Product
 
 from .services import rollup_refresh
 
-S = Order.Status
 PIPELINE = (
     tasks.design_moderate_task,
     tasks.design_generate_task,
@@ -42,18 +41,23 @@ PROMPTS = [
 DESIGN_OUTCOMES = [(Design.Status.READY, 0.9), (Design.Status.FAILED, 0.04), (Design.Status.REJECTED, 0.06)]
 # Share of orders in each final status by age: recent orders are still moving.
 STATUS_BY_AGE = [
-    (3, [(S.PENDING, 0.4), (S.PAID, 0.4), (S.IN_PRODUCTION, 0.2)]),
-    (10, [(S.IN_PRODUCTION, 0.4), (S.SHIPPED, 0.5), (S.CANCELLED, 0.1)]),
-    (10_000, [(S.DELIVERED, 0.88), (S.REFUNDED, 0.06), (S.CANCELLED, 0.06)]),
+    (3, [(Order.Status.PENDING, 0.4), (Order.Status.PAID, 0.4), (Order.Status.IN_PRODUCTION, 0.2)]),
+    (10, [(Order.Status.IN_PRODUCTION, 0.4), (Order.Status.SHIPPED, 0.5), (Order.Status.CANCELLED, 0.1)]),
+    (10_000, [(Order.Status.DELIVERED, 0.88), (Order.Status.REFUNDED, 0.06), (Order.Status.CANCELLED, 0.06)]),
 ]
 PATHS = {
-    S.PENDING: [],
-    S.PAID: [S.PAID],
-    S.IN_PRODUCTION: [S.PAID, S.IN_PRODUCTION],
-    S.SHIPPED: [S.PAID, S.IN_PRODUCTION, S.SHIPPED],
-    S.DELIVERED: [S.PAID, S.IN_PRODUCTION, S.SHIPPED, S.DELIVERED],
-    S.CANCELLED: [S.CANCELLED],
-    S.REFUNDED: [S.PAID, S.REFUNDED],
+    Order.Status.PENDING: [],
+    Order.Status.PAID: [Order.Status.PAID],
+    Order.Status.IN_PRODUCTION: [Order.Status.PAID, Order.Status.IN_PRODUCTION],
+    Order.Status.SHIPPED: [Order.Status.PAID, Order.Status.IN_PRODUCTION, Order.Status.SHIPPED],
+    Order.Status.DELIVERED: [
+        Order.Status.PAID,
+        Order.Status.IN_PRODUCTION,
+        Order.Status.SHIPPED,
+        Order.Status.DELIVERED,
+    ],
+    Order.Status.CANCELLED: [Order.Status.CANCELLED],
+    Order.Status.REFUNDED: [Order.Status.PAID, Order.Status.REFUNDED],
 }
 
 
@@ -145,7 +149,7 @@ def _ascii(text: str) -> str:
 
 
 def _moves(status: str, start):
-    previous, moment = S.PENDING, start
+    previous, moment = Order.Status.PENDING, start
     for step in PATHS[status]:
         moment += timedelta(hours=20)
         yield previous, step, moment

@@ -4,9 +4,9 @@ Text follows the active language; numbers and dates are written in its format in
 plainly (ISO dates, dot decimals) in the CSV, which spreadsheets and scripts read back.
 """
 
-import csv
 import io
 from decimal import Decimal
+from itertools import chain
 
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -20,9 +20,11 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
 from apps.brands.fonts import FONT_DIR
+from apps.core.csv_export import csv_text
+from apps.core.pdf import paragraph
 
 from . import selectors
 from .selectors import Period
@@ -47,21 +49,15 @@ def kpi_label(key: str) -> str:
 
 def kpis_csv(period: Period) -> str:
     figures = selectors.kpis(period)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["kpi", "label", "value", "previous", "change_percent", "currency", "start", "end"])
     money = {"revenue", "average_order"}
+    rows = [["kpi", "label", "value", "previous", "change_percent", "currency", "start", "end"]]
     for key, kpi in figures["items"].items():
         currency = figures["currency"] if key in money else ("USD" if key == "ai_cost" else "")
-        writer.writerow(
-            [key, kpi_label(key), _plain(kpi.value), _plain(kpi.previous), _plain(kpi.change), currency]
+        rows.append(
+            [key, kpi_label(key), kpi.value, kpi.previous, kpi.change, currency]
             + [period.start.isoformat(), period.end.isoformat()]
         )
-    return out.getvalue()
-
-
-def _plain(value) -> str:
-    return "" if value is None else str(value)
+    return csv_text(rows)
 
 
 ORDER_COLUMNS = [
@@ -71,27 +67,25 @@ ORDER_COLUMNS = [
 
 
 def orders_csv(period: Period) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(ORDER_COLUMNS)
-    for order in selectors.orders_for_export(period).iterator():
-        writer.writerow(
-            [
-                order.reference,
-                order.created_at.isoformat(),
-                order.status,
-                order.source,
-                order.customer_email,
-                order.customer_name,
-                order.items_count or 0,
-                order.currency,
-                order.subtotal,
-                order.shipping_total,
-                order.total,
-                order.external_ref,
-            ]
-        )
-    return out.getvalue()
+    orders = selectors.orders_for_export(period).iterator()
+    return csv_text(chain([ORDER_COLUMNS], map(_order_row, orders)))
+
+
+def _order_row(order) -> list:
+    return [
+        order.reference,
+        order.created_at.isoformat(),
+        order.status,
+        order.source,
+        order.customer_email,
+        order.customer_name,
+        order.items_count or 0,
+        order.currency,
+        order.subtotal,
+        order.shipping_total,
+        order.total,
+        order.external_ref,
+    ]
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -141,17 +135,17 @@ def report_pdf(*, workspace: str, period: Period) -> bytes:
     document = SimpleDocTemplate(
         out, pagesize=A4, title=title, author="Luneo", leftMargin=18 * mm, rightMargin=18 * mm
     )
-    story = [Paragraph(title, styles["Title"]), Spacer(1, 4 * mm)]
+    story = [paragraph(title, styles["Title"]), Spacer(1, 4 * mm)]
     story += _kpi_table(data["kpis"], regular, bold)
-    story += [Spacer(1, 6 * mm), Paragraph(_("Revenue per day"), styles["Heading2"]), _revenue_chart(data)]
-    story += [Spacer(1, 6 * mm), Paragraph(_("Top products"), styles["Heading2"])]
+    story += [Spacer(1, 6 * mm), paragraph(_("Revenue per day"), styles["Heading2"]), _revenue_chart(data)]
+    story += [Spacer(1, 6 * mm), paragraph(_("Top products"), styles["Heading2"])]
     story += _table(
         [[_("Product"), _("Units"), _("Revenue")]]
         + [[row["title"], _number(row["units"]), _number(row["revenue"], 2)] for row in data["top_products"]],
         regular,
         bold,
     )
-    story += [Spacer(1, 6 * mm), Paragraph(_("Design funnel (widget)"), styles["Heading2"])]
+    story += [Spacer(1, 6 * mm), paragraph(_("Design funnel (widget)"), styles["Heading2"])]
     story += _table(
         [[_("Style"), _("Prompts"), _("Previews"), _("Added to cart"), _("Orders")]]
         + [

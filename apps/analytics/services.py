@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from apps.ai.models import AIUsage
+from apps.core.hygiene import one_line
 from apps.designs.models import Design
 from apps.orders.models import Order
 from apps.tenants.models import Membership, Role, Tenant
@@ -70,25 +71,34 @@ def rollup_catch_up() -> int:
 
 
 WEEKLY_SENT_TTL = 6 * 24 * 3600
+WEEKLY_SENDING_TTL = 15 * 60  # a run that died mid-send frees its owners' mails after this
 
 
 def weekly_report_send() -> int:
     """The last 7 full days, to each owner who opted in, in their language, with the PDF attached.
 
-    Sent once per workspace and week even if the task runs twice. Returns the emails sent.
+    Safe to repeat: an owner is marked as served once the mail server took their mail, so a run
+    that failed (the mail server refused or was down) is completed by the next one, and a
+    redelivered or parallel run sends nothing twice. Returns the emails sent.
     """
     tenant = Tenant.objects.get(schema_name=connection.schema_name)
     today = timezone.now().date()
     period = Period(today - timedelta(days=7), today - timedelta(days=1))
-    if not cache.add(f"weekly-report:{tenant.schema_name}:{period.end}", 1, WEEKLY_SENT_TTL):
-        return 0
     owners = Membership.objects.filter(
         tenant=tenant, role=Role.OWNER, weekly_report=True, user__is_active=True
     ).select_related("user")
     sent = 0
     for membership in owners:
-        with translation.override(membership.user.language or settings.LANGUAGE_CODE):
-            _weekly_email(tenant, period, membership.user.email).send()
+        key = f"weekly-report:{tenant.schema_name}:{period.end}:{membership.user_id}"
+        if not cache.add(key, "sending", WEEKLY_SENDING_TTL):
+            continue  # served already, or being served by a parallel run
+        try:
+            with translation.override(membership.user.language or settings.LANGUAGE_CODE):
+                _weekly_email(tenant, period, membership.user.email).send()
+        except Exception:
+            cache.delete(key)  # not sent: the next run sends it
+            raise
+        cache.set(key, "sent", WEEKLY_SENT_TTL)
         sent += 1
     return sent
 
@@ -96,7 +106,7 @@ def weekly_report_send() -> int:
 def _weekly_email(tenant: Tenant, period: Period, to: str) -> EmailMessage:
     context = {"tenant": tenant, "period": period, "kpis": kpis(period), "link": tenant_url(tenant, "/")}
     message = EmailMessage(
-        subject=reports.report_title(tenant.name, period),
+        subject=one_line(reports.report_title(tenant.name, period)),
         body=render_to_string("analytics/email/weekly.txt", context),
         to=[to],
     )

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 from apps.billing.entitlements import entitlements
 from apps.billing.models import Feature
 from apps.designs.models import Design
+from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
 from apps.tenants.services import membership_weekly_report_set
-from apps.tenants.views import member_required, role_required
 
 from . import reports, selectors
 from .forms import PeriodForm

@@ -27,7 +27,7 @@ ALWAYS_IGNORED = frozenset({"created_at", "updated_at"})
 AUDITED: dict[str, Watch] = {
     "tenants.Tenant": Watch(),
     "tenants.Membership": Watch(),
-    "tenants.Invitation": Watch(frozenset({"token_hash"})),
+    "accounts.Invitation": Watch(frozenset({"token_hash"})),
     "tenants.ApiKey": Watch(frozenset({"key_hash", "last_used_at"})),
     "billing.Subscription": Watch(frozenset({"stripe_synced_at"})),
     "brands.Brand": Watch(),
@@ -37,7 +37,7 @@ AUDITED: dict[str, Watch] = {
     "products.View": Watch(),
     "designs.Design": Watch(updates=False),
     "orders.Order": Watch(frozenset({"pack", "pack_status", "pack_error", "pack_built_at"})),
-    "orders.Integration": Watch(frozenset({"credentials", "webhook_secret"})),
+    "integrations.Integration": Watch(frozenset({"credentials", "webhook_secret"})),
     "webhooks.WebhookEndpoint": Watch(frozenset({"secret"})),
 }
 

@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from apps.tenants.views import admin_required
+from apps.tenants.decorators import admin_required
 
 from .forms import AuditFilterForm
 from .selectors import audit_list, audit_object_types

@@ -6,7 +6,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors, services
-from .entitlements import entitlements_forget, month_start
+from .entitlements import month_start
 from .models import Feature, Invoice, Limit, Plan, StripeEvent, Subscription, UsageCounter
 
 
@@ -30,8 +30,7 @@ class PlanAdmin(admin.ModelAdmin):
     readonly_fields = ["stripe_prices"]
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        entitlements_forget()  # every workspace on this plan
+        services.plan_save(plan=obj)
 
 
 @admin.register(Subscription)

@@ -3,3 +3,10 @@ from django.apps import AppConfig
 
 class BillingConfig(AppConfig):
     name = "apps.billing"
+
+    def ready(self) -> None:
+        from .meters import meter_register
+        from .models import Limit
+        from .selectors import designs_used
+
+        meter_register(Limit.DESIGNS, designs_used)

@@ -1,13 +1,16 @@
 """The one answer to "what may this workspace do?": its limits and features, and the design quota.
 
-Every app asks here (`feature_require`, `limit_require`, `design_quota_consume`); none reads
+Every app asks here (`feature_require`, `limit_reserve`, `design_quota_consume`); none reads
 plans itself. Entitlements are kept for 2 s per process (forgotten at once in the process that
-changes a subscription), so a check costs no query on hot paths; the design quota is one atomic
-upsert, exact under concurrency.
+changes a subscription), so a check costs no query on hot paths. Both ways of consuming a limit
+are exact under concurrency: the design quota is one atomic upsert, and the other limits count
+and create under a lock held until the transaction ends.
 """
 
 import functools
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -93,15 +96,39 @@ def feature_require(feature: str, tenant: Tenant | None = None) -> None:
         )
 
 
-def limit_require(limit: str, *, used: int, tenant: Tenant | None = None) -> None:
-    """Refuse to add one more of `limit` when `used` already reaches the plan's number."""
+@contextmanager
+def limit_reserve(limit: str, *, used: Callable[[], int], tenant: Tenant | None = None) -> Iterator[None]:
+    """Hold one more of `limit` while the block creates it; 402 `plan_limit_reached` beyond the plan.
+
+    `used` counts what the workspace has. It runs in a transaction, after taking a lock on this
+    workspace's `limit` that the block's insert commits under, so parallel creations count one
+    after another and pass exactly up to the plan's number.
+    """
     tenant = tenant or current_tenant()
     allowed = entitlements(tenant).limits[limit]
-    if allowed is not None and used >= allowed:
-        raise PlanLimitReached(
-            _("Your plan allows %(count)d × “%(what)s”. Upgrade your plan to add more.")
-            % {"count": allowed, "what": Limit(limit).label},
-            details={"limit": limit, "allowed": allowed, "used": used, "upgrade_url": upgrade_url(tenant)},
+    with transaction.atomic():
+        if allowed is not None:
+            _limit_lock(tenant, limit)
+            count = used()
+            if count >= allowed:
+                raise PlanLimitReached(
+                    _("Your plan allows %(count)d × “%(what)s”. Upgrade your plan to add more.")
+                    % {"count": allowed, "what": Limit(limit).label},
+                    details={
+                        "limit": limit,
+                        "allowed": allowed,
+                        "used": count,
+                        "upgrade_url": upgrade_url(tenant),
+                    },
+                )
+        yield
+
+
+def _limit_lock(tenant: Tenant, limit: str) -> None:
+    """A transaction-scoped advisory lock on (workspace, limit): creations of other things do not wait."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"limit:{tenant.pk}:{limit}"]
         )
 
 

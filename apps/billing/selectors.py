@@ -6,11 +6,10 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.brands.models import Brand
-from apps.tenants.models import Membership, Tenant
-from apps.webhooks.models import WebhookEndpoint
+from apps.tenants.models import Tenant
 
 from .entitlements import entitlements, month_start
+from .meters import meter_read
 from .models import Invoice, Limit, Plan, Subscription, UsageCounter
 
 WARN_AT_PERCENT = 80
@@ -44,13 +43,9 @@ def designs_used(tenant: Tenant) -> int:
 def usage_list(tenant: Tenant) -> list[Usage]:
     """Each limit with what this workspace uses of it (call in the workspace's schema)."""
     limits = entitlements(tenant).limits
-    used = {
-        Limit.DESIGNS: designs_used(tenant),
-        Limit.BRANDS: Brand.objects.count(),
-        Limit.SEATS: Membership.objects.filter(tenant=tenant).count(),
-        Limit.WEBHOOK_ENDPOINTS: WebhookEndpoint.objects.count(),
-    }
-    return [Usage(limit, Limit(limit).label, used[limit], limits[limit]) for limit in Limit.values]
+    return [
+        Usage(limit, Limit(limit).label, meter_read(limit, tenant), limits[limit]) for limit in Limit.values
+    ]
 
 
 def subscription_get(tenant: Tenant) -> Subscription | None:

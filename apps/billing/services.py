@@ -1,7 +1,9 @@
 """Writes for subscriptions: trials, plans assigned by operators, falling back to Starter.
 
 Stripe's side (Checkout, Portal, events, metering) is in `stripe_billing.py`; both change a
-subscription only through the functions here, and every change forgets the entitlements.
+subscription only through the functions here, and every change forgets the entitlements and
+makes the workspace's open websockets check their access again (a plan without the API closes
+API clients' sockets).
 """
 
 import logging
@@ -12,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from djstripe.settings import djstripe_settings
 
+from apps.core.notifications import access_changed, access_changed_in
 from apps.tenants.models import Tenant
 
 from .entitlements import entitlements_forget
@@ -31,6 +34,18 @@ def plan_get(code: str) -> Plan:
     return Plan.objects.get(code=code)
 
 
+def plan_save(*, plan: Plan) -> Plan:
+    """An operator edited a plan: every workspace on it has the new features and limits at once.
+
+    Their open websockets check their access again (a plan without the API closes API clients').
+    """
+    plan.save()
+    entitlements_forget()  # every workspace on this plan
+    schemas = Subscription.objects.filter(plan=plan).values_list("tenant__schema_name", flat=True)
+    access_changed_in(schemas=list(schemas))
+    return plan
+
+
 def subscription_start(*, tenant: Tenant, plan_code: str | None = None) -> Subscription:
     """A new workspace's subscription: the Pro trial (BILLING_TRIAL_DAYS), or `plan_code` from now on."""
     if plan_code is None:
@@ -45,8 +60,13 @@ def subscription_start(*, tenant: Tenant, plan_code: str | None = None) -> Subsc
 
 def subscription_save(subscription: Subscription, *fields: str) -> Subscription:
     subscription.save(update_fields=[*fields, "updated_at"])
-    entitlements_forget(subscription.tenant)
+    _entitlements_changed(subscription.tenant)
     return subscription
+
+
+def _entitlements_changed(tenant: Tenant) -> None:
+    entitlements_forget(tenant)
+    access_changed(schema=tenant.schema_name)
 
 
 @transaction.atomic
@@ -68,7 +88,7 @@ def subscription_assign(
     subscription.current_period_end = current_period_end
     subscription.grace_ends_at = None
     subscription.save()
-    entitlements_forget(tenant)
+    _entitlements_changed(tenant)
     logger.info("plan of %s set to %s (%s) by hand", tenant.schema_name, plan.code, status)
     return subscription
 

@@ -1,8 +1,9 @@
 """Stripe: plans and prices, Checkout and the Customer Portal, subscription events, overage metering.
 
 Calls go through the official `stripe` library with dj-stripe's configured secret key. Events
-arrive at `webhook_receive`: dj-stripe's records log each delivery (`WebhookEventTrigger`) and
-verify its signature with the endpoint's secret (`WebhookEndpoint`); then our handlers apply it.
+arrive at `webhook_receive`: their signature is verified with the endpoint's secret
+(`WebhookEndpoint`), then dj-stripe's records log each delivery (`WebhookEventTrigger`) and our
+handlers apply it.
 dj-stripe's own processing is not run: it re-fetches objects from Stripe for every event, and the
 workspace's plan lives in `Subscription`, changed only through `services`.
 """
@@ -20,6 +21,9 @@ from djstripe.models import Product as DjstripeProduct
 from djstripe.models import WebhookEndpoint, WebhookEventTrigger
 from djstripe.settings import djstripe_settings
 
+from apps.core.errors import MalformedInput
+from apps.core.hygiene import json_loads
+from apps.core.signatures import signature_verify
 from apps.tenants.models import Tenant
 
 from . import services
@@ -309,25 +313,39 @@ HANDLERS = {
 
 
 def webhook_receive(*, endpoint: WebhookEndpoint, body: bytes, headers: dict, remote_ip: str) -> bool:
-    """Log a delivery, verify its `Stripe-Signature`, apply the event. False when the signature is bad.
+    """Verify `Stripe-Signature`, then log the delivery (`WebhookEventTrigger`) and apply its event.
 
+    False, and nothing stored, unless the body is signed with the endpoint's secret at a time
+    within its tolerance (either way: a future timestamp is refused too) and is clean JSON
+    (apps/core/hygiene.py). dj-stripe's own check is not used: under DEBUG it lets an
+    `X-Djstripe-Webhook-Secret` header name the secret, and its endpoints can turn checks off.
     An unexpected error is recorded on the delivery's log and raised (Stripe then retries).
     """
+    header = headers.get("Stripe-Signature", "")
+    # Stripe signs as our own webhooks do: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
+    if not signature_verify(
+        secret=endpoint.secret, header=header, body=body, tolerance=endpoint.djstripe_tolerance
+    ):
+        logger.warning("stripe event refused: bad or expired signature (%s)", remote_ip)
+        return False
+    try:
+        event = json_loads(body)
+    except MalformedInput as exc:
+        logger.warning("stripe event refused: signed, but %s", exc.message)
+        return False
     trigger = WebhookEventTrigger.objects.create(
-        headers=headers, body=body.decode("utf-8", "replace"), remote_ip=remote_ip, webhook_endpoint=endpoint
+        headers=headers, body=body.decode(), remote_ip=remote_ip, webhook_endpoint=endpoint, valid=True
     )
-    trigger.valid = trigger.validate(api_key=djstripe_settings.STRIPE_SECRET_KEY, secret=endpoint.secret)
-    if trigger.valid:
-        try:
-            with transaction.atomic():
-                event_handle(trigger.json_body)
-        except Exception as exc:
-            trigger.exception, trigger.traceback = str(exc)[:128], traceback.format_exc()
-            trigger.save()
-            raise
-        trigger.processed = True
+    try:
+        with transaction.atomic():
+            event_handle(event)
+    except Exception as exc:
+        trigger.exception, trigger.traceback = str(exc)[:128], traceback.format_exc()
+        trigger.save()
+        raise
+    trigger.processed = True
     trigger.save()
-    return trigger.valid
+    return True
 
 
 def event_handle(event: dict) -> None:

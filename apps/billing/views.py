@@ -11,9 +11,9 @@ from djstripe.models import WebhookEndpoint
 from djstripe.models.webhooks import get_remote_ip
 
 from apps.core.errors import ApplicationError
+from apps.tenants.decorators import admin_required, role_required
 from apps.tenants.models import Role
 from apps.tenants.services import tenant_url
-from apps.tenants.views import admin_required, role_required
 
 from . import selectors, stripe_billing
 from .forms import CheckoutForm

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import get_public_schema_name, tenant_context
 
+from apps.core import admin as core_admin
 from apps.tenants.models import Tenant
 
 from .models import Brand
@@ -18,7 +19,7 @@ from .models import Brand
 SESSION_KEY = "admin_workspace"
 
 
-class WorkspaceModelAdmin(admin.ModelAdmin):
+class WorkspaceModelAdmin(core_admin.ModelAdmin):
     def _workspace(self, request) -> Tenant | None:
         if "workspace" in request.GET:
             request.session[SESSION_KEY] = request.GET["workspace"]

@@ -5,7 +5,7 @@ from apps.core.errors import ApplicationError
 
 class BrandInvalid(ApplicationError):
     code = "brand_invalid"
-    status = 400
+    status = 422  # well-formed, but breaks a brand rule (the schema cannot say it)
     message = _("Some brand settings are invalid.")
 
 

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
 
 from .fonts import DEFAULT_FONT, FONT_CHOICES
@@ -16,7 +17,7 @@ hex_color_validator = RegexValidator(HEX_COLOR, _("Enter a colour as #RRGGBB, e.
 
 
 class Brand(models.Model):
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     logo = models.FileField(_("logo"), upload_to=RandomPath("brands/logos"), blank=True)
     primary_color = models.CharField(
         _("primary colour"), max_length=7, default="#111827", validators=[hex_color_validator]

@@ -9,6 +9,10 @@ from apps.tenants.models import ApiKey
 from .models import Brand
 
 
+def brand_count() -> int:
+    return Brand.objects.count()
+
+
 def brand_list() -> QuerySet[Brand]:
     return Brand.objects.all()
 
@@ -23,3 +27,8 @@ def brand_publishable_key(*, brand: Brand) -> ApiKey | None:
     return ApiKey.objects.filter(
         tenant=connection.tenant, brand_ref=brand.pk, type=ApiKey.Type.PUBLISHABLE, revoked_at__isnull=True
     ).first()
+
+
+def brand_allows_origin(*, pk: int, origin: str) -> bool:
+    """Whether the brand exists and lists `origin` among its allowed origins, read afresh."""
+    return Brand.objects.filter(pk=pk, allowed_origins__contains=[origin]).exists()

@@ -6,14 +6,17 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 
-from apps.billing.entitlements import limit_require
+from apps.billing.entitlements import limit_reserve
 from apps.billing.models import Limit
+from apps.core.hygiene import one_line
+from apps.core.notifications import access_changed
 from apps.core.uploads import image_clean
 from apps.tenants.models import ApiKey, Tenant, User
 from apps.tenants.services import api_key_create, api_key_revoke
 
 from .errors import BrandInvalid, BrandNameTaken
 from .models import Brand
+from .selectors import brand_count
 
 # Publishable keys live in page source: the widget needs nothing more.
 PUBLISHABLE_SCOPES = ["catalog:read", "designs:read", "designs:write"]
@@ -80,14 +83,25 @@ def _save(brand: Brand, logo=None) -> Brand:
 
 def brand_create(*, name: str, logo=None, **fields) -> Brand:
     """Create a brand. `fields` are any of BRAND_FIELDS; `logo` an uploaded image (re-encoded)."""
-    limit_require(Limit.BRANDS, used=Brand.objects.count())
-    return _save(Brand(name=name, **_known(fields)), logo)
+    with limit_reserve(Limit.BRANDS, used=brand_count):
+        return _save(Brand(name=name, **_known(fields)), logo)
 
 
 def brand_update(*, brand: Brand, logo=None, **fields) -> Brand:
-    for field, value in _known(fields).items():
-        setattr(brand, field, value)
-    return _save(brand, logo)
+    """Update a brand. Sites no longer allowed lose the widget's open sockets at once."""
+    with transaction.atomic():
+        # The stored origins: a ModelForm may already have set the new ones on `brand`.
+        stored = (
+            Brand.objects.select_for_update().filter(pk=brand.pk).values_list("allowed_origins", flat=True)
+        )
+        before = set(stored.first() or [])
+        for field, value in _known(fields).items():
+            setattr(brand, field, value)
+        brand = _save(brand, logo)
+        if before - set(brand.allowed_origins):
+            for api_key in _keys(brand):
+                access_changed(schema=connection.schema_name, key_id=api_key.pk)  # sockets check the origin
+    return brand
 
 
 def _known(fields: dict) -> dict:
@@ -104,11 +118,15 @@ def brand_delete(*, brand: Brand) -> None:
         brand.delete()
 
 
-def _keys_revoke(brand: Brand) -> None:
-    keys = ApiKey.objects.filter(
+def _keys(brand: Brand):
+    """The brand's active publishable keys."""
+    return ApiKey.objects.filter(
         tenant=connection.tenant, brand_ref=brand.pk, type=ApiKey.Type.PUBLISHABLE, revoked_at__isnull=True
     )
-    for key in keys:
+
+
+def _keys_revoke(brand: Brand) -> None:
+    for key in _keys(brand):
         api_key_revoke(api_key=key)
 
 
@@ -119,10 +137,12 @@ def brand_publishable_key_create(*, brand: Brand, created_by: User | None = None
     """
     tenant: Tenant = connection.tenant
     with transaction.atomic():
+        Brand.objects.select_for_update().filter(pk=brand.pk).first()  # parallel rotations take turns
         _keys_revoke(brand)
+        label = one_line(brand.name)  # a name stored before names were checked may span lines
         return api_key_create(
             tenant=tenant,
-            name=_("Widget key for %(brand)s") % {"brand": brand.name},
+            name=_("Widget key for %(brand)s") % {"brand": label},
             key_type=ApiKey.Type.PUBLISHABLE,
             scopes=PUBLISHABLE_SCOPES,
             created_by=created_by,

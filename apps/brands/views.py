@@ -8,10 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
-from apps.products.models import Product
-from apps.products.selectors import product_list
+from apps.tenants.decorators import admin_required, member_required
 from apps.tenants.services import public_url
-from apps.tenants.views import admin_required, member_required
 
 from .forms import BrandForm, add_service_errors
 from .selectors import brand_get, brand_list, brand_publishable_key
@@ -25,13 +23,11 @@ def brands(request):
 
 def _key_created(request, brand, api_key, raw: str):
     """The raw key exists only in this response: it is never stored, nor shown again."""
-    product = product_list(brand=brand.pk, status=Product.Status.ACTIVE).order_by("-created_at").first()
     context = {
         "brand": brand,
         "api_key": api_key,
         "raw_key": raw,
         "script_url": public_url("/widget/v1/luneo.js"),
-        "sku": product.sku if product else "SKU",
     }
     return render(request, "brands/key_created.html", context)
 

@@ -1,1 +1,3 @@
-"""campaigns: filled by a later issue."""
+"""campaigns: reserved for its issue (its place in the layers is in docs/directory-structure.md); no
+code yet.
+"""

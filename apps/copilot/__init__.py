@@ -1,1 +1,3 @@
-"""copilot: filled by a later issue."""
+"""copilot: reserved for its issue (its place in the layers is in docs/directory-structure.md); no code
+yet.
+"""

@@ -40,3 +40,11 @@ class Conflict(ApplicationError):
     code = "conflict"
     status = 409
     message = _("The request conflicts with the current state.")
+
+
+class MalformedInput(ApplicationError, ValueError):
+    """Input no request may carry (apps/core/hygiene.py). A ValueError too, like json.loads' errors."""
+
+    code = "malformed_request"
+    status = 400
+    message = _("The request is malformed.")

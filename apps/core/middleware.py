@@ -4,8 +4,13 @@ import time
 import uuid
 
 from django.core.signals import request_finished
+from django.http import JsonResponse
+from django.views.defaults import bad_request
 
-from . import context
+from . import context, hygiene
+from .api.errors import error_body
+from .api.middleware import API_PREFIX
+from .errors import MalformedInput
 
 logger = logging.getLogger("luneo.request")
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -68,3 +73,27 @@ class RequestContextMiddleware:
     def _bind_request(request) -> None:
         context.tenant.set(_request_tenant(request))
         context.user.set(_request_user(request))
+
+
+class InputHygieneMiddleware:
+    """400 for a path, query string, header or url-encoded form with NUL or an unpaired surrogate.
+
+    Early in MIDDLEWARE, before anything looks a workspace, key or session up with these values:
+    the JSON envelope on /api/, Django's plain 400 page elsewhere. Other bodies are checked where
+    they are parsed (apps/core/hygiene.py).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            hygiene.text_check(request.path, *(v for k, v in request.META.items() if k.startswith("HTTP_")))
+            hygiene.fields_check(request.GET)
+            if request.content_type == "application/x-www-form-urlencoded":
+                hygiene.fields_check(request.POST)
+        except MalformedInput as exc:
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse(error_body(exc.code, exc.message, exc.details), status=exc.status)
+            return bad_request(request, exc)
+        return self.get_response(request)

@@ -41,6 +41,7 @@ class Schedule:
 
 SCHEDULES = (
     Schedule(name="purge idempotency records", task="apps.tenants.tasks.idempotency_purge", every=1),
+    Schedule(name="re-check custom domains", task="apps.accounts.tasks.custom_domains_recheck", every=6),
     Schedule(
         name="re-queue lost webhook deliveries",
         task="apps.webhooks.tasks.deliveries_sweep_task",

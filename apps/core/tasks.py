@@ -8,10 +8,8 @@ import logging
 
 from celery import current_app, shared_task
 from django.db import connection
-from django_tenants.utils import get_public_schema_name
+from django_tenants.utils import get_public_schema_name, get_tenant_model
 from tenant_schemas_celery.task import TenantTask as SchemaTask
-
-from apps.tenants.models import Tenant
 
 from .logging import SCHEMA_HEADER
 from .notifications import notify
@@ -31,15 +29,16 @@ class TenantTask(SchemaTask):
 
 def schemas_active() -> list[str]:
     """Schemas of the workspaces that periodic work should run for (not suspended, not public)."""
+    tenant_model = get_tenant_model()  # the tenants app's, named in settings: core imports no app
     return list(
-        Tenant.objects.filter(status=Tenant.Status.ACTIVE)
+        tenant_model.objects.filter(status=tenant_model.Status.ACTIVE)
         .exclude(schema_name=get_public_schema_name())
         .order_by("schema_name")
         .values_list("schema_name", flat=True)
     )
 
 
-@shared_task(name="apps.core.tasks.for_each_tenant")
+@shared_task(name="apps.core.tasks.for_each_tenant", queue="default")
 def for_each_tenant(task_name: str, args: list | None = None, kwargs: dict | None = None) -> int:
     """Beat's entry point for per-workspace jobs: queue `task_name` once in each active workspace.
 
@@ -52,7 +51,7 @@ def for_each_tenant(task_name: str, args: list | None = None, kwargs: dict | Non
     return len(schemas)
 
 
-@shared_task(name="apps.core.tasks.notify_task")
+@shared_task(name="apps.core.tasks.notify_task", queue="default")
 def notify_task(user_id: int | None, event: str, payload: dict) -> None:
     """Diagnostic: push `event` to a member (or, without user_id, everyone) of the task's workspace."""
     schema = connection.schema_name

@@ -1,1 +1,1 @@
-"""crm: filled by a later issue."""
+"""crm: reserved for its issue (its place in the layers is in docs/directory-structure.md); no code yet."""

@@ -1,50 +1,36 @@
 """`/ws/designs/<id>/`: a design's status events, live.
 
-For a logged-in member of the workspace whose host the socket opened on, or an API client
-sending `Authorization: Bearer sk_…` with the `designs:read` scope (scope from
-apps.tenants.channels; a key without the scope is closed with 4403). The first message is
-the design's current state, then every saved transition as
-`{type: "design.status", id, status, step, progress, assets?}`. A design that does not exist
-in this workspace closes the socket with 4404.
+For a logged-in member of the workspace whose host the socket opened on (the browser's Origin
+must be that host), or an API client sending `Authorization: Bearer sk_…` (no Origin needed)
+whose key passes what REST checks: an active workspace whose plan includes the API (else 4402)
+and the `designs:read` scope (else 4403). The first message is the design's current state,
+then every saved transition as `{type: "design.status", id, status, step, progress, assets?}`.
+A design that does not exist in this workspace closes the socket with 4404. A member removed,
+a key revoked, a plan without the API or a suspended workspace closes it at once (4403, 4401,
+4402, 4403: apps.accounts.consumers).
 """
 
 from channels.db import database_sync_to_async
 from django_tenants.utils import schema_context
 
-from apps.core.consumers import CLOSE_FORBIDDEN, NotificationsConsumer
+from apps.accounts.consumers import WorkspaceSocket
 
+from .payloads import design_event
 from .selectors import design_get
-from .services import design_event, design_group
+from .services import design_group
 
 CLOSE_NOT_FOUND = 4404
-SCOPE = "designs:read"
 
 
-class DesignConsumer(NotificationsConsumer):
-    async def connect(self):
-        await self.accept()  # a close code reaches the client only once the socket is open
-        refusal = self.refusal()
-        if refusal is None:
-            schema = self.scope["tenant"].schema_name
-            design_id = int(self.scope["url_route"]["kwargs"]["design_id"])
-            group = design_group(schema, design_id)
-            await self.channel_layer.group_add(group, self.channel_name)
-            self.groups = [group]  # left again by websocket_disconnect
-            current = await self.current_state(schema, design_id)
-            if current is None:
-                refusal = CLOSE_NOT_FOUND
-            else:
-                await self.send_json(current)
-        if refusal is not None:
-            await self.close(code=refusal)
+class DesignConsumer(WorkspaceSocket):
+    key_scope = "designs:read"
 
-    def refusal(self) -> int | None:
-        api_key = self.scope.get("api_key")
-        if api_key is None:
-            return super().refusal()
-        if not self.scope["tenant"].is_active or SCOPE not in api_key.scopes:
-            return CLOSE_FORBIDDEN
-        return None
+    async def subscribe(self) -> dict | int:
+        schema = self.scope["tenant"].schema_name
+        design_id = int(self.scope["url_route"]["kwargs"]["design_id"])
+        await self.join([design_group(schema, design_id)])
+        current = await self.current_state(schema, design_id)
+        return CLOSE_NOT_FOUND if current is None else current
 
     @database_sync_to_async
     def current_state(self, schema: str, design_id: int) -> dict | None:

@@ -86,13 +86,6 @@ class Design(models.Model):
     def __str__(self) -> str:
         return f"Design {self.pk} ({self.status})"
 
-    @property
-    def is_finished(self) -> bool:
-        return self.status in FINISHED
-
-
-FINISHED = {Design.Status.READY, Design.Status.REJECTED, Design.Status.FAILED, Design.Status.CANCELLED}
-
 
 class DesignAsset(models.Model):
     class Kind(models.TextChoices):

@@ -34,7 +34,6 @@ from .rendering import (
 from .services import design_transition
 
 logger = logging.getLogger(__name__)
-S = Design.Status
 K = DesignAsset.Kind
 SPEC_VERSION = 1
 CONTENT_TYPES = {
@@ -215,8 +214,8 @@ def _brand_blocked_words(design: Design) -> list[str]:
 
 def step_moderate(design: Design, queue_next) -> Design:
     """Provider text moderation (prompt and text layers, with the brand's blocked words), then the photo."""
-    if design.status == S.QUEUED:
-        design = design_transition(design=design, status=S.MODERATING)
+    if design.status == Design.Status.QUEUED:
+        design = design_transition(design=design, status=Design.Status.MODERATING)
     provider = get_provider(design_id=design.pk)
     text = "\n".join([design.prompt, *(layer["text"] for layer in design.text_layers)])
     verdicts = [provider.moderate_text(text=text, blocked_words=_brand_blocked_words(design))]
@@ -225,7 +224,7 @@ def step_moderate(design: Design, queue_next) -> Design:
     flagged = [verdict for verdict in verdicts if verdict.flagged]
     if flagged:
         raise Rejected([reason for verdict in flagged for reason in verdict.reasons] or [gettext("flagged")])
-    return _advance(design, S.GENERATING, queue_next)
+    return _advance(design, Design.Status.GENERATING, queue_next)
 
 
 PHOTO_SCALE = 0.6
@@ -257,7 +256,7 @@ def step_generate(design: Design, queue_next) -> Design:
         art = _photo_place(art, _open(design.photo))
     asset_save(design, None, AssetFile(K.ARTWORK, _png(art), art.width, art.height))
     spec = design_spec(design, views, provider=generated.provider, model=generated.model, size=art.size)
-    return _advance(design, S.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
+    return _advance(design, Design.Status.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
 
 
 def _preview(view: View, art: Image.Image, layers: list[TextLayer]) -> Image.Image:
@@ -281,7 +280,7 @@ def step_composite(design: Design, queue_next) -> Design:
             design, view, AssetFile(K.PREVIEW_WEBP, encoded["preview.webp"], image.width, image.height)
         )
         asset_save(design, view, AssetFile(K.THUMB, encoded["thumb.png"], thumb.width, thumb.height))
-    return _advance(design, S.EXPORTING, queue_next)
+    return _advance(design, Design.Status.EXPORTING, queue_next)
 
 
 def _glb(design: Design, texture: Image.Image, spec: PrintSpec) -> bytes:
@@ -310,4 +309,4 @@ def step_export(design: Design, queue_next=None) -> Design:
         if first_texture is None:
             first_texture, first_spec = canvas, spec
     asset_save(design, None, AssetFile(K.GLB, _glb(design, first_texture, first_spec)))
-    return _advance(design, S.READY, queue_next, warnings=sorted(warnings))
+    return _advance(design, Design.Status.READY, queue_next, warnings=sorted(warnings))

@@ -17,7 +17,6 @@ from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.core.notifications import MESSAGE_TYPE, send_after_commit, workspace_group
 from apps.core.uploads import image_clean
 from apps.products.models import Product
-from apps.tenants.services import public_url
 from apps.webhooks.services import event_publish
 
 from .errors import (
@@ -35,70 +34,47 @@ from .errors import (
     VariantInvalid,
 )
 from .models import PROMPT_MAX_LENGTH, Design
-from .signing import asset_urls
+from .payloads import DESIGN_EVENT, design_event, design_webhook_data
 
-S = Design.Status
 TRANSITIONS: dict[str, set[str]] = {
-    S.QUEUED: {S.MODERATING, S.CANCELLED, S.FAILED},
-    S.MODERATING: {S.GENERATING, S.REJECTED, S.FAILED},
-    S.GENERATING: {S.COMPOSITING, S.REJECTED, S.FAILED},  # rejected: the provider refused the prompt
-    S.COMPOSITING: {S.EXPORTING, S.FAILED},
-    S.EXPORTING: {S.READY, S.FAILED},
-    S.FAILED: {S.QUEUED},
-    S.READY: set(),
-    S.REJECTED: set(),
-    S.CANCELLED: set(),
+    Design.Status.QUEUED: {Design.Status.MODERATING, Design.Status.CANCELLED, Design.Status.FAILED},
+    Design.Status.MODERATING: {Design.Status.GENERATING, Design.Status.REJECTED, Design.Status.FAILED},
+    Design.Status.GENERATING: {
+        Design.Status.COMPOSITING,
+        Design.Status.REJECTED,
+        Design.Status.FAILED,
+    },  # rejected: the provider refused the prompt
+    Design.Status.COMPOSITING: {Design.Status.EXPORTING, Design.Status.FAILED},
+    Design.Status.EXPORTING: {Design.Status.READY, Design.Status.FAILED},
+    Design.Status.FAILED: {Design.Status.QUEUED},
+    Design.Status.READY: set(),
+    Design.Status.REJECTED: set(),
+    Design.Status.CANCELLED: set(),
 }
 # The step label and progress each status shows.
 STEPS: dict[str, tuple[str, int]] = {
-    S.QUEUED: ("queued", 0),
-    S.MODERATING: ("moderate", 10),
-    S.GENERATING: ("generate", 30),
-    S.COMPOSITING: ("composite", 60),
-    S.EXPORTING: ("export", 85),
-    S.READY: ("done", 100),
+    Design.Status.QUEUED: ("queued", 0),
+    Design.Status.MODERATING: ("moderate", 10),
+    Design.Status.GENERATING: ("generate", 30),
+    Design.Status.COMPOSITING: ("composite", 60),
+    Design.Status.EXPORTING: ("export", 85),
+    Design.Status.READY: ("done", 100),
 }
-DESIGN_EVENT = "design.status"
 TEXT_LAYERS_MAX = 5
 TEXT_MAX_LENGTH = 200
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 # Outbound webhook events (apps.webhooks) when a design ends: ready, or without print files.
-WEBHOOK_EVENTS = {S.READY: "design.ready", S.FAILED: "design.failed", S.REJECTED: "design.failed"}
+WEBHOOK_EVENTS = {
+    Design.Status.READY: "design.ready",
+    Design.Status.FAILED: "design.failed",
+    Design.Status.REJECTED: "design.failed",
+}
 
 
 def design_group(schema: str, design_id: int) -> str:
     return f"{schema}.design.{design_id}"
-
-
-def design_event(design: Design) -> dict:
-    """What sockets receive for a design: its state, and its signed asset links once it has previews."""
-    event = {
-        "type": DESIGN_EVENT,
-        "id": design.pk,
-        "status": design.status,
-        "step": design.step,
-        "progress": design.progress,
-    }
-    if design.status in (S.EXPORTING, S.READY):  # previews exist from exporting on
-        event["assets"] = {key: value["url"] for key, value in asset_urls(design).items()}
-    return event
-
-
-def design_webhook_data(design: Design) -> dict:
-    """A design as webhook receivers get it: signed asset links (they expire) on the public host."""
-    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
-    return {
-        "id": design.public_id,
-        "status": design.status,
-        "product": design.product.sku,
-        "variant": design.variant_id,
-        "prompt": design.prompt,
-        "error": error,
-        "assets": {key: public_url(value["url"]) for key, value in asset_urls(design).items()},
-        "created_at": design.created_at.isoformat(),
-    }
 
 
 def design_notify(design: Design) -> None:
@@ -234,8 +210,8 @@ def design_create(
         prompt=prompt,
         style=style,
         text_layers=layers,
-        status=S.QUEUED,
-        step=STEPS[S.QUEUED][0],
+        status=Design.Status.QUEUED,
+        step=STEPS[Design.Status.QUEUED][0],
         seed=_seed(),
         parent=parent,
         created_by=created_by,
@@ -288,15 +264,17 @@ def design_transition(
 
 
 def design_fail(*, design: Design, code: str, message: str) -> Design:
-    return design_transition(design=design, status=S.FAILED, error_code=code, error_message=message)
+    return design_transition(
+        design=design, status=Design.Status.FAILED, error_code=code, error_message=message
+    )
 
 
 def design_retry(*, design: Design) -> Design:
     """A failed design starts again from the beginning (its assets are replaced as steps rerun)."""
     with transaction.atomic():
-        if Design.objects.select_for_update().get(pk=design.pk).status != S.FAILED:
+        if Design.objects.select_for_update().get(pk=design.pk).status != Design.Status.FAILED:
             raise DesignNotRetryable(details={"status": design.status})
-        design = design_transition(design=design, status=S.QUEUED, warnings=[])
+        design = design_transition(design=design, status=Design.Status.QUEUED, warnings=[])
         _queue_first_step(design)
     return design
 
@@ -305,9 +283,9 @@ def design_cancel(*, design: Design) -> Design:
     """Only a design still waiting in the queue can be cancelled."""
     with transaction.atomic():
         current = Design.objects.select_for_update().get(pk=design.pk).status
-        if current != S.QUEUED:
+        if current != Design.Status.QUEUED:
             raise DesignNotCancellable(details={"status": current})
-        return design_transition(design=design, status=S.CANCELLED, step="cancelled")
+        return design_transition(design=design, status=Design.Status.CANCELLED, step="cancelled")
 
 
 FUNNEL_STEPS = {"preview_ready": ("preview_seen_at",), "add_to_cart": ("preview_seen_at", "added_to_cart_at")}
@@ -318,7 +296,7 @@ def design_funnel_mark(*, design: Design, step: str) -> None:
 
     Adding to the cart implies the preview was seen. Only a ready design has either step.
     """
-    if step not in FUNNEL_STEPS or design.status != S.READY:
+    if step not in FUNNEL_STEPS or design.status != Design.Status.READY:
         raise FunnelStepInvalid(details={"step": step, "status": design.status})
     now = timezone.now()
     for field in FUNNEL_STEPS[step]:

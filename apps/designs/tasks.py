@@ -23,7 +23,6 @@ from .models import Design
 from .services import design_fail, design_transition
 
 logger = logging.getLogger(__name__)
-S = Design.Status
 CONTENT_POLICY = "content_policy"  # PermanentAIError.code of a provider refusing the prompt
 
 
@@ -48,7 +47,7 @@ def _retry_or_fail(task, design: Design, exc: TransientAIError):
 
 def _reject(design: Design, *, code: str, message: str) -> None:
     design_transition(
-        design=design, status=S.REJECTED, step="rejected", error_code=code, error_message=message
+        design=design, status=Design.Status.REJECTED, step="rejected", error_code=code, error_message=message
     )
 
 
@@ -79,12 +78,18 @@ def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:
         raise
 
 
-STEP_OPTIONS = {"base": TenantTask, "bind": True, "acks_late": True, "max_retries": None}
+STEP_OPTIONS = {"base": TenantTask, "bind": True, "acks_late": True, "max_retries": None, "queue": "ai"}
 
 
 @shared_task(**STEP_OPTIONS)
 def design_moderate_task(self, design_id: int) -> None:
-    _run(self, design_id, {S.QUEUED, S.MODERATING}, pipeline.step_moderate, design_generate_task.delay)
+    _run(
+        self,
+        design_id,
+        {Design.Status.QUEUED, Design.Status.MODERATING},
+        pipeline.step_moderate,
+        design_generate_task.delay,
+    )
 
 
 @shared_task(
@@ -93,14 +98,14 @@ def design_moderate_task(self, design_id: int) -> None:
     time_limit=settings.DESIGN_GENERATE_TIME_LIMIT,
 )
 def design_generate_task(self, design_id: int) -> None:
-    _run(self, design_id, {S.GENERATING}, pipeline.step_generate, design_composite_task.delay)
+    _run(self, design_id, {Design.Status.GENERATING}, pipeline.step_generate, design_composite_task.delay)
 
 
 @shared_task(**STEP_OPTIONS)
 def design_composite_task(self, design_id: int) -> None:
-    _run(self, design_id, {S.COMPOSITING}, pipeline.step_composite, design_export_task.delay)
+    _run(self, design_id, {Design.Status.COMPOSITING}, pipeline.step_composite, design_export_task.delay)
 
 
 @shared_task(**STEP_OPTIONS)
 def design_export_task(self, design_id: int) -> None:
-    _run(self, design_id, {S.EXPORTING}, pipeline.step_export, None)
+    _run(self, design_id, {Design.Status.EXPORTING}, pipeline.step_export, None)

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import ApplicationError
+from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
-from apps.tenants.views import member_required, role_required
 
 from .forms import ERROR_FIELDS, DesignFilterForm, DesignForm
 from .models import DesignAsset

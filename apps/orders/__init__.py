@@ -1,1 +1,3 @@
-"""orders: filled by a later issue."""
+"""orders: orders from the widget, the API and connected shops; their status history, production packs
+and signed downloads.
+"""

@@ -1,4 +1,4 @@
-"""Orders of personalized products, and the shops (Shopify, WooCommerce) that send them.
+"""Orders of personalized products.
 
 An `Order` has a per-workspace sequential number (`LU-000123`, from a sequence in the
 workspace's schema), a status moved only by `services.order_transition` (each move recorded as
@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
 from apps.products.models import MONEY, Currency
 
@@ -52,7 +53,7 @@ class Order(models.Model):
         "brands.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="orders"
     )
     customer_email = models.EmailField(_("customer email"))
-    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_name = models.CharField(_("customer name"), max_length=200, validators=[single_line])
     customer_phone = models.CharField(_("customer phone"), max_length=40, blank=True)
     shipping_address = models.JSONField(_("shipping address"), default=dict)
     billing_address = models.JSONField(_("billing address"), default=dict, blank=True)
@@ -133,59 +134,3 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '∅'} → {self.to_status}"
-
-
-class Integration(models.Model):
-    """A connected shop. Credentials are encrypted at rest (apps.core.crypto)."""
-
-    class Kind(models.TextChoices):
-        SHOPIFY = "shopify", "Shopify"
-        WOOCOMMERCE = "woocommerce", "WooCommerce"
-
-    class Status(models.TextChoices):
-        CONNECTED = "connected", _("Connected")
-        ERROR = "error", _("Error")
-        DISCONNECTED = "disconnected", _("Disconnected")
-
-    kind = models.CharField(max_length=20, choices=Kind.choices, unique=True)
-    shop_url = models.URLField(_("shop address"), max_length=300)
-    credentials = models.TextField()  # encrypted JSON: token / consumer key + secret
-    webhook_secret = models.TextField()  # encrypted: verifies the shop's webhooks
-    brand = models.ForeignKey(
-        "brands.Brand", on_delete=models.SET_NULL, null=True, blank=True, related_name="integrations"
-    )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
-    last_error = models.TextField(blank=True)
-    last_import_at = models.DateTimeField(null=True, blank=True)
-    last_import_count = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.shop_url}"
-
-
-class InboundWebhook(models.Model):
-    """A shop's webhook delivery, recorded once: a replay of the same delivery id does nothing."""
-
-    class Outcome(models.TextChoices):
-        CREATED = "created", _("Order created")
-        IGNORED = "ignored", _("Ignored")
-        REJECTED = "rejected", _("Rejected")
-
-    kind = models.CharField(max_length=20, choices=Integration.Kind.choices)
-    delivery_id = models.CharField(max_length=200)
-    topic = models.CharField(max_length=100, blank=True)
-    outcome = models.CharField(max_length=20, choices=Outcome.choices)
-    detail = models.CharField(max_length=500, blank=True)
-    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    received_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-received_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "delivery_id"], name="inbound_webhook_unique_delivery"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.delivery_id} ({self.outcome})"

@@ -27,6 +27,7 @@ from apps.brands.fonts import font_path
 from apps.designs.models import DesignAsset
 
 from .models import Order, OrderItem
+from .payloads import order_event_data
 
 logger = logging.getLogger(__name__)
 PRINT_KINDS = (DesignAsset.Kind.PRINT_PNG, DesignAsset.Kind.PRINT_PDF)
@@ -76,8 +77,6 @@ def _pack_failed(order: Order, reason: str) -> Order:
 
 def pack_write(order: Order, target) -> None:
     """Write the pack's zip into the binary file `target`."""
-    from .api.serializers import order_event_data  # the API's representation is the pack's
-
     items = list(order.items.select_related("design", "product"))
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for number, item in enumerate(items, start=1):

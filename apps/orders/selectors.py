@@ -66,6 +66,11 @@ def order_get(*, number: int) -> Order | None:
     return order_details(Order.objects.filter(number=number)).first()
 
 
+def order_from_source(*, source: str, external_ref: str) -> Order | None:
+    """The order a shop (`source`) sent as `external_ref`, if it was imported."""
+    return Order.objects.filter(source=source, external_ref=external_ref).first()
+
+
 def order_number_parse(value: str) -> int | None:
     """`LU-000123` or `123` → 123; None for anything else."""
     match = NUMBER_SEARCH.match(value or "")

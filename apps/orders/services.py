@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from apps.core.hygiene import single_line
 from apps.core.notifications import notify
 from apps.designs.models import Design
 from apps.products.models import Currency, Product
@@ -27,16 +28,16 @@ from .errors import (
 )
 from .models import NUMBER_SEQUENCE, QUANTITY_MAX, Order, OrderItem, OrderStatusChange
 from .pack import order_pack_request
+from .payloads import order_event_data
 
-S = Order.Status
 TRANSITIONS: dict[str, set[str]] = {
-    S.PENDING: {S.PAID, S.CANCELLED},
-    S.PAID: {S.IN_PRODUCTION, S.CANCELLED, S.REFUNDED},
-    S.IN_PRODUCTION: {S.SHIPPED, S.CANCELLED, S.REFUNDED},
-    S.SHIPPED: {S.DELIVERED, S.REFUNDED},
-    S.DELIVERED: {S.REFUNDED},
-    S.CANCELLED: set(),
-    S.REFUNDED: set(),
+    Order.Status.PENDING: {Order.Status.PAID, Order.Status.CANCELLED},
+    Order.Status.PAID: {Order.Status.IN_PRODUCTION, Order.Status.CANCELLED, Order.Status.REFUNDED},
+    Order.Status.IN_PRODUCTION: {Order.Status.SHIPPED, Order.Status.CANCELLED, Order.Status.REFUNDED},
+    Order.Status.SHIPPED: {Order.Status.DELIVERED, Order.Status.REFUNDED},
+    Order.Status.DELIVERED: {Order.Status.REFUNDED},
+    Order.Status.CANCELLED: set(),
+    Order.Status.REFUNDED: set(),
 }
 ORDER_EVENT = "order.status"
 EXTERNAL_SOURCES = (Order.Source.SHOPIFY, Order.Source.WOOCOMMERCE)  # shops: their prices were paid
@@ -123,6 +124,11 @@ def _customer_clean(customer, errors: _Errors) -> dict:
         errors.add("customer.email", _("Enter a valid email address."))
     if not 0 < len(name) <= 200:
         errors.add("customer.name", _("Enter the customer's name (at most 200 characters)."))
+    else:
+        try:
+            single_line(name)
+        except ValidationError as exc:
+            errors.add("customer.name", exc.messages[0])
     if len(phone) > 40:
         errors.add("customer.phone", _("At most 40 characters."))
     return {"customer_email": email.lower(), "customer_name": name, "customer_phone": phone}
@@ -287,15 +293,13 @@ def order_transition(*, order: Order, status: str, note: str = "", actor: str = 
         )
         locked.status = status
         locked.save(update_fields=["status", "updated_at"])
-        if status == S.PAID:  # production starts from the pack
+        if status == Order.Status.PAID:  # production starts from the pack
             order_pack_request(order=locked)
         _announce(locked, "order.updated")
     return locked
 
 
 def _announce(order: Order, event_type: str) -> None:
-    from .api.serializers import order_event_data  # the API's representation is the webhook's
-
     data = order_event_data(order)
     event_publish(type=event_type, data=data)
     notify(schema=connection.schema_name, event=ORDER_EVENT, payload={"type": event_type, "order": data})

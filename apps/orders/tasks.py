@@ -12,7 +12,7 @@ from .pack import order_pack_build
 logger = logging.getLogger(__name__)
 
 
-@shared_task(base=TenantTask, bind=True, acks_late=True, soft_time_limit=300, time_limit=360)
+@shared_task(base=TenantTask, bind=True, acks_late=True, soft_time_limit=300, time_limit=360, queue="default")
 def order_pack_build_task(self, order_id: int) -> None:
     """Build the order's production pack, unless it is no longer asked for (a no-op then)."""
     order = Order.objects.select_related("brand").filter(pk=order_id).first()

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 from apps.core.errors import ApplicationError
 from apps.designs.selectors import design_thumbs
 from apps.designs.signing import asset_url
+from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
-from apps.tenants.views import member_required, role_required
 
-from .api.serializers import item_previews
 from .forms import OrderFilterForm, OrderTransitionForm
 from .models import Order
 from .pack import order_pack_request
+from .payloads import item_previews
 from .selectors import order_get, order_list, order_status_counts
 from .services import TRANSITIONS, order_transition
 from .signing import pack_url

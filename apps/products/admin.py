@@ -3,17 +3,18 @@
 from django.contrib import admin
 
 from apps.brands.admin import WorkspaceModelAdmin
+from apps.core.admin import TabularInline
 
 from .models import Option, Product, Variant, View
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TabularInline):
     model = Variant
     extra = 0
     fields = ["name", "sku_suffix", "attributes", "price_delta"]
 
 
-class ViewInline(admin.TabularInline):
+class ViewInline(TabularInline):
     model = View
     extra = 0
     fields = ["name", "variant", "area_shape", "area_points", "width_mm", "height_mm", "dpi", "blend_mode"]
@@ -26,7 +27,7 @@ class ViewInline(admin.TabularInline):
         return False
 
 
-class OptionInline(admin.TabularInline):
+class OptionInline(TabularInline):
     model = Option
     extra = 0
     fields = ["name", "price_delta"]

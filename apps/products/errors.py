@@ -5,7 +5,7 @@ from apps.core.errors import ApplicationError
 
 class CatalogInvalid(ApplicationError):
     code = "catalog_invalid"
-    status = 400
+    status = 422  # well-formed, but breaks a catalog rule (the schema cannot say it)
     message = _("Some fields are invalid.")
 
 

@@ -5,6 +5,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.hygiene import JSONDecoder, json_loads
+
 from .models import Option, Product, Variant, View
 from .services import rect_points
 
@@ -35,6 +37,7 @@ class ProductForm(forms.ModelForm):
 
 class VariantForm(forms.ModelForm):
     attributes = forms.JSONField(
+        decoder=JSONDecoder,
         label=_("Attributes"),
         required=False,
         initial=dict,
@@ -124,7 +127,7 @@ class ViewForm(forms.ModelForm):
             data["area_points"] = rect_points(x=rect[0], y=rect[1], width=rect[2], height=rect[3])
         elif data.get("points"):
             try:
-                data["area_points"] = json.loads(data["points"])
+                data["area_points"] = json_loads(data["points"])
             except ValueError:
                 self.add_error("points", _("Give the points as JSON: [[x, y], …]."))
         else:

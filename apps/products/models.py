@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import Brand
+from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
@@ -49,7 +50,7 @@ class Product(models.Model):
         verbose_name=_("brand"),
     )
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[single_line])
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(Decimal(0))])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
@@ -76,7 +77,7 @@ class Product(models.Model):
 
 class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     sku_suffix = models.CharField(_("SKU suffix"), max_length=32)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     price_delta = models.DecimalField(_("price difference"), **MONEY, default=Decimal(0))
@@ -119,7 +120,7 @@ class View(models.Model):
     variant = models.ForeignKey(
         Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="views"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[single_line])
     mockup = models.FileField(_("mockup image"), upload_to=RandomPath("products/mockups"))
     mockup_width = models.PositiveIntegerField()
     mockup_height = models.PositiveIntegerField()
@@ -189,7 +190,7 @@ class Option(models.Model):
     """A priced extra the shopper may pick, e.g. "Premium print" +5."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     price_delta = models.DecimalField(_("price difference"), **MONEY, default=Decimal(0))
     created_at = models.DateTimeField(default=timezone.now)
 

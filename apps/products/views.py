@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from apps.brands.forms import add_service_errors
 from apps.core.errors import ApplicationError
+from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
-from apps.tenants.views import member_required, role_required
 
 from . import services
 from .forms import OptionForm, ProductFilterForm, ProductForm, VariantForm, ViewForm

@@ -1,0 +1,3 @@
+"""storefront: the embeddable widget — its script, its API for shoppers (publishable keys, allowed
+origins) and its live socket.
+"""

@@ -14,8 +14,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 
+from apps.accounts.authentication import TenantSuspended
 from apps.core.api.ratelimit import rate_limit_hit
-from apps.tenants.authentication import TenantSuspended
 from apps.tenants.models import ApiKey
 
 from .errors import OriginNotAllowed, PublishableKeyInvalid, SessionInvalid

@@ -4,51 +4,54 @@ The workspace comes from the publishable key (apps.tenants.channels). The socket
 (4403) unless the browser's Origin is one of the key's brand's allowed origins and the session
 token is valid for that brand; a design of another session closes it with 4404. Messages are
 the design's widget state (as `GET /api/v1/widget/designs/<id>`) with `type: "design.status"`,
-the current state first.
+the current state first. A key revoked (or rotated, or its brand deleted) closes the socket
+with 4401, a workspace suspended or the Origin removed from the brand's allowed origins with
+4403 (apps.accounts.consumers).
 """
 
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django_tenants.utils import schema_context
 
-from apps.core.consumers import CLOSE_FORBIDDEN
+from apps.accounts.channels import scope_header
+from apps.accounts.consumers import CLOSE_FORBIDDEN, WorkspaceSocket
+from apps.brands.selectors import brand_allows_origin
 from apps.designs.consumers import CLOSE_NOT_FOUND
 from apps.designs.services import design_group
 
-from .selectors import widget_brand, widget_design, widget_design_state
+from .selectors import widget_design, widget_design_state
 from .sessions import session_read
 
-
-def _header(scope, name: bytes) -> str:
-    return next((value.decode("latin1") for key, value in scope.get("headers", ()) if key == name), "")
+TRANSITION = ("status", "step", "progress")
 
 
-class WidgetDesignConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self):
-        await self.accept()  # a close code reaches the client only once the socket is open
+class WidgetDesignConsumer(WorkspaceSocket):
+    async def refusal(self) -> int | None:
+        return await super().refusal() or await self.origin_refusal()
+
+    @database_sync_to_async
+    def origin_refusal(self) -> int | None:
+        """403 unless the Origin is (still) one of the brand's allowed origins."""
+        brand_id, origin = self.scope["widget_key"].brand_ref, scope_header(self.scope, b"origin")
+        with schema_context(self.scope["tenant"].schema_name):
+            allowed = brand_id is not None and brand_allows_origin(pk=brand_id, origin=origin)
+        return None if allowed else 403
+
+    async def subscribe(self) -> dict | int:
         state = await self.current_state()
-        if isinstance(state, int):
-            await self.close(code=state)
-            return
-        self.groups = [design_group(self.scope["tenant"].schema_name, self.design_pk)]
-        await self.channel_layer.group_add(self.groups[0], self.channel_name)
-        await self.send_json(state)
+        if isinstance(state, dict):
+            await self.join([design_group(self.scope["tenant"].schema_name, self.design_pk)])
+        return state
 
     @database_sync_to_async
     def current_state(self) -> dict | int:
         """The design's state, or the close code refusing the socket."""
-        api_key, tenant = self.scope.get("widget_key"), self.scope["tenant"]
-        if api_key is None or not tenant.is_active:
-            return CLOSE_FORBIDDEN
+        brand_id, tenant = self.scope["widget_key"].brand_ref, self.scope["tenant"]
         query = parse_qs(self.scope.get("query_string", b"").decode())
         with schema_context(tenant.schema_name):
-            brand = widget_brand(api_key)
-            if brand is None or _header(self.scope, b"origin") not in brand.allowed_origins:
-                return CLOSE_FORBIDDEN
             session_id = session_read(
-                query.get("session", [""])[0], schema=tenant.schema_name, brand_id=brand.pk
+                query.get("session", [""])[0], schema=tenant.schema_name, brand_id=brand_id
             )
             if session_id is None:
                 return CLOSE_FORBIDDEN
@@ -67,7 +70,7 @@ class WidgetDesignConsumer(AsyncJsonWebsocketConsumer):
         if "://" in path:
             return path
         scheme = "https" if self.scope.get("scheme") == "wss" else "http"
-        return f"{scheme}://{_header(self.scope, b'host')}{path}"
+        return f"{scheme}://{scope_header(self.scope, b'host')}{path}"
 
     @database_sync_to_async
     def fresh_state(self) -> dict | None:
@@ -78,10 +81,11 @@ class WidgetDesignConsumer(AsyncJsonWebsocketConsumer):
             return self.state(design) if design is not None else None
 
     async def design_status(self, message):
-        """A saved transition: send the design's state as the shopper sees it (signed, absolute links)."""
+        """A saved transition: the design as the shopper sees it (signed, absolute links).
+
+        The design is read again for its links, but status, step and progress are the
+        transition's: a fast pipeline may have moved on before this message is handled.
+        """
         state = await self.fresh_state()
         if state is not None:
-            await self.send_json(state)
-
-    async def receive_json(self, content, **kwargs):
-        """The socket only pushes; messages from the client are ignored."""
+            await self.send_json({**state, **{key: message[key] for key in TRANSITION}})

@@ -20,6 +20,7 @@ from django.utils.http import parse_etags
 from django.views.decorators.http import require_safe
 
 from apps.brands.fonts import FONT_DIR, FONTS
+from apps.tenants.selectors import widget_demo_key_allowed
 
 WIDGET_SCRIPT = Path(settings.BASE_DIR) / "widget" / "dist" / "luneo.js"
 MODEL_VIEWER = Path(settings.BASE_DIR) / "static" / "vendor" / "model-viewer" / "model-viewer.min.js"
@@ -87,6 +88,13 @@ def widget_font(request, name: str):
 
 @require_safe
 def widget_demo(request):
-    """`/widget/v1/demo?key=pk_…&product=SKU`: a pretend shop embedding the widget as a merchant would."""
-    context = {"key": request.GET.get("key", ""), "product": request.GET.get("product", "")}
+    """`/widget/v1/demo?key=pk_…&product=SKU`: a pretend shop embedding the widget as a merchant would.
+
+    Only with a key of the host's own workspace (on the public host: the demo workspace's), so
+    that no host shows another workspace's widget as if it were its own.
+    """
+    key = request.GET.get("key", "")
+    if key and not widget_demo_key_allowed(raw=key, host_tenant=request.tenant):
+        raise Http404("No widget demo for this key on this host")
+    context = {"key": key, "product": request.GET.get("product", "")}
     return render(request, "storefront/demo.html", context)

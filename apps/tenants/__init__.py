@@ -1,0 +1,3 @@
+"""tenants: tenancy and identity — workspaces (one schema each), their hosts, people and roles, API
+keys, and resolving a request to its workspace.
+"""

@@ -21,18 +21,6 @@ class InvalidScope(ApplicationError):
     message = _("Unknown scope.")
 
 
-class InvitationInvalid(ApplicationError):
-    code = "invitation_invalid"
-    status = 404
-    message = _("This invitation does not exist, has expired or was already used.")
-
-
-class AlreadyMember(ApplicationError):
-    code = "already_member"
-    status = 409
-    message = _("This person is already a member of the workspace.")
-
-
 class LastOwner(ApplicationError):
     code = "last_owner"
     status = 409
@@ -49,21 +37,3 @@ class AppearanceInvalid(ApplicationError):
     code = "appearance_invalid"
     status = 422
     message = _("Some fields are invalid.")
-
-
-class DomainInvalid(ApplicationError):
-    code = "domain_invalid"
-    status = 422
-    message = _("Enter a domain name such as studio.example.com (not under the Luneo domain).")
-
-
-class DomainTaken(ApplicationError):
-    code = "domain_taken"
-    status = 409
-    message = _("This domain is already used by another workspace.")
-
-
-class DomainNotPointing(ApplicationError):
-    code = "domain_not_pointing"
-    status = 409
-    message = _("This domain does not point to Luneo yet. DNS changes can take up to a few hours.")

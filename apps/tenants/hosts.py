@@ -1,4 +1,5 @@
-"""ALLOWED_HOSTS that also admits workspaces' verified custom domains (kept 60 s per process).
+"""Luneo's hosts: absolute links to them, and ALLOWED_HOSTS that also admits workspaces' verified
+custom domains (kept 60 s per process).
 
 Django checks every request's Host against settings.ALLOWED_HOSTS; the configured hosts come
 first, so the database is only asked about a host none of them matches.
@@ -7,6 +8,7 @@ first, so the database is only asked about a host none of them matches.
 import asyncio
 import logging
 
+from django.conf import settings
 from django.db import DatabaseError
 
 from apps.core.memo import MISSING, ProcessCache
@@ -54,3 +56,9 @@ class AllowedHosts(list):
     def __iter__(self):
         yield from super().__iter__()
         yield from verified_custom_domains()
+
+
+def site_url(host: str, path: str = "/") -> str:
+    """An absolute link to `host`, with the site's scheme and port (never taken from a request)."""
+    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
+    return f"{settings.SITE_SCHEME}://{host}{port}{path}"

@@ -5,13 +5,18 @@ from django.db import connection
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import get_public_schema_name
 
 from .models import ApiKey, Domain, Tenant
 from .selectors import api_key_authenticate
+from .services import tenant_url
 
 WIDGET_API_PREFIX = "/api/v1/widget/"
+ACCOUNT_PREFIX = "/accounts/"
+LOGOUT_PATH = "/accounts/logout/"
+DOMAIN_HANDOFF_PATH = "/handoff/domain/"
 
 
 def bearer_token(request) -> str | None:
@@ -69,12 +74,25 @@ class TenantMiddleware(TenantMainMiddleware):
         domain = domains.filter(Q(is_primary=True) | Q(verified_at__isnull=False)).first()
         if domain is None:
             raise Http404(f'No workspace at "{hostname}"')
+        if domain.is_custom and request.path.startswith(ACCOUNT_PREFIX) and request.path != LOGOUT_PATH:
+            return account_page_elsewhere(request, domain.tenant)
         return self._activate(request, domain.tenant)
 
     def _activate(self, request, tenant: Tenant):
         request.tenant = tenant
         connection.set_tenant(tenant)
         self.setup_url_routing(request)
+
+
+def account_page_elsewhere(request, tenant: Tenant):
+    """Account pages (log in, sign up, password reset, e-mail confirmation) are never served on a
+    custom domain, whose DNS its owner controls: they open on the workspace's Luneo host, and
+    logging in there comes back to the custom domain with a one-time link (views.domain_handoff)."""
+    if request.path == settings.LOGIN_URL:
+        return redirect(
+            tenant_url(tenant, f"{settings.LOGIN_URL}?{urlencode({'next': DOMAIN_HANDOFF_PATH})}")
+        )
+    return redirect(tenant_url(tenant, request.get_full_path()))
 
 
 # Paths on a workspace host that people who are not (yet) members may open.

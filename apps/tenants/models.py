@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
 
+from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
 
 
@@ -17,7 +18,7 @@ class Tenant(TenantMixin):
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     suspended_at = models.DateTimeField(null=True, blank=True)
@@ -47,9 +48,28 @@ class Tenant(TenantMixin):
 
 class Domain(DomainMixin):
     """A host serving a workspace: `<slug>.BASE_DOMAIN` (primary), or the brand's own domain, which
-    serves the dashboard once its DNS points to Luneo (`verified_at`)."""
+    serves the dashboard once the workspace proved it controls it (`verified_at`) with a TXT record
+    holding `verification_token`.
 
+    Several workspaces may claim one domain; only one may hold it primary or verified.
+    """
+
+    domain = models.CharField(max_length=253, db_index=True)
     verified_at = models.DateTimeField(null=True, blank=True)
+    verification_token = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Re-checks in a row that did not find the token (apps/tenants/domains.py).
+    check_failures = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["domain"],
+                condition=models.Q(is_primary=True) | models.Q(verified_at__isnull=False),
+                name="domain_unique_when_serving",
+            ),
+            models.UniqueConstraint(fields=["tenant", "domain"], name="domain_unique_per_tenant"),
+        ]
 
     @property
     def is_custom(self) -> bool:
@@ -73,7 +93,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Log in with email; may belong to several workspaces."""
 
     email = models.EmailField(_("email"), unique=True)
-    name = models.CharField(_("name"), max_length=150, blank=True)
+    name = models.CharField(_("name"), max_length=150, blank=True, validators=[single_line])
     language = models.CharField(_("language"), max_length=10, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -120,39 +140,6 @@ class Membership(models.Model):
         return ROLE_RANK[Role(self.role)] >= ROLE_RANK[Role(minimum)]
 
 
-class Invitation(models.Model):
-    tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    role = models.CharField(max_length=16, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "email"],
-                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_pending_per_email",
-            )
-        ]
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.tenant.schema_name}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-    @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-
 class ApiKey(models.Model):
     """A secret (`sk_…`) or publishable (`pk_…`) key. Only the SHA-256 of the key is stored."""
 
@@ -165,7 +152,7 @@ class ApiKey(models.Model):
         TEST = "test", _("Test")
 
     tenant = models.ForeignKey(Tenant, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[single_line])
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.SECRET)
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.LIVE)
     prefix = models.CharField(max_length=24, unique=True, help_text=_("Public part used for lookup"))
@@ -193,6 +180,8 @@ class IdempotencyRecord(models.Model):
     """The stored answer to a POST made with an `Idempotency-Key`, replayed for 24 h."""
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="+")
+    # Whose requests share the keys: empty for a secret key's client, the shopper session for the widget.
+    scope = models.CharField(max_length=64, blank=True, default="")
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of method, path and body"))
     status_code = models.PositiveSmallIntegerField()
@@ -200,7 +189,9 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["api_key", "key"], name="idempotency_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "scope", "key"], name="idempotency_unique_scoped_key")
+        ]
 
     def __str__(self) -> str:
         return self.key

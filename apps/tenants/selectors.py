@@ -4,15 +4,15 @@ import secrets
 
 from django.db import connection
 from django.db.models import Model, QuerySet
-from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.hashing import sha256_hex
 from apps.core.memo import MISSING, ProcessCache
 
-from .models import ApiKey, Invitation, Membership, Tenant, User
+from .models import ApiKey, Membership, Tenant, User
 
 PUBLIC = get_public_schema_name()
+DEMO_SLUG = "demo"  # the demo workspace that seed_demo makes
 
 
 def _select_list(model: type[Model], alias: str) -> tuple[list[str], str]:
@@ -59,6 +59,17 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     return api_key
 
 
+def widget_demo_key_allowed(*, raw: str, host_tenant: Tenant) -> bool:
+    """Whether the widget's demo page may run with publishable key `raw` on this host: a key of
+    the host's own workspace or, on the public host, of the demo workspace (seed_demo)."""
+    api_key = api_key_authenticate(raw)
+    if api_key is None or not api_key.is_active or api_key.type != ApiKey.Type.PUBLISHABLE:
+        return False
+    if api_key.tenant_id == host_tenant.pk:
+        return True
+    return host_tenant.schema_name == PUBLIC and api_key.tenant.schema_name == DEMO_SLUG
+
+
 def _api_key_fetch(*, prefix: str, digest: str) -> ApiKey | None:
     with connection.cursor() as cursor:
         cursor.execute(_KEY_LOOKUP_SQL, [prefix])
@@ -84,10 +95,12 @@ def member_list(
     return members
 
 
-def invitation_list_pending(*, tenant: Tenant) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        tenant=tenant, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).select_related("invited_by")
+def member_exists(*, tenant: Tenant, email: str) -> bool:
+    return Membership.objects.filter(tenant=tenant, user__email=email).exists()
+
+
+def member_count(*, tenant: Tenant) -> int:
+    return Membership.objects.filter(tenant=tenant).count()
 
 
 def api_key_list(*, tenant: Tenant) -> QuerySet[ApiKey]:

@@ -1,4 +1,5 @@
-"""Writes for workspaces, people and keys. Every entry point (signup, admin, commands, API) calls these."""
+"""Writes for workspaces, people and keys. Every entry point (signup, admin, commands, API) calls these;
+what a plan allows is checked a layer up, in `apps.accounts.services`."""
 
 import re
 import secrets
@@ -13,30 +14,22 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.audit.services import audit_record
-from apps.billing.entitlements import feature_require, limit_require
-from apps.billing.models import Feature, Limit
 from apps.core.hashing import sha256_hex
-from apps.core.netguard import addresses_resolve
-from apps.core.notifications import notify
+from apps.core.hygiene import one_line, single_line_check
+from apps.core.notifications import access_changed, access_changed_in, notify
 from apps.core.uploads import image_clean
 
 from . import selectors
 from .errors import (
-    AlreadyMember,
     AppearanceInvalid,
-    DomainInvalid,
-    DomainNotPointing,
-    DomainTaken,
     InvalidScope,
     InvalidSlug,
-    InvitationInvalid,
     LastOwner,
     RoleNotAllowed,
     SlugTaken,
 )
-from .hosts import allowed_hosts_forget
-from .models import ApiKey, Domain, Invitation, Membership, Role, Tenant, User
+from .hosts import site_url
+from .models import ApiKey, Domain, Membership, Role, Tenant, User
 from .scopes import ALL_SCOPES
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,28}[a-z0-9]$")
@@ -50,13 +43,13 @@ KEY_TOUCH_INTERVAL = timedelta(seconds=60)
 
 
 def public_url(path: str = "/") -> str:
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{settings.BASE_DOMAIN}{port}{path}"
+    """A link to the public site: what every e-mail and account link uses, whatever host asked."""
+    return site_url(settings.BASE_DOMAIN, path)
 
 
 def tenant_url(tenant: Tenant, path: str = "/") -> str:
-    port = f":{settings.SITE_PORT}" if settings.SITE_PORT else ""
-    return f"{settings.SITE_SCHEME}://{tenant.schema_name}.{settings.BASE_DOMAIN}{port}{path}"
+    """A link to the workspace's own Luneo host, `<slug>.BASE_DOMAIN` (never a custom domain)."""
+    return site_url(f"{tenant.schema_name}.{settings.BASE_DOMAIN}", path)
 
 
 # --- workspaces ---------------------------------------------------------------------
@@ -77,32 +70,32 @@ def slug_validate(slug: str) -> str:
     return slug
 
 
-def tenant_provision(
-    *, slug: str, name: str, owner_email: str, owner_password: str | None = None, plan: str | None = None
-) -> Tenant:
-    """Create a workspace: its schema (tenant apps only), its domain, its owner's membership and its
-    subscription (the Pro trial, or `plan`: starter, pro or enterprise).
-
-    The owner is the existing user with that email, or a new one (with the password given,
-    or none usable until they reset it).
-    """
-    from apps.billing.services import subscription_start  # billing builds on tenants: imported when used
-
-    slug_validate(slug)
+def _workspace_name_clean(name: str) -> str:
     name = name.strip()
     if not name:
         raise InvalidSlug(_("Give the workspace a name."))
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                tenant = Tenant(schema_name=slug, name=name)
-                tenant.save(verbosity=0)
-        except IntegrityError as exc:
-            raise SlugTaken() from exc
-        Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
-        owner = user_get_or_create(email=owner_email, password=owner_password)
-        Membership.objects.create(user=owner, tenant=tenant, role=Role.OWNER)
-        subscription_start(tenant=tenant, plan_code=plan)
+    single_line_check(name=name)
+    return name
+
+
+def tenant_create(*, slug: str, name: str, owner_email: str, owner_password: str | None = None) -> Tenant:
+    """Create a workspace's schema (tenant apps only), its domain and its owner's membership.
+
+    The owner is the existing user with that email, or a new one (with the password given,
+    or none usable until they reset it). Call it inside a transaction; its plan comes from
+    `apps.accounts.services.tenant_provision`, the one entry point for a new workspace.
+    """
+    slug_validate(slug)
+    name = _workspace_name_clean(name)
+    try:
+        with transaction.atomic():
+            tenant = Tenant(schema_name=slug, name=name)
+            tenant.save(verbosity=0)
+    except IntegrityError as exc:
+        raise SlugTaken() from exc
+    Domain.objects.create(domain=f"{slug}.{settings.BASE_DOMAIN}", tenant=tenant, is_primary=True)
+    owner = user_get_or_create(email=owner_email, password=owner_password)
+    Membership.objects.create(user=owner, tenant=tenant, role=Role.OWNER)
     return tenant
 
 
@@ -115,12 +108,15 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
 
 
 def _tenant_status_set(tenant: Tenant, status: str, *, suspended_at) -> Tenant:
-    before = tenant.status
-    Tenant.objects.filter(pk=tenant.pk).update(status=status, suspended_at=suspended_at)
+    """Operators' switch (the admin, in public). Saved, not updated, so the audit trail records it."""
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        if tenant.status == status:
+            return tenant
+        tenant.status, tenant.suspended_at = status, suspended_at
+        tenant.save(update_fields=["status", "suspended_at"])
     selectors.api_key_forget()
-    tenant.refresh_from_db()
-    if before != status:
-        audit_record(instance=tenant, action="update", changes={"status": [before, status]})
+    access_changed(schema=tenant.schema_name)  # open websockets check the workspace again
     return tenant
 
 
@@ -129,7 +125,6 @@ HEX_COLOR = re.compile(r"^#[0-9A-F]{6}$")
 
 def tenant_appearance_set(*, tenant: Tenant, color: str = "", logo=None, remove_logo: bool = False) -> Tenant:
     """White-label the dashboard: a `#RRGGBB` colour (empty: Luneo's) and a logo (re-encoded)."""
-    feature_require(Feature.WHITE_LABEL, tenant=tenant)
     color = color.strip().upper()
     if color and not HEX_COLOR.match(color):
         raise AppearanceInvalid(
@@ -144,58 +139,8 @@ def tenant_appearance_set(*, tenant: Tenant, color: str = "", logo=None, remove_
     return tenant
 
 
-HOSTNAME = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-
-
-def custom_domain_get(*, tenant: Tenant) -> Domain | None:
-    return Domain.objects.filter(tenant=tenant, is_primary=False).first()
-
-
-@transaction.atomic
-def custom_domain_set(*, tenant: Tenant, domain: str) -> Domain:
-    """The workspace's own dashboard domain (it replaces any earlier one), to be verified by DNS."""
-    feature_require(Feature.CUSTOM_DOMAIN, tenant=tenant)
-    domain = domain.strip().lower().rstrip(".")
-    if (
-        not HOSTNAME.match(domain)
-        or domain == settings.BASE_DOMAIN
-        or domain.endswith(f".{settings.BASE_DOMAIN}")
-    ):
-        raise DomainInvalid()
-    if Domain.objects.filter(domain=domain).exclude(tenant=tenant).exists():
-        raise DomainTaken()
-    Domain.objects.filter(tenant=tenant, is_primary=False).exclude(domain=domain).delete()
-    custom, _created = Domain.objects.get_or_create(
-        tenant=tenant, domain=domain, defaults={"is_primary": False}
-    )
-    return custom
-
-
-def custom_domain_verify(*, domain: Domain) -> Domain:
-    """Verified once the domain resolves to the addresses of the workspace's Luneo host (its CNAME target)."""
-    target = f"{domain.tenant.schema_name}.{settings.BASE_DOMAIN}"
-    try:
-        points_here = bool(set(addresses_resolve(domain.domain, 443)) & set(addresses_resolve(target, 443)))
-    except (OSError, UnicodeError):
-        points_here = False
-    if not points_here:
-        raise DomainNotPointing(details={"domain": domain.domain, "cname_target": target})
-    domain.verified_at = timezone.now()
-    domain.save(update_fields=["verified_at"])
-    allowed_hosts_forget()
-    return domain
-
-
-def custom_domain_remove(*, tenant: Tenant) -> None:
-    Domain.objects.filter(tenant=tenant, is_primary=False).delete()
-    allowed_hosts_forget()
-
-
 def tenant_rename(*, tenant: Tenant, name: str) -> Tenant:
-    name = name.strip()
-    if not name:
-        raise InvalidSlug(_("Give the workspace a name."))
-    tenant.name = name
+    tenant.name = _workspace_name_clean(name)
     tenant.save(update_fields=["name"])
     return tenant
 
@@ -216,6 +161,33 @@ def user_set_language(*, user: User, language: str) -> None:
     if language in dict(settings.LANGUAGES):
         User.objects.filter(pk=user.pk).update(language=language)
         user.language = language
+
+
+def user_password_set(*, user: User, password: str | None) -> User:
+    """Set the person's password (None: password login off) from any entry point.
+
+    Django ends their other sessions (the session's auth hash changes), and their open
+    websockets check their session again and close.
+    """
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    user_access_changed(user=user)
+    return user
+
+
+def user_access_changed(*, user: User) -> None:
+    """Once committed, the person's open websockets in every workspace check their access again.
+
+    For changes to the person (deactivated, password changed) rather than to one membership.
+    """
+    schemas = user.memberships.values_list("tenant__schema_name", flat=True)
+    access_changed_in(schemas=list(schemas), user_id=user.pk)
+
+
+def membership_get_or_create(*, user: User, tenant: Tenant, role: str) -> Membership:
+    """The person's membership of the workspace, created with `role` if they have none."""
+    membership, _created = Membership.objects.get_or_create(user=user, tenant=tenant, defaults={"role": role})
+    return membership
 
 
 def membership_weekly_report_set(*, membership: Membership, enabled: bool) -> Membership:
@@ -253,7 +225,13 @@ def membership_remove(*, membership: Membership, actor: Membership) -> None:
     with transaction.atomic():
         if membership.role == Role.OWNER and _locked_owner_count(membership.tenant) <= 1:
             raise LastOwner()
-        membership.delete()
+        membership_delete(membership=membership)
+
+
+def membership_delete(*, membership: Membership) -> None:
+    """Delete a membership without the team's rules (operators, in the admin); its sockets close."""
+    membership.delete()
+    access_changed(schema=membership.tenant.schema_name, user_id=membership.user_id)
 
 
 def owners_notify(*, tenant: Tenant, event: str, payload: dict, template: str, context: dict) -> None:
@@ -274,106 +252,8 @@ def owners_notify(*, tenant: Tenant, event: str, payload: dict, template: str, c
 def _owners_email(owners: list[User], template: str, context: dict) -> None:
     for owner in owners:
         with translation.override(owner.language or settings.LANGUAGE_CODE):
-            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            subject = one_line(render_to_string(f"{template}_subject.txt", context))
             send_mail(subject, render_to_string(f"{template}.txt", context), None, [owner.email])
-
-
-# --- invitations ----------------------------------------------------------------------
-
-
-def invitation_create(
-    *, tenant: Tenant, email: str, role: str, inviter_role: str, invited_by: User | None
-) -> tuple[Invitation, str]:
-    """Invite someone by email. Returns the invitation and the raw token (sent by email, not stored).
-
-    Only an owner may invite an owner. `invited_by` is credited (None for an unattended key).
-    """
-    email = User.objects.normalize_email(email).lower()
-    role = Role(role)
-    if role == Role.OWNER and inviter_role != Role.OWNER:
-        raise RoleNotAllowed()
-    if Membership.objects.filter(tenant=tenant, user__email=email).exists():
-        raise AlreadyMember()
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        # A new invitation replaces any pending one for the same address.
-        Invitation.objects.filter(
-            tenant=tenant, email=email, accepted_at__isnull=True, revoked_at__isnull=True
-        ).update(revoked_at=timezone.now())
-        _seats_require(tenant, pending=True)
-        invitation = Invitation.objects.create(
-            tenant=tenant,
-            email=email,
-            role=role,
-            token_hash=sha256_hex(token),
-            invited_by=invited_by,
-            expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
-        )
-        link = tenant_url(tenant, f"/invitations/{token}/")
-        transaction.on_commit(lambda: _invitation_send(invitation=invitation, link=link))
-    return invitation, token
-
-
-def _seats_require(tenant: Tenant, *, pending: bool) -> None:
-    """402 when the plan's seats are taken: by members, and (when inviting) by pending invitations.
-
-    Locks the workspace row so two invitations sent at once cannot both take the last seat.
-    """
-    Tenant.objects.select_for_update().filter(pk=tenant.pk).first()
-    used = Membership.objects.filter(tenant=tenant).count()
-    if pending:
-        used += Invitation.objects.filter(
-            tenant=tenant, accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-        ).count()
-    limit_require(Limit.SEATS, used=used, tenant=tenant)
-
-
-def _invitation_send(*, invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link, "tenant": invitation.tenant}
-    send_mail(
-        subject=_("You are invited to %(name)s on Luneo") % {"name": invitation.tenant.name},
-        message=render_to_string("tenants/email/invitation.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
-
-
-def invitation_revoke(*, invitation: Invitation) -> None:
-    now = timezone.now()
-    if Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=now):
-        audit_record(
-            instance=invitation, action="update", changes={"revoked_at": [invitation.revoked_at, now]}
-        )
-
-
-def invitation_get_pending(*, tenant: Tenant, token: str) -> Invitation:
-    invitation = Invitation.objects.filter(
-        tenant=tenant, token_hash=sha256_hex(token), accepted_at__isnull=True, revoked_at__isnull=True
-    ).first()
-    if invitation is None or invitation.is_expired:
-        raise InvitationInvalid()
-    return invitation
-
-
-def invitation_accept(*, tenant: Tenant, token: str, user: User) -> Membership:
-    """The invited person joins. The user's email must be the one the invitation was sent to."""
-    with transaction.atomic():
-        invitation = invitation_get_pending(tenant=tenant, token=token)
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.accepted_at is not None:
-            raise InvitationInvalid()
-        if user.email.lower() != invitation.email:
-            raise InvitationInvalid(
-                _("This invitation was sent to %(email)s. Log in with that address.")
-                % {"email": invitation.email}
-            )
-        _seats_require(tenant, pending=False)
-        membership, _created = Membership.objects.get_or_create(
-            user=user, tenant=tenant, defaults={"role": invitation.role}
-        )
-        invitation.accepted_at = timezone.now()
-        invitation.save(update_fields=["accepted_at"])
-    return membership
 
 
 # --- API keys -----------------------------------------------------------------------
@@ -395,6 +275,7 @@ def api_key_create(
     if unknown:
         raise InvalidScope(details={"unknown": unknown, "allowed": ALL_SCOPES})
     name = name.strip() or _("Unnamed key")
+    single_line_check(name=name)
     kind = "sk" if ApiKey.Type(key_type) == ApiKey.Type.SECRET else "pk"
     raw = f"{kind}_{ApiKey.Mode(mode)}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
@@ -412,9 +293,13 @@ def api_key_create(
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
-    now = timezone.now()
-    if ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=now):
-        audit_record(instance=api_key, action="update", changes={"revoked_at": [None, now]})
+    """Revoke once (a second call changes nothing); saved, so the audit trail records it."""
+    with transaction.atomic():
+        locked = ApiKey.objects.select_for_update().get(pk=api_key.pk)
+        if locked.revoked_at is None:
+            locked.revoked_at = api_key.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            access_changed(schema=api_key.tenant.schema_name, key_id=api_key.pk)  # its websockets close
     selectors.api_key_forget(key_hash=api_key.key_hash)
 
 

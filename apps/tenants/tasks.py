@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, queue="default")
 def idempotency_purge() -> int:
     """Delete stored Idempotency-Key answers older than IDEMPOTENCY_TTL_HOURS. Returns how many."""
     return services.idempotency_purge()

@@ -30,8 +30,3 @@ class WebhookDescriptionInvalid(ApplicationError):
 class DeliveryInProgress(Conflict):
     code = "delivery_in_progress"
     message = _("This delivery is being sent right now. Try again in a few seconds.")
-
-
-class EndpointDisabled(Conflict):
-    code = "webhook_endpoint_disabled"
-    message = _("The endpoint is disabled: enable it before redelivering.")

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.hygiene import single_line
+
 from .models import EventType, WebhookDelivery
 from .services import DESCRIPTION_MAX_LENGTH
 
@@ -27,7 +29,9 @@ class EndpointForm(forms.Form):
     events = forms.MultipleChoiceField(
         label=_("Events to send"), choices=EventType.choices, widget=forms.CheckboxSelectMultiple
     )
-    description = forms.CharField(label=_("Description"), max_length=DESCRIPTION_MAX_LENGTH, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=DESCRIPTION_MAX_LENGTH, required=False, validators=[single_line]
+    )
 
 
 class DeliveryFilterForm(forms.Form):

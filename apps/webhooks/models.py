@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.hygiene import single_line
+
 SNIPPET_LENGTH = 500
 
 
@@ -34,7 +36,7 @@ class WebhookEndpoint(models.Model):
         FAILING = "failing", _("Disabled after a delivery failed every attempt")
 
     url = models.URLField(_("URL"), max_length=2000)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=200, blank=True, validators=[single_line])
     events = ArrayField(models.CharField(max_length=40, choices=EventType.choices), verbose_name=_("events"))
     secret = models.TextField(editable=False)  # the signing secret, encrypted (apps.core.crypto)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,16 +1,10 @@
 """Where webhooks may go, and the one POST that delivers them.
 
 SSRF: with WEBHOOK_BLOCK_PRIVATE_NETWORKS (production), a URL whose host is, or resolves to,
-an address that is not public (private, loopback, link-local, multicast, reserved, shared,
-unspecified, or such an IPv4 address mapped into IPv6) is refused when the endpoint is saved
-and again before every attempt.
-
-DNS rebinding: the host is resolved once per attempt, every address it resolves to is checked,
-and the connection goes to the checked address (the URL's host is kept in `Host` and in TLS
-SNI, so certificates are verified against the name). A name cannot answer a public address to
-the check and a private one to the connection. The cost: no fallback to the host's other
-addresses when the first one is down (IPv4 addresses are tried first), and no HTTP proxy.
-Redirects are not followed (a 3xx is a failed attempt), so a receiver cannot bounce us inward.
+an address that is not public (see apps.core.netguard) is refused when the endpoint is saved,
+and every attempt goes through netguard's client, which checks the addresses it connects to
+(so a name rebound to a private address after the check is refused too). Redirects are not
+followed (a 3xx is a failed attempt), so a receiver cannot bounce us inward.
 """
 
 import socket
@@ -26,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from apps.core.netguard import IPAddress, address_allowed, addresses_resolve, ip_literal
+from apps.core.netguard import AddressRefused, addresses_forbidden, addresses_resolve, guarded_client
 
 from .errors import WebhookUrlForbidden, WebhookUrlInvalid
 from .models import SNIPPET_LENGTH, WebhookAttempt
@@ -35,12 +29,6 @@ URL_MAX_LENGTH = 2000
 SNIPPET_MAX_BYTES = 4 * SNIPPET_LENGTH  # UTF-8: at most 4 bytes a character
 USER_AGENT = "Luneo-Webhooks/1.0"
 Error = WebhookAttempt.Error
-
-
-def _forbidden(addresses: list[IPAddress]) -> list[IPAddress]:
-    if not settings.WEBHOOK_BLOCK_PRIVATE_NETWORKS:
-        return []
-    return [address for address in addresses if not address_allowed(address)]
 
 
 def url_validate(url: str) -> str:
@@ -61,7 +49,7 @@ def url_validate(url: str) -> str:
             addresses = addresses_resolve(parts.hostname, port)
         except OSError:
             raise WebhookUrlInvalid(_("The host of this URL could not be found.")) from None
-        forbidden = _forbidden(addresses)
+        forbidden = addresses_forbidden(addresses)
         if forbidden:
             raise WebhookUrlForbidden(details={"address": str(forbidden[0])})
     return url
@@ -78,24 +66,6 @@ class Outcome:
     error_detail: str = ""
 
 
-class AddressRefused(Exception):
-    """The URL's host resolves to an address webhooks may not be sent to."""
-
-
-def _pinned(url: str) -> tuple[httpx2.URL, dict, dict]:
-    """The URL with its host replaced by a checked address, the Host header and the TLS name."""
-    target = httpx2.URL(url)
-    addresses = addresses_resolve(target.host, target.port or (443 if target.scheme == "https" else 80))
-    forbidden = _forbidden(addresses)
-    if forbidden:
-        raise AddressRefused(str(forbidden[0]))
-    headers = {"Host": target.netloc.decode("ascii")}
-    extensions = (
-        {"sni_hostname": target.host} if target.scheme == "https" and ip_literal(target.host) is None else {}
-    )
-    return target.copy_with(host=str(addresses[0])), headers, extensions
-
-
 def _read_snippet(response: httpx2.Response) -> str:
     """The first SNIPPET_LENGTH characters of the body (read as UTF-8), reading no more than needed."""
     data = b""
@@ -106,20 +76,26 @@ def _read_snippet(response: httpx2.Response) -> str:
     return data[:SNIPPET_MAX_BYTES].decode("utf-8", errors="replace")[:SNIPPET_LENGTH]
 
 
+def _cause(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """`exc` or the first exception of type `kind` in what caused it."""
+    while exc is not None and not isinstance(exc, kind):
+        exc = exc.__cause__ or exc.__context__
+    return exc
+
+
 def _error(exc: Exception) -> tuple[str, str]:
     if isinstance(exc, AddressRefused):
-        return Error.FORBIDDEN_ADDRESS, f"{exc} is not a public address"
-    if isinstance(exc, socket.gaierror):
-        return Error.DNS, str(exc)
+        return Error.FORBIDDEN_ADDRESS, str(exc)
+    dns_failure = _cause(exc, socket.gaierror)
+    if dns_failure is not None:
+        return Error.DNS, str(dns_failure)
     if isinstance(exc, httpx2.TimeoutException):
         return Error.TIMEOUT, f"no answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s"
     if isinstance(exc, SoftTimeLimitExceeded):
         return Error.TIMEOUT, "the answer took longer than the task's time limit"
-    cause = exc
-    while cause is not None and not isinstance(cause, ssl.SSLError):
-        cause = cause.__cause__ or cause.__context__
-    if cause is not None:
-        return Error.TLS, str(cause)
+    tls_failure = _cause(exc, ssl.SSLError)
+    if tls_failure is not None:
+        return Error.TLS, str(tls_failure)
     if isinstance(exc, httpx2.ProtocolError | httpx2.DecodingError):
         return Error.PROTOCOL, str(exc)
     return Error.CONNECTION, str(exc) or type(exc).__name__
@@ -133,15 +109,10 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         return round((time.monotonic() - started) * 1000)
 
     try:
-        target, host_header, extensions = _pinned(url)
         with (
-            httpx2.Client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS, trust_env=False) as client,
+            guarded_client(timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as client,
             client.stream(
-                "POST",
-                target,
-                content=body,
-                headers={**headers, **host_header, "User-Agent": USER_AGENT},
-                extensions=extensions,
+                "POST", url, content=body, headers={**headers, "User-Agent": USER_AGENT}
             ) as response,
         ):
             snippet = _read_snippet(response)
@@ -149,7 +120,6 @@ def post(*, url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except (
         httpx2.TransportError,
         httpx2.DecodingError,
-        AddressRefused,
         OSError,
         SoftTimeLimitExceeded,
     ) as exc:

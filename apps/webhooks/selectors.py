@@ -6,6 +6,10 @@ from django.shortcuts import get_object_or_404
 from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
+def endpoint_count() -> int:
+    return WebhookEndpoint.objects.count()
+
+
 def endpoint_list() -> QuerySet[WebhookEndpoint]:
     return WebhookEndpoint.objects.order_by("-created_at", "-pk")
 

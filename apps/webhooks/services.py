@@ -17,20 +17,23 @@ import json
 import random
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.billing.entitlements import limit_require
+from apps.billing.entitlements import limit_reserve
 from apps.billing.models import Limit
 from apps.core import crypto
+from apps.core.hygiene import single_line
+from apps.core.signatures import secret_new, signature_header
 from apps.tenants.models import Tenant
 from apps.tenants.services import owners_notify, tenant_url
 
 from . import outbound
 from .errors import DeliveryInProgress, WebhookDescriptionInvalid, WebhookEventsInvalid
 from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .signing import secret_new, signature_header
+from .selectors import endpoint_count
 
 FIRST_RETRY_SECONDS = 30
 BACKOFF_FACTOR = 4
@@ -67,19 +70,25 @@ def _description_clean(description: str) -> str:
     description = (description or "").strip()
     if len(description) > DESCRIPTION_MAX_LENGTH:
         raise WebhookDescriptionInvalid()
+    try:
+        single_line(description)
+    except ValidationError as exc:
+        raise WebhookDescriptionInvalid(
+            exc.messages[0], details={"fields": {"description": exc.messages}}
+        ) from exc
     return description
 
 
 def endpoint_create(*, url: str, events: list[str], description: str = "") -> tuple[WebhookEndpoint, str]:
     """A new active endpoint and its signing secret (`whsec_…`, returned this once, stored encrypted)."""
-    limit_require(Limit.WEBHOOK_ENDPOINTS, used=WebhookEndpoint.objects.count())
+    fields = {
+        "url": outbound.url_validate(url),
+        "events": _events_clean(events),
+        "description": _description_clean(description),
+    }
     raw = secret_new()
-    endpoint = WebhookEndpoint.objects.create(
-        url=outbound.url_validate(url),
-        events=_events_clean(events),
-        description=_description_clean(description),
-        secret=crypto.encrypt(raw),
-    )
+    with limit_reserve(Limit.WEBHOOK_ENDPOINTS, used=endpoint_count):
+        endpoint = WebhookEndpoint.objects.create(**fields, secret=crypto.encrypt(raw))
     return endpoint, raw
 
 

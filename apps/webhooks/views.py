@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.core.errors import ApplicationError
-from apps.tenants.views import admin_required
+from apps.tenants.decorators import admin_required
 
 from . import services
 from .forms import ERROR_FIELDS, DeliveryFilterForm, EndpointForm

@@ -4,9 +4,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
-
-from apps.tenants.hosts import AllowedHosts
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -21,20 +20,23 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 BASE_DOMAIN = env("BASE_DOMAIN", default="localhost")
 PUBLIC_HOSTS = env.list("PUBLIC_HOSTS", default=[BASE_DOMAIN, "127.0.0.1"])
 # Workspaces' verified custom domains are allowed too (apps/tenants/hosts.py).
-ALLOWED_HOSTS = AllowedHosts(
-    env.list("DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
-)
+# apps.tenants admits the workspaces' verified custom domains too, at start-up (apps/tenants/hosts.py).
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[BASE_DOMAIN, f".{BASE_DOMAIN}", "127.0.0.1"])
 SITE_SCHEME = env("SITE_SCHEME", default="https")
 SITE_PORT = env("SITE_PORT", default="")  # shown in links to workspaces, e.g. "8000" in dev
+# Account e-mails are Luneo's whatever host asked for them (links: apps/tenants/adapters.py).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Luneo] "
 
 # --- Applications -------------------------------------------------------------
 
 SHARED_APPS = [
     "apps.core",
-    "apps.tenants",  # before django_tenants: its create_tenant command replaces theirs
+    "apps.tenants",
+    "apps.accounts",  # before django_tenants: its create_tenant command replaces theirs
     "django_tenants",
     "apps.billing",
     "apps.audit",
+    "apps.dashboard",
     "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -62,6 +64,7 @@ TENANT_APPS = [
     "apps.products",
     "apps.designs",
     "apps.orders",
+    "apps.integrations",
     "apps.webhooks",
     "apps.storefront",
     "apps.analytics",
@@ -86,8 +89,10 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "apps.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and tenants
+    "csp.middleware.CSPMiddleware",  # every other response, early errors included, gets the policy
     "apps.core.middleware.RequestContextMiddleware",
     "apps.core.api.middleware.ApiErrorMiddleware",
+    "apps.core.middleware.InputHygieneMiddleware",  # NUL, unpaired surrogates: 400 before any lookup
     "apps.tenants.middleware.TenantMiddleware",
     "apps.storefront.cors.WidgetCorsMiddleware",  # answers the widget's preflights
     "django.middleware.security.SecurityMiddleware",
@@ -114,7 +119,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "apps.tenants.context_processors.workspace",
+                "apps.dashboard.context_processors.workspace",
                 "apps.billing.context_processors.billing",
             ],
         },
@@ -159,7 +164,9 @@ CACHES = {
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
-        "CONFIG": {"hosts": [{"address": redis_db_url(1)}], "prefix": "luneo"},
+        # channels_redis waits up to 5 s per read of a socket's channel; redis-py's default 5 s
+        # socket timeout made every socket idle that long fail (1011): the timeout outlasts the wait.
+        "CONFIG": {"hosts": [{"address": redis_db_url(1), "socket_timeout": 15}], "prefix": "luneo"},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -180,8 +187,8 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="optional")
-ACCOUNT_FORMS = {"signup": "apps.tenants.forms.WorkspaceSignupForm"}
-ACCOUNT_ADAPTER = "apps.tenants.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "apps.accounts.forms.WorkspaceSignupForm"}
+ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
@@ -207,12 +214,39 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))  # collectstatic writes here
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------------
+# Scripts come from our origin only (vendored, no CDN); the rare inline one carries the
+# response's nonce: `<script nonce="{{ request.csp_nonce }}">`. Inline styles are allowed: style
+# attributes (usage bars, colour swatches), the widget's shadow-root styles, htmx's indicator.
+# 'self' also covers the page's own ws:// and wss:// (the notification and design sockets);
+# blob: carries the 3D viewer's textures. Forms may post to us and lead (Chromium checks the
+# redirects too) to the public site, any workspace's host (sign-up, log-in) and Stripe's checkout
+# and customer portal. Nothing may frame a page.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:", "blob:"],
+        "connect-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [
+            SELF,
+            *(f"{host}:*" for host in [*PUBLIC_HOSTS, f"*.{BASE_DOMAIN}"]),
+            "https://checkout.stripe.com",
+            "https://billing.stripe.com",
+        ],
+        "frame-ancestors": [NONE],
+    }
 }
 
 # --- Email -----------------------------------------------------------------------
@@ -223,13 +257,13 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Luneo <no-reply@luneo.ap
 # --- API (DRF + drf-spectacular) ----------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.tenants.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["apps.tenants.authentication.HasApiKey"],
-    "DEFAULT_THROTTLE_CLASSES": ["apps.core.api.ratelimit.ApiKeyRateThrottle"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["apps.accounts.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["apps.accounts.authentication.HasApiKey"],
+    "DEFAULT_THROTTLE_CLASSES": ["apps.accounts.authentication.ApiKeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.pagination.CursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["apps.core.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "apps.core.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "apps.core.api.schema.AutoSchema",
     "UNAUTHENTICATED_USER": None,
@@ -254,6 +288,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Request bodies get their own components: non-blank strings say `minLength: 1`, files `binary`.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "apps.core.api.schema.postprocess_request_bodies",
+    ],
 }
 # Per secret key: at most API_RATE_LIMIT_REQUESTS requests per API_RATE_LIMIT_WINDOW_SECONDS.
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=100)
@@ -262,6 +302,12 @@ API_RATE_LIMIT_WINDOW_SECONDS = env.int("API_RATE_LIMIT_WINDOW_SECONDS", default
 IDEMPOTENCY_TTL_HOURS = 24
 IDEMPOTENCY_WAIT_SECONDS = 10
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# Custom domains: the resolver that reads their TXT verification records (empty: the system's),
+# how many failed re-checks in a row un-verify one, and how long an unverified claim is kept.
+DNS_RESOLVER_NAMESERVERS = env.list("DNS_RESOLVER_NAMESERVERS", default=[])
+DNS_RESOLVER_PORT = env.int("DNS_RESOLVER_PORT", default=53)
+CUSTOM_DOMAIN_RECHECK_FAILURES = 3
+CUSTOM_DOMAIN_CLAIM_DAYS = 7
 
 # --- Celery (queues, routes and signals in config/celery.py) ----------------------------
 

@@ -13,9 +13,12 @@ from apps.designs.services import design_create
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
 from apps.products.models import Product
+from apps.tenants.models import User
+from tests.conftest import dashboard_client
 from tests.core.conftest import daphne, processes  # noqa: F401  (a real daphne for the browser test)
 from tests.orders.factories import ADDRESS
 from tests.products.factories import ProductFactory
+from tests.sink import sink  # noqa: F401  (a local HTTP server that records requests)
 
 TODAY = timezone.now().date()
 
@@ -37,6 +40,7 @@ def order_on(
     currency: str = "EUR",
     product: Product | None = None,
     quantity: int = 1,
+    name: str | None = None,
 ) -> Order:
     """A shop order of one line worth `total`, placed on `day`, now in `status`."""
     product = product or ProductFactory(currency=currency)
@@ -46,7 +50,7 @@ def order_on(
         source=Order.Source.SHOPIFY,
         items=[line],
         currency=currency,
-        customer={"email": email, "name": email.split("@")[0]},
+        customer={"email": email, "name": email.split("@")[0] if name is None else name},
         shipping_address=ADDRESS,
         external_ref=f"{email}-{day}-{total}",
     )
@@ -67,6 +71,11 @@ def design_on(day: date, product: Product, *, style: str = "", widget: bool = Tr
 def ai_cost_on(day: date, cost: str) -> None:
     usage = AIUsage.objects.create(provider="openai", operation="image", latency_ms=1000, cost=Decimal(cost))
     AIUsage.objects.filter(pk=usage.pk).update(created_at=at(day))
+
+
+@pytest.fixture
+def owner_client(tenant):
+    return dashboard_client(tenant, User.objects.get(email="owner@alpha.test"))
 
 
 @dataclass

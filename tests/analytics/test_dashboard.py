@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from pypdf import PdfReader
 
@@ -19,11 +18,6 @@ from tests.conftest import dashboard_client, member
 from .conftest import TODAY, days_ago
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def owner_client(tenant):
-    return dashboard_client(tenant, User.objects.get(email="owner@alpha.test"))
 
 
 def test_the_home_page_shows_the_kpis_and_chart_data(history, owner_client):

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.tenants.models import IdempotencyRecord, Invitation, Membership
+from apps.accounts.models import Invitation
+from apps.tenants.models import IdempotencyRecord, Membership
 from apps.tenants.tasks import idempotency_purge
 from tests.api.conftest import bearer, http_call, new_key, post_json
 from tests.conftest import member

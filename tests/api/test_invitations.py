@@ -2,8 +2,9 @@
 
 from django.core import mail
 
-from apps.tenants.models import Invitation, Role
-from apps.tenants.services import invitation_create
+from apps.accounts.models import Invitation
+from apps.accounts.services import invitation_create
+from apps.tenants.models import Role
 from tests.api.conftest import bearer, new_key, post_json
 from tests.conftest import member
 

@@ -4,8 +4,8 @@ from django.urls import include, path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.core.api.idempotency import idempotent
-from apps.tenants.models import Invitation
+from apps.accounts.models import Invitation
+from apps.tenants.api.idempotency import idempotent
 
 
 class CrashView(APIView):

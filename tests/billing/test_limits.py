@@ -1,15 +1,18 @@
 """Every other limit and feature of a plan, enforced where the action happens (API, dashboard, widget)."""
 
 import pytest
+from django.urls import reverse
 
+from apps.accounts.models import Invitation
+from apps.accounts.services import invitation_accept, invitation_create
 from apps.billing.errors import FeatureNotInPlan, PlanLimitReached
-from apps.billing.models import Plan
+from apps.billing.models import Limit, Plan
+from apps.billing.selectors import usage_list
 from apps.billing.services import plan_get, subscription_assign
 from apps.brands.models import Brand
 from apps.brands.services import brand_create
-from apps.orders.integrations.services import integration_connect
-from apps.tenants.models import Invitation, Role
-from apps.tenants.services import invitation_accept, invitation_create
+from apps.integrations.services import integration_connect
+from apps.tenants.models import Membership, Role
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import endpoint_create
 from tests.conftest import api_client, dashboard_client, error_code, member, post_json
@@ -60,6 +63,23 @@ def test_an_invitation_cannot_be_accepted_once_the_seats_are_full(tenant):
         invitation_accept(tenant=tenant, token=token, user=UserFactory(email="late@alpha.test"))
 
 
+def test_the_billing_page_counts_seats_as_the_limit_does(tenant):
+    # Given Starter (2 seats): the owner and one pending invitation
+    on_starter(tenant)
+    invitation_create(
+        tenant=tenant, email="second@alpha.test", role=Role.EDITOR, inviter_role=Role.OWNER, invited_by=None
+    )
+    owner = Membership.objects.get(tenant=tenant, role=Role.OWNER).user
+
+    # When the owner looks at the seats on Billing
+    seats = next(usage for usage in usage_list(tenant) if usage.limit == Limit.SEATS)
+    page = dashboard_client(tenant, owner).get("/settings/billing/").text
+
+    # Then both seats show as taken, as the next invitation would find them
+    assert (seats.used, seats.allowed, seats.level) == (2, 2, "full")
+    assert "2 / 2" in page
+
+
 def test_the_team_page_shows_the_seat_limit_as_a_form_error(tenant):
     on_starter(tenant)
     member(tenant, Role.ADMIN)
@@ -100,6 +120,22 @@ def test_the_brand_api_answers_402_plan_limit_reached(tenant):
     assert response.json()["error"]["details"]["limit"] == "brands"
 
 
+def test_the_brand_form_shows_the_brand_limit_as_a_form_error(tenant):
+    # Given Starter with its one brand made
+    on_starter(tenant)
+    brand_create(name="First")
+    admin = dashboard_client(tenant, member(tenant, Role.ADMIN))
+
+    # When an admin adds another one in Settings → Brands
+    form = {"name": "Second", "primary_color": "#112233", "secondary_color": "#445566"}
+    response = admin.post("/settings/brands/new/", {**form, "font": "dejavu-sans", "default_language": "fr"})
+
+    # Then the form says why, and nothing is written
+    assert response.status_code == 400
+    assert "Upgrade your plan" in response.text
+    assert Brand.objects.count() == 1
+
+
 def test_starter_allows_one_webhook_endpoint(tenant):
     on_starter(tenant)
     endpoint_create(url="https://hooks.example.com/1", events=["order.created"])
@@ -107,6 +143,22 @@ def test_starter_allows_one_webhook_endpoint(tenant):
     with pytest.raises(PlanLimitReached):
         endpoint_create(url="https://hooks.example.com/2", events=["order.created"])
 
+    assert WebhookEndpoint.objects.count() == 1
+
+
+def test_the_webhook_form_shows_the_endpoint_limit_as_a_form_error(tenant):
+    # Given Starter with its one webhook endpoint added
+    on_starter(tenant)
+    endpoint_create(url="https://hooks.example.com/1", events=["order.created"])
+    admin = dashboard_client(tenant, member(tenant, Role.ADMIN))
+
+    # When an admin adds another one in Settings → Webhooks
+    body = {"url": "https://hooks.example.com/2", "events": ["order.created"]}
+    response = admin.post(reverse("dashboard:webhooks:new"), body)
+
+    # Then the form says why, and nothing is written
+    assert response.status_code == 422
+    assert "Upgrade your plan" in response.text
     assert WebhookEndpoint.objects.count() == 1
 
 

@@ -1,10 +1,12 @@
 """Stripe: signed events drive every transition; Checkout, Portal, sync and metering send what we expect."""
 
+import json
 import time
 from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 from djstripe.models import WebhookEventTrigger
 
@@ -17,6 +19,7 @@ from tests.billing.conftest import (
     STRIPE_KEY,
     deliver,
     obj,
+    signature,
     stripe_event,
     stripe_prices_set,
     subscription_object,
@@ -211,7 +214,70 @@ def test_a_bad_signature_is_400_and_changes_nothing(tenant, stripe_endpoint):
     assert response.status_code == 400
     assert subscription_of(tenant).status == Status.TRIALING
     assert not StripeEvent.objects.exists()
-    assert WebhookEventTrigger.objects.get().valid is False  # logged by dj-stripe
+    assert not WebhookEventTrigger.objects.exists()  # anyone can post here: nothing is stored
+
+
+def post_event(endpoint, body: bytes, **headers):
+    """POST raw bytes to the webhook on the public host, with exactly these headers."""
+    return Client(HTTP_HOST="localhost").post(
+        f"/stripe/webhook/{endpoint.djstripe_uuid}/", body, content_type="application/json", headers=headers
+    )
+
+
+def test_an_event_signed_within_the_tolerance_is_applied_and_logged(tenant, stripe_endpoint):
+    stripe_prices_set()
+    payload = json.dumps(stripe_event("customer.subscription.created", subscription_object(tenant)))
+
+    response = post_event(stripe_endpoint, payload.encode(), stripe_signature=signature(payload))
+
+    assert response.status_code == 200
+    assert subscription_of(tenant).status == Status.ACTIVE
+    assert WebhookEventTrigger.objects.get().processed is True
+
+
+@pytest.mark.parametrize("skew", [-3600, -301, 301, 3600])
+def test_a_signature_outside_the_tolerance_in_either_direction_is_400(tenant, stripe_endpoint, skew):
+    # Given a correctly signed event whose timestamp is too old, or in the future
+    stripe_prices_set()
+    payload = json.dumps(stripe_event("customer.subscription.created", subscription_object(tenant)))
+    header = signature(payload, timestamp=int(time.time()) + skew)
+
+    response = post_event(stripe_endpoint, payload.encode(), stripe_signature=header)
+
+    assert response.status_code == 400
+    assert subscription_of(tenant).status == Status.TRIALING
+    assert not WebhookEventTrigger.objects.exists()
+
+
+def test_the_debug_secret_header_never_replaces_the_signature(tenant, stripe_endpoint, settings):
+    # Given DEBUG on, and an event signed with a secret the sender chose and names in a header
+    settings.DEBUG = True
+    stripe_prices_set()
+    payload = json.dumps(stripe_event("customer.subscription.created", subscription_object(tenant)))
+
+    response = post_event(
+        stripe_endpoint,
+        payload.encode(),
+        stripe_signature=signature(payload, secret="whsec_chosen"),
+        x_djstripe_webhook_secret="whsec_chosen",
+    )
+
+    assert response.status_code == 400
+    assert subscription_of(tenant).status == Status.TRIALING
+    assert not WebhookEventTrigger.objects.exists()
+
+
+@pytest.mark.parametrize("signed", [False, True])
+def test_a_body_that_is_not_clean_json_is_400_and_stored_nowhere(tenant, stripe_endpoint, signed):
+    # Given a body of NUL and undecodable bytes (signed or not), or signed JSON with an escaped NUL
+    body = b"\x00\xff" * 64 if not signed else b'{"id": "evt_1", "type": "invoice.paid\\u0000"}'
+    header = signature(body.decode()) if signed else "t=1,v1=00"
+
+    response = post_event(stripe_endpoint, body, stripe_signature=header)
+
+    assert response.status_code == 400
+    assert not WebhookEventTrigger.objects.exists()
+    assert not StripeEvent.objects.exists()
 
 
 def test_an_event_for_an_unknown_customer_is_logged_and_changes_nothing(tenant, stripe_endpoint):

@@ -59,12 +59,26 @@ def test_a_logo_is_uploaded_as_multipart(client, tenant):
     assert response.json()["has_logo"] is True
 
 
+def test_a_form_with_more_fields_than_django_parses_is_413_in_the_error_format(client, tenant):
+    # 1000 blocked words are allowed, but a multipart form stops at 1000 fields: JSON has no such limit
+    words = [f"word{index}" for index in range(1000)]
+
+    form = client.post(
+        "/api/v1/brands", {"name": "Logo Co", "logo": image_upload(64, 64), "blocked_words": words}
+    )
+    as_json = post_json(client, "/api/v1/brands", {"name": "Words Co", "blocked_words": words})
+
+    assert form.status_code == 413
+    assert form.json()["error"]["code"] == "request_too_large"
+    assert as_json.status_code == 201, as_json.json()
+    assert not Brand.objects.filter(name="Logo Co").exists()
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
         ({"name": "A", "primary_color": "blue"}, "primary_color"),
         ({"name": "A", "font": "papyrus"}, "font"),
-        ({"name": "A", "allowed_origins": ["http://shop.example"]}, "allowed_origins"),
         ({"name": "A", "moderation": {}}, "moderation"),
     ],
 )
@@ -73,6 +87,15 @@ def test_bad_brand_settings_are_400_naming_the_field(client, tenant, body, field
 
     assert response.status_code == 400
     assert field in response.json()["error"]["details"]["fields"]
+    assert not Brand.objects.exists()
+
+
+def test_a_well_formed_brand_setting_that_breaks_a_rule_is_422_naming_the_field(client, tenant):
+    response = post_json(client, "/api/v1/brands", {"name": "A", "allowed_origins": ["http://shop.example"]})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "brand_invalid"
+    assert "allowed_origins" in response.json()["error"]["details"]["fields"]
     assert not Brand.objects.exists()
 
 

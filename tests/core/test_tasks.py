@@ -11,7 +11,7 @@ from apps.core.notifications import notify, user_group, workspace_group
 from apps.core.schedules import Schedule, schedules_sync
 from apps.core.tasks import for_each_tenant, notify_task
 from apps.tenants.services import tenant_suspend
-from config.celery import app
+from config.celery import QUEUES, app
 from tests.conftest import member
 
 
@@ -44,17 +44,29 @@ def broker_messages(queue_name: str) -> list:
 @pytest.mark.parametrize(
     ("task_name", "queue"),
     [
-        ("apps.ai.tasks.image_generate", "ai"),
-        ("apps.designs.tasks.design_composite", "ai"),
-        ("apps.crm.tasks.etl_contacts_import", "etl"),
+        ("apps.designs.tasks.design_composite_task", "ai"),
+        ("apps.designs.tasks.design_generate_task", "ai"),
         ("apps.tenants.tasks.idempotency_purge", "default"),
         ("apps.core.tasks.notify_task", "default"),
     ],
 )
-def test_tasks_are_routed_to_their_queue_by_name(task_name, queue):
-    route = app.amqp.router.route({}, task_name)
+def test_tasks_are_sent_to_the_queue_they_declare(db, task_name, queue):
+    # What a worker does at start: import every app's tasks module, then run the system checks
+    # (dj-stripe's read the database).
+    app.loader.import_default_modules()
+    task = app.tasks[task_name]
+    route = app.amqp.router.route(task._get_exec_options(), task_name)
 
+    assert task.queue == queue
     assert route["queue"].name == queue
+
+
+def test_every_luneo_task_declares_a_known_queue(db):
+    app.loader.import_default_modules()
+    tasks = {name: task for name, task in app.tasks.items() if name.startswith("apps.")}
+
+    assert len(tasks) > 10
+    assert {name: task.queue for name, task in tasks.items() if task.queue not in QUEUES} == {}
 
 
 def test_celery_runs_json_only_with_late_acks_and_time_limits():

@@ -4,12 +4,17 @@ import json
 
 import pytest
 import websockets.sync.client
+from django.db import connection
+from django.forms.models import model_to_dict
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from apps.billing.admin import PlanForm
+from apps.billing.models import Feature, Plan
+from apps.billing.services import plan_get, subscription_assign
 from apps.designs.services import design_cancel, design_create
-from apps.tenants.services import api_key_create
+from apps.tenants.services import api_key_create, api_key_revoke
 from tests.conftest import PASSWORD
-from tests.core.test_realtime import owner
+from tests.core.test_realtime import admin_url, closed_with, operator, owner
 
 from .conftest import pipeline_run, product_make
 
@@ -84,15 +89,22 @@ def test_an_anonymous_socket_is_closed_with_4401(daphne, tenant):
         assert close_code(socket) == 4401
 
 
-def key_socket(daphne, design_id: int, raw_key: str, host: str = "localhost"):
-    """An API client's socket: the secret key in the Authorization header, on any host."""
+def socket_to(daphne, design_id: int, *, host: str, origin: str | None, headers: dict):
+    """A socket to `/ws/designs/<id>/` with exactly these headers (no Origin when `origin` is None)."""
     return websockets.sync.client.connect(
         f"ws://{host}:{daphne.port}/ws/designs/{design_id}/",
         address=("127.0.0.1", daphne.port),
-        origin=f"http://{host}:{daphne.port}",
-        additional_headers={"Authorization": f"Bearer {raw_key}"},
+        origin=origin,
+        additional_headers=headers,
         proxy=None,
         open_timeout=10,
+    )
+
+
+def key_socket(daphne, design_id: int, raw_key: str, host: str = "localhost"):
+    """An API client's socket: the secret key in the Authorization header, on any host, no Origin."""
+    return socket_to(
+        daphne, design_id, host=host, origin=None, headers={"Authorization": f"Bearer {raw_key}"}
     )
 
 
@@ -100,12 +112,22 @@ def test_an_api_key_with_designs_read_follows_a_design_on_the_api_host(daphne, t
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, raw) as socket:
+    with key_socket(daphne, design.pk, raw) as socket:  # an API client sends no Origin
         first = receive(socket)
         design_cancel(design=design)
         event = receive(socket)
 
     assert (first["status"], event["status"]) == ("queued", "cancelled")
+
+
+def test_a_browser_socket_without_an_allowed_origin_is_refused_at_the_handshake(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    cookie = {"Cookie": f"sessionid={login(daphne, tenant)}"}
+
+    for origin in (None, "http://beta.localhost"):
+        with pytest.raises(InvalidStatus) as refused:
+            socket_to(daphne, design.pk, host="alpha.localhost", origin=origin, headers=cookie)
+        assert refused.value.response.status_code == 403
 
 
 def test_keys_without_the_scope_or_of_another_workspace_are_closed(daphne, other_tenant, tenant):
@@ -119,3 +141,61 @@ def test_keys_without_the_scope_or_of_another_workspace_are_closed(daphne, other
         assert close_code(socket) == 4404  # the key's workspace wins over the host
     with pytest.raises(InvalidStatus):
         key_socket(daphne, design.pk, "sk_test_" + "x" * 40)
+
+
+def test_a_key_socket_is_closed_when_the_key_is_revoked(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.pk, raw) as socket:
+        receive(socket)
+        api_key_revoke(api_key=key)
+        design_cancel(design=design)  # its event would carry signed links to the print files
+        messages, code = closed_with(socket)
+
+    assert (messages, code) == ([], 4401)
+
+
+def test_a_starter_workspace_key_is_refused_as_on_rest(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
+    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.pk, raw) as socket:
+        messages, code = closed_with(socket)
+
+    assert (messages, code) == ([], 4402)  # REST answers 402 feature_not_in_plan
+
+
+def test_a_key_socket_is_closed_when_the_plan_loses_api_access(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.pk, raw) as socket:
+        receive(socket)
+        subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
+        design_cancel(design=design)
+        messages, code = closed_with(socket)
+
+    assert (messages, code) == ([], 4402)
+
+
+def test_a_key_socket_is_closed_when_an_operator_takes_the_api_out_of_its_plan(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+    plan = tenant.subscription.plan
+    form = {
+        name: "" if value is None else value
+        for name, value in model_to_dict(plan, PlanForm.Meta.fields).items()
+    }
+
+    with key_socket(daphne, design.pk, raw) as socket:
+        receive(socket)
+        form["features"] = [feature for feature in plan.features if feature != Feature.API]
+        response = operator().post(admin_url(Plan, "change", plan.pk), form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        connection.set_tenant(tenant)  # the request to the public host left its schema active
+        design_cancel(design=design)
+        messages, code = closed_with(socket)
+
+    assert (messages, code) == ([], 4402)

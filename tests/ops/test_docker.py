@@ -60,3 +60,13 @@ def test_the_image_builds_assets_in_the_builder_and_runs_as_an_unprivileged_user
     assert "collectstatic --noinput" in builder
     assert re.search(r"^USER luneo$", app, re.M)
     assert "DJANGO_SETTINGS_MODULE=config.settings.production" in app
+
+
+def test_the_proxy_serves_no_uploaded_file_from_disk():
+    # every file goes through signed views (packs hold personal data): the proxy neither serves
+    # /media/ nor mounts the media volume
+    proxy = (BASE_DIR / "Dockerfile").read_text().split("AS proxy", 1)[1]
+
+    assert not re.search(r"location\s+\S*/media", proxy)
+    assert "/srv/media" not in proxy
+    assert not any("media" in volume for volume in SERVICES["proxy"].get("volumes", []))

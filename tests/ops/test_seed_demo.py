@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 from django.core.management import call_command
 from django.test import Client
 
-from apps.tenants.management.commands.seed_demo import demo_password
+from apps.dashboard.management.commands.seed_demo import demo_password
 from apps.tenants.models import Membership, Role, Tenant, User
 
 EMAILS = ["owner@demo.luneo.test", "admin@demo.luneo.test", "ops@luneo.test"]

@@ -1,5 +1,6 @@
 """Production settings: secrets come from the environment only, and `check --deploy` is clean."""
 
+import json
 import re
 import subprocess
 import sys
@@ -59,3 +60,17 @@ def test_env_example_documents_every_variable_the_settings_read():
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.M))
 
     assert read - documented == set()
+
+
+def test_production_collects_the_static_files_under_hashed_names(tmp_path):
+    # given the production settings (ManifestStaticFilesStorage), as the image's build stage runs them
+    env = {**_example_environment(), "STATIC_ROOT": str(tmp_path)}
+
+    # when the static files are collected
+    result = _python(["manage.py", "collectstatic", "--noinput"], env)
+
+    # then every file, and every file a collected file refers to, is there under its hashed name
+    assert result.returncode == 0, result.stdout + result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())
+    assert manifest["paths"]["vendor/htmx-2.0.11.min.js"] != "vendor/htmx-2.0.11.min.js"
+    assert (tmp_path / manifest["paths"]["vendor/model-viewer/model-viewer.min.js"]).is_file()

@@ -7,6 +7,7 @@ from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.products.models import Product
 from tests.designs.conftest import pipeline_run, product_make
+from tests.sink import sink  # noqa: F401  (a local HTTP server that records requests)
 
 
 def ready_design(product: Product, **fields) -> Design:

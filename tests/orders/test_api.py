@@ -1,14 +1,15 @@
 """The orders API: create, list/filter/search, detail, status moves, production pack, scopes, tenancy."""
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-from apps.orders.api.serializers import order_event_data
 from apps.orders.models import Order
+from apps.orders.payloads import order_event_data
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.products.services import option_create
@@ -133,6 +134,12 @@ def test_the_list_filters_by_status_and_source_and_searches(client, design):
     assert bad_filter.status_code == 400
 
 
+def unsigned(data: dict) -> str:
+    """`data` with the timestamp and signature of its signed links blanked: two requests a
+    second apart sign the same link differently."""
+    return re.sub(r":[0-9A-Za-z]+:[\w-]{20,}/", ":…/", json.dumps(data, sort_keys=True))
+
+
 def test_the_detail_answers_by_reference_or_number(client, order):
     by_reference = client.get(f"{ORDERS}/{order.reference}")
     by_number = client.get(f"{ORDERS}/{order.number}")
@@ -140,7 +147,7 @@ def test_the_detail_answers_by_reference_or_number(client, order):
     garbage = client.get(f"{ORDERS}/whatever")
 
     assert by_reference.status_code == by_number.status_code == 200
-    assert by_reference.json() == by_number.json()
+    assert unsigned(by_reference.json()) == unsigned(by_number.json())
     assert by_reference.json()["history"][0]["to_status"] == "pending"
     assert missing.status_code == garbage.status_code == 404
 
@@ -178,7 +185,7 @@ def test_the_pack_is_409_until_built_then_redirects_to_a_signed_zip(client, orde
     assert after.status_code == 302
     assert after["Location"].startswith("http://testserver/orders/packs/")
     assert detail["pack"]["status"] == "ready"
-    assert detail["pack"]["url"] == after["Location"]
+    assert unsigned(detail["pack"]["url"]) == unsigned(after["Location"])
     assert download.status_code == 200
     assert download["Content-Type"] == "application/zip"
     assert f'filename="{order.reference}-pack.zip"' in download["Content-Disposition"]

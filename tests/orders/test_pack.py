@@ -96,6 +96,28 @@ def test_a_long_order_summary_takes_several_pages(tenant):
     assert pages(pdf) >= 2
 
 
+def test_markup_in_customer_and_item_text_is_drawn_as_written_and_fetches_nothing(tenant, sink):
+    # Given an order whose every shopper- or shop-given text is markup pointing at a local server
+    markup = f'<img src="{sink.url}/x" width="1" height="1"/> <b broken'
+    line = ItemInput(unit_price=Decimal("1.00"), title=markup, sku="SKU-1")  # a shop line of no product
+    customer = {**CUSTOMER, "name": markup}
+    order = order_create(
+        source=Order.Source.SHOPIFY,
+        items=[line],
+        customer=customer,
+        shipping_address={**ADDRESS, "line1": markup},
+        note=markup,
+    )
+
+    # When the pack is built
+    order = build(order)
+
+    # Then the summary is made (the text drawn, not read as markup) and nothing was fetched
+    assert (order.pack_status, order.pack_error) == (P.READY, "")
+    assert pages(pack_zip(order).read("order.pdf")) == 1
+    assert sink.requests == []
+
+
 def test_the_task_is_a_no_op_unless_a_build_was_asked(tenant, design):
     order = build(order_make(design))
     built_at, name = order.pack_built_at, order.pack.name

@@ -71,8 +71,9 @@ def test_a_duplicate_sku_is_409_sku_taken(client, tenant):
         ({"sku": "A", "name": "A", "price": "1", "colour": "red"}, "colour"),
         ({"sku": "A", "name": "A", "price": "-1"}, "price"),
         ({"sku": "A", "name": "A", "price": "1", "currency": "XXX"}, "currency"),
-        ({"sku": "A", "name": "A", "price": "1", "brand": 999999}, "brand"),
+        ({"sku": "A", "name": "A", "price": "1", "brand": "first"}, "brand"),
         ({"name": "A", "price": "1"}, "sku"),
+        ({"sku": 7, "name": "A", "price": "1"}, "sku"),  # a number is not text
     ],
 )
 def test_invalid_product_bodies_are_400_naming_the_field(client, tenant, body, field):
@@ -81,6 +82,48 @@ def test_invalid_product_bodies_are_400_naming_the_field(client, tenant, body, f
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "validation_error"
     assert field in response.json()["error"]["details"]["fields"]
+
+
+def test_an_id_in_a_body_that_matches_nothing_is_404_field_not_found(client, tenant):
+    product = ProductFactory()
+
+    brand = post_json(client, "/api/v1/products", {"sku": "A", "name": "A", "price": "1", "brand": 999999})
+    variant = client.post(f"/api/v1/products/{product.pk}/views", _view_form(variant=999999))
+    also_invalid = post_json(client, "/api/v1/products", {"sku": "A", "price": "1", "brand": 999999})
+
+    assert (brand.status_code, brand.json()["error"]["code"]) == (404, "brand_not_found")
+    assert list(brand.json()["error"]["details"]["fields"]) == ["brand"]
+    assert (variant.status_code, variant.json()["error"]["code"]) == (404, "variant_not_found")
+    # Other faults come first: the body is fixed before its ids are looked up.
+    assert (also_invalid.status_code, also_invalid.json()["error"]["code"]) == (400, "validation_error")
+    assert not Product.objects.filter(sku="A").exists()
+
+
+def test_a_well_formed_body_that_breaks_a_catalog_rule_is_422_naming_the_field(client, tenant):
+    product = ProductFactory(sku="TEE")
+
+    response = post_json(
+        client,
+        f"/api/v1/products/{product.pk}/variants",
+        {"name": "Odd", "sku_suffix": "O", "attributes": {"a": {}}},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "catalog_invalid"
+    assert "attributes" in response.json()["error"]["details"]["fields"]
+
+
+def test_decimals_are_json_numbers_or_strings(client, tenant):
+    product = ProductFactory(sku="TEE")
+
+    created = post_json(client, "/api/v1/products", {"sku": "NUM", "name": "Num", "price": 25.5})
+    option = post_json(client, f"/api/v1/products/{product.pk}/options", {"name": "Gift", "price_delta": 0})
+    too_precise = post_json(client, "/api/v1/products", {"sku": "P", "name": "P", "price": 1.005})
+
+    assert (created.status_code, created.json()["price"]) == (201, "25.50")
+    assert (option.status_code, option.json()["price_delta"]) == (201, "0.00")
+    assert too_precise.status_code == 400
+    assert "price" in too_precise.json()["error"]["details"]["fields"]
 
 
 def test_products_filter_by_status_brand_and_search_with_cursor_pages(client, tenant):

@@ -438,3 +438,26 @@ def test_funnel_reports_are_checked(widget, product):
     assert unknown_step.status_code == 400
     assert (not_ready.status_code, error_code(not_ready)) == (422, "funnel_step_invalid")
     assert foreign.status_code == 404
+
+
+def test_two_shoppers_using_the_same_idempotency_key_get_their_own_answers(widget, brand, product):
+    # Given a shopper whose checkout used `Idempotency-Key: abc`
+    first_design = ready_design(widget, product)
+    first_body = {"design": first_design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+    first = widget.post("orders", first_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})
+    assert first.status_code == 201, first.content
+
+    # When another shopper on the same site (same publishable key) sends the same key
+    other = Widget(widget.key)
+    other_design = ready_design(other, product)
+    other_body = {"design": other_design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+    theirs = other.post("orders", other_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})
+    replay_attempt = other.post("orders", first_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})
+
+    # Then they get their own order, and never the first shopper's stored answer
+    assert theirs.status_code == 201, theirs.content
+    assert theirs.json()["number"] != first.json()["number"]
+    assert replay_attempt.status_code == 422
+    assert error_code(replay_attempt) == "idempotency_key_reused"
+    assert first.json()["number"] not in replay_attempt.content.decode()
+    assert Order.objects.count() == 2

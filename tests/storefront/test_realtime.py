@@ -5,9 +5,14 @@ import json
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from apps.brands.services import brand_create, brand_publishable_key_create
-from apps.designs.services import design_create
+from apps.brands.services import brand_create, brand_delete, brand_publishable_key_create
+from apps.designs.services import design_cancel, design_create
 from apps.storefront.sessions import session_new, session_read
+from apps.tenants.models import Role
+from apps.tenants.services import tenant_suspend
+from tests.brands.test_dashboard import FORM
+from tests.conftest import dashboard_client, member
+from tests.core.test_realtime import closed_with
 from tests.designs.conftest import pipeline_run, product_make
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -71,3 +76,31 @@ def test_other_sites_and_shoppers_are_refused(daphne, tenant, shop, origin, sess
             socket.recv(timeout=10)
 
     assert closed.value.rcvd.code == close_code
+
+
+def origin_removed_in_settings(tenant, brand):
+    admin = dashboard_client(tenant, member(tenant, Role.ADMIN))
+    form = {**FORM, "name": brand.name, "allowed_origins": "https://other-shop.example"}
+    assert admin.post(f"/settings/brands/{brand.pk}/", form).status_code == 302
+
+
+ACCESS_LOSSES = {
+    "key rotated": (lambda tenant, brand: brand_publishable_key_create(brand=brand), 4401),
+    "brand deleted": (lambda tenant, brand: brand_delete(brand=brand), 4401),
+    "workspace suspended": (lambda tenant, brand: tenant_suspend(tenant=tenant), 4403),
+    "origin no longer allowed": (origin_removed_in_settings, 4403),
+}
+
+
+@pytest.mark.parametrize("loss", ACCESS_LOSSES)
+def test_the_socket_closes_when_its_key_or_workspace_loses_access(daphne, tenant, shop, loss):
+    key, sessions, design = shop
+    lose_access, expected_code = ACCESS_LOSSES[loss]
+
+    with daphne.websocket(path(design, key, sessions["own"]), host="localhost", origin=SHOP) as socket:
+        receive(socket)
+        lose_access(tenant, design.product.brand)
+        design_cancel(design=design)
+        messages, code = closed_with(socket)
+
+    assert (messages, code) == ([], expected_code)

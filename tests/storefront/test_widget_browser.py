@@ -14,8 +14,10 @@ from django_tenants.utils import tenant_context
 from apps.brands.services import brand_create, brand_publishable_key_create, brand_update
 from apps.orders.models import Order
 from apps.products.services import option_create
+from apps.tenants.selectors import DEMO_SLUG
 from bench.widget import merchant
 from tests.browser import launch, needs_chromium
+from tests.conftest import ensure_tenant
 from tests.core.conftest import daphne, free_port, processes, worker  # noqa: F401  (real processes)
 from tests.designs.conftest import product_make
 
@@ -100,6 +102,13 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
         event(page, "luneo:ready")
         record_progress(page)
         assert page.evaluate(BRAND_FONT_LOADED), "the brand's font did not load on the merchant's page"
+        # and, the workspace having white-label (its trial), no "Personalized with Luneo" line and
+        # nothing stray where it would have been
+        text = page.evaluate(
+            'document.querySelector("[data-luneo-product]").shadowRoot.lastElementChild.innerText'
+        )
+        assert "false" not in text
+        assert "Personalized with Luneo" not in text
 
         # when the shopper describes a design and creates it
         page.get_by_label("Describe your design").fill("A hot air balloon over lavender fields")
@@ -278,7 +287,7 @@ def test_the_same_page_on_an_origin_the_brand_does_not_allow_shows_why(tenant, s
         # then the widget says the site is not allowed, and tells the page
         alert = page.get_by_role("alert")
         expect(alert).to_contain_text("not allowed to show the widget")
-        expect(alert.get_by_role("button", name="Retry")).to_be_visible()
+        expect(alert.get_by_role("button", name="Try again")).to_be_visible()
         error = event(page, "luneo:error")
         assert error["code"] == "origin_not_allowed", error
         browser.close()
@@ -328,11 +337,12 @@ def test_the_js_api_mounts_with_options_unmounts_and_new_tags_mount_themselves(t
 def test_the_demo_shop_page_runs_the_widget_on_our_own_host(tenant, daphne):  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
 
-    # given a brand allowing the site's own origin, as seed_demo makes for `make run`
+    # given the demo workspace's brand allowing the public site's origin, as seed_demo makes for `make run`
     base = f"http://127.0.0.1:{daphne.port}"
-    brand = brand_create(name="Demo shop brand", allowed_origins=[base])
-    _key, raw_key = brand_publishable_key_create(brand=brand)
-    product = product_make(brand=brand)
+    with tenant_context(ensure_tenant(DEMO_SLUG)):
+        brand = brand_create(name="Demo shop brand", allowed_origins=[base])
+        _key, raw_key = brand_publishable_key_create(brand=brand)
+        product = product_make(brand=brand)
 
     with sync_playwright() as playwright:
         browser = launch(playwright)

@@ -1,11 +1,17 @@
 """The widget's script: served on every host with long-cache headers, ETag/304, and up to date."""
 
 import gzip
+import json
+import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
+from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.storefront.script import WIDGET_SCRIPT
+from apps.storefront.strings import strings
+from apps.tenants.services import api_key_create
 from widget.build import bundle
 
 BUDGET_GZIP_BYTES = 15 * 1024
@@ -90,21 +96,55 @@ def test_the_committed_build_is_up_to_date():
     assert WIDGET_SCRIPT.read_text(encoding="utf-8") == built, "widget/dist/luneo.js is stale: make widget"
 
 
+def test_the_scripts_english_text_is_the_servers_catalogue():
+    # given the server's strings in English (what it sends a shopper with no other language)
+    with translation.override("en"):
+        english = strings()
+
+    # then the script shows exactly those until its configuration arrives
+    defaults = json.loads(re.search(r"const DEFAULT_STRINGS=(\{.*?\});", bundle()).group(1))
+    assert defaults == english
+
+
 def test_the_script_fits_the_size_budget():
     size = len(gzip.compress(WIDGET_SCRIPT.read_bytes(), compresslevel=9))
 
     assert size <= BUDGET_GZIP_BYTES, f"luneo.js is {size} bytes gzipped (budget {BUDGET_GZIP_BYTES})"
 
 
-def test_the_demo_shop_embeds_the_widget_the_official_way(tenant):
-    # when someone opens the demo page with a key and a product, on any host
-    response = Client(HTTP_HOST="alpha.localhost").get("/widget/v1/demo?key=pk_live_abc&product=MUG-11")
+@pytest.fixture
+def alpha_key(tenant) -> str:
+    brand = brand_create(name="Alpha shop", allowed_origins=["https://shop.example"])
+    return brand_publishable_key_create(brand=brand)[1]
+
+
+def test_the_demo_shop_embeds_the_widget_the_official_way(alpha_key):
+    # when someone opens the demo page on the workspace's host with its key and a product
+    response = Client(HTTP_HOST="alpha.localhost").get(f"/widget/v1/demo?key={alpha_key}&product=MUG-11")
 
     # then it has the two tags a merchant pastes
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<script src="/widget/v1/luneo.js" data-luneo-key="pk_live_abc" async></script>' in page
+    assert f'<script src="/widget/v1/luneo.js" data-luneo-key="{alpha_key}" async></script>' in page
     assert '<div data-luneo-product="MUG-11"></div>' in page
+
+
+@pytest.mark.parametrize("host", ["beta.localhost", "localhost"])
+def test_the_demo_shop_shows_no_other_workspaces_widget(alpha_key, other_tenant, host):
+    # when the demo page is opened with alpha's key on another workspace's host, or the public one
+    response = Client(HTTP_HOST=host).get(f"/widget/v1/demo?key={alpha_key}&product=MUG-11")
+
+    # then there is no such page there
+    assert response.status_code == 404
+    assert "data-luneo-key" not in response.content.decode()
+
+
+def test_the_demo_shop_refuses_keys_that_are_not_publishable(tenant):
+    _key, secret = api_key_create(tenant=tenant, name="server")
+
+    response = Client(HTTP_HOST="alpha.localhost").get(f"/widget/v1/demo?key={secret}&product=MUG-11")
+
+    assert response.status_code == 404
 
 
 def test_the_demo_shop_escapes_what_it_is_given(tenant):

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from apps.tenants.models import ApiKey, Domain, Invitation, Membership, Tenant, User
+from apps.accounts.models import Invitation
+from apps.tenants.models import ApiKey, Domain, Membership, Tenant, User
 from apps.tenants.services import api_key_create, tenant_reactivate
 from tests.conftest import PASSWORD, host
 

@@ -7,17 +7,11 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import schema_exists
 
+from apps.accounts import services as accounts
+from apps.accounts.errors import AlreadyMember, InvitationInvalid
 from apps.core.errors import ApplicationError
 from apps.tenants import selectors, services
-from apps.tenants.errors import (
-    AlreadyMember,
-    InvalidScope,
-    InvalidSlug,
-    InvitationInvalid,
-    LastOwner,
-    RoleNotAllowed,
-    SlugTaken,
-)
+from apps.tenants.errors import InvalidScope, InvalidSlug, LastOwner, RoleNotAllowed, SlugTaken
 from apps.tenants.models import ApiKey, Domain, Membership, Role, Tenant, User
 from tests.conftest import member
 
@@ -28,7 +22,7 @@ def public(db):
 
 
 def test_provision_creates_schema_domain_and_owner(public):
-    tenant = services.tenant_provision(
+    tenant = accounts.tenant_provision(
         slug="gamma-shop", name="Gamma Shop", owner_email="Owner@Gamma.test", owner_password="pw-12345678"
     )
 
@@ -40,7 +34,7 @@ def test_provision_creates_schema_domain_and_owner(public):
 
 
 def test_provision_only_creates_tenant_app_tables(public):
-    services.tenant_provision(slug="delta", name="Delta", owner_email="o@delta.test")
+    accounts.tenant_provision(slug="delta", name="Delta", owner_email="o@delta.test")
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'delta'")
@@ -54,7 +48,7 @@ def test_provision_reuses_an_existing_user_as_owner(public, tenant):
     connection.set_schema_to_public()
     existing = User.objects.get(email="owner@alpha.test")
 
-    second = services.tenant_provision(slug="alpha-two", name="Alpha 2", owner_email="owner@alpha.test")
+    second = accounts.tenant_provision(slug="alpha-two", name="Alpha 2", owner_email="owner@alpha.test")
 
     assert Membership.objects.get(tenant=second).user == existing
     assert existing.memberships.count() == 2
@@ -69,7 +63,7 @@ def test_provision_refuses_bad_slugs_and_writes_nothing(public, slug):
     before = Tenant.objects.count()
 
     with pytest.raises(InvalidSlug):
-        services.tenant_provision(slug=slug, name="X", owner_email="x@x.test")
+        accounts.tenant_provision(slug=slug, name="X", owner_email="x@x.test")
 
     assert Tenant.objects.count() == before
     assert not User.objects.filter(email="x@x.test").exists()
@@ -78,7 +72,7 @@ def test_provision_refuses_bad_slugs_and_writes_nothing(public, slug):
 def test_provision_refuses_a_taken_slug(public, tenant):
     connection.set_schema_to_public()
     with pytest.raises(SlugTaken):
-        services.tenant_provision(slug="alpha", name="Again", owner_email="new@x.test")
+        accounts.tenant_provision(slug="alpha", name="Again", owner_email="new@x.test")
     assert not User.objects.filter(email="new@x.test").exists()
 
 
@@ -110,7 +104,7 @@ def test_admin_cannot_touch_owners_but_can_manage_editors(tenant):
 def test_invitation_accept_makes_a_member_once(tenant, mailoutbox, django_capture_on_commit_callbacks):
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, token = services.invitation_create(
+        invitation, token = accounts.invitation_create(
             tenant=tenant,
             email="New@Person.test",
             role=Role.EDITOR,
@@ -122,13 +116,13 @@ def test_invitation_accept_makes_a_member_once(tenant, mailoutbox, django_captur
     assert mailoutbox[0].to == ["new@person.test"]
     person = User.objects.create_user("new@person.test", "pw-12345678")
 
-    membership = services.invitation_accept(tenant=tenant, token=token, user=person)
+    membership = accounts.invitation_accept(tenant=tenant, token=token, user=person)
 
     assert membership.role == Role.EDITOR
     with pytest.raises(InvitationInvalid):
-        services.invitation_accept(tenant=tenant, token=token, user=person)
+        accounts.invitation_accept(tenant=tenant, token=token, user=person)
     with pytest.raises(AlreadyMember):
-        services.invitation_create(
+        accounts.invitation_create(
             tenant=tenant,
             email="new@person.test",
             role=Role.VIEWER,
@@ -139,7 +133,7 @@ def test_invitation_accept_makes_a_member_once(tenant, mailoutbox, django_captur
 
 def test_invitation_refuses_expired_token_and_other_email(tenant):
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
-    invitation, token = services.invitation_create(
+    invitation, token = accounts.invitation_create(
         tenant=tenant,
         email="late@person.test",
         role=Role.VIEWER,
@@ -149,18 +143,18 @@ def test_invitation_refuses_expired_token_and_other_email(tenant):
     stranger = User.objects.create_user("stranger@person.test", "pw-12345678")
 
     with pytest.raises(InvitationInvalid, match="late@person.test"):
-        services.invitation_accept(tenant=tenant, token=token, user=stranger)
+        accounts.invitation_accept(tenant=tenant, token=token, user=stranger)
     invitation.expires_at = timezone.now()
     invitation.save()
     late = User.objects.create_user("late@person.test", "pw-12345678")
     with pytest.raises(InvitationInvalid):
-        services.invitation_accept(tenant=tenant, token=token, user=late)
+        accounts.invitation_accept(tenant=tenant, token=token, user=late)
     assert not Membership.objects.filter(tenant=tenant, user=late).exists()
 
 
 def test_invitation_token_of_one_workspace_is_useless_in_another(tenant, other_tenant):
     owner = Membership.objects.get(tenant=tenant, role=Role.OWNER)
-    _invitation, token = services.invitation_create(
+    _invitation, token = accounts.invitation_create(
         tenant=tenant,
         email="cross@person.test",
         role=Role.VIEWER,
@@ -170,7 +164,7 @@ def test_invitation_token_of_one_workspace_is_useless_in_another(tenant, other_t
     person = User.objects.create_user("cross@person.test", "pw-12345678")
 
     with pytest.raises(InvitationInvalid):
-        services.invitation_accept(tenant=other_tenant, token=token, user=person)
+        accounts.invitation_accept(tenant=other_tenant, token=token, user=person)
 
 
 def test_api_key_is_stored_hashed_and_authenticates(tenant):

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from apps.tenants.hosts import AllowedHosts, allowed_hosts_forget
 from apps.tenants.models import Role
 from tests.conftest import dashboard_client, member
 
@@ -23,3 +24,11 @@ def as_role(tenant):
         return dashboard_client(tenant, member(tenant, role))
 
     return make
+
+
+@pytest.fixture
+def _custom_hosts(settings):
+    """The test runner replaced ALLOWED_HOSTS by a plain list: give back the settings' own kind,
+    which admits verified custom domains."""
+    settings.ALLOWED_HOSTS = AllowedHosts(settings.ALLOWED_HOSTS)
+    allowed_hosts_forget()

@@ -7,8 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from apps.tenants.models import Invitation, Membership, Role, User
-from apps.tenants.services import invitation_create
+from apps.accounts.models import Invitation
+from apps.accounts.services import invitation_create
+from apps.tenants.models import Membership, Role, User
 from tests.conftest import PASSWORD, dashboard_client, member
 
 

@@ -1,6 +1,7 @@
 """Settings → Team: invite, change roles, remove, revoke invitations; refusals are messages, never 500."""
 
-from apps.tenants.models import Invitation, Membership, Role
+from apps.accounts.models import Invitation
+from apps.tenants.models import Membership, Role
 from tests.conftest import member
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -1,30 +1,21 @@
 """White-label dashboard and a custom dashboard domain: Pro and up (`white_label`, `custom_domain`)."""
 
-import socket
-
 import pytest
 from django.test import Client
 
+from apps.accounts.domains import custom_domain_set, custom_domain_verify
 from apps.billing.errors import FeatureNotInPlan
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
-from apps.tenants.hosts import AllowedHosts, allowed_hosts_forget
 from apps.tenants.models import Domain, Role, User
-from apps.tenants.services import custom_domain_set
 from tests.conftest import dashboard_client, member
+from tests.dns import fake_dns  # noqa: F401
 from tests.products.factories import image_upload
 
 
 @pytest.fixture
 def owner(tenant) -> Client:
     return dashboard_client(tenant, User.objects.get(email="owner@alpha.test"))
-
-
-@pytest.fixture
-def _custom_hosts(settings):
-    """The test runner replaced ALLOWED_HOSTS by a plain list: give back the settings' own kind."""
-    settings.ALLOWED_HOSTS = AllowedHosts(settings.ALLOWED_HOSTS)
-    allowed_hosts_forget()
 
 
 def on_plan(tenant, code: str) -> None:
@@ -74,43 +65,47 @@ def test_custom_domains_need_their_plan_feature(tenant):
 
 
 @pytest.mark.usefixtures("_custom_hosts")
-def test_a_custom_domain_shows_its_dns_record_then_serves_the_dashboard_once_it_points_here(
-    tenant, owner, monkeypatch
+def test_a_custom_domain_shows_its_dns_records_then_serves_the_dashboard_once_proved(
+    tenant,
+    owner,
+    fake_dns,  # noqa: F811
 ):
     # Given an Enterprise workspace that asks for studio.example.com
     on_plan(tenant, Plan.Code.ENTERPRISE)
     owner.post("/settings/domain/", {"domain": "Studio.Example.com"})
+    token = Domain.objects.get(domain="studio.example.com").verification_token
     page = owner.get("/settings/").content.decode()
     assert "<code>CNAME</code>" in page
     assert "<code>alpha.localhost</code>" in page
+    assert "<code>_luneo-challenge.studio.example.com</code>" in page
+    assert f"<code>{token}</code>" in page
     assert "Waiting for DNS" in page
 
-    # While DNS does not point here, the domain serves nothing and the check says so
+    # While DNS has no TXT record with the token, the domain serves nothing and the check says so
     visitor = Client(HTTP_HOST="studio.example.com")
-    assert visitor.get("/accounts/login/").status_code in (400, 404)
+    assert visitor.get("/").status_code in (400, 404)
     failed = owner.post("/settings/domain/check/", follow=True).content.decode()
-    assert "does not point to Luneo yet" in failed
+    assert "was not found yet" in failed
 
-    # When the domain resolves to the workspace host's address (DNS is outside this machine: faked)
-    real = socket.getaddrinfo
-
-    def resolver(host, *args, **kwargs):
-        if host in ("studio.example.com", "alpha.localhost"):
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("203.0.113.10", 443))]
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    # When the TXT record holds the workspace's token
+    fake_dns.txt["_luneo-challenge.studio.example.com"] = [token]
     checked = owner.post("/settings/domain/check/", follow=True).content.decode()
 
     # Then it is verified and the dashboard answers there
-    assert "points to Luneo" in checked
+    assert "studio.example.com is verified" in checked
     assert Domain.objects.get(domain="studio.example.com").verified_at is not None
-    assert visitor.get("/accounts/login/").status_code == 200
+    assert visitor.get("/").status_code == 302
 
 
-def test_a_domain_cannot_be_taken_twice_or_be_under_luneos(tenant, other_tenant):
+def test_a_verified_domain_cannot_be_taken_twice_nor_one_under_luneos(
+    tenant,
+    other_tenant,
+    fake_dns,  # noqa: F811
+):
     on_plan(other_tenant, Plan.Code.ENTERPRISE)
-    custom_domain_set(tenant=other_tenant, domain="shop.example.com")
+    theirs = custom_domain_set(tenant=other_tenant, domain="shop.example.com")
+    fake_dns.txt["_luneo-challenge.shop.example.com"] = [theirs.verification_token]
+    custom_domain_verify(domain=theirs)
     on_plan(tenant, Plan.Code.ENTERPRISE)
     client = dashboard_client(tenant, member(tenant, Role.ADMIN))
 

@@ -6,6 +6,7 @@ would send queued too), so a whole retry chain runs through the real task, servi
 client without sleeping.
 """
 
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -91,3 +92,17 @@ def deliver_eagerly(monkeypatch):
 def endpoint_make(url: str, events=("order.created",), **fields):
     """An endpoint through the service: (endpoint, raw secret)."""
     return endpoint_create(url=url, events=list(events), **fields)
+
+
+def resolve_rebinding(monkeypatch, name: str, public: str = "93.184.216.34") -> None:
+    """DNS (outside this machine: faked) answers `public` for `name` the first time, then 127.0.0.1."""
+    real = socket.getaddrinfo
+    answers = [public]
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        address = answers.pop() if answers else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

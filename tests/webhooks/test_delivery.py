@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from apps.core.notifications import user_group
 from apps.core.schedules import SCHEDULES
+from apps.core.signatures import signature_verify
 from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.tenants.models import User
@@ -27,7 +28,6 @@ from apps.webhooks.services import (
     event_publish,
     retry_delay,
 )
-from apps.webhooks.signing import signature_verify
 from apps.webhooks.tasks import delivery_task
 from config.celery import app as celery_app
 from tests.designs.conftest import product_make

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from apps.webhooks.signing import secret_new, signature_header, signature_verify
+from apps.core.signatures import secret_new, signature_header, signature_verify
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 BODY = b'{"id":"evt_1","type":"order.created","created":1,"data":{}}'

@@ -9,7 +9,7 @@ from apps.webhooks import services
 from apps.webhooks.errors import WebhookEventsInvalid, WebhookUrlForbidden, WebhookUrlInvalid
 from apps.webhooks.services import endpoint_update, event_publish
 
-from .conftest import endpoint_make
+from .conftest import endpoint_make, resolve_rebinding
 
 PRIVATE_URLS = [
     "http://127.0.0.1/hooks",
@@ -26,6 +26,16 @@ PRIVATE_URLS = [
     "http://100.64.0.1/hooks",
     "http://224.0.0.1/hooks",
     "http://localhost:9000/hooks",
+    # IPv6 forms that embed an IPv4 address (169.254.169.254 is the cloud metadata service)
+    "http://[64:ff9b::a9fe:a9fe]/hooks",  # NAT64
+    "http://[2002:a9fe:a9fe::1]/hooks",  # 6to4
+    "http://[::a9fe:a9fe]/hooks",  # IPv4-compatible
+    "http://[::7f00:1]/hooks",  # IPv4-compatible 127.0.0.1
+    "http://[::ffff:a9fe:a9fe]/hooks",  # IPv4-mapped
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/hooks",  # Teredo
+    "http://[fec0::1]/hooks",  # site-local
+    "http://[ff02::1]/hooks",  # multicast
+    "http://[::]/hooks",  # unspecified
 ]
 
 
@@ -102,6 +112,26 @@ def test_an_address_that_became_private_is_refused_at_delivery(tenant, receiver,
     assert "127.0.0.1" in attempt.error_detail
 
 
+@pytest.mark.usefixtures("blocking")
+def test_a_name_that_rebinds_to_loopback_after_the_check_is_refused_at_delivery(
+    tenant, receiver, monkeypatch
+):
+    # Given a name whose DNS answers a public address to the check when the endpoint is saved,
+    # then this machine's address (a rebinding attack; DNS is outside this machine: faked)
+    port = receiver.url.split(":")[2].split("/")[0]
+    resolve_rebinding(monkeypatch, "hooks.rebind.example")
+    endpoint_make(f"http://hooks.rebind.example:{port}/hooks")
+    delivery = event_publish(type="order.created", data={"id": 1}).deliveries.get()
+
+    # When it is attempted
+    attempt = services.delivery_attempt(delivery_id=delivery.pk, number=1)
+
+    # Then the address connected to was checked: nothing reaches the receiver
+    assert receiver.requests == []
+    assert (attempt.status_code, attempt.error) == (None, "forbidden_address")
+    assert "127.0.0.1" in attempt.error_detail
+
+
 def test_a_name_is_resolved_once_and_kept_in_the_host_header(tenant, receiver):
     # Given an endpoint named by host name
     port = receiver.url.split(":")[2].split("/")[0]
@@ -129,6 +159,18 @@ def test_a_name_is_resolved_once_and_kept_in_the_host_header(tenant, receiver):
         ("::ffff:93.184.216.34", True),
         ("239.1.2.3", False),
         ("240.0.0.1", False),
+        ("64:ff9b::a9fe:a9fe", False),
+        ("64:ff9b::5db8:d822", True),  # NAT64 of a public address
+        ("64:ff9b:1::a9fe:a9fe", False),  # local-use NAT64
+        ("2002:a9fe:a9fe::1", False),
+        ("2002:5db8:d822::1", True),  # 6to4 of a public address
+        ("::a9fe:a9fe", False),
+        ("::7f00:1", False),
+        ("::5db8:d822", False),  # IPv4-compatible addresses are deprecated and not routed
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", False),
+        ("fec0::1", False),
+        ("ff0e::1", False),
+        ("::", False),
     ],
 )
 def test_which_addresses_are_public(address, allowed):

@@ -5,9 +5,9 @@ import time
 
 import pytest
 
+from apps.core.signatures import signature_verify
 from apps.webhooks.models import WebhookDelivery
 from apps.webhooks.services import event_publish
-from apps.webhooks.signing import signature_verify
 
 from .conftest import endpoint_make
 

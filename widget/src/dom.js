@@ -1,7 +1,13 @@
 // Tiny DOM helpers: no framework, no innerHTML with data.
 
+// The nodes to insert: nested lists flattened; false, null and undefined (a `cond && node`
+// that did not hold) left out, so they never show as the text "false".
+function present(children) {
+  return children.flat().filter((child) => child != null && child !== false);
+}
+
 // h("button", {class: "x", onclick: fn, disabled: true}, "text", child) → element.
-// Attributes set to false, null or undefined are left out.
+// Attributes set to false, null or undefined are left out, and so are such children.
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {
@@ -9,7 +15,7 @@ function h(tag, attrs, ...children) {
     else if (value === true) el.setAttribute(name, "");
     else if (value !== false && value != null) el.setAttribute(name, value);
   }
-  el.append(...children.flat().filter((child) => child != null && child !== false));
+  el.append(...present(children));
   return el;
 }
 

@@ -71,22 +71,24 @@ class Widget {
     this.progress = h("div", { class: "lw-progress", hidden: true }, this.bar, this.steps);
     this.offlineNote = h("p", { class: "lw-note", hidden: true }, t("offline_label"));
     this.el.replaceChildren(
-      h(
-        "div",
-        { class: "lw-head" },
-        brand.logo_url && h("img", { src: brand.logo_url, alt: brand.name }),
-        h("h2", {}, t("title")),
-      ),
-      h("p", {}, config.product.name),
-      this.alerts,
-      h(
-        "div",
-        { class: "lw-cols" },
-        h("div", {}, this.stage.el, this.offlineNote),
-        h("div", {}, this.designForm(), this.live, this.progress, this.purchase()),
-      ),
-      this.checkout.el,
-      config.brand.powered_by && h("p", { class: "lw-foot" }, t("powered_by")),
+      ...present([
+        h(
+          "div",
+          { class: "lw-head" },
+          brand.logo_url && h("img", { src: brand.logo_url, alt: brand.name }),
+          h("h2", {}, t("title")),
+        ),
+        h("p", {}, config.product.name),
+        this.alerts,
+        h(
+          "div",
+          { class: "lw-cols" },
+          h("div", {}, this.stage.el, this.offlineNote),
+          h("div", {}, this.designForm(), this.live, this.progress, this.purchase()),
+        ),
+        this.checkout.el,
+        config.brand.powered_by && h("p", { class: "lw-foot" }, t("powered_by")),
+      ]),
     );
     this.showMockups();
     this.updatePrice();

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "brands_api"
+app_name = "brands-api"
 urlpatterns = [
     path("brands", views.BrandListView.as_view(), name="brands"),
     path("brands/<int:pk>", views.BrandDetailView.as_view(), name="brand"),

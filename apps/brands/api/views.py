@@ -3,11 +3,11 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api.idempotency import idempotent
+from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
+from apps.tenants.api.idempotency import idempotent
 
 from ..selectors import brand_get, brand_list
 from ..services import brand_create, brand_delete, brand_publishable_key_create, brand_update
@@ -18,14 +18,13 @@ from .serializers import (
     PublishableKeySerializer,
 )
 
-PARSERS = [JSONParser, MultiPartParser, FormParser]
 SCOPES = {"GET": "catalog:read", "POST": "catalog:write", "PATCH": "catalog:write", "DELETE": "catalog:write"}
 
 
 class BrandListView(ListAPIView):
     required_scopes = SCOPES
     serializer_class = BrandSerializer
-    parser_classes = PARSERS
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(summary="List brands, newest first")
     def get(self, request, *args, **kwargs):
@@ -53,7 +52,7 @@ class BrandListView(ListAPIView):
 class BrandDetailView(GenericAPIView):
     required_scopes = SCOPES
     serializer_class = BrandSerializer
-    parser_classes = PARSERS
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(summary="A brand")
     def get(self, request, pk: int):

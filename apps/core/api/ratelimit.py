@@ -1,4 +1,4 @@
-"""Per-API-key rate limit on an atomic Redis counter (DRF's own throttles race under load).
+"""Rate limits on an atomic Redis counter (DRF's own throttles race under load).
 
 Each key may make API_RATE_LIMIT_REQUESTS requests per window of API_RATE_LIMIT_WINDOW_SECONDS,
 the window starting at the key's first request. A Lua script increments the counter, sets its
@@ -6,12 +6,8 @@ expiry on the first hit and reads its time to live in one atomic step, so parall
 never both see the same count and a counter never lives without an expiry.
 """
 
-from django.conf import settings
 from django.core.cache import cache
 from django_redis import get_redis_connection
-from rest_framework.throttling import BaseThrottle
-
-from apps.tenants.models import ApiKey
 
 # One atomic command per request: count, start the window on the first hit, and say how
 # long to wait once over the limit (0 while allowed).
@@ -31,21 +27,3 @@ def rate_limit_hit(*, bucket: tuple[str, ...], limit: int, window: int) -> int |
     name = ":".join(part for part in (cache.key_prefix, "ratelimit", *bucket) if part)
     wait = get_redis_connection("default").register_script(_HIT)(keys=[name], args=[window, limit])
     return wait or None
-
-
-class ApiKeyRateThrottle(BaseThrottle):
-    """429 `rate_limited` with `Retry-After` once a key exceeds its budget. Requests without a key pass."""
-
-    def allow_request(self, request, view) -> bool:
-        self.retry_after = None
-        if not isinstance(request.auth, ApiKey):
-            return True
-        self.retry_after = rate_limit_hit(
-            bucket=(request.auth.tenant.schema_name, request.auth.prefix),
-            limit=settings.API_RATE_LIMIT_REQUESTS,
-            window=settings.API_RATE_LIMIT_WINDOW_SECONDS,
-        )
-        return self.retry_after is None
-
-    def wait(self) -> int | None:
-        return self.retry_after

@@ -1,33 +1,13 @@
 """Input and output shapes of the designs API."""
 
-import json
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.api.serializers import QuerySerializer
+
 from ..models import Design
+from ..payloads import TextLayerSerializer, TextLayersField
 from ..signing import asset_urls
-
-
-class JsonListField(serializers.JSONField):
-    """A JSON list; multipart forms may send it as a JSON string."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, str):
-            try:
-                data = json.loads(data)
-            except ValueError:
-                raise serializers.ValidationError("Send a JSON list.") from None
-        return super().to_internal_value(data)
-
-
-class TextLayerSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=200)
-    font = serializers.CharField(required=False, help_text="A bundled font's key, e.g. `dejavu-sans`.")
-    color = serializers.CharField(required=False, help_text="`#rrggbb`, default black.")
-    x = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's width.")
-    y = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's height.")
-    size = serializers.FloatField(required=False, help_text="Text height, 0–1 of the print area's height.")
 
 
 class DesignCreateSerializer(serializers.Serializer):
@@ -45,7 +25,7 @@ class DesignCreateSerializer(serializers.Serializer):
     style = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="A style preset key."
     )
-    text_layers = JsonListField(
+    text_layers = TextLayersField(
         required=False,
         default=list,
         help_text="Up to 5 `{text, font, color, x, y, size}` (a JSON string in multipart requests).",
@@ -56,7 +36,7 @@ class DesignCreateSerializer(serializers.Serializer):
     )
 
 
-class DesignFilterSerializer(serializers.Serializer):
+class DesignFilterSerializer(QuerySerializer):
     status = serializers.ChoiceField(choices=Design.Status.choices, required=False)
     product = serializers.IntegerField(required=False)
     created_after = serializers.DateTimeField(required=False)

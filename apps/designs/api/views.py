@@ -5,10 +5,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api.idempotency import idempotent
+from apps.core.api.parsers import FORMS_AND_JSON
+from apps.tenants.api.idempotency import idempotent
 
 from ..models import Design
 from ..selectors import design_get, design_list
@@ -59,7 +59,7 @@ def _actor(request) -> dict:
 class DesignListView(ListAPIView):
     required_scopes = {**READ, **WRITE}
     serializer_class = DesignSerializer
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(parameters=[DesignFilterSerializer], summary="List designs, newest first")
     def get(self, request, *args, **kwargs):

@@ -11,21 +11,16 @@ from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
 
-from apps.core.api.idempotency import idempotent
+from apps.tenants.api.idempotency import idempotent
 
 from ..errors import PackNotReady
 from ..models import Order
 from ..pack import order_pack_request
+from ..payloads import OrderSerializer, PackSerializer
 from ..selectors import order_details, order_get, order_list, order_number_parse
 from ..services import ItemInput, order_create, order_transition
 from ..signing import pack_url
-from .serializers import (
-    OrderCreateSerializer,
-    OrderFilterSerializer,
-    OrderSerializer,
-    OrderTransitionSerializer,
-    PackSerializer,
-)
+from .serializers import OrderCreateSerializer, OrderFilterSerializer, OrderTransitionSerializer
 
 READ = {"GET": "orders:read"}
 WRITE = {"POST": "orders:write"}

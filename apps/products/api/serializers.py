@@ -1,6 +1,5 @@
 """Input and output shapes of the catalog API."""
 
-import json
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
@@ -9,14 +8,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.brands.models import Brand
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import QuerySerializer, StrictSerializer
+from apps.core.hygiene import json_loads
 
 from ..models import Currency, Product, Variant, View
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 
 
-class ProductFilterSerializer(serializers.Serializer):
+class ProductFilterSerializer(QuerySerializer):
     status = serializers.ChoiceField(choices=Product.Status.choices, required=False)
     brand = serializers.IntegerField(required=False, min_value=1, help_text="Only this brand's products.")
     search = serializers.CharField(required=False, max_length=200, help_text="Text in the name or the SKU.")
@@ -53,7 +53,11 @@ class OptionInputSerializer(StrictSerializer):
 
 
 @extend_schema_field(
-    {"type": "array", "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}
+    {
+        "type": "array",
+        "items": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "minItems": 3,
+    }
 )
 class PointsField(serializers.Field):
     """[[x, y], …] in mockup pixels, as JSON or (in multipart forms) a JSON string."""
@@ -61,7 +65,7 @@ class PointsField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data)
+                data = json_loads(data)
             except ValueError as exc:
                 raise serializers.ValidationError(_("Give the points as JSON: [[x, y], …].")) from exc
         if not isinstance(data, list):
@@ -84,8 +88,8 @@ class ViewInputSerializer(StrictSerializer):
     mask = serializers.FileField(required=False, help_text="Optional mask: white where the artwork shows.")
     area_shape = serializers.ChoiceField(choices=View.AreaShape.choices, required=False)
     area_points = PointsField(help_text="[[x, y], …] in mockup pixels; a rectangle has its four corners.")
-    width_mm = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.1"))
-    height_mm = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.1"))
+    width_mm = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"))
+    height_mm = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal("0.01"))
     dpi = serializers.IntegerField(min_value=72, max_value=1200, required=False)
     bleed_mm = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0), required=False)
     safe_mm = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=Decimal(0), required=False)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "products_api"
+app_name = "products-api"
 urlpatterns = [
     path("products", views.ProductListView.as_view(), name="products"),
     path("products/<int:pk>", views.ProductDetailView.as_view(), name="product"),

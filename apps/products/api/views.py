@@ -4,11 +4,11 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api.idempotency import idempotent
+from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
+from apps.tenants.api.idempotency import idempotent
 
 from .. import services
 from ..selectors import option_list, product_get, product_list, variant_list, view_list
@@ -26,7 +26,6 @@ from .serializers import (
 )
 
 SCOPES = {"GET": "catalog:read", "POST": "catalog:write", "PATCH": "catalog:write", "DELETE": "catalog:write"}
-MULTIPART = [JSONParser, MultiPartParser, FormParser]
 
 
 def _body(serializer):
@@ -37,7 +36,7 @@ def _body(serializer):
 class ProductListView(ListAPIView):
     required_scopes = SCOPES
     serializer_class = ProductSerializer
-    parser_classes = MULTIPART
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(parameters=[ProductFilterSerializer], summary="List products, newest first")
     def get(self, request, *args, **kwargs):
@@ -63,7 +62,7 @@ class ProductListView(ListAPIView):
 class ProductDetailView(GenericAPIView):
     required_scopes = SCOPES
     serializer_class = ProductDetailSerializer
-    parser_classes = MULTIPART
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(summary="A product with its variants, views and options")
     def get(self, request, pk: int):
@@ -160,7 +159,7 @@ class _Variants:
 
 class _Views:
     serializer_class, input_serializer, part_name = ViewSerializer, ViewInputSerializer, "view"
-    parser_classes = MULTIPART
+    parser_classes = FORMS_AND_JSON
     list_parts, create = staticmethod(view_list), staticmethod(services.view_create)
     update, delete_part = staticmethod(services.view_update), staticmethod(services.view_delete)
 

@@ -2,9 +2,9 @@
 
 from rest_framework import serializers
 
-from apps.designs.api.serializers import JsonListField
 from apps.designs.models import Design
-from apps.orders.api.serializers import AddressSerializer, CustomerInputSerializer
+from apps.designs.payloads import TextLayersField
+from apps.orders.payloads import AddressSerializer, CustomerInputSerializer
 
 
 class ConfigQuerySerializer(serializers.Serializer):
@@ -23,7 +23,7 @@ class WidgetDesignCreateSerializer(serializers.Serializer):
     variant = serializers.IntegerField(required=False, allow_null=True)
     prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
     style = serializers.CharField(required=False, allow_blank=True, default="")
-    text_layers = JsonListField(required=False, default=list)
+    text_layers = TextLayersField(required=False, default=list)
     photo = serializers.FileField(required=False)
 
 

@@ -17,16 +17,17 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled
 from rest_framework.generics import GenericAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from apps.core.api.idempotency import idempotent
+from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
 from apps.core.errors import ValidationFailed
 from apps.designs.services import design_create, design_funnel_mark
 from apps.orders.errors import OrderInvalid
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
+from apps.tenants.api.idempotency import idempotent
+from apps.tenants.middleware import widget_key
 
 from ..auth import (
     SESSION_HEADER,
@@ -83,6 +84,10 @@ class WidgetView(GenericAPIView):
     def absolute(self, path: str) -> str:
         return path if "://" in path else self.request.build_absolute_uri(path)
 
+    def idempotency_scope(self, request) -> str:
+        """Idempotency-Key values are the shopper's own (apps/tenants/api/idempotency.py)."""
+        return shopper_session(request)
+
 
 class WidgetConfigView(WidgetView):
     @extend_schema(
@@ -117,7 +122,7 @@ class WidgetSessionView(WidgetView):
 
 
 class WidgetDesignListView(WidgetView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = FORMS_AND_JSON
 
     @extend_schema(
         parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
@@ -154,7 +159,7 @@ class WidgetDesignListView(WidgetView):
 
     def links(self, design) -> dict:
         request = self.request
-        query = urlencode({"key": request.query_params["key"], "session": request.META[SESSION_HEADER]})
+        query = urlencode({"key": widget_key(request), "session": request.META[SESSION_HEADER]})
         scheme = "wss" if request.is_secure() else "ws"
         return {
             "self": self.absolute(reverse("storefront:design", args=[design.public_id])),

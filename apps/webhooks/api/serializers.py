@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
+from apps.core.api.serializers import QuerySerializer, StrictSerializer
 
 from ..models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -90,5 +90,5 @@ class DeliverySerializer(serializers.ModelSerializer):
         ]
 
 
-class DeliveryFilterSerializer(serializers.Serializer):
+class DeliveryFilterSerializer(QuerySerializer):
     status = serializers.ChoiceField(choices=WebhookDelivery.Status.choices, required=False)

@@ -1,0 +1,22 @@
+from django.urls import include, path
+
+from apps.analytics.views import home as analytics_home
+from apps.designs.views import design_list_page
+
+from . import views
+
+app_name = "dashboard"
+urlpatterns = [
+    path("", analytics_home, name="home"),
+    path("analytics/", include("apps.analytics.urls")),  # dashboard:analytics:<export>
+    path("designs/", design_list_page, name="designs"),
+    path("designs/", include("apps.designs.urls")),  # dashboard:designs:<page>
+    path("products/", include("apps.products.urls")),  # dashboard:products, dashboard:product, …
+    path("settings/brands/", include("apps.brands.urls")),  # dashboard:brands, dashboard:brand, …
+    path("orders/", include("apps.orders.urls")),  # orders:list, orders:detail, …
+    path("settings/webhooks/", include("apps.webhooks.urls")),
+    path("settings/integrations/", include("apps.integrations.urls")),
+    path("settings/billing/", include("apps.billing.urls")),
+    path("settings/audit/", include("apps.audit.urls")),
+    *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
+]

@@ -1,0 +1,69 @@
+"""A design's JSON: what its sockets receive, what webhook receivers get, and the text-layer shape
+that the designs API and the widget's API both take.
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from apps.core.hygiene import json_loads
+from apps.tenants.services import public_url
+
+from .models import Design
+from .signing import asset_urls
+
+DESIGN_EVENT = "design.status"
+
+
+def design_event(design: Design) -> dict:
+    """What sockets receive for a design: its state, and its signed asset links once it has previews."""
+    event = {
+        "type": DESIGN_EVENT,
+        "id": design.pk,
+        "status": design.status,
+        "step": design.step,
+        "progress": design.progress,
+    }
+    if design.status in (Design.Status.EXPORTING, Design.Status.READY):  # previews exist from exporting on
+        event["assets"] = {key: value["url"] for key, value in asset_urls(design).items()}
+    return event
+
+
+def design_webhook_data(design: Design) -> dict:
+    """A design as webhook receivers get it: signed asset links (they expire) on the public host."""
+    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
+    return {
+        "id": design.public_id,
+        "status": design.status,
+        "product": design.product.sku,
+        "variant": design.variant_id,
+        "prompt": design.prompt,
+        "error": error,
+        "assets": {key: public_url(value["url"]) for key, value in asset_urls(design).items()},
+        "created_at": design.created_at.isoformat(),
+    }
+
+
+class JsonListField(serializers.JSONField):
+    """A JSON list; multipart forms may send it as a JSON string."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json_loads(data)
+            except ValueError:
+                raise serializers.ValidationError("Send a JSON list.") from None
+        return super().to_internal_value(data)
+
+
+class TextLayerSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=200)
+    font = serializers.CharField(required=False, help_text="A bundled font's key, e.g. `dejavu-sans`.")
+    color = serializers.CharField(required=False, help_text="`#rrggbb`, default black.")
+    x = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's width.")
+    y = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's height.")
+    size = serializers.FloatField(required=False, help_text="Text height, 0–1 of the print area's height.")
+
+
+@extend_schema_field(TextLayerSerializer(many=True))
+class TextLayersField(JsonListField):
+    """Text layers: a JSON list (not null: send `[]` or leave it out), a JSON string in multipart forms."""
