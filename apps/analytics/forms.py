@@ -6,6 +6,7 @@ from .selectors import Period
 
 MAX_DAYS = 366
 PRESETS = {"7": 7, "30": 30, "90": 90}
+DEFAULT = "30"
 
 
 class PeriodForm(forms.Form):
@@ -18,9 +19,17 @@ class PeriodForm(forms.Form):
             ("custom", _("Custom")),
         ],
         required=False,
+        initial=DEFAULT,
     )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, data=None, **kwargs):
+        """A missing or unknown period reads as the default, so the menu shows the period the page shows."""
+        if data is not None and data.get("period") not in (*PRESETS, "custom"):
+            data = data.copy()
+            data["period"] = DEFAULT
+        super().__init__(data, **kwargs)
 
     def clean(self):
         data = super().clean()
@@ -42,7 +51,7 @@ class PeriodForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("period") == "custom":
             return Period(data["start"], data["end"])
-        return Period.last(PRESETS.get(data.get("period") or "30", 30))
+        return Period.last(PRESETS[data.get("period") or DEFAULT])
 
     def query(self) -> str:
         """The query string that asks for the chosen period again (for exports and live refresh)."""

@@ -56,6 +56,15 @@ def test_a_bad_custom_period_is_a_form_error_and_the_default_is_shown(owner_clie
     assert "(30 days)" in page.content.decode()
 
 
+def test_the_period_menu_names_the_period_the_page_shows(owner_client):
+    for query in ("", "?period=", "?period=365", "?other=1"):
+        text = owner_client.get(f"/{query}").content.decode()
+
+        assert '<option value="30" selected>' in text, query
+        assert "(30 days)" in text, query
+    assert '<option value="7" selected>' in owner_client.get("/?period=7").content.decode()
+
+
 def test_kpis_csv_has_one_row_per_kpi(history, owner_client):
     rollup_catch_up()
 

@@ -38,6 +38,7 @@ def test_the_page_shows_the_trial_and_a_bar_per_limit(tenant, settings):
     assert response.status_code == 200
     assert "Your plan: Pro" in page
     assert "Your Pro trial ends on" in page
+    assert ".." not in page  # the date ends the sentence once (no "a.m..")
     assert 'aria-valuemax="5000" aria-valuenow="3"' in page
     assert "2 / 10" in page  # seats: alpha's owner and boss
     assert "Contact sales" in page

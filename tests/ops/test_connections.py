@@ -42,7 +42,7 @@ def _test_database_url() -> str:
 
 
 def _get(port: int, host: str, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         conn.request("GET", path, headers={"Host": f"{host}:{port}"})
         return conn.getresponse().status
