@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench stop clean widget widget-check
+.PHONY: run test install lock lint format bench bench-smoke stop clean widget widget-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,11 @@ format: install
 bench: install  ## every benchmark in bench/, figures printed (docs/performance.md)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
 
+bench-smoke: install  ## every benchmark with a few iterations and no timing target: fails only if one breaks
+	BENCH_SMOKE=1 $(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
+
 bench-%: install  ## one benchmark: make bench-provisioning, make bench-api
-	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench.$*
+	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench $*
 
 widget: install  ## rebuild the widget (widget/src → widget/dist/luneo.js); commit the result
 	$(BIN)/python widget/build.py
