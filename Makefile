@@ -6,15 +6,25 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install lock lint format bench bench-smoke stop clean widget widget-check
 
+# requirements/*.txt name what we use; requirements/*.lock pin everything with hashes (`make lock`).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+$(STAMP): $(BIN)/python requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(BIN)/pip-compile: | $(BIN)/python
+	$(BIN)/pip install --quiet "$$(grep '^pip-tools==' requirements/dev.txt)"
+
+lock: $(BIN)/pip-compile  ## after editing requirements/*.txt: regenerate requirements/*.lock (same index as pip)
+	$(PIP_COMPILE) --output-file requirements/dev.lock requirements/dev.txt
+	$(PIP_COMPILE) --output-file requirements/production.lock requirements/production.txt
 
 run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo workspace
 	$(BIN)/python -m config.run
