@@ -32,11 +32,15 @@ run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo wo
 test: lint  ## lint, then the whole suite (throwaway embedded servers unless DATABASE_URL/REDIS_URL)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, the import layers (lint-imports), and bandit (any high-severity finding fails)
+lint: install  ## ruff, import layers, bandit (high severity), installed and locked requirements, migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive apps config --severity-level high
+	$(BIN)/pip check
+	$(BIN)/python requirements/check_locks.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m config.embedded exec --throwaway -- \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .
