@@ -22,9 +22,9 @@ install: $(STAMP)
 $(BIN)/pip-compile: | $(BIN)/python
 	$(BIN)/pip install --quiet "$$(grep '^pip-tools==' requirements/dev.txt)"
 
-lock: $(BIN)/pip-compile  ## after editing requirements/*.txt: regenerate requirements/*.lock (same index as pip)
-	$(PIP_COMPILE) --output-file requirements/dev.lock requirements/dev.txt
-	$(PIP_COMPILE) --output-file requirements/production.lock requirements/production.txt
+lock: $(BIN)/pip-compile  ## after editing requirements/*.txt: requirements/*.lock (LOCK_ARGS="--upgrade-package X")
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements/dev.lock requirements/dev.txt
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements/production.lock requirements/production.txt
 
 run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo workspace
 	$(BIN)/python -m config.run

@@ -1,4 +1,6 @@
-"""`make lint`: every pin of requirements/<name>.txt (and of the files it includes) is in <name>.lock.
+"""`make lint`: every pin of requirements/<name>.txt (and of the files it includes) is in <name>.lock,
+and production.lock pins every package it shares with dev.lock at the same version (what the
+tests ran against is what the image installs).
 
 A lock left behind by an edit of a .txt file fails here; `make lock` brings it up to date.
 """
@@ -34,10 +36,20 @@ def main() -> int:
             for package, version in pins(HERE / f"{name}.txt").items()
             if locked.get(package) != version
         ]
+    dev, production = pins(HERE / "dev.lock"), pins(HERE / "production.lock")
+    stale += [
+        f"requirements/production.lock has {package}=={version}, dev.lock {dev[package]}"
+        for package, version in production.items()
+        if dev.get(package, version) != version
+    ]
     for line in stale:
         print(line, file=sys.stderr)  # noqa: T201
     if stale:
-        print("run `make lock`", file=sys.stderr)  # noqa: T201
+        print(  # noqa: T201
+            "run `make lock`; a version already in a lock moves with "
+            "`make lock LOCK_ARGS='--upgrade-package NAME'`",
+            file=sys.stderr,
+        )
     return 1 if stale else 0
 
 
