@@ -23,7 +23,8 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 WORKDIR /app
 COPY requirements/ requirements/
-RUN pip install -r requirements/production.txt
+# Every package pinned with its hashes (`make lock`), the same set CI's tests ran against.
+RUN pip install --require-hashes -r requirements/production.lock
 COPY . .
 # Production settings refuse to load without their variables; these placeholders exist only
 # in this build stage, for two commands that touch neither the database nor Redis.

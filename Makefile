@@ -4,17 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format bench stop clean widget widget-check
+.PHONY: run test install lock lint format bench bench-smoke stop clean widget widget-check
+
+# requirements/*.txt name what we use; requirements/*.lock pin everything with hashes (`make lock`).
+PIP_COMPILE := CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python requirements/base.txt requirements/dev.txt
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+$(STAMP): $(BIN)/python requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(BIN)/pip-compile: | $(BIN)/python
+	$(BIN)/pip install --quiet "$$(grep '^pip-tools==' requirements/dev.txt)"
+
+lock: $(BIN)/pip-compile  ## after editing requirements/*.txt: requirements/*.lock (LOCK_ARGS="--upgrade-package X")
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements/dev.lock requirements/dev.txt
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements/production.lock requirements/production.txt
 
 run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo workspace
 	$(BIN)/python -m config.run
@@ -22,11 +32,15 @@ run: install  ## start PostgreSQL, Redis, web, worker and beat; seed the demo wo
 test: lint  ## lint, then the whole suite (throwaway embedded servers unless DATABASE_URL/REDIS_URL)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: install  ## ruff, the import layers (lint-imports), and bandit (any high-severity finding fails)
+lint: install  ## ruff, import layers, bandit (high severity), installed and locked requirements, migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit --quiet --recursive apps config --severity-level high
+	$(BIN)/pip check
+	$(BIN)/python requirements/check_locks.py
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m config.embedded exec --throwaway -- \
+		$(BIN)/python manage.py makemigrations --check --dry-run
 
 format: install
 	$(BIN)/ruff format .
@@ -35,8 +49,11 @@ format: install
 bench: install  ## every benchmark in bench/, figures printed (docs/performance.md)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
 
+bench-smoke: install  ## every benchmark with a few iterations and no timing target: fails only if one breaks
+	BENCH_SMOKE=1 $(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
+
 bench-%: install  ## one benchmark: make bench-provisioning, make bench-api
-	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench.$*
+	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench $*
 
 widget: install  ## rebuild the widget (widget/src → widget/dist/luneo.js); commit the result
 	$(BIN)/python widget/build.py

@@ -1,19 +1,50 @@
-"""Every benchmark, one after the other, in one fresh database. Exit status 1 if a target is missed."""
+"""`python -m bench [NAME ...]`: the named benchmarks (default: all), one after the other, in one
+fresh database. Exit status 1 if one crashes or misses a target, 2 for an unknown name.
+"""
 
 import sys
+import traceback
 
-from bench import api, billing, dashboard, pipeline, provisioning, storefront, widget
+from bench import SMOKE, api, billing, dashboard, pipeline, provisioning, storefront, widget
 from bench.database import django_on_fresh_database
 
-if __name__ == "__main__":
+BENCHMARKS = {
+    "provisioning": provisioning,
+    "api": api,
+    "pipeline": pipeline,
+    "storefront": storefront,
+    "widget": widget,
+    "billing": billing,
+    "dashboard": dashboard,
+}
+
+
+def _run(name: str, environment: dict[str, str]) -> str:
+    """One benchmark: "ok", "failed" (a target missed, a wrong answer) or "crashed" (printed)."""
+    from django.db import connection
+
+    print(f"== bench {name}", flush=True)  # noqa: T201
+    try:
+        return "ok" if BENCHMARKS[name].run(environment) else "failed"
+    except Exception:
+        traceback.print_exc()
+        connection.set_schema_to_public()  # for the next benchmark
+        return "crashed"
+
+
+def main(names: list[str]) -> int:
+    unknown = sorted(set(names) - set(BENCHMARKS))
+    if unknown:
+        print(f"not a benchmark: {', '.join(unknown)}; one of: {', '.join(BENCHMARKS)}", file=sys.stderr)  # noqa: T201
+        return 2
+    if SMOKE:
+        print("BENCH_SMOKE: a few iterations each, timing targets not enforced", flush=True)  # noqa: T201
     with django_on_fresh_database() as environment:
-        results = [
-            provisioning.run(),
-            api.run(environment),
-            pipeline.run(environment),
-            storefront.run(environment),
-            widget.run(environment),
-            billing.run(),
-            dashboard.run(),
-        ]
-    sys.exit(0 if all(results) else 1)
+        outcomes = {name: _run(name, environment) for name in names or BENCHMARKS}
+    bad = [f"{name} {outcome}" for name, outcome in outcomes.items() if outcome != "ok"]
+    print(f"== bench: {', '.join(bad) or f'all {len(outcomes)} ok'}", flush=True)  # noqa: T201
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -8,17 +8,16 @@ its after-commit pushes (channel layer, Celery) are left out, as they are the sa
 only add noise. Target: the check adds <= 2 ms at p99.
 """
 
-import sys
 import time
 from unittest import mock
 
-from bench.database import django_on_fresh_database
+from bench import enforced, iterations
 from bench.stats import ms, percentile
 
 SLUG = "bench-billing"
-ROUNDS = 10
-PER_ROUND = 100
-WARMUP = 50
+ROUNDS = iterations(10)
+PER_ROUND = iterations(100, 5)
+WARMUP = iterations(50, 2)
 TARGET_ADDED_P99_SECONDS = 0.002
 
 
@@ -37,14 +36,14 @@ def _create_timed(design_create, product_id: int) -> float:
     return elapsed
 
 
-def run() -> bool:
+def run(env: dict[str, str]) -> bool:
     from django.db import connection
 
+    from apps.accounts.services import tenant_provision
     from apps.billing.entitlements import design_quota_consume
     from apps.designs import services
     from apps.products.models import Product
     from apps.products.services import catalog_seed_demo
-    from apps.tenants.services import tenant_provision
 
     tenant = tenant_provision(slug=SLUG, name="Bench billing", owner_email=f"owner@{SLUG}.test", plan="pro")
     connection.set_tenant(tenant)
@@ -79,9 +78,4 @@ def run() -> bool:
         f"[target <= {ms(TARGET_ADDED_P99_SECONDS)}: {'met' if ok else 'MISSED'}]",
         flush=True,
     )
-    return ok
-
-
-if __name__ == "__main__":
-    with django_on_fresh_database():
-        sys.exit(0 if run() else 1)
+    return enforced(ok)

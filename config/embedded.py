@@ -170,11 +170,11 @@ def stop(data_dir: Path = DATA_DIR, *, save: bool = True) -> None:
 
 @contextlib.contextmanager
 def running(*, throwaway: bool = False) -> Iterator[Servers]:
-    """Servers for the duration of the block: `.data/` (kept) or a throwaway directory."""
-    if throwaway:
-        data_dir = Path(tempfile.mkdtemp(prefix="luneo-", dir=DATA_DIR.parent / ".data"))
-    else:
-        data_dir = DATA_DIR
+    """Servers for the duration of the block: the data directory's own (kept), or throwaway ones
+    under a fresh `luneo-*` directory inside it, deleted afterwards (never the system's temp dir).
+    """
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    data_dir = Path(tempfile.mkdtemp(prefix="luneo-", dir=DATA_DIR)) if throwaway else DATA_DIR
     try:
         yield start(data_dir)
     finally:
@@ -187,7 +187,6 @@ def _exec(command: list[str], *, throwaway: bool) -> int:
     """Run a command with DATABASE_URL/REDIS_URL set; start embedded servers only if unset."""
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
         return subprocess.call(command)
-    DATA_DIR.mkdir(exist_ok=True)
     with running(throwaway=throwaway) as servers:
         return subprocess.call(command, env={**os.environ, **servers.environ()})
 

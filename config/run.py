@@ -116,18 +116,17 @@ def _terminate(children: list[Child]) -> None:
 
 
 def prepare() -> None:
-    """In a child process (`python -m config.run prepare`): migrations, demo data, schedules.
+    """In a child process (`python -m config.run prepare`): migrations, then demo data.
 
-    One Django start-up for the three. The demo logins go to stdout; the rest to stderr.
+    One Django start-up for both; migrating also syncs the periodic jobs (`apps/core/schedules.py`).
+    The demo logins go to stdout; the rest to stderr.
     """
     import django
-    from django.core.management import call_command, get_commands
+    from django.core.management import call_command
 
     django.setup()
     call_command("migrate_schemas", verbosity=0, stdout=sys.stderr)
     call_command("seed_demo")
-    if "sync_schedules" in get_commands():  # periodic jobs, once another part provides them
-        call_command("sync_schedules", stdout=sys.stderr)
 
 
 def _prepare(env: dict[str, str]) -> str:
