@@ -29,7 +29,7 @@ def delivery_list(*, endpoint: WebhookEndpoint, status: str | None = None) -> Qu
     return deliveries.order_by("-created_at", "-pk")
 
 
-def test_delivery_last(*, endpoint: WebhookEndpoint) -> WebhookDelivery | None:
+def endpoint_test_last(*, endpoint: WebhookEndpoint) -> WebhookDelivery | None:
     """The endpoint's latest test event delivery, with its attempts; None if none was sent."""
     return delivery_list(endpoint=endpoint).filter(event__type=TEST_EVENT).first()
 

@@ -13,7 +13,7 @@ from apps.tenants.decorators import admin_required
 from . import services
 from .errors import WebhookTestTooSoon
 from .forms import ERROR_FIELDS, DeliveryFilterForm, EndpointForm
-from .selectors import delivery_get, delivery_list, endpoint_get, endpoint_list, test_delivery_last
+from .selectors import delivery_get, delivery_list, endpoint_get, endpoint_list, endpoint_test_last
 
 PAGE_SIZE = 25
 
@@ -82,7 +82,7 @@ def endpoint_detail(request, pk: int):
 
 def _test_context(endpoint, error: str = "") -> dict:
     """The endpoint's test panel: its latest test event and that delivery's latest attempt."""
-    test = test_delivery_last(endpoint=endpoint)
+    test = endpoint_test_last(endpoint=endpoint)
     attempts = list(test.attempts.all()) if test else []
     return {
         "endpoint": endpoint,
