@@ -4,9 +4,12 @@
     order.json                        the order as the API and the webhooks show it
     order.pdf                         a printable summary: number, customer, address, items, totals
 
-`order_pack_request` marks the pack `building` and queues the task; the task builds the zip in a
-temporary file and ends `ready` or `failed` (with the reason), never `building`. Asking again
-rebuilds it (a rebuilt pack replaces the previous one and its download links).
+`order_pack_request` marks the pack `building` and queues the task (an order moved to paid asks
+for it: `services.order_transition`); the task builds the zip in a temporary file and ends `ready`
+or `failed` (with the reason), never `building`. Asking again rebuilds it (a rebuilt pack replaces
+the previous one and its download links). A ready pack publishes `pack.ready` to the webhooks. The
+outcome is saved only if the pack is still `building`: of two builds of one request (a task
+queued twice), the first to finish is kept and the other is dropped, published once.
 """
 
 import io
@@ -25,9 +28,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from apps.brands.fonts import font_path
 from apps.designs.models import DesignAsset
+from apps.webhooks.services import event_publish
 
 from .models import Order, OrderItem
-from .payloads import order_event_data
+from .payloads import order_event_data, pack_event_data
 
 logger = logging.getLogger(__name__)
 PRINT_KINDS = (DesignAsset.Kind.PRINT_PNG, DesignAsset.Kind.PRINT_PDF)
@@ -45,7 +49,8 @@ def order_pack_request(*, order: Order) -> Order:
 
 
 def order_pack_build(*, order: Order) -> Order:
-    """Build the zip and store it on the order: `ready`, or `failed` with the reason."""
+    """Build the zip and store it on the order: `ready` (and `pack.ready` published), or `failed`
+    with the reason."""
     previous = order.pack.name
     try:
         with tempfile.TemporaryFile() as archive:
@@ -62,14 +67,31 @@ def order_pack_build(*, order: Order) -> Order:
         logger.exception("order %s: production pack crashed", order.pk)
         _pack_failed(order, _("An unexpected error stopped the build. Rebuild the pack."))
         raise
-    order.pack_status, order.pack_error, order.pack_built_at = Order.PackStatus.READY, "", timezone.now()
-    order.save(update_fields=["pack", "pack_status", "pack_error", "pack_built_at", "updated_at"])
+    with transaction.atomic():
+        if not _still_building(order):  # another build of this request finished first
+            order.pack.storage.delete(order.pack.name)
+            order.refresh_from_db()
+            return order
+        order.pack_status, order.pack_error, order.pack_built_at = Order.PackStatus.READY, "", timezone.now()
+        order.save(update_fields=["pack", "pack_status", "pack_error", "pack_built_at", "updated_at"])
+        event_publish(type="pack.ready", data=pack_event_data(order))
     if previous and previous != order.pack.name:
         order.pack.storage.delete(previous)
     return order
 
 
+def _still_building(order: Order) -> bool:
+    """Lock the order's row (until the caller's transaction ends); True if its pack is `building`."""
+    return (
+        Order.objects.select_for_update().filter(pk=order.pk, pack_status=Order.PackStatus.BUILDING).exists()
+    )
+
+
+@transaction.atomic
 def _pack_failed(order: Order, reason: str) -> Order:
+    if not _still_building(order):  # another build of this request finished first: it stands
+        order.refresh_from_db()
+        return order
     order.pack_status, order.pack_error = Order.PackStatus.FAILED, reason
     order.save(update_fields=["pack_status", "pack_error", "updated_at"])
     return order

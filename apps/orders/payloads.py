@@ -1,6 +1,7 @@
 """An order's JSON, one shape everywhere: the REST API's responses, the webhooks' `data`, the
-dashboard's live updates, the pack's `order.json`; and the customer and address shapes the
-widget's API takes too. Serializers, so that the OpenAPI schema documents exactly this.
+dashboard's live updates, the pack's `order.json`; the `pack.ready` event's `data`; and the
+customer and address shapes the widget's API takes too. Serializers, so that the OpenAPI schema
+documents exactly this.
 """
 
 from django.db import connection
@@ -109,8 +110,13 @@ class PackSerializer(serializers.Serializer):
         serializers.URLField(allow_null=True, help_text="Signed, expiring zip link once `ready`.")
     )
     def get_url(self, order: Order) -> str | None:
-        path = pack_url(order)
-        return absolute_url(path, self.context.get("request")) if path else None
+        return pack_absolute_url(order, self.context.get("request"))
+
+
+def pack_absolute_url(order: Order, request=None) -> str | None:
+    """The ready pack's signed, expiring link; None until it is built."""
+    path = pack_url(order)
+    return absolute_url(path, request) if path else None
 
 
 class OrderSerializer(serializers.Serializer):
@@ -137,6 +143,22 @@ class OrderSerializer(serializers.Serializer):
 def order_event_data(order: Order) -> dict:
     """The order as the API shows it, with links on the workspace's host (no request needed)."""
     return OrderSerializer(order).data
+
+
+class PackReadySerializer(serializers.Serializer):
+    order = serializers.CharField(source="reference")  # the order's number, LU-000123
+    url = serializers.SerializerMethodField()  # signed, expiring
+    size = serializers.IntegerField(source="pack.size")  # bytes
+    built_at = serializers.DateTimeField(source="pack_built_at")
+
+    def get_url(self, order: Order) -> str:
+        return pack_absolute_url(order)
+
+
+def pack_event_data(order: Order) -> dict:
+    """The `pack.ready` event's `data`: the order's number and its ready pack, linked on the
+    workspace's own host."""
+    return PackReadySerializer(order).data
 
 
 class CustomerInputSerializer(serializers.Serializer):

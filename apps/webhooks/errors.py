@@ -30,3 +30,9 @@ class WebhookDescriptionInvalid(ApplicationError):
 class DeliveryInProgress(Conflict):
     code = "delivery_in_progress"
     message = _("This delivery is being sent right now. Try again in a few seconds.")
+
+
+class WebhookTestTooSoon(ApplicationError):
+    code = "webhook_test_too_soon"
+    status = 429
+    message = _("A test event was just sent to this endpoint. Wait a few seconds, then send another.")

@@ -24,6 +24,12 @@ class EventType(models.TextChoices):
     DESIGN_FAILED = "design.failed", _("A design failed")
     ORDER_CREATED = "order.created", _("An order was created")
     ORDER_UPDATED = "order.updated", _("An order changed status")
+    PACK_READY = "pack.ready", _("An order's production pack is ready")
+
+
+# Sent to one endpoint on request ("Send test event"), never subscribed to.
+TEST_EVENT = "ping"
+EVENT_TYPES = [*EventType.choices, (TEST_EVENT, _("A test event"))]
 
 
 def event_public_id() -> str:
@@ -56,7 +62,7 @@ class WebhookEndpoint(models.Model):
 
 class WebhookEvent(models.Model):
     public_id = models.CharField(max_length=40, unique=True, default=event_public_id, editable=False)
-    type = models.CharField(max_length=40, choices=EventType.choices)
+    type = models.CharField(max_length=40, choices=EVENT_TYPES)
     payload = models.JSONField(encoder=DjangoJSONEncoder)  # the event's `data`
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from .models import TEST_EVENT, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 def endpoint_count() -> int:
@@ -27,6 +27,11 @@ def delivery_list(*, endpoint: WebhookEndpoint, status: str | None = None) -> Qu
     if status:
         deliveries = deliveries.filter(status=status)
     return deliveries.order_by("-created_at", "-pk")
+
+
+def endpoint_test_last(*, endpoint: WebhookEndpoint) -> WebhookDelivery | None:
+    """The endpoint's latest test event delivery, with its attempts; None if none was sent."""
+    return delivery_list(endpoint=endpoint).filter(event__type=TEST_EVENT).first()
 
 
 def delivery_get(*, pk: int) -> WebhookDelivery:

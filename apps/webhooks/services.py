@@ -11,9 +11,13 @@ lost — and send the longer waits, which are not queued as delayed tasks (the R
 hands a task out again after its visibility timeout, one hour). After the last attempt the
 delivery fails, the endpoint is disabled and the workspace's owners are told. A disabled
 endpoint's pending deliveries wait; enabling it resumes them.
+
+A test event (`endpoint_test`, type `ping`) goes to one endpoint through the same task and
+attempt, once: it is never retried and never disables the endpoint.
 """
 
 import json
+import math
 import random
 from datetime import timedelta
 
@@ -31,8 +35,8 @@ from apps.tenants.models import Tenant
 from apps.tenants.services import owners_notify, tenant_url
 
 from . import outbound
-from .errors import DeliveryInProgress, WebhookDescriptionInvalid, WebhookEventsInvalid
-from .models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from .errors import DeliveryInProgress, WebhookDescriptionInvalid, WebhookEventsInvalid, WebhookTestTooSoon
+from .models import TEST_EVENT, EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .selectors import endpoint_count
 
 FIRST_RETRY_SECONDS = 30
@@ -44,6 +48,7 @@ MAX_QUEUED_DELAY_SECONDS = 45 * 60  # longer waits are left to the sweep (broker
 SWEEP_GRACE = timedelta(minutes=5)  # a delivery this late is deemed lost and queued again
 SWEEP_BATCH = 500
 DESCRIPTION_MAX_LENGTH = 200
+TEST_EVENT_INTERVAL = timedelta(seconds=10)  # at most one test event per endpoint in this time
 ENDPOINT_DISABLED_EVENT = "webhooks.endpoint_disabled"
 Status = WebhookDelivery.Status
 
@@ -181,6 +186,36 @@ def event_publish(*, type: str, data: dict) -> WebhookEvent | None:
     return event
 
 
+@transaction.atomic
+def endpoint_test(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """Send the endpoint a signed `ping` event after commit, through the delivery task, once.
+
+    Also to a disabled endpoint (to check it before enabling it). One test per endpoint per
+    TEST_EVENT_INTERVAL: 429 `webhook_test_too_soon` otherwise (a double click sends one).
+    """
+    locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)  # one test at a time
+    now = timezone.now()
+    last = (
+        locked.deliveries.filter(event__type=TEST_EVENT, created_at__gt=now - TEST_EVENT_INTERVAL)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None:
+        wait = (last + TEST_EVENT_INTERVAL - now).total_seconds()
+        raise WebhookTestTooSoon(details={"retry_after": max(1, math.ceil(wait))})
+    data = {
+        "endpoint": locked.pk,
+        "message": "A test event from Luneo: this endpoint receives signed events.",
+    }
+    event = WebhookEvent.objects.create(type=TEST_EVENT, payload=data, created_at=now)
+    delivery = WebhookDelivery.objects.create(
+        event=event, endpoint=locked, next_attempt_at=now, created_at=now
+    )
+    _queue(delivery.pk, 1, manual=True)
+    return delivery
+
+
 def event_body(event: WebhookEvent) -> bytes:
     """What is POSTed, and signed: compact JSON `{"id", "type", "created", "data"}`."""
     body = {
@@ -268,6 +303,8 @@ def _attempt_record(delivery: WebhookDelivery, outcome: outbound.Outcome, starte
     delivery.last_attempt_at = started_at
     if attempt.succeeded:
         delivery.status, delivery.next_attempt_at = Status.SUCCEEDED, None
+    elif delivery.status == Status.PENDING and delivery.event.type == TEST_EVENT:
+        delivery.status, delivery.next_attempt_at = Status.FAILED, None  # a test is tried once
     elif delivery.status == Status.PENDING and attempt.number >= MAX_ATTEMPTS:
         delivery.status, delivery.next_attempt_at = Status.FAILED, None
         _give_up(delivery)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.endpoint_edit, name="edit"),
     path("<int:pk>/enable/", views.endpoint_enable_view, name="enable"),
     path("<int:pk>/disable/", views.endpoint_disable_view, name="disable"),
+    path("<int:pk>/test/", views.endpoint_test_view, name="test"),
     path("<int:pk>/rotate-secret/", views.endpoint_rotate_view, name="rotate"),
     path("<int:pk>/delete/", views.endpoint_delete_view, name="delete"),
     path("deliveries/<int:pk>/redeliver/", views.delivery_redeliver_view, name="redeliver"),

@@ -11,8 +11,9 @@ from apps.core.errors import ApplicationError
 from apps.tenants.decorators import admin_required
 
 from . import services
+from .errors import WebhookTestTooSoon
 from .forms import ERROR_FIELDS, DeliveryFilterForm, EndpointForm
-from .selectors import delivery_get, delivery_list, endpoint_get, endpoint_list
+from .selectors import delivery_get, delivery_list, endpoint_get, endpoint_list, endpoint_test_last
 
 PAGE_SIZE = 25
 
@@ -75,8 +76,39 @@ def endpoint_detail(request, pk: int):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"endpoint": endpoint, "form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query.urlencode(), **_test_context(endpoint)}
     return render(request, "webhooks/detail.html", context)
+
+
+def _test_context(endpoint, error: str = "") -> dict:
+    """The endpoint's test panel: its latest test event and that delivery's latest attempt."""
+    test = endpoint_test_last(endpoint=endpoint)
+    attempts = list(test.attempts.all()) if test else []
+    return {
+        "endpoint": endpoint,
+        "test": test,
+        "attempt": attempts[-1] if attempts else None,
+        "test_error": error,
+    }
+
+
+@never_cache
+@admin_required
+@require_http_methods(["GET", "POST"])
+def endpoint_test_view(request, pk: int):
+    """POST: send a test event. GET: the test panel alone (htmx polls it until the answer is in)."""
+    endpoint = endpoint_get(pk=pk)
+    error = ""
+    if request.method == "POST":
+        try:
+            services.endpoint_test(endpoint=endpoint)
+        except WebhookTestTooSoon as exc:
+            error = exc.message
+        if not request.htmx:
+            if error:
+                messages.error(request, error)
+            return redirect("dashboard:webhooks:detail", pk)
+    return render(request, "webhooks/partials/test_event.html", _test_context(endpoint, error))
 
 
 @require_POST

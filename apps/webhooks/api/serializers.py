@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import QuerySerializer, StrictSerializer
 
-from ..models import EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from ..models import EVENT_TYPES, EventType, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointInputSerializer(StrictSerializer):
@@ -69,7 +69,7 @@ class AttemptSerializer(serializers.ModelSerializer):
 
 class DeliverySerializer(serializers.ModelSerializer):
     event = serializers.CharField(source="event.public_id", help_text="The event id (`evt_…`).")
-    event_type = serializers.ChoiceField(source="event.type", choices=EventType.choices)
+    event_type = serializers.ChoiceField(source="event.type", choices=EVENT_TYPES)
     endpoint = serializers.IntegerField(source="endpoint_id")
     attempts = AttemptSerializer(many=True)
 

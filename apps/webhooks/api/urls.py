@@ -11,6 +11,7 @@ urlpatterns = [
         views.EndpointRotateSecretView.as_view(),
         name="endpoint-rotate-secret",
     ),
+    path("webhooks/endpoints/<int:pk>/test", views.EndpointTestView.as_view(), name="endpoint-test"),
     path(
         "webhooks/endpoints/<int:pk>/deliveries",
         views.EndpointDeliveryListView.as_view(),
