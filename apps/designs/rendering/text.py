@@ -1,11 +1,15 @@
-"""Text layers drawn with the bundled fonts, named by their keys in apps.brands.fonts.FONTS."""
+"""Text layers drawn with the bundled fonts, named by their keys in apps.brands.fonts.FONTS.
+
+A character the picked font lacks (Chinese in DejaVu Serif, say) is drawn in the bundled
+fallbacks (apps.core.fonts), never as a box.
+"""
 
 from collections.abc import Iterable
-from functools import lru_cache
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from apps.brands.fonts import FONTS, font_path
+from apps.core.fonts import TextFonts, font_chain, text_fonts
 
 from .spec import TextLayer
 
@@ -13,12 +17,11 @@ from .spec import TextLayer
 MARGIN = 0.05
 
 
-@lru_cache(maxsize=64)
-def load_font(key: str, size_px: int) -> ImageFont.FreeTypeFont:
-    """Font `key` (e.g. "dejavu-sans") at `size_px`; an unknown key raises ValueError."""
+def load_font(key: str, size_px: int) -> TextFonts:
+    """Font `key` (e.g. "dejavu-sans") and its fallbacks at `size_px`; an unknown key raises ValueError."""
     if key not in FONTS:
         raise ValueError(f"Unknown font {key!r}.")
-    return ImageFont.truetype(str(font_path(key)), max(1, size_px))
+    return text_fonts(font_chain(font_path(key)), size_px)
 
 
 def render_text_layers(
@@ -44,18 +47,18 @@ def _draw_layer(draw: ImageDraw.ImageDraw, layer: TextLayer, box) -> None:
     left, top, right, bottom = box
     width, height = right - left, bottom - top
     inner = (left + MARGIN * width, top + MARGIN * height, right - MARGIN * width, bottom - MARGIN * height)
-    font = _fitting_font(draw, layer, round(layer.size * height), inner)
+    font = _fitting_font(layer, round(layer.size * height), inner)
     x, y = left + layer.x * width, top + layer.y * height
-    text_left, text_top, text_right, text_bottom = draw.textbbox((x, y), layer.text, font=font, anchor="mm")
+    text_left, text_top, text_right, text_bottom = font.textbbox((x, y), layer.text, anchor="mm")
     x += _shift_into(text_left, text_right, inner[0], inner[2])
     y += _shift_into(text_top, text_bottom, inner[1], inner[3])
-    draw.text((x, y), layer.text, font=font, fill=layer.rgba(), anchor="mm")
+    font.draw(draw, (x, y), layer.text, fill=layer.rgba(), anchor="mm")
 
 
-def _fitting_font(draw: ImageDraw.ImageDraw, layer: TextLayer, size_px: int, inner):
+def _fitting_font(layer: TextLayer, size_px: int, inner) -> TextFonts:
     """The layer's font at `size_px`, smaller if the text (one or more lines) would not fit `inner`."""
     font = load_font(layer.font, max(1, size_px))
-    text_left, text_top, text_right, text_bottom = draw.textbbox((0, 0), layer.text, font=font, anchor="mm")
+    text_left, text_top, text_right, text_bottom = font.textbbox((0, 0), layer.text, anchor="mm")
     scale = min(
         1.0,
         (inner[2] - inner[0]) / max(1, text_right - text_left),
