@@ -3,7 +3,8 @@
 Same prompt, style and seed → the same composition at any size, and byte-identical pixels at the
 same size: nothing depends on time or on global randomness. Visibly derived from the prompt: the
 palette comes from the hashes of its words, the key words are drawn on it (in any script, with the
-bundled fonts), shapes follow the style.
+bundled fonts), shapes follow the style. The artwork carries no mark: it is what gets printed, and
+the pipeline marks the previews of offline designs with LABEL instead.
 """
 
 import colorsys
@@ -18,7 +19,7 @@ from apps.core.fonts import FONT_DIR, TextFonts, font_chain, text_fonts
 
 Color = tuple[int, int, int]
 
-LABEL = "offline preview"
+LABEL = "offline preview"  # what the previews of offline artwork say they are
 WORD_FONTS = font_chain(FONT_DIR / "DejaVuSans-Bold.ttf", bold=True)
 STOP_WORDS = frozenset(
     "a an and the of on in at to with for from by or is are be this that my our your its "
@@ -206,18 +207,6 @@ def draw_words(canvas: Image.Image, words: list[str], style: str, colors: list[C
     )
 
 
-def draw_label(canvas: Image.Image) -> None:
-    """A small, honest "offline preview" mark in the bottom-right corner."""
-    w, h = canvas.size
-    size = max(10, round(min(w, h) * 0.028))
-    margin = size // 2
-    draw = ImageDraw.Draw(canvas, "RGBA")
-    left, top, right, bottom = font(size).textbbox((w - margin, h - margin), LABEL, anchor="rd")
-    pad = size // 4
-    draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], fill=(255, 255, 255, 190))
-    font(size).draw(draw, (w - margin, h - margin), LABEL, fill=INK, anchor="rd")
-
-
 def artwork_draw(*, prompt: str, style: str, width: int, height: int, seed: int) -> Image.Image:
     """An RGBA image of exactly width × height drawn from the prompt, style and seed."""
     rng = random.Random(seed_from_sha256(prompt, style, seed))
@@ -228,8 +217,6 @@ def artwork_draw(*, prompt: str, style: str, width: int, height: int, seed: int)
     else:
         canvas = gradient((width, height), colors[0], colors[1])
     STYLE_DRAWERS[style](canvas, colors, rng)
-    if min(width, height) >= 64:
-        if words:
-            draw_words(canvas, words, style, colors)
-        draw_label(canvas)
+    if min(width, height) >= 64 and words:
+        draw_words(canvas, words, style, colors)
     return canvas

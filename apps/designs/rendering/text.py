@@ -8,13 +8,15 @@ from collections.abc import Iterable
 
 from PIL import Image, ImageDraw
 
-from apps.brands.fonts import FONTS, font_path
+from apps.brands.fonts import DEFAULT_FONT, FONTS, font_path
 from apps.core.fonts import TextFonts, font_chain, text_fonts
 
 from .spec import TextLayer
 
 # Text stays this fraction of the area's width (height) away from its left and right (top and bottom) edges.
 MARGIN = 0.05
+BADGE_INK = (24, 24, 28)
+BADGE_PAPER = (255, 255, 255, 190)
 
 
 def load_font(key: str, size_px: int) -> TextFonts:
@@ -39,6 +41,21 @@ def render_text_layers(
     draw = ImageDraw.Draw(result)
     for layer in layers:
         _draw_layer(draw, layer, box)
+    return result
+
+
+def render_badge(image: Image.Image, text: str) -> Image.Image:
+    """A copy of `image` with `text` (e.g. "offline preview") on a light box in its bottom-right corner."""
+    result = image.copy()
+    width, height = result.size
+    size = max(10, round(min(width, height) * 0.028))
+    corner = (width - size // 2, height - size // 2)
+    font = load_font(DEFAULT_FONT, size)
+    draw = ImageDraw.Draw(result, "RGBA")
+    left, top, right, bottom = font.textbbox(corner, text, anchor="rd")
+    pad = size // 4
+    draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], fill=BADGE_PAPER)
+    font.draw(draw, corner, text, fill=BADGE_INK, anchor="rd")
     return result
 
 
