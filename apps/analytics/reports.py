@@ -130,7 +130,11 @@ def report_pdf(*, workspace: str, period: Period) -> bytes:
     )
     story = [paragraph(title, styles["Title"]), Spacer(1, 4 * mm)]
     story += _kpi_table(data["kpis"], regular, bold)
-    story += [Spacer(1, 6 * mm), paragraph(_("Revenue per day"), styles["Heading2"]), _revenue_chart(data)]
+    story += [
+        Spacer(1, 6 * mm),
+        paragraph(_("Revenue per day"), styles["Heading2"]),
+        _revenue_chart(data, regular),
+    ]
     story += [Spacer(1, 6 * mm), paragraph(_("Top products"), styles["Heading2"])]
     story += _table(
         [[_("Product"), _("Units"), _("Revenue")]]
@@ -187,6 +191,7 @@ def _table(rows: list[list], regular: str, bold: str) -> list:
     table.setStyle(
         TableStyle(
             [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F4F8")]),
             ]
@@ -195,7 +200,7 @@ def _table(rows: list[list], regular: str, bold: str) -> list:
     return [table]
 
 
-def _revenue_chart(data: dict) -> Drawing:
+def _revenue_chart(data: dict, font: str) -> Drawing:
     values = [float(Decimal(value)) for value in data["series"]["revenue"]] or [0.0]
     drawing = Drawing(170 * mm, 55 * mm)
     chart = VerticalBarChart()
@@ -206,6 +211,7 @@ def _revenue_chart(data: dict) -> Drawing:
     chart.categoryAxis.categoryNames = [
         day[5:] if index % 7 == 0 else "" for index, day in enumerate(data["series"]["days"])
     ]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 7
     drawing.add(chart)
