@@ -27,8 +27,8 @@ CJK_FONT = FONT_DIR / "DroidSansFallbackFull.ttf"
 FALLBACKS = (FONT_DIR / "DejaVuSans.ttf", CJK_FONT)
 BOLD_FALLBACKS = (FONT_DIR / "DejaVuSans-Bold.ttf", CJK_FONT)
 LINE_SPACING = 4  # pixels between lines, as Pillow's multiline text
-# Pillow anchors we place text by: horizontal (left, middle, right) and vertical (ascender,
-# middle, baseline, descender) as fractions of the line's width and of the block's height.
+# The Pillow anchors text is placed by: horizontal (left, middle, right: the fraction of each
+# line's width left of the point) and vertical (first ascender, middle, first baseline, last descender).
 HORIZONTAL = {"l": 0.0, "m": 0.5, "r": 1.0}
 VERTICAL = ("a", "m", "s", "d")
 
