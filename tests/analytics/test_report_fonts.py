@@ -23,17 +23,18 @@ def test_a_chinese_product_title_extracts_and_the_fonts_are_embedded(tenant, own
     # Given a product with a Chinese and Polish title sold this week, and a reader of `language`
     order_on(days_ago(1), total="30.00", email="wei@example.com", product=ProductFactory(name=TITLE))
     rollup_catch_up()
-    owner_client.post("/i18n/language/", {"language": language, "next": "/"})
+    with translation.override(language):  # the requests switch this thread's language: restored after
+        owner_client.post("/i18n/language/", {"language": language, "next": "/"})
 
-    # When the report is made
-    response = owner_client.get("/analytics/report.pdf?period=7")
+        # When the report is made
+        response = owner_client.get("/analytics/report.pdf?period=7")
+        heading = translation.gettext("Top products")
 
     # Then the title and the translated headings read back as written
     page = PdfReader(io.BytesIO(response.content)).pages[0]
     text = page.extract_text()
     assert TITLE in text
-    with translation.override(language):
-        assert translation.gettext("Top products") in text
+    assert heading in text
     # and the fonts are embedded TrueType (the fallback among them), not an unembedded CJK CID font
     embedded = {
         font["/BaseFont"].split("+")[-1]: "/FontFile2" in font["/FontDescriptor"]
