@@ -8,22 +8,21 @@ import io
 from decimal import Decimal
 from itertools import chain
 
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import SimpleDocTemplate, Spacer, Table, TableStyle
 
-from apps.brands.fonts import FONT_DIR
+from apps.brands.fonts import DEFAULT_FONT, font_path
 from apps.core.csv_export import csv_text
+from apps.core.fonts import pdf_font
 from apps.core.pdf import paragraph
 
 from . import selectors
@@ -90,19 +89,13 @@ def _order_row(order) -> list:
 
 # --- PDF ---------------------------------------------------------------------------------
 
-LATIN_FONT, LATIN_BOLD, CJK_FONT = "Luneo-DejaVu", "Luneo-DejaVu-Bold", "STSong-Light"
+MARGIN = 18 * mm
+NUMBER_COLUMN = 30 * mm  # each table's columns after the first (figures, right-aligned)
 
 
 def _fonts() -> tuple[str, str]:
-    """(regular, bold) for the active language: DejaVu, or a CID font for Chinese (no file needed)."""
-    if translation.get_language() == "zh-hans":
-        if CJK_FONT not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
-        return CJK_FONT, CJK_FONT
-    if LATIN_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(LATIN_FONT, str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont(LATIN_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
-    return LATIN_FONT, LATIN_BOLD
+    """(regular, bold): DejaVu Sans, embedded, with the bundled fallbacks for Chinese and the rest."""
+    return pdf_font(font_path(DEFAULT_FONT)), pdf_font(font_path(DEFAULT_FONT, bold=True), bold=True)
 
 
 def _number(value, decimals: int = 0) -> str:
@@ -133,11 +126,15 @@ def report_pdf(*, workspace: str, period: Period) -> bytes:
     title = report_title(workspace, period)
     out = io.BytesIO()
     document = SimpleDocTemplate(
-        out, pagesize=A4, title=title, author="Luneo", leftMargin=18 * mm, rightMargin=18 * mm
+        out, pagesize=A4, title=title, author="Luneo", leftMargin=MARGIN, rightMargin=MARGIN
     )
     story = [paragraph(title, styles["Title"]), Spacer(1, 4 * mm)]
     story += _kpi_table(data["kpis"], regular, bold)
-    story += [Spacer(1, 6 * mm), paragraph(_("Revenue per day"), styles["Heading2"]), _revenue_chart(data)]
+    story += [
+        Spacer(1, 6 * mm),
+        paragraph(_("Revenue per day"), styles["Heading2"]),
+        _revenue_chart(data, regular),
+    ]
     story += [Spacer(1, 6 * mm), paragraph(_("Top products"), styles["Heading2"])]
     story += _table(
         [[_("Product"), _("Units"), _("Revenue")]]
@@ -170,25 +167,40 @@ def _kpi_table(figures: dict, regular: str, bold: str) -> list:
 
 
 def _table(rows: list[list], regular: str, bold: str) -> list:
+    """Cells as paragraphs (a product title may be in any script): header bold, figures right-aligned."""
     if len(rows) == 1:
         rows = [*rows, [_("Nothing in this period.")] + [""] * (len(rows[0]) - 1)]
-    table = Table([[str(cell) for cell in row] for row in rows], hAlign="LEFT", repeatRows=1)
+    styles = {
+        (header, figure): ParagraphStyle(
+            f"cell-{header}-{figure}",
+            fontName=bold if header else regular,
+            fontSize=9,
+            leading=11,
+            alignment=TA_RIGHT if figure else TA_LEFT,
+        )
+        for header in (False, True)
+        for figure in (False, True)
+    }
+    cells = [
+        [paragraph(cell, styles[number == 0, column > 0]) for column, cell in enumerate(row)]
+        for number, row in enumerate(rows)
+    ]
+    figures = len(rows[0]) - 1
+    widths = [A4[0] - 2 * MARGIN - figures * NUMBER_COLUMN] + [NUMBER_COLUMN] * figures
+    table = Table(cells, colWidths=widths, hAlign="LEFT", repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, -1), regular),
-                ("FONTNAME", (0, 0), (-1, 0), bold),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#F3F4F8")]),
-                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
             ]
         )
     )
     return [table]
 
 
-def _revenue_chart(data: dict) -> Drawing:
+def _revenue_chart(data: dict, font: str) -> Drawing:
     values = [float(Decimal(value)) for value in data["series"]["revenue"]] or [0.0]
     drawing = Drawing(170 * mm, 55 * mm)
     chart = VerticalBarChart()
@@ -199,6 +211,7 @@ def _revenue_chart(data: dict) -> Drawing:
     chart.categoryAxis.categoryNames = [
         day[5:] if index % 7 == 0 else "" for index, day in enumerate(data["series"]["days"])
     ]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = font
     chart.categoryAxis.labels.fontSize = 6
     chart.valueAxis.labels.fontSize = 7
     drawing.add(chart)

@@ -3,9 +3,7 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-
-FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+from apps.core.fonts import FONT_DIR
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 from PIL import Image
 
-from apps.ai.providers import get_provider
+from apps.ai.providers import GeneratedImage, get_provider
 from apps.products.models import Product, View
 
 from .models import Design, DesignAsset
@@ -104,16 +104,21 @@ def artwork_size(views: list[View]) -> tuple[int, int]:
     return max(1, round(longest * aspect)), longest
 
 
-def design_spec(design: Design, views: list[View], *, provider: str, model: str, size) -> dict:
-    """The vendor-neutral record: enough to render the print files again for another printer."""
+def design_spec(design: Design, views: list[View], *, generated: GeneratedImage, size) -> dict:
+    """The vendor-neutral record: enough to render the print files again for another printer.
+
+    `label` is what the provider says its artwork is (the offline one: "offline preview"): the
+    previews show it, the print files never do.
+    """
     return {
         "version": SPEC_VERSION,
         "parameters": {
             "prompt": design.prompt,
             "style": design.style,
             "seed": design.seed,
-            "provider": provider,
-            "model": model,
+            "provider": generated.provider,
+            "model": generated.model,
+            "label": generated.meta.get("label", ""),
             "artwork_px": list(size),
         },
         "layers": [
@@ -255,24 +260,28 @@ def step_generate(design: Design, queue_next) -> Design:
     if design.photo:
         art = _photo_place(art, _open(design.photo))
     asset_save(design, None, AssetFile(K.ARTWORK, _png(art), art.width, art.height))
-    spec = design_spec(design, views, provider=generated.provider, model=generated.model, size=art.size)
+    spec = design_spec(design, views, generated=generated, size=art.size)
     return _advance(design, Design.Status.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
 
 
-def _preview(view: View, art: Image.Image, layers: list[TextLayer]) -> Image.Image:
+def _preview(view: View, art: Image.Image, layers: list[TextLayer], badge: str) -> Image.Image:
     mask = _open(view.mask) if view.mask else None
     try:
         placement = Placement(points=tuple(map(tuple, view.area_points)), blend_mode=view.blend_mode)
-        return render_preview(_open(view.mockup), art, placement, mask, layers)
+        return render_preview(_open(view.mockup), art, placement, mask, layers, badge=badge)
     except ValueError as exc:
         raise RenderFailed(f"View {view.name}: {exc}") from exc
 
 
 def step_composite(design: Design, queue_next) -> Design:
-    """Each view's mockup with the artwork in its print area: JPEG, WebP and a thumbnail."""
+    """Each view's mockup with the artwork in its print area: JPEG, WebP and a thumbnail.
+
+    The artwork's label (the spec's, e.g. "offline preview") is written on each preview.
+    """
     art, layers = artwork_load(design), text_layers(design)
+    badge = design.spec["parameters"].get("label", "")
     for view in design_views(design):
-        image = _preview(view, art, layers)
+        image = _preview(view, art, layers, badge)
         encoded = encode_preview(image)
         thumb = Image.open(io.BytesIO(encoded["thumb.png"]))
         asset_save(design, view, AssetFile(K.PREVIEW_JPG, encoded["preview.jpg"], image.width, image.height))

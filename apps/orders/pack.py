@@ -24,9 +24,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from apps.brands.fonts import font_path
+from apps.core.fonts import font_chain, text_fonts
 from apps.designs.models import DesignAsset
 from apps.webhooks.services import event_publish
 
@@ -138,11 +139,14 @@ ITEM_WIDTH = COLUMNS[1] - MARGIN - 100
 
 
 class _Pages:
-    """Lines of text going down A4 pages; a new page when one is full."""
+    """Lines of text going down A4 pages; a new page when one is full.
+
+    In the brand's font, with the bundled fallbacks for what it lacks (a Chinese address, say).
+    """
 
     def __init__(self, font_key: str):
         self.fonts = {
-            (size, bold): ImageFont.truetype(str(font_path(font_key, bold=bold)), size)
+            (size, bold): text_fonts(font_chain(font_path(font_key, bold=bold), bold=bold), size)
             for size in (22, 26, 40)
             for bold in (False, True)
         }
@@ -159,7 +163,7 @@ class _Pages:
     ):
         font = self.fonts[size, bold]
         text = _fit(text, font, width or (x - MARGIN if right else PAGE[0] - MARGIN - x))
-        self.draw.text((x, self.y), text, font=font, fill="black", anchor="ra" if right else "la")
+        font.draw(self.draw, (x, self.y), text, fill="black", anchor="ra" if right else "la")
 
     def down(self, height: int) -> None:
         self.y += height

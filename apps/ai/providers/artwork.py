@@ -2,7 +2,9 @@
 
 Same prompt, style and seed → the same composition at any size, and byte-identical pixels at the
 same size: nothing depends on time or on global randomness. Visibly derived from the prompt: the
-palette comes from the hashes of its words, the key words are drawn on it, shapes follow the style.
+palette comes from the hashes of its words, the key words are drawn on it (in any script, with the
+bundled fonts), shapes follow the style. The artwork carries no mark: it is what gets printed, and
+the pipeline marks the previews of offline designs with LABEL instead.
 """
 
 import colorsys
@@ -11,11 +13,14 @@ import math
 import random
 import re
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
+
+from apps.core.fonts import FONT_DIR, TextFonts, font_chain, text_fonts
 
 Color = tuple[int, int, int]
 
-LABEL = "offline preview"
+LABEL = "offline preview"  # what the previews of offline artwork say they are
+WORD_FONTS = font_chain(FONT_DIR / "DejaVuSans-Bold.ttf", bold=True)
 STOP_WORDS = frozenset(
     "a an and the of on in at to with for from by or is are be this that my our your its "
     "un une des les le la de du et en au aux avec pour sur dans par ou est sont ce cette mon ma mes".split()
@@ -173,8 +178,8 @@ STYLE_DRAWERS = {
 }
 
 
-def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=max(1, size))
+def font(size: int) -> TextFonts:
+    return text_fonts(WORD_FONTS, size)
 
 
 def draw_words(canvas: Image.Image, words: list[str], style: str, colors: list[Color]) -> None:
@@ -185,33 +190,21 @@ def draw_words(canvas: Image.Image, words: list[str], style: str, colors: list[C
         text = text.upper()
     draw = ImageDraw.Draw(canvas, "RGBA")
     size = round(min(w, h) * 0.14)
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=font(size))
+    left, top, right, bottom = font(size).textbbox((0, 0), text)
     if right - left > w * 0.84:
         size = max(1, int(size * w * 0.84 / (right - left)))
     fill = {"minimal-line": INK, "pop-art": (255, 255, 255)}.get(style) or max(colors, key=luminance)
     stroke = PAPER if style == "minimal-line" else INK
     y = h * (0.88 if style == "minimal-line" else 0.5)
-    draw.text(
+    font(size).draw(
+        draw,
         (w / 2, y),
         text,
-        font=font(size),
         fill=fill,
         anchor="mm",
         stroke_width=max(1, size // (8 if style == "pop-art" else 14)),
         stroke_fill=stroke,
     )
-
-
-def draw_label(canvas: Image.Image) -> None:
-    """A small, honest "offline preview" mark in the bottom-right corner."""
-    w, h = canvas.size
-    size = max(10, round(min(w, h) * 0.028))
-    margin = size // 2
-    draw = ImageDraw.Draw(canvas, "RGBA")
-    left, top, right, bottom = draw.textbbox((w - margin, h - margin), LABEL, font=font(size), anchor="rb")
-    pad = size // 4
-    draw.rectangle([left - pad, top - pad, right + pad, bottom + pad], fill=(255, 255, 255, 190))
-    draw.text((w - margin, h - margin), LABEL, font=font(size), fill=INK, anchor="rb")
 
 
 def artwork_draw(*, prompt: str, style: str, width: int, height: int, seed: int) -> Image.Image:
@@ -224,8 +217,6 @@ def artwork_draw(*, prompt: str, style: str, width: int, height: int, seed: int)
     else:
         canvas = gradient((width, height), colors[0], colors[1])
     STYLE_DRAWERS[style](canvas, colors, rng)
-    if min(width, height) >= 64:
-        if words:
-            draw_words(canvas, words, style, colors)
-        draw_label(canvas)
+    if min(width, height) >= 64 and words:
+        draw_words(canvas, words, style, colors)
     return canvas

@@ -9,7 +9,8 @@ Per view, render the print canvas once and encode it in each format:
     canvas, facts = compose_print(artwork, spec, text_layers)     # facts["low_dpi"] -> warning
     png, pdf = encode_print_png(canvas, spec), encode_print_pdf(canvas, spec)
     glb = render_glb("mug", canvas, (spec.width_mm, spec.height_mm))
-    preview = render_preview(mockup, artwork, Placement(points, "multiply"), mask, text_layers)
+    preview = render_preview(mockup, artwork, Placement(points, "multiply"), mask, text_layers,
+                             badge="offline preview")  # a badge is for previews, never print files
     files = encode_preview(preview)  # preview.jpg, preview.webp, thumb.png
 
 (render_print_png / render_print_pdf do compose + encode in one call each.)

@@ -1,15 +1,20 @@
-"""A minimal PDF writer for print files: one page, one full-bleed JPEG image, print boxes, sRGB.
+"""A minimal PDF writer for print files: one page, one full-bleed lossless image, print boxes, sRGB.
 
-Pillow's PDF writer sets only the MediaBox and the DeviceRGB colour space; a print shop also wants
-the TrimBox (where to cut) and BleedBox, and an ICC-tagged image. No dates: same input, same bytes.
+Pillow's PDF writer sets only the MediaBox and the DeviceRGB colour space, and stores RGB images as
+JPEG; a print shop also wants the TrimBox (where to cut) and BleedBox, an ICC-tagged image, and
+the exact pixels. The image is a PNG's own compressed data (Flate with PNG predictors, which PDF
+reads as they are). No dates: same input, same bytes.
 """
 
+import struct
 from dataclasses import dataclass
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 @dataclass(frozen=True)
 class PdfPage:
-    jpeg: bytes  # baseline RGB JPEG
+    png: bytes  # 8-bit RGB, not interlaced (as Pillow writes it)
     pixels: tuple[int, int]
     size_pt: tuple[float, float]  # the page (trim + bleed)
     bleed_pt: float
@@ -31,14 +36,31 @@ def single_image_pdf(page: PdfPage) -> bytes:
         ).encode(),
         _stream(
             f"/Type /XObject /Subtype /Image /Width {page.pixels[0]} /Height {page.pixels[1]}"
-            " /ColorSpace [/ICCBased 5 0 R] /BitsPerComponent 8 /Filter /DCTDecode",
-            page.jpeg,
+            " /ColorSpace [/ICCBased 5 0 R] /BitsPerComponent 8 /Filter /FlateDecode"
+            f" /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns {page.pixels[0]} >>",
+            _png_image_data(page.png),
         ),
         _stream("/N 3 /Alternate /DeviceRGB", page.icc_profile),
         _stream("", content),
         f"<< /Title {_text(page.title)} /Producer (Luneo) >>".encode(),
     ]
     return _document(objects)
+
+
+def _png_image_data(png: bytes) -> bytes:
+    """The zlib stream of an 8-bit RGB, non-interlaced PNG: its IDAT chunks, joined."""
+    if not png.startswith(PNG_SIGNATURE):
+        raise ValueError("Not a PNG.")
+    data, position = bytearray(), len(PNG_SIGNATURE)
+    while position < len(png):
+        length, kind = struct.unpack(">I4s", png[position : position + 8])
+        body = png[position + 8 : position + 8 + length]
+        if kind == b"IHDR" and (body[8], body[9], body[12]) != (8, 2, 0):
+            raise ValueError("The PNG is not 8-bit RGB without interlacing.")
+        if kind == b"IDAT":
+            data += body
+        position += 12 + length  # length, type, data, CRC
+    return bytes(data)
 
 
 def _document(objects: list[bytes]) -> bytes:

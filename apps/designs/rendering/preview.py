@@ -8,7 +8,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 from .printfiles import cover_resize
 from .spec import Placement, TextLayer
-from .text import render_text_layers
+from .text import render_badge, render_text_layers
 
 THUMB_PX = 256
 JPEG_QUALITY = 85
@@ -27,8 +27,12 @@ def render_preview(
     mask: Image.Image | None = None,
     text_layers: Iterable[TextLayer] = (),
     max_px: int = 1600,
+    badge: str = "",
 ) -> Image.Image:
-    """The mockup (RGB, max side <= max_px) with the artwork and its text layers on the print area."""
+    """The mockup (RGB, max side <= max_px) with the artwork and its text layers on the print area.
+
+    A `badge` (e.g. "offline preview") is written in the preview's corner; print files never carry it.
+    """
     scale = min(1.0, max_px / max(mockup.size))
     base = _flatten(_scaled(mockup, scale))
     placement = placement.scaled(scale)
@@ -36,7 +40,8 @@ def render_preview(
     alpha = ImageChops.multiply(layer.getchannel("A"), _polygon_mask(placement, base.size))
     if mask is not None:
         alpha = ImageChops.multiply(alpha, _mask_channel(mask, base.size))
-    return Image.composite(_blend(base, _flatten(layer), placement.blend_mode), base, alpha)
+    preview = Image.composite(_blend(base, _flatten(layer), placement.blend_mode), base, alpha)
+    return render_badge(preview, badge) if badge else preview
 
 
 def encode_preview(image: Image.Image) -> dict[str, bytes]:

@@ -13,7 +13,6 @@ from .text import render_text_layers
 # zlib level for print PNGs: levels 1-3 take a third of the time of the default 6 (~0.35-0.6 s vs
 # 1-2 s for 3024 x 2433 px); 2 is the middle, files ~25 % larger than at 6.
 PNG_COMPRESS_LEVEL = 2
-PDF_JPEG_QUALITY = 95
 LOW_DPI_UPSCALE = 2.0
 
 
@@ -81,14 +80,15 @@ def encode_print_png(canvas: Image.Image, spec: PrintSpec) -> bytes:
 def encode_print_pdf(canvas: Image.Image, spec: PrintSpec) -> bytes:
     """One page of exactly spec.page_mm(), the canvas flattened on white and placed full-bleed.
 
-    TrimBox is the print area, BleedBox and MediaBox the page; the image is tagged sRGB.
+    TrimBox is the print area, BleedBox and MediaBox the page; the image is tagged sRGB and
+    embedded losslessly: a PDF reader decodes exactly the flattened canvas's pixels.
     """
     flat = Image.new("RGB", canvas.size, "white")
     flat.paste(canvas, mask=canvas.getchannel("A") if canvas.mode == "RGBA" else None)
-    jpeg = io.BytesIO()
-    flat.save(jpeg, "JPEG", quality=PDF_JPEG_QUALITY, subsampling=0)
+    png = io.BytesIO()
+    flat.save(png, "PNG", compress_level=PNG_COMPRESS_LEVEL)
     page = PdfPage(
-        jpeg=jpeg.getvalue(),
+        png=png.getvalue(),
         pixels=canvas.size,
         size_pt=tuple(mm_to_points(value) for value in spec.page_mm()),
         bleed_pt=mm_to_points(spec.bleed_mm),
