@@ -54,7 +54,7 @@ def test_the_image_builds_assets_in_the_builder_and_runs_as_an_unprivileged_user
     builder, app = dockerfile.split("AS builder", 1)[1].split("AS app", 1)
     app = app.split("AS proxy", 1)[0]
 
-    assert "pip install -r requirements/production.txt" in builder
+    assert "pip install --require-hashes -r requirements/production.lock" in builder
     assert "gettext" in builder
     assert "compilemessages" in builder
     assert "collectstatic --noinput" in builder
