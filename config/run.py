@@ -115,6 +115,28 @@ def _terminate(children: list[Child]) -> None:
         child.process.wait()
 
 
+def database_create_if_missing(settings_dict: dict) -> bool:
+    """Create the database a `DATABASE_URL` names when the server does not have it yet.
+
+    Returns whether it was created. Connects to the server's `postgres` database to ask.
+    """
+    import psycopg
+    from psycopg import sql
+
+    name = settings_dict["NAME"]
+    params = {
+        "host": settings_dict["HOST"] or None,
+        "port": settings_dict["PORT"] or None,
+        "user": settings_dict["USER"] or None,
+        "password": settings_dict["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return True
+
+
 def prepare() -> None:
     """In a child process (`python -m config.run prepare`): migrations, then demo data.
 
@@ -123,8 +145,11 @@ def prepare() -> None:
     """
     import django
     from django.core.management import call_command
+    from django.db import connection
 
     django.setup()
+    if database_create_if_missing(connection.settings_dict):
+        print(f"[luneo] Created the database {connection.settings_dict['NAME']}.", file=sys.stderr)  # noqa: T201
     call_command("migrate_schemas", verbosity=0, stdout=sys.stderr)
     call_command("seed_demo")
 
