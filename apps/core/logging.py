@@ -24,6 +24,15 @@ class ContextFilter(logging.Filter):
         return True
 
 
+class ReadinessFilter(logging.Filter):
+    """Drops `django.request`'s error record for a 503 from /readyz: "not ready yet" is an answer."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        probe = getattr(request, "path_info", None) == "/readyz"
+        return not (probe and getattr(record, "status_code", None) == 503)
+
+
 def task_publish_context_add(headers: dict | None = None, **_kwargs) -> None:
     """`before_task_publish`: the task's logs will name the request and user that queued it."""
     if headers is None:

@@ -363,7 +363,10 @@ LOG_FORMAT = env("LOG_FORMAT", default="text")  # "json" in production
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "apps.core.logging.ContextFilter"}},
+    "filters": {
+        "context": {"()": "apps.core.logging.ContextFilter"},
+        "readiness": {"()": "apps.core.logging.ReadinessFilter"},
+    },
     "formatters": {
         "text": {
             "format": (
@@ -386,6 +389,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        "django.request": {"filters": ["readiness"]},
         "pgserver": {"level": "WARNING"},
     },
 }

@@ -3,6 +3,8 @@
 Readiness with a live worker is in test_realtime.py (it needs the worker process).
 """
 
+import logging
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -31,6 +33,16 @@ def test_readyz_is_unavailable_without_a_celery_worker_within_bounded_time(db):
     celery = body["checks"]["celery"]
     assert (celery["status"], celery["error"]) == ("unavailable", "CheckFailed")
     assert celery["ms"] < 3000
+
+
+def test_readyz_unavailable_is_an_answer_not_an_error_in_the_log(db, caplog):
+    with caplog.at_level(logging.INFO):
+        assert Client().get("/readyz").status_code == 503
+        assert Client().get("/no-such-page-xyz/").status_code == 404
+
+    request_records = [r for r in caplog.records if r.name == "django.request"]
+    assert not [r for r in request_records if r.levelno >= logging.ERROR]
+    assert [r.status_code for r in request_records] == [404]  # other answers are still logged
 
 
 def test_readyz_runs_only_select_1_against_the_database(db):
