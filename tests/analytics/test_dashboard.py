@@ -13,9 +13,9 @@ from apps.analytics.services import rollup_catch_up, weekly_report_send
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import Membership, Role, User
-from tests.conftest import dashboard_client, member
-
-from .conftest import TODAY, days_ago
+from tests.support.clients import dashboard_client
+from tests.support.factories.analytics import TODAY, days_ago
+from tests.support.workspaces import member
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

@@ -5,7 +5,7 @@ from django.test import Client
 
 from apps.tenants.models import ApiKey
 from apps.tenants.services import api_key_revoke
-from tests.api.conftest import bearer, new_key
+from tests.support.clients import bearer, new_key
 
 
 def test_a_valid_secret_key_sees_its_workspace_and_itself(tenant):

@@ -1,14 +1,8 @@
 """Every /api/ error, even outside DRF views, uses the one JSON envelope."""
 
-import pytest
 from django.test import Client
 
-from tests.api.conftest import bearer, new_key
-
-
-@pytest.fixture
-def test_urls(settings):
-    settings.ROOT_URLCONF = settings.PUBLIC_SCHEMA_URLCONF = "tests.api.urls"
+from tests.support.clients import bearer, new_key
 
 
 def test_an_unknown_api_path_is_a_json_404(tenant):
@@ -28,7 +22,7 @@ def test_an_api_path_on_an_unknown_host_is_a_json_404(db):
     assert response.json()["error"]["code"] == "not_found"
 
 
-def test_a_crash_on_an_api_path_is_a_json_500(tenant, test_urls):
+def test_a_crash_on_an_api_path_is_a_json_500(tenant, test_views):
     # When an API view crashes
     _key, raw = new_key(tenant)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False)

@@ -11,16 +11,10 @@ from django.utils import timezone
 from apps.accounts.models import Invitation
 from apps.tenants.models import IdempotencyRecord, Membership
 from apps.tenants.tasks import idempotency_purge
-from tests.api.conftest import bearer, http_call, new_key, post_json
-from tests.conftest import member
+from tests.support.clients import bearer, http_call, new_key, post_json
+from tests.support.workspaces import member
 
 INVITE = {"email": "once@example.test", "role": "viewer"}
-
-
-@pytest.fixture
-def flaky_urls(settings):
-    """Serve tests/api/urls.py (test-only views, then the API) on every host."""
-    settings.ROOT_URLCONF = settings.PUBLIC_SCHEMA_URLCONF = "tests.api.urls"
 
 
 def test_a_retried_post_replays_the_first_answer_and_does_the_work_once(tenant):
@@ -86,7 +80,7 @@ def test_a_failed_request_stores_nothing_and_can_be_retried(tenant):
     assert "Idempotent-Replayed" not in retried
 
 
-def test_a_5xx_answer_is_rolled_back_and_never_stored(tenant, flaky_urls):
+def test_a_5xx_answer_is_rolled_back_and_never_stored(tenant, test_views):
     # Given an endpoint whose first attempt creates a row then answers 503
     client = bearer(new_key(tenant)[1])
     failed = post_json(client, "/api/v1/test/flaky", {"email": "f@example.test", "status": 503}, "flaky-1")
@@ -102,7 +96,7 @@ def test_a_5xx_answer_is_rolled_back_and_never_stored(tenant, flaky_urls):
 
 
 @pytest.mark.parametrize("status", [400, 204])
-def test_a_non_5xx_answer_returned_by_the_view_is_replayed(tenant, flaky_urls, status):
+def test_a_non_5xx_answer_returned_by_the_view_is_replayed(tenant, test_views, status):
     # Given an endpoint that answered `status` (with or without a body) to a request with a key
     client = bearer(new_key(tenant)[1])
     first = post_json(client, "/api/v1/test/flaky", {"email": "g@example.test", "status": status}, "k-1")

@@ -13,8 +13,10 @@ from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.designs.models import Design
 from apps.orders.models import Order
 from apps.tenants.models import Role
-from tests.conftest import api_client, dashboard_client, error_code, member, post_json
-from tests.designs.conftest import pipeline_run, product_make
+from tests.support.clients import api_client, dashboard_client, error_code, post_json
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
+from tests.support.workspaces import member
 
 SHOP = "https://shop.example"
 ADDRESS = {

@@ -5,8 +5,8 @@ from django.core import mail
 from apps.accounts.models import Invitation
 from apps.accounts.services import invitation_create
 from apps.tenants.models import Role
-from tests.api.conftest import bearer, new_key, post_json
-from tests.conftest import member
+from tests.support.clients import bearer, new_key, post_json
+from tests.support.workspaces import member
 
 
 def test_a_key_invites_someone_and_the_invitation_is_emailed(tenant, django_capture_on_commit_callbacks):

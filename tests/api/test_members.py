@@ -1,8 +1,8 @@
 """GET /api/v1/members: the key's workspace only, filters, cursor pages."""
 
 from apps.tenants.models import Role
-from tests.api.conftest import bearer, new_key
-from tests.conftest import member
+from tests.support.clients import bearer, new_key
+from tests.support.workspaces import member
 
 
 def _emails(response) -> list[str]:

@@ -4,7 +4,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from apps.core.api.ratelimit import rate_limit_hit
-from tests.api.conftest import bearer, http_call, new_key
+from tests.support.clients import bearer, http_call, new_key
 
 
 def test_a_parallel_burst_gets_exactly_the_limit_then_429_with_retry_after(tenant, live_server, settings):

@@ -7,7 +7,7 @@ import yaml
 from django.core.management import call_command
 from django.test import Client
 
-from tests.conftest import api_client, error_code
+from tests.support.clients import api_client, error_code
 
 ERROR_REF = "#/components/schemas/Error"
 

@@ -23,7 +23,8 @@ from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
 from apps.storefront.sessions import session_new, session_read
 from apps.tenants.services import api_key_create
-from tests.designs.conftest import pipeline_run, product_make
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
 
 SHOP = "https://shop.example"
 CONFIG = r"""

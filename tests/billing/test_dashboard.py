@@ -14,8 +14,10 @@ from apps.billing.entitlements import design_quota_consume, entitlements
 from apps.billing.models import Invoice, Plan, Subscription
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import Role, Tenant, User
-from tests.billing.conftest import stripe_prices_set, subscription_of
-from tests.conftest import PASSWORD, dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.factories.billing import stripe_prices_set, subscription_of
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import member
 
 PAGE = "/settings/billing/"
 

@@ -15,7 +15,7 @@ from apps.products.models import Product
 from apps.tenants.models import ApiKey, Membership, Role, Tenant, User
 from apps.tenants.services import api_key_create, tenant_rename
 from apps.webhooks.models import WebhookEndpoint
-from tests.conftest import api_client, dashboard_client
+from tests.support.clients import api_client, dashboard_client
 
 HEADER_INJECTION = "A\nBcc: x@y"
 

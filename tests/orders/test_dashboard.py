@@ -9,17 +9,10 @@ from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.tenants.models import Role, User
-from tests.conftest import PASSWORD, dashboard_client, member
-
-from .factories import order_make
-
-
-@pytest.fixture
-def as_role(tenant):
-    def make(role: str = Role.OWNER) -> Client:
-        return dashboard_client(tenant, member(tenant, role))
-
-    return make
+from tests.support.clients import dashboard_client
+from tests.support.factories.orders import order_make
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import member
 
 
 @pytest.fixture

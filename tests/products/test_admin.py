@@ -8,8 +8,9 @@ from django_tenants.utils import tenant_context
 
 from apps.products.models import Product, Variant
 from apps.tenants.models import User
-from tests.conftest import PASSWORD
-from tests.products.factories import BrandFactory, product_with_view
+from tests.support.factories.brands import BrandFactory
+from tests.support.factories.products import product_with_view
+from tests.support.factories.tenants import PASSWORD
 
 
 def _url(name: str, *args) -> str:

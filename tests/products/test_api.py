@@ -6,8 +6,9 @@ import pytest
 from django_tenants.utils import tenant_context
 
 from apps.products.models import Product
-from tests.api.conftest import bearer, new_key, post_json
-from tests.products.factories import BrandFactory, ProductFactory, image_upload, product_with_view
+from tests.support.clients import bearer, new_key, post_json
+from tests.support.factories.brands import BrandFactory
+from tests.support.factories.products import ProductFactory, image_upload, product_with_view
 
 WRITE = ["catalog:read", "catalog:write"]
 

@@ -13,7 +13,7 @@ from apps.core.errors import ApplicationError
 from apps.tenants import selectors, services
 from apps.tenants.errors import InvalidScope, InvalidSlug, LastOwner, RoleNotAllowed, SlugTaken
 from apps.tenants.models import ApiKey, Domain, Membership, Role, Tenant, User
-from tests.conftest import member
+from tests.support.workspaces import member
 
 
 @pytest.fixture

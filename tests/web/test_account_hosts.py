@@ -14,8 +14,8 @@ from apps.accounts.domains import custom_domain_set, custom_domain_verify
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import User
-from tests.conftest import PASSWORD, dashboard_client
-from tests.dns import fake_dns  # noqa: F401
+from tests.support.clients import dashboard_client
+from tests.support.factories.tenants import PASSWORD
 
 CUSTOM = "brand-a.example"
 
@@ -29,7 +29,7 @@ def hosts_linked(message) -> set[str]:
 
 
 @pytest.fixture
-def verified_custom_domain(tenant, fake_dns):  # noqa: F811
+def verified_custom_domain(tenant, fake_dns):
     """Workspace alpha (A) serves its dashboard on brand-a.example, verified."""
     subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.PRO))
     domain = custom_domain_set(tenant=tenant, domain=CUSTOM)

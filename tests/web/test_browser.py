@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from apps.tenants.models import ApiKey, Membership, Role
-from tests.browser import launch, needs_chromium
+from tests.support.browser import launch, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -10,7 +10,9 @@ from django.utils import timezone
 from apps.accounts.models import Invitation
 from apps.accounts.services import invitation_create
 from apps.tenants.models import Membership, Role, User
-from tests.conftest import PASSWORD, dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import member
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import Client
 
 from apps.tenants.models import Role, User
 from apps.tenants.services import login_handoff_url
-from tests.conftest import member
+from tests.support.workspaces import member
 
 
 @pytest.mark.parametrize(

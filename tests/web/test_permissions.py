@@ -5,7 +5,9 @@ from django.test import Client
 
 from apps.tenants.models import Role
 from apps.tenants.services import tenant_suspend
-from tests.conftest import PASSWORD, dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import member
 
 VIEWER, EDITOR, ADMIN, OWNER = Role.VIEWER, Role.EDITOR, Role.ADMIN, Role.OWNER
 EVERYONE = {VIEWER: 200, EDITOR: 200, ADMIN: 200, OWNER: 200}

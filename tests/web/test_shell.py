@@ -4,7 +4,8 @@ import pytest
 from django.test import Client
 
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.workspaces import member
 
 NAVIGATION = ["Home", "Products", "Designs", "Orders", "Customers", "Campaigns", "Copilot", "Settings"]
 

@@ -3,7 +3,8 @@ from django.db import connection
 from django.test import Client
 
 from apps.tenants.models import Membership, Role, Tenant, User
-from tests.conftest import PASSWORD, member
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import member
 
 SIGNUP = "/accounts/signup/"
 

@@ -2,7 +2,7 @@
 
 from apps.accounts.models import Invitation
 from apps.tenants.models import Membership, Role
-from tests.conftest import member
+from tests.support.workspaces import member
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

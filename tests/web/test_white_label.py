@@ -8,9 +8,9 @@ from apps.billing.errors import FeatureNotInPlan
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import Domain, Role, User
-from tests.conftest import dashboard_client, member
-from tests.dns import fake_dns  # noqa: F401
-from tests.products.factories import image_upload
+from tests.support.clients import dashboard_client
+from tests.support.factories.products import image_upload
+from tests.support.workspaces import member
 
 
 @pytest.fixture
@@ -65,11 +65,7 @@ def test_custom_domains_need_their_plan_feature(tenant):
 
 
 @pytest.mark.usefixtures("_custom_hosts")
-def test_a_custom_domain_shows_its_dns_records_then_serves_the_dashboard_once_proved(
-    tenant,
-    owner,
-    fake_dns,  # noqa: F811
-):
+def test_a_custom_domain_shows_its_dns_records_then_serves_the_dashboard_once_proved(tenant, owner, fake_dns):
     # Given an Enterprise workspace that asks for studio.example.com
     on_plan(tenant, Plan.Code.ENTERPRISE)
     owner.post("/settings/domain/", {"domain": "Studio.Example.com"})
@@ -97,11 +93,7 @@ def test_a_custom_domain_shows_its_dns_records_then_serves_the_dashboard_once_pr
     assert visitor.get("/").status_code == 302
 
 
-def test_a_verified_domain_cannot_be_taken_twice_nor_one_under_luneos(
-    tenant,
-    other_tenant,
-    fake_dns,  # noqa: F811
-):
+def test_a_verified_domain_cannot_be_taken_twice_nor_one_under_luneos(tenant, other_tenant, fake_dns):
     on_plan(other_tenant, Plan.Code.ENTERPRISE)
     theirs = custom_domain_set(tenant=other_tenant, domain="shop.example.com")
     fake_dns.txt["_luneo-challenge.shop.example.com"] = [theirs.verification_token]

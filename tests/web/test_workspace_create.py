@@ -5,7 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.tenants.models import Membership, Role, Tenant, User
-from tests.conftest import PASSWORD
+from tests.support.factories.tenants import PASSWORD
 
 
 @pytest.fixture

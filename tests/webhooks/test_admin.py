@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from apps.tenants.models import User
 from apps.webhooks.services import delivery_attempt, event_publish
-from tests.conftest import PASSWORD
-
-from .conftest import endpoint_make
+from tests.support.factories.tenants import PASSWORD
+from tests.support.factories.webhooks import endpoint_make
 
 
 def _url(name: str, *args) -> str:

@@ -1,7 +1,8 @@
-"""A DNS server on loopback for tests: DNS lives outside this machine, so it is faked at the network level.
+"""DNS lives outside this machine, so tests fake it.
 
-`fake_dns` starts one per test, answers TXT queries from `fake_dns.txt` (name → values) and
-NXDOMAIN for anything else, and points the project's resolver at it (DNS_RESOLVER_* settings).
+`fake_dns` starts a DNS server on loopback per test, answers TXT queries from `fake_dns.txt`
+(name → values) and NXDOMAIN for anything else, and points the project's resolver at it
+(DNS_RESOLVER_* settings). `resolve_rebinding` fakes the system resolver for one name instead.
 """
 
 import socket
@@ -59,3 +60,17 @@ def fake_dns(settings):
     settings.DNS_RESOLVER_PORT = server.port
     yield server
     server.stop()
+
+
+def resolve_rebinding(monkeypatch, name: str, public: str = "93.184.216.34") -> None:
+    """The system resolver answers `public` for `name` the first time, then 127.0.0.1."""
+    real = socket.getaddrinfo
+    answers = [public]
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        address = answers.pop() if answers else "127.0.0.1"
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)

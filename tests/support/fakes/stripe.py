@@ -1,4 +1,4 @@
-"""Billing tests: Stripe faked at the stripe library's HTTP client, events signed with a test secret.
+"""Stripe faked at the stripe library's HTTP client, and events signed with a test secret.
 
 Our code and the `stripe` library (request encoding, responses into objects, errors) stay on the
 path; only the bytes that would cross the network are answered here. dj-stripe's webhook view
@@ -20,7 +20,6 @@ from django.db import connection
 from django.test import Client
 from djstripe.models import WebhookEndpoint
 
-from apps.billing.models import Plan, Subscription
 from apps.tenants.models import Tenant
 
 WEBHOOK_SECRET = "whsec_luneo_test_secret"
@@ -164,19 +163,6 @@ def deliver(endpoint: WebhookEndpoint, event: dict, *, secret: str = WEBHOOK_SEC
     )
 
 
-def stripe_prices_set(plan_code: str = Plan.Code.PRO) -> Plan:
-    """The price ids `stripe_sync_plans` would have stored."""
-    plan = Plan.objects.get(code=plan_code)
-    plan.stripe_prices = {
-        currency: {
-            kind: f"price_{plan_code}_{currency}_{kind}" for kind in ("month", "year", "overage_month")
-        }
-        for currency in ("eur", "usd")
-    }
-    plan.save(update_fields=["stripe_prices"])
-    return plan
-
-
 def subscription_object(
     tenant: Tenant, *, status: str = "active", price: str = "price_pro_eur_month", **fields
 ):
@@ -194,7 +180,3 @@ def subscription_object(
         },
         **fields,
     )
-
-
-def subscription_of(tenant: Tenant) -> Subscription:
-    return Subscription.objects.select_related("plan").get(tenant=tenant)

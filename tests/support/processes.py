@@ -1,4 +1,4 @@
-"""Real processes for tests/core: daphne serving config.asgi and a Celery worker.
+"""Real processes for tests: daphne serving config.asgi and a Celery worker.
 
 Both connect to pytest-django's test database (`test_<name>`) and the same Redis, with the
 test settings. They live for one test module and are stopped at its end, also on failure.
@@ -6,6 +6,7 @@ Data they must see has to be committed: their tests use `transaction=True`.
 """
 
 import http.client
+import json
 import os
 import re
 import socket
@@ -20,6 +21,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import websockets.sync.client
 from django.db import connection
+from websockets.exceptions import ConnectionClosed
 
 from config.celery import app as celery_app
 
@@ -164,6 +166,16 @@ class Server:
             proxy=None,
             open_timeout=10,
         )
+
+
+def closed_with(socket) -> tuple[list[dict], int]:
+    """The messages received until the server closed the socket, and its close code."""
+    messages = []
+    try:
+        while True:
+            messages.append(json.loads(socket.recv(timeout=10)))
+    except ConnectionClosed as closed:
+        return messages, closed.rcvd.code
 
 
 def cookies(headers) -> dict[str, str]:

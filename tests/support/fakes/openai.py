@@ -3,14 +3,14 @@
 import base64
 import io
 import json
-import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from PIL import Image
+
+from tests.support.http import QuietHandler, http_server
 
 CATEGORIES = (
     "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
@@ -64,9 +64,7 @@ class FakeOpenAI:
     def __init__(self):
         self.replies: list[Reply] = []
         self.requests: list[tuple[str, dict[str, Any]]] = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self.handler())
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        self.url = ""
 
     def script(self, *replies: Reply) -> None:
         self.replies = list(replies)
@@ -77,7 +75,7 @@ class FakeOpenAI:
     def handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 fake.requests.append((self.path, body))
@@ -95,22 +93,17 @@ class FakeOpenAI:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test)
 
-            def log_message(self, *args):
-                pass
-
         return Handler
 
 
 @pytest.fixture
 def fake_openai(settings):
     fake = FakeOpenAI()
-    thread = threading.Thread(target=fake.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    settings.AI_PROVIDER = "openai"
-    settings.OPENAI_API_KEY = "sk-test-fake"
-    settings.OPENAI_BASE_URL = fake.url
-    settings.OPENAI_TIMEOUT_SECONDS = 5.0
-    settings.OPENAI_MAX_RETRIES = 2
-    yield fake
-    fake.server.shutdown()
-    fake.server.server_close()
+    with http_server(fake.handler()) as base:
+        fake.url = f"{base}/v1"
+        settings.AI_PROVIDER = "openai"
+        settings.OPENAI_API_KEY = "sk-test-fake"
+        settings.OPENAI_BASE_URL = fake.url
+        settings.OPENAI_TIMEOUT_SECONDS = 5.0
+        settings.OPENAI_MAX_RETRIES = 2
+        yield fake
