@@ -96,7 +96,7 @@ def api_client(tenant: Tenant, scopes: list[str] | None = None) -> Client:
     return bearer(new_key(tenant, scopes)[1])
 
 
-def post_json(client: Client, path: str, data=None, *, idempotency_key: str | None = None, **headers):
+def post_json(client: Client, path: str, data=None, idempotency_key: str | None = None, **headers):
     if idempotency_key is not None:
         headers["Idempotency-Key"] = idempotency_key
     return client.post(
