@@ -14,9 +14,8 @@ from apps.billing.entitlements import design_quota_consume, entitlements
 from apps.billing.models import Invoice, Plan, Subscription
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import Role, Tenant, User
-from tests.support.clients import dashboard_client
+from tests.support.clients import dashboard_client, operator_client
 from tests.support.factories.billing import stripe_prices_set, subscription_of
-from tests.support.factories.tenants import PASSWORD
 from tests.support.workspaces import member
 
 PAGE = "/settings/billing/"
@@ -180,8 +179,7 @@ def test_the_banner_warns_at_80_percent_of_the_designs(tenant):
 def test_an_operator_assigns_a_plan_by_hand_and_sees_revenue(tenant):
     # Given an operator on the admin
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
     subscription = subscription_of(tenant)
     url = reverse("admin:billing_subscription_change", args=[subscription.pk], urlconf="config.urls_public")
 

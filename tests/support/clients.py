@@ -1,4 +1,4 @@
-"""Clients for the test client and for real HTTP: people on the dashboard, API keys, operators.
+"""Django test clients and real HTTP calls: people on the dashboard, operators, API keys.
 
 Fixtures: `public_client` (an anonymous visitor on the public site), `as_role` (a member of
 `tenant` with a role), `operator` (a superuser in the admin), `_custom_hosts` (ALLOWED_HOSTS as
