@@ -7,6 +7,7 @@ rows are cheap): `ensure_tenant` re-creates a row that a transactional test trun
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.services import tenant_provision
 from apps.billing.entitlements import entitlements_forget
@@ -66,8 +67,9 @@ DB_FIXTURES = {"db", "transactional_db", "live_server"}
 
 
 @pytest.fixture(autouse=True)
-def _default_plans(request):
-    """Put back the plans that migrations create (every workspace needs them) before a database test.
+def _migration_rows(request):
+    """Put back the rows that migrations create before a database test: the plans (every workspace
+    needs them) and the public schema's tenant (every request to the public host resolves it).
 
     A transactional test empties every table when it ends; this runs before the next test's own
     transaction, so the rows are committed for good.
@@ -78,6 +80,7 @@ def _default_plans(request):
     with request.getfixturevalue("django_db_blocker").unblock():
         connection.set_schema_to_public()
         plans_ensure()
+        Tenant.objects.get_or_create(schema_name=get_public_schema_name(), defaults={"name": "Luneo"})
 
 
 @pytest.fixture(autouse=True)
