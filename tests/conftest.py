@@ -8,7 +8,7 @@ import pytest
 pytest.register_assert_rewrite("tests.support")
 
 pytest_plugins = [
-    "tests.support.workspaces",  # `tenant` (alpha), `other_tenant` (beta), plans and caches reset
+    "tests.support.workspaces",  # `tenant` (alpha), `other_tenant` (beta), migration rows and caches reset
     "tests.support.clients",  # `public_client`, `as_role`, `operator`, `_custom_hosts`, `test_views`
     "tests.support.processes",  # a real daphne and Celery worker: `processes`, `daphne`, `worker`
     "tests.support.receiver",  # `receiver`: a local HTTP server that records requests
