@@ -10,16 +10,13 @@ configuration come from the browser's cache, as on a shopper's second product pa
 Targets: gzip <= 15 KB; cold median <= 300 ms.
 """
 
-import contextlib
 import gzip
-import http.server
-import threading
-from collections.abc import Iterator
 
 from bench import enforced, iterations
 from bench.api import _free_port, gunicorn
 from bench.pipeline import _load_average
 from bench.stats import ms, percentile
+from tests.support.merchant import merchant
 
 SLUG = "bench-widget"
 SKU = "POSTER-A"  # from the demo catalog
@@ -65,32 +62,6 @@ def _shop(origin: str) -> str:
     return raw
 
 
-@contextlib.contextmanager
-def merchant(port: int, page: str) -> Iterator[None]:
-    """A merchant's own website on 127.0.0.1:`port`: the same page on every path (tests use it too)."""
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
-            body = page.encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _ready_seconds(page, url: str) -> float:
     page.goto(url)
     page.wait_for_function("window.luneoReady !== undefined || window.luneoError", timeout=READY_TIMEOUT_MS)
@@ -103,7 +74,7 @@ def _ready_seconds(page, url: str) -> float:
 def _measure(url: str) -> tuple[list[float], list[float]]:
     from playwright.sync_api import sync_playwright
 
-    from tests.browser import launch
+    from tests.support.browser import launch
 
     with sync_playwright() as playwright:
         browser = launch(playwright)

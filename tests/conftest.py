@@ -1,115 +1,21 @@
-"""Shared fixtures: real PostgreSQL and Redis; workspaces built through the real services.
+"""The suite's shared fixtures, from `tests.support` (real PostgreSQL and Redis; see its modules).
 
-Two workspaces, `alpha` and `beta`, exist for the whole session (schemas are costly to make,
-rows are cheap): `ensure_tenant` re-creates a row that a transactional test truncated.
+Test modules and conftests import helpers from `tests.support` only, never from one another.
 """
 
-import json
-
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test import Client
 
-from apps.accounts.services import tenant_provision
-from apps.billing.entitlements import entitlements_forget
-from apps.billing.plans import plans_ensure
-from apps.storefront.selectors import widget_caches_forget
-from apps.tenants.models import Role, Tenant, User
-from apps.tenants.services import api_key_create
-from tests.tenants.factories import PASSWORD, MembershipFactory, UserFactory
+pytest.register_assert_rewrite("tests.support")
 
-
-def ensure_tenant(slug: str) -> Tenant:
-    """The workspace `slug` with an owner `owner@<slug>.test`, created if missing."""
-    connection.set_schema_to_public()
-    tenant = Tenant.objects.filter(schema_name=slug).first()
-    if tenant is None:
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP SCHEMA IF EXISTS "{slug}" CASCADE')
-        tenant = tenant_provision(
-            slug=slug, name=slug.title(), owner_email=f"owner@{slug}.test", owner_password=PASSWORD
-        )
-    return tenant
-
-
-@pytest.fixture(scope="session")
-def _session_tenants(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        for slug in ("alpha", "beta"):
-            ensure_tenant(slug)
-
-
-@pytest.fixture
-def tenant(_session_tenants, db) -> Tenant:
-    """Workspace `alpha`, with its schema active for the test."""
-    tenant = ensure_tenant("alpha")
-    connection.set_tenant(tenant)
-    yield tenant
-    connection.set_schema_to_public()
-
-
-@pytest.fixture
-def other_tenant(_session_tenants, db) -> Tenant:
-    """Workspace `beta`: what `tenant`'s people and keys must never see."""
-    return ensure_tenant("beta")
-
-
-DB_FIXTURES = {"db", "transactional_db", "live_server"}
-
-
-@pytest.fixture(autouse=True)
-def _default_plans(request):
-    """Put back the plans that migrations create (every workspace needs them) before a database test.
-
-    A transactional test empties every table when it ends; this runs before the next test's own
-    transaction, so the rows are committed for good.
-    """
-    if not (DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db")):
-        return
-    request.getfixturevalue("django_db_setup")
-    with request.getfixturevalue("django_db_blocker").unblock():
-        connection.set_schema_to_public()
-        plans_ensure()
-
-
-@pytest.fixture(autouse=True)
-def _clean_cache():
-    yield
-    cache.clear()
-    widget_caches_forget()
-    entitlements_forget()
-
-
-def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:
-    user = UserFactory(email=email or f"{role}@{tenant.schema_name}.test")
-    membership = MembershipFactory(user=user, tenant=tenant, role=role)
-    if membership.role != role:
-        membership.role = role
-        membership.save(update_fields=["role"])
-    return user
-
-
-def host(tenant: Tenant) -> str:
-    return f"{tenant.schema_name}.localhost"
-
-
-def dashboard_client(tenant: Tenant, user: User) -> Client:
-    """A browser session logged into `tenant`'s host."""
-    client = Client(HTTP_HOST=host(tenant))
-    client.force_login(user)
-    return client
-
-
-def post_json(client: Client, path: str, data=None, **headers):
-    return client.post(path, json.dumps(data or {}), content_type="application/json", headers=headers)
-
-
-def error_code(response) -> str:
-    return response.json()["error"]["code"]
-
-
-def api_client(tenant: Tenant, scopes: list[str] | None = None) -> Client:
-    """An API client holding a fresh secret key of `tenant`."""
-    _key, raw = api_key_create(tenant=tenant, name="test", scopes=scopes)
-    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+pytest_plugins = [
+    "tests.support.workspaces",  # `tenant` (alpha), `other_tenant` (beta), migration rows and caches reset
+    "tests.support.clients",  # `public_client`, `as_role`, `operator`, `_custom_hosts`, `test_views`
+    "tests.support.processes",  # a real daphne and Celery worker: `processes`, `daphne`, `worker`
+    "tests.support.receiver",  # `receiver`: a local HTTP server that records requests
+    "tests.support.dns",  # `fake_dns`
+    "tests.support.smtp",  # `smtp_server`
+    "tests.support.widget",  # `widget`, `widget_brand`, `widget_product`
+    "tests.support.fakes.openai",  # `fake_openai`
+    "tests.support.fakes.stripe",  # `fake_stripe`, `stripe_endpoint`
+    "tests.support.fakes.shops",  # `fake_shop`: Shopify and WooCommerce
+]

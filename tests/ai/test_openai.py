@@ -11,8 +11,7 @@ from PIL import Image
 from apps.ai.errors import PermanentAIError, TransientAIError
 from apps.ai.models import AIUsage
 from apps.ai.providers import get_provider
-
-from .conftest import Reply, error_reply, image_reply, moderation_reply
+from tests.support.fakes.openai import Reply, error_reply, image_reply, moderation_reply
 
 NO_RETRY = {"x-should-retry": "false"}  # what OpenAI says with an exhausted quota
 

@@ -13,8 +13,6 @@ from apps.ai.errors import TransientAIError
 from apps.ai.models import AIUsage
 from apps.ai.providers.offline import OfflineProvider
 from apps.ai.services import ai_call
-from apps.tenants.models import User
-from tests.conftest import PASSWORD
 
 
 def test_ai_call_records_the_outcome_units_and_cost(tenant):
@@ -76,14 +74,6 @@ def test_report_command_filters_one_workspace_and_refuses_an_unknown_one(tenant,
     assert "alpha" not in out.getvalue()
     with pytest.raises(Exception, match="No workspace"):
         call_command("ai_usage_report", "--tenant", "nope")
-
-
-@pytest.fixture
-def operator(tenant) -> Client:
-    connection.set_schema_to_public()
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
-    return client
 
 
 def report_url() -> str:

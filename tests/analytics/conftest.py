@@ -1,76 +1,16 @@
 """A small fixed history, made through the real services, then dated where the test needs it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 
-from apps.ai.models import AIUsage
-from apps.designs.models import Design
-from apps.designs.services import design_create
 from apps.orders.models import Order
-from apps.orders.services import ItemInput, order_create
 from apps.products.models import Product
 from apps.tenants.models import User
-from tests.conftest import dashboard_client
-from tests.core.conftest import daphne, processes  # noqa: F401  (a real daphne for the browser test)
-from tests.orders.factories import ADDRESS
-from tests.products.factories import ProductFactory
-from tests.sink import sink  # noqa: F401  (a local HTTP server that records requests)
-
-TODAY = timezone.now().date()
-
-
-def at(day: date, hour: int = 12) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=timezone.get_current_timezone())
-
-
-def days_ago(count: int) -> date:
-    return TODAY - timedelta(days=count)
-
-
-def order_on(
-    day: date,
-    *,
-    total: str,
-    email: str,
-    status: str = Order.Status.PENDING,
-    currency: str = "EUR",
-    product: Product | None = None,
-    quantity: int = 1,
-    name: str | None = None,
-) -> Order:
-    """A shop order of one line worth `total`, placed on `day`, now in `status`."""
-    product = product or ProductFactory(currency=currency)
-    unit_price = Decimal(total) / quantity
-    line = ItemInput(product=product, unit_price=unit_price, quantity=quantity)
-    order = order_create(
-        source=Order.Source.SHOPIFY,
-        items=[line],
-        currency=currency,
-        customer={"email": email, "name": email.split("@")[0] if name is None else name},
-        shipping_address=ADDRESS,
-        external_ref=f"{email}-{day}-{total}",
-    )
-    Order.objects.filter(pk=order.pk).update(created_at=at(day), status=status)
-    order.refresh_from_db()
-    return order
-
-
-def design_on(day: date, product: Product, *, style: str = "", widget: bool = True, **fields) -> Design:
-    design = design_create(
-        product=product.pk, prompt="a fox", style=style, shopper_session="s1" if widget else ""
-    )
-    Design.objects.filter(pk=design.pk).update(created_at=at(day), **fields)
-    design.refresh_from_db()
-    return design
-
-
-def ai_cost_on(day: date, cost: str) -> None:
-    usage = AIUsage.objects.create(provider="openai", operation="image", latency_ms=1000, cost=Decimal(cost))
-    AIUsage.objects.filter(pk=usage.pk).update(created_at=at(day))
+from tests.support.clients import dashboard_client
+from tests.support.factories.analytics import ai_cost_on, days_ago, design_on, order_on
+from tests.support.factories.products import ProductFactory
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A brand owner in headless Chromium: the home page's period switch, charts, and a KPI changing live.
 
-daphne serves the page and the notifications socket (tests/core/conftest.py); the test commits
+daphne serves the page and the notifications socket (tests/support/processes.py); the test commits
 an order as the shop's webhook would, and the page updates without a reload.
 """
 
@@ -11,10 +11,9 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from apps.analytics.services import rollup_catch_up
-from tests.browser import launch, log_in, needs_chromium, serve_static
-from tests.conftest import ensure_tenant
-
-from .conftest import days_ago, order_on
+from tests.support.browser import launch, log_in, needs_chromium, serve_static
+from tests.support.factories.analytics import days_ago, order_on
+from tests.support.workspaces import ensure_tenant
 
 CHART_DRAWN = "() => Boolean(Chart.getChart(document.querySelector('canvas[data-chart=timeline]')))"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]

@@ -13,9 +13,8 @@ from reportlab.platypus import Paragraph
 from apps.analytics.services import rollup_catch_up
 from apps.orders.models import Order
 from apps.tenants.services import tenant_rename
-from tests.products.factories import ProductFactory
-
-from .conftest import days_ago, order_on
+from tests.support.factories.analytics import days_ago, order_on
+from tests.support.factories.products import ProductFactory
 
 
 def report(client) -> PdfReader:
@@ -35,13 +34,15 @@ def csv_rows(client, kind: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.content.decode())))
 
 
-def test_an_image_tag_in_the_workspace_name_fetches_nothing_and_reads_as_written(tenant, owner_client, sink):
-    name = f'<img src="{sink.url}/x" width="1" height="1"/>'
+def test_an_image_tag_in_the_workspace_name_fetches_nothing_and_reads_as_written(
+    tenant, owner_client, receiver
+):
+    name = f'<img src="{receiver.url}/x" width="1" height="1"/>'
     tenant_rename(tenant=tenant, name=name)
 
     pdf = report(owner_client)
 
-    assert sink.requests == []
+    assert receiver.requests == []
     assert words(name) in words(pdf.pages[0].extract_text())
 
 
@@ -65,26 +66,26 @@ def test_broken_markup_in_the_workspace_name_is_shown_as_written(tenant, owner_c
     assert "Broken <b markup & co" in pdf.pages[0].extract_text()
 
 
-def test_markup_in_a_product_title_fetches_nothing_and_reads_as_written(tenant, owner_client, sink):
-    title = f'<img src="{sink.url}/p"/> Mug'
+def test_markup_in_a_product_title_fetches_nothing_and_reads_as_written(tenant, owner_client, receiver):
+    title = f'<img src="{receiver.url}/p"/> Mug'
     order_on(days_ago(1), total="30.00", email="ada@example.com", product=ProductFactory(name=title))
     rollup_catch_up()
 
     pdf = report(owner_client)
 
-    assert sink.requests == []
+    assert receiver.requests == []
     assert title in pdf.pages[0].extract_text()
 
 
-def test_reportlab_fetches_no_url_even_from_raw_markup(sink):
+def test_reportlab_fetches_no_url_even_from_raw_markup(receiver):
     # The second wall behind `paragraph()`: markup built without it still loads no URL.
     style = getSampleStyleSheet()["Normal"]
 
-    for src in (f"{sink.url}/raw", "file:///etc/hostname"):
+    for src in (f"{receiver.url}/raw", "file:///etc/hostname"):
         with pytest.raises(OSError, match="Cannot open resource"):
             Paragraph(f'<img src="{src}" width="1" height="1"/>', style)
 
-    assert sink.requests == []
+    assert receiver.requests == []
 
 
 def test_a_formula_in_a_customer_name_is_written_as_text(tenant, owner_client):

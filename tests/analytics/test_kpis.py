@@ -8,9 +8,8 @@ from apps.analytics.selectors import Period
 from apps.analytics.services import rollup_catch_up, rollup_refresh
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create, order_transition
-from tests.orders.factories import ADDRESS, CUSTOMER
-
-from .conftest import TODAY, days_ago
+from tests.support.factories.analytics import TODAY, days_ago
+from tests.support.factories.orders import ADDRESS, CUSTOMER
 
 WEEK = Period(days_ago(6), TODAY)
 

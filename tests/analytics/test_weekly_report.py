@@ -1,7 +1,7 @@
 """The weekly report is safe to repeat: an owner counts as served only once the mail server took
 their mail, so a refused send is sent by the next run, and a mail taken is never sent twice.
 
-The mail server is a local SMTP server (tests/smtp.py) behind Django's SMTP backend.
+The mail server is a local SMTP server (tests/support/smtp.py) behind Django's SMTP backend.
 """
 
 import smtplib
@@ -11,8 +11,7 @@ import pytest
 from apps.analytics import tasks
 from apps.analytics.services import weekly_report_send
 from apps.tenants.models import Membership, Role
-from tests.conftest import member
-from tests.smtp import smtp_server  # noqa: F401
+from tests.support.workspaces import member
 
 REFUSED = 554
 
@@ -32,7 +31,7 @@ def recipients(server) -> list[str]:
 
 
 @pytest.mark.usefixtures("opted_in")
-def test_a_report_the_mail_server_refused_is_sent_by_the_next_run(smtp_server):  # noqa: F811
+def test_a_report_the_mail_server_refused_is_sent_by_the_next_run(smtp_server):
     # Given a mail server that refuses the first message
     smtp_server.answers = [REFUSED]
 
@@ -49,7 +48,7 @@ def test_a_report_the_mail_server_refused_is_sent_by_the_next_run(smtp_server): 
 
 
 @pytest.mark.usefixtures("second_owner", "opted_in")
-def test_after_a_refusal_midway_only_the_owners_not_served_get_it(smtp_server):  # noqa: F811
+def test_after_a_refusal_midway_only_the_owners_not_served_get_it(smtp_server):
     smtp_server.answers = [250, REFUSED]
 
     with pytest.raises(smtplib.SMTPDataError):
@@ -61,7 +60,7 @@ def test_after_a_refusal_midway_only_the_owners_not_served_get_it(smtp_server): 
 
 
 @pytest.mark.usefixtures("opted_in")
-def test_the_task_retries_a_send_the_mail_server_refused(smtp_server):  # noqa: F811
+def test_the_task_retries_a_send_the_mail_server_refused(smtp_server):
     smtp_server.answers = [REFUSED]
 
     result = tasks.weekly_report_task.apply()

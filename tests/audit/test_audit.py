@@ -10,9 +10,9 @@ from apps.audit.services import audit_purge
 from apps.brands.services import brand_create
 from apps.products.models import Product
 from apps.tenants.models import Membership, Role, User
-from tests.api.conftest import bearer, new_key, post_json
-from tests.conftest import dashboard_client, member
-from tests.products.factories import ProductFactory
+from tests.support.clients import bearer, dashboard_client, new_key, post_json
+from tests.support.factories.products import ProductFactory
+from tests.support.workspaces import member
 
 
 def owner_client(tenant):

@@ -5,8 +5,8 @@ import pytest
 from apps.billing.entitlements import design_quota_consume
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
-from tests.browser import launch, log_in, needs_chromium
-from tests.conftest import ensure_tenant
+from tests.support.browser import launch, log_in, needs_chromium
+from tests.support.workspaces import ensure_tenant
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

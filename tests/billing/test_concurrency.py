@@ -12,7 +12,7 @@ from apps.brands.models import Brand
 from apps.brands.services import brand_create
 from apps.tenants.models import ApiKey, Membership
 from apps.webhooks.models import WebhookEndpoint
-from tests.api.conftest import http_call, new_key
+from tests.support.clients import http_call, new_key
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the server's threads must see committed rows
 

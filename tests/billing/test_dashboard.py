@@ -14,8 +14,9 @@ from apps.billing.entitlements import design_quota_consume, entitlements
 from apps.billing.models import Invoice, Plan, Subscription
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.models import Role, Tenant, User
-from tests.billing.conftest import stripe_prices_set, subscription_of
-from tests.conftest import PASSWORD, dashboard_client, member
+from tests.support.clients import dashboard_client, operator_client
+from tests.support.factories.billing import stripe_prices_set, subscription_of
+from tests.support.workspaces import member
 
 PAGE = "/settings/billing/"
 
@@ -129,8 +130,8 @@ def test_another_workspace_member_cannot_see_this_billing(tenant, other_tenant):
     checkout = client.post(PAGE + "checkout/", {"plan": "pro", "interval": "month", "currency": "eur"})
 
     # Then both are refused and alpha's invoices stay hidden
-    assert page.status_code in (302, 403, 404)
-    assert checkout.status_code in (302, 403, 404)
+    assert page.status_code == 403
+    assert checkout.status_code == 403
     assert "Your plan" not in page.content.decode()
 
 
@@ -179,8 +180,7 @@ def test_the_banner_warns_at_80_percent_of_the_designs(tenant):
 def test_an_operator_assigns_a_plan_by_hand_and_sees_revenue(tenant):
     # Given an operator on the admin
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
     subscription = subscription_of(tenant)
     url = reverse("admin:billing_subscription_change", args=[subscription.pk], urlconf="config.urls_public")
 

@@ -15,16 +15,8 @@ from apps.billing.entitlements import design_quota_consume, entitlements
 from apps.billing.errors import StripeUnavailable
 from apps.billing.models import Invoice, Plan, StripeEvent, Subscription, UsageCounter
 from apps.billing.services import subscription_assign, subscriptions_lapse
-from tests.billing.conftest import (
-    STRIPE_KEY,
-    deliver,
-    obj,
-    signature,
-    stripe_event,
-    stripe_prices_set,
-    subscription_object,
-    subscription_of,
-)
+from tests.support.factories.billing import stripe_prices_set, subscription_of
+from tests.support.fakes.stripe import STRIPE_KEY, deliver, obj, signature, stripe_event, subscription_object
 
 Status = Subscription.Status
 

@@ -6,8 +6,8 @@ import pytest
 
 from apps.brands.models import Brand
 from apps.tenants.models import ApiKey
-from tests.api.conftest import bearer, new_key, post_json
-from tests.products.factories import image_upload
+from tests.support.clients import bearer, new_key, post_json
+from tests.support.factories.products import image_upload
 
 
 @pytest.fixture

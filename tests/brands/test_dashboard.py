@@ -7,19 +7,10 @@ import pytest
 from apps.brands.models import Brand
 from apps.brands.services import brand_create
 from apps.tenants.models import ApiKey, Role
-from tests.conftest import dashboard_client, member
-from tests.products.factories import image_upload
-
-FORM = {
-    "name": "Acme",
-    "primary_color": "#112233",
-    "secondary_color": "#445566",
-    "font": "dejavu-sans",
-    "default_language": "fr",
-    "allowed_origins": "https://shop.example\nhttps://www.shop.example",
-    "blocked_words": "spam, scam",
-    "allow_photo_upload": "on",
-}
+from tests.support.clients import dashboard_client
+from tests.support.factories.brands import BRAND_FORM
+from tests.support.factories.products import image_upload
+from tests.support.workspaces import member
 
 
 @pytest.fixture
@@ -28,7 +19,7 @@ def admin(tenant):
 
 
 def test_an_admin_creates_a_brand_and_sees_its_publishable_key_once(admin, tenant):
-    created = admin.post("/settings/brands/new/", {**FORM, "logo_upload": image_upload(80, 40)})
+    created = admin.post("/settings/brands/new/", {**BRAND_FORM, "logo_upload": image_upload(80, 40)})
 
     brand = Brand.objects.get()
     raw = re.search(r"pk_live_[\w-]+", created.content.decode()).group(0)
@@ -45,7 +36,9 @@ def test_an_admin_creates_a_brand_and_sees_its_publishable_key_once(admin, tenan
 
 
 def test_bad_settings_are_form_errors(admin, tenant):
-    response = admin.post("/settings/brands/new/", {**FORM, "allowed_origins": "http://shop.example/path"})
+    response = admin.post(
+        "/settings/brands/new/", {**BRAND_FORM, "allowed_origins": "http://shop.example/path"}
+    )
 
     assert response.status_code == 400
     assert "is not an origin" in response.content.decode()
@@ -66,7 +59,7 @@ def test_rotating_the_key_shows_a_new_one_and_revokes_the_old(admin, tenant):
 def test_an_admin_edits_a_brand(admin, tenant):
     brand = brand_create(name="Acme")
 
-    response = admin.post(f"/settings/brands/{brand.pk}/", {**FORM, "name": "Acme Shop"})
+    response = admin.post(f"/settings/brands/{brand.pk}/", {**BRAND_FORM, "name": "Acme Shop"})
 
     assert response.status_code == 302
     brand.refresh_from_db()
@@ -79,7 +72,7 @@ def test_editors_see_brands_but_cannot_change_them(tenant):
 
     assert "Acme" in editor.get("/settings/brands/").content.decode()
     assert editor.get("/settings/brands/new/").status_code == 403
-    assert editor.post(f"/settings/brands/{brand.pk}/", FORM).status_code == 403
+    assert editor.post(f"/settings/brands/{brand.pk}/", BRAND_FORM).status_code == 403
     assert editor.post(f"/settings/brands/{brand.pk}/key/").status_code == 403
 
 

@@ -9,7 +9,7 @@ from apps.brands.selectors import brand_publishable_key
 from apps.brands.services import brand_create, brand_delete, brand_publishable_key_create, brand_update
 from apps.tenants.models import ApiKey
 from apps.tenants.selectors import api_key_authenticate
-from tests.products.factories import image_upload
+from tests.support.factories.products import image_upload
 
 
 def test_brand_create_normalises_colours_origins_and_words(tenant):

@@ -18,7 +18,8 @@ from django.test import Client
 from apps.core import context
 from apps.core.logging import ContextFilter
 from apps.tenants.services import api_key_create
-from tests.conftest import dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.workspaces import member
 
 
 @contextmanager

@@ -19,16 +19,14 @@ from apps.core.notifications import notify
 from apps.core.tasks import notify_task
 from apps.tenants.models import Membership, Role, Tenant, User
 from apps.tenants.services import membership_remove, tenant_suspend
-from tests.conftest import PASSWORD, member
-from tests.core.conftest import cookies
+from tests.support.clients import admin_url, operator_client
+from tests.support.factories.tenants import PASSWORD
+from tests.support.processes import closed_with, cookies
+from tests.support.workspaces import member, owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTIFICATIONS = "/ws/notifications/"
-
-
-def owner(tenant) -> User:
-    return User.objects.get(email=f"owner@{tenant.schema_name}.test")
 
 
 def login(daphne, tenant, *, on=None) -> str:
@@ -43,28 +41,6 @@ def close_code(daphne, *, host: str, session: str | None = None) -> int:
         with pytest.raises(ConnectionClosed) as closed:
             socket.recv(timeout=10)
     return closed.value.rcvd.code
-
-
-def closed_with(socket) -> tuple[list[dict], int]:
-    """The messages received until the server closed the socket, and its close code."""
-    messages = []
-    try:
-        while True:
-            messages.append(json.loads(socket.recv(timeout=10)))
-    except ConnectionClosed as closed:
-        return messages, closed.rcvd.code
-
-
-def operator() -> Client:
-    """An operator logged into the admin on the public host."""
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
-    return client
-
-
-def admin_url(model, view: str, *args) -> str:
-    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}"
-    return reverse(name, args=args, urlconf="config.urls_public")
 
 
 def wait_for_log_line(process, *fragments: str, timeout: float = 10) -> str:
@@ -207,13 +183,13 @@ def deactivate_in_the_admin(user: User):
     joined = timezone.localtime(user.date_joined)
     form = {"email": user.email, "name": user.name, "language": user.language, "is_active": ""}
     form |= {"date_joined_0": joined.date().isoformat(), "date_joined_1": joined.strftime("%H:%M:%S")}
-    return operator().post(admin_url(User, "change", user.pk), form)
+    return operator_client().post(admin_url(User, "change", user.pk), form)
 
 
 def password_set_in_the_admin(user: User):
     form = {"usable_password": "true", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     url = reverse("admin:auth_user_password_change", args=[user.pk], urlconf="config.urls_public")
-    return operator().post(url, form)  # Django names this view after its own User model
+    return operator_client().post(url, form)  # Django names this view after its own User model
 
 
 def password_changed_by_its_owner(user: User):
@@ -248,7 +224,7 @@ def test_a_person_s_open_sockets_close_when_their_sessions_end(daphne, tenant, c
 
 
 def membership_deleted_in_the_admin(membership: Membership):
-    return operator().post(admin_url(Membership, "delete", membership.pk), {"post": "yes"})
+    return operator_client().post(admin_url(Membership, "delete", membership.pk), {"post": "yes"})
 
 
 def membership_deleted_with_its_workspace_s_inline(membership: Membership):
@@ -257,7 +233,7 @@ def membership_deleted_with_its_workspace_s_inline(membership: Membership):
     form |= {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1", f"{prefix}-0-id": membership.pk}
     form |= {f"{prefix}-0-tenant": tenant.pk, f"{prefix}-0-user": membership.user_id}
     form |= {f"{prefix}-0-role": membership.role, f"{prefix}-0-DELETE": "on"}
-    return operator().post(admin_url(Tenant, "change", tenant.pk), form)
+    return operator_client().post(admin_url(Tenant, "change", tenant.pk), form)
 
 
 MEMBERSHIP_DELETIONS = {

@@ -12,7 +12,7 @@ from apps.core.schedules import Schedule, schedules_sync
 from apps.core.tasks import for_each_tenant, notify_task
 from apps.tenants.services import tenant_suspend
 from config.celery import QUEUES, app
-from tests.conftest import member
+from tests.support.workspaces import member
 
 
 async def _receive(channel: str, timeout: float = 5):

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from apps.core.uploads import UploadInvalid, UploadTooLarge, glb_clean, image_clean
-from tests.products.factories import image_upload
+from tests.support.factories.products import image_upload
 
 
 def _png_claiming(width: int, height: int) -> bytes:

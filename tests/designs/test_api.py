@@ -10,9 +10,10 @@ from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.designs.signing import SALT, asset_token
 from apps.products.models import Product
-from tests.conftest import api_client, error_code, post_json
-
-from .conftest import brand_make, pipeline_run, png_upload, product_make, variant_make
+from tests.support.clients import api_client, error_code, post_json
+from tests.support.factories.brands import brand_make
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import image_upload, product_make, variant_make
 
 DESIGNS = "/api/v1/designs"
 READ_WRITE = ["designs:read", "designs:write"]
@@ -121,7 +122,7 @@ def test_create_with_a_photo_and_a_text_layer_in_multipart(client, product):
         {
             "product": product.pk,
             "prompt": "Our family",
-            "photo": png_upload((60, 40)),
+            "photo": image_upload(60, 40),
             "text_layers": json.dumps([{"text": "Smith", "color": "#FF0000"}]),
         },
     )
@@ -208,7 +209,7 @@ def test_brand_rules_refuse_text_and_photos(client):
     product = product_make(brand=brand_make(allow_text_layers=False, allow_photo_upload=False))
 
     text = post_json(client, DESIGNS, {"product": product.pk, "prompt": "x", "text_layers": [{"text": "Hi"}]})
-    photo = client.post(DESIGNS, {"product": product.pk, "prompt": "x", "photo": png_upload()})
+    photo = client.post(DESIGNS, {"product": product.pk, "prompt": "x", "photo": image_upload()})
 
     assert (text.status_code, error_code(text)) == (422, "text_layers_not_allowed")
     assert (photo.status_code, error_code(photo)) == (422, "photo_not_allowed")
@@ -221,7 +222,7 @@ def test_a_photo_that_is_not_an_image_or_too_large_is_refused(client, product, s
         DESIGNS, {"product": product.pk, "prompt": "x", "photo": SimpleUploadedFile("a.png", b"hello")}
     )
     settings.UPLOAD_MAX_BYTES = 100
-    too_large = client.post(DESIGNS, {"product": product.pk, "prompt": "x", "photo": png_upload((300, 300))})
+    too_large = client.post(DESIGNS, {"product": product.pk, "prompt": "x", "photo": image_upload(300, 300)})
 
     assert (not_image.status_code, error_code(not_image)) == (422, "upload_invalid")
     assert (too_large.status_code, error_code(too_large)) == (413, "upload_too_large")

@@ -1,7 +1,7 @@
 """A person in headless Chromium: a product with a print area, then a design from a prompt, live.
 
 The dashboard is served by a real daphne (HTTP and the design's websocket) and the pipeline runs
-on a real Celery worker (tests/core/conftest.py). daphne serves no /static/ with DEBUG off, so the
+on a real Celery worker (tests/support/processes.py). daphne serves no /static/ with DEBUG off, so the
 browser gets static files from Django's finders through a route.
 """
 
@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from apps.tenants.models import Role
-from tests.browser import create_product_with_front_view, launch, log_in, needs_chromium, serve_static
-from tests.conftest import member
-from tests.products.factories import image_upload
+from tests.support.browser import create_product_with_front_view, launch, log_in, needs_chromium, serve_static
+from tests.support.factories.products import image_upload
+from tests.support.workspaces import member
 
 pytestmark = [
     pytest.mark.browser,

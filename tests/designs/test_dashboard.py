@@ -1,23 +1,16 @@
 """Dashboard pages for designs: list, new, detail, actions, role checks; the operators' moderation queue."""
 
-import pytest
 from django.test import Client
 
 from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
-from tests.tenants.factories import UserFactory
-
-from .conftest import pipeline_run, png_upload
-
-
-@pytest.fixture
-def as_role(tenant):
-    def make(role: str = Role.OWNER) -> Client:
-        return dashboard_client(tenant, member(tenant, role))
-
-    return make
+from tests.support.clients import dashboard_client
+from tests.support.factories.brands import brand_make
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import image_upload, product_make
+from tests.support.factories.tenants import UserFactory
+from tests.support.workspaces import member
 
 
 def test_the_list_shows_designs_with_thumbnails_filters_and_search(as_role, product):
@@ -59,7 +52,7 @@ def test_an_editor_creates_a_design_from_the_form(as_role, product):
         {
             "product": product.pk, "prompt": "A lighthouse at night", "style": "watercolor",
             "text": "Hello", "text_color": "#336699", "text_font": "dejavu-serif", 
-            "photo": png_upload((40, 40)),
+            "photo": image_upload(40, 40),
         },
     )  # fmt: skip
 
@@ -137,8 +130,6 @@ def test_a_design_of_another_workspace_is_not_found(other_tenant, tenant, produc
 
 
 def test_operators_see_rejected_designs_of_every_workspace_in_the_admin(tenant, product):
-    from .conftest import brand_make, product_make
-
     blocked = product_make(brand=brand_make(blocked_words=["dragon"]))
     rejected = pipeline_run(design_create(product=blocked.pk, prompt="A dragon"))
     operator = UserFactory(email="ops@luneo.test", is_staff=True, is_superuser=True)

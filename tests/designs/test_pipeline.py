@@ -17,9 +17,10 @@ from apps.designs.services import (
     design_variation,
 )
 from apps.designs.tasks import design_composite_task, design_generate_task, design_moderate_task
-from tests.ai.conftest import error_reply, image_reply, moderation_reply
-
-from .conftest import brand_make, pipeline_run, product_make, views_of
+from tests.support.factories.brands import brand_make
+from tests.support.factories.designs import pipeline_run, views_of
+from tests.support.factories.products import image_upload, product_make
+from tests.support.fakes.openai import error_reply, image_reply, moderation_reply
 
 K = DesignAsset.Kind
 S = Design.Status
@@ -287,9 +288,7 @@ def test_a_variation_keeps_the_inputs_with_a_new_seed_and_a_parent(tenant, produ
 
 
 def test_a_photo_is_moderated_and_placed_on_the_artwork(tenant, product):
-    from .conftest import png_upload
-
-    design = design_create(product=product.pk, prompt="Family", photo=png_upload((50, 50), (255, 0, 0)))
+    design = design_create(product=product.pk, prompt="Family", photo=image_upload(50, 50, color=(255, 0, 0)))
     design = pipeline_run(design)
 
     assert design.status == S.READY

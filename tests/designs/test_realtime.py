@@ -13,10 +13,12 @@ from apps.billing.models import Feature, Plan
 from apps.billing.services import plan_get, subscription_assign
 from apps.designs.services import design_cancel, design_create
 from apps.tenants.services import api_key_create, api_key_revoke
-from tests.conftest import PASSWORD
-from tests.core.test_realtime import admin_url, closed_with, operator, owner
-
-from .conftest import pipeline_run, product_make
+from tests.support.clients import admin_url, operator_client
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
+from tests.support.factories.tenants import PASSWORD
+from tests.support.processes import closed_with
+from tests.support.workspaces import owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -192,7 +194,7 @@ def test_a_key_socket_is_closed_when_an_operator_takes_the_api_out_of_its_plan(d
     with key_socket(daphne, design.pk, raw) as socket:
         receive(socket)
         form["features"] = [feature for feature in plan.features if feature != Feature.API]
-        response = operator().post(admin_url(Plan, "change", plan.pk), form)
+        response = operator_client().post(admin_url(Plan, "change", plan.pk), form)
         assert response.status_code == 302, response.content.decode()[:2000]
         connection.set_tenant(tenant)  # the request to the public host left its schema active
         design_cancel(design=design)

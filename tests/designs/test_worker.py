@@ -7,10 +7,9 @@ import pytest
 
 from apps.designs.models import Design
 from apps.designs.services import design_create
-from tests.conftest import PASSWORD
-from tests.core.test_realtime import owner
-
-from .conftest import product_make
+from tests.support.factories.products import product_make
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import owner
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 TIMEOUT_SECONDS = 60

@@ -8,10 +8,9 @@ import pytest
 
 from apps.products.models import Product
 from apps.tenants.models import Role
-from tests.browser import launch, log_in, needs_chromium, serve_static
-from tests.conftest import member
-
-from .conftest import SHOPIFY_SECRET, SHOPIFY_TOKEN
+from tests.support.browser import launch, log_in, needs_chromium, serve_static
+from tests.support.fakes.shops import SHOPIFY_SECRET, SHOPIFY_TOKEN
+from tests.support.workspaces import member
 
 pytestmark = [
     pytest.mark.browser,

@@ -21,21 +21,19 @@ from apps.integrations.services import (
 )
 from apps.integrations.tasks import etl_products_import
 from apps.products.models import Product
-from tests.core.conftest import free_port
-from tests.designs.conftest import brand_make
-from tests.webhooks.conftest import resolve_rebinding
-
-from .conftest import (
+from tests.support.dns import resolve_rebinding
+from tests.support.factories.brands import brand_make
+from tests.support.factories.integrations import shopify_connect, woocommerce_connect
+from tests.support.fakes.shops import (
     SHOPIFY_SECRET,
     SHOPIFY_TOKEN,
     WOO_KEY,
     WOO_SECRET,
     WOO_WEBHOOK_SECRET,
-    shopify_connect,
     shopify_product,
     woo_product,
-    woocommerce_connect,
 )
+from tests.support.processes import free_port
 
 
 def stored_columns() -> str:

@@ -7,9 +7,10 @@ from apps.integrations.models import Integration
 from apps.integrations.tasks import etl_products_import
 from apps.products.models import Product
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
-
-from .conftest import SHOPIFY_SECRET, SHOPIFY_TOKEN, WOO_KEY, WOO_SECRET, shopify_connect
+from tests.support.clients import dashboard_client
+from tests.support.factories.integrations import shopify_connect
+from tests.support.fakes.shops import SHOPIFY_SECRET, SHOPIFY_TOKEN, WOO_KEY, WOO_SECRET
+from tests.support.workspaces import member
 
 PAGE = "/settings/integrations/"
 

@@ -10,18 +10,10 @@ from django_tenants.utils import tenant_context
 from apps.integrations.models import InboundWebhook
 from apps.integrations.services import integration_disconnect
 from apps.orders.models import Order
-from tests.designs.conftest import product_make
-from tests.orders.conftest import ready_design
-
-from .conftest import (
-    SHOPIFY_DELIVERY,
-    deliver,
-    payload,
-    shopify_connect,
-    shopify_headers,
-    woo_headers,
-    woocommerce_connect,
-)
+from tests.support.factories.designs import ready_design
+from tests.support.factories.integrations import shopify_connect, woocommerce_connect
+from tests.support.factories.products import product_make
+from tests.support.fakes.shops import SHOPIFY_DELIVERY, deliver, payload, shopify_headers, woo_headers
 
 SHOPIFY_ORDER = "shopify_orders_create.json"
 WOO_ORDER = "woocommerce_order_created.json"

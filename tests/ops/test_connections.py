@@ -7,7 +7,6 @@ PostgreSQL refuses new ones. Bursts of concurrent requests must leave no connect
 
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from django.db import connection
 
 from config.embedded import BASE_DIR
 from config.run import web_args
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,12 +29,6 @@ BURST_SIZE = 20
 PAGES = [("localhost", "/accounts/login/"), ("alpha.localhost", "/accounts/login/"), ("localhost", "/readyz")]
 START_TIMEOUT_SECONDS = 60
 SETTLE_SECONDS = 10  # Django closes a request's connection just after sending its response
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _test_database_url() -> str:
@@ -72,7 +66,7 @@ def _settled_connections(limit: int) -> int:
 @pytest.fixture
 def web_server(tenant, tmp_path):
     """`make run`'s web server (same command line) on the test database; yields its port."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": _test_database_url(),

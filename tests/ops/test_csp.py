@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 
 from apps.brands.services import brand_create, brand_publishable_key_create
-from tests.conftest import dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.workspaces import member
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
 

@@ -12,9 +12,10 @@ from django_tenants.utils import tenant_context
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.tenants.selectors import DEMO_SLUG
-from tests.browser import csp_violations, launch, log_in, needs_chromium
-from tests.conftest import PASSWORD, ensure_tenant
-from tests.designs.conftest import product_make
+from tests.support.browser import csp_violations, launch, log_in, needs_chromium
+from tests.support.factories.products import product_make
+from tests.support.factories.tenants import PASSWORD
+from tests.support.workspaces import ensure_tenant
 
 CHART_DRAWN = "() => Boolean(Chart.getChart(document.querySelector('canvas[data-chart=timeline]')))"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]

@@ -8,7 +8,7 @@ import re
 import yaml
 
 from config.embedded import BASE_DIR
-from tests.ops.test_settings import REQUIRED
+from tests.support.production import REQUIRED
 
 COMPOSE = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]

@@ -7,7 +7,6 @@ It runs on a throwaway data directory and a free port, with dj-stripe's flat tes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import psycopg
 import pytest
 
 from config import embedded
+from tests.support.processes import free_port
 
 pytestmark = pytest.mark.worker
 
@@ -36,12 +36,6 @@ def data_dir():
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(port: int, path: str) -> int:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=3) as response:
@@ -53,7 +47,7 @@ def _get(port: int, path: str) -> int:
 
 
 def _start(data_dir: Path, log: Path) -> tuple[subprocess.Popen, int]:
-    port = _free_port()
+    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")},
         "LUNEO_DATA_DIR": str(data_dir),

@@ -8,18 +8,9 @@ import sys
 import pytest
 
 from config.embedded import BASE_DIR
+from tests.support.production import REQUIRED
 
 ENV_EXAMPLE = BASE_DIR / ".env.example"
-REQUIRED = [
-    "DJANGO_SECRET_KEY",
-    "ENCRYPTION_KEYS",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "BASE_DOMAIN",
-    "EMAIL_HOST",
-    "EMAIL_HOST_USER",
-    "EMAIL_HOST_PASSWORD",
-]
 
 
 def _example_environment() -> dict[str, str]:

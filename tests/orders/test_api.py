@@ -13,9 +13,8 @@ from apps.orders.payloads import order_event_data
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.products.services import option_create
-from tests.conftest import api_client, error_code, post_json
-
-from .factories import ADDRESS, CUSTOMER, order_make
+from tests.support.clients import api_client, error_code, post_json
+from tests.support.factories.orders import ADDRESS, CUSTOMER, order_make
 
 ORDERS = "/api/v1/orders"
 READ_WRITE = ["orders:read", "orders:write"]

@@ -2,24 +2,15 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from apps.orders.models import Order
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
-from apps.tenants.models import Role, User
-from tests.conftest import PASSWORD, dashboard_client, member
-
-from .factories import order_make
-
-
-@pytest.fixture
-def as_role(tenant):
-    def make(role: str = Role.OWNER) -> Client:
-        return dashboard_client(tenant, member(tenant, role))
-
-    return make
+from apps.tenants.models import Role
+from tests.support.clients import dashboard_client, operator_client
+from tests.support.factories.orders import order_make
+from tests.support.workspaces import member
 
 
 @pytest.fixture
@@ -141,8 +132,7 @@ def test_unknown_orders_are_404(as_role):
 
 def test_operators_see_a_workspaces_orders_with_items_and_history_read_only(tenant, order, settings):
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops-orders@luneo.test", PASSWORD))
+    operator = operator_client()
 
     def url(name, *args):
         return reverse(f"admin:{name}", args=args, urlconf=settings.PUBLIC_SCHEMA_URLCONF)

@@ -15,12 +15,11 @@ from apps.orders.services import ItemInput, order_create
 from apps.orders.signing import pack_url
 from apps.orders.tasks import order_pack_build_task
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, host, member
-from tests.designs.conftest import product_make
-from tests.products.factories import ProductFactory
-
-from .conftest import ready_design
-from .factories import ADDRESS, CUSTOMER, order_make
+from tests.support.clients import dashboard_client
+from tests.support.factories.designs import ready_design
+from tests.support.factories.orders import ADDRESS, CUSTOMER, order_make
+from tests.support.factories.products import ProductFactory, product_make
+from tests.support.workspaces import host, member
 
 P = Order.PackStatus
 
@@ -96,9 +95,9 @@ def test_a_long_order_summary_takes_several_pages(tenant):
     assert pages(pdf) >= 2
 
 
-def test_markup_in_customer_and_item_text_is_drawn_as_written_and_fetches_nothing(tenant, sink):
+def test_markup_in_customer_and_item_text_is_drawn_as_written_and_fetches_nothing(tenant, receiver):
     # Given an order whose every shopper- or shop-given text is markup pointing at a local server
-    markup = f'<img src="{sink.url}/x" width="1" height="1"/> <b broken'
+    markup = f'<img src="{receiver.url}/x" width="1" height="1"/> <b broken'
     line = ItemInput(unit_price=Decimal("1.00"), title=markup, sku="SKU-1")  # a shop line of no product
     customer = {**CUSTOMER, "name": markup}
     order = order_create(
@@ -115,7 +114,7 @@ def test_markup_in_customer_and_item_text_is_drawn_as_written_and_fetches_nothin
     # Then the summary is made (the text drawn, not read as markup) and nothing was fetched
     assert (order.pack_status, order.pack_error) == (P.READY, "")
     assert pages(pack_zip(order).read("order.pdf")) == 1
-    assert sink.requests == []
+    assert receiver.requests == []
 
 
 def test_the_task_is_a_no_op_unless_a_build_was_asked(tenant, design):

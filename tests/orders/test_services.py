@@ -13,11 +13,9 @@ from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create, order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.products.services import option_create
-from tests.designs.conftest import product_make, variant_make
-from tests.products.factories import ProductFactory
-
-from .conftest import ready_design
-from .factories import ADDRESS, CUSTOMER, order_make
+from tests.support.factories.designs import ready_design
+from tests.support.factories.orders import ADDRESS, CUSTOMER, order_make
+from tests.support.factories.products import ProductFactory, product_make, variant_make
 
 S = Order.Status
 # The allowed moves, written out here independently of services.TRANSITIONS.

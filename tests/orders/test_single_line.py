@@ -3,9 +3,8 @@
 from django.test import Client
 
 from apps.orders.models import Order
-from tests.conftest import api_client, error_code, post_json
-
-from .factories import ADDRESS, CUSTOMER
+from tests.support.clients import api_client, error_code, post_json
+from tests.support.factories.orders import ADDRESS, CUSTOMER
 
 
 def test_an_order_whose_customer_name_holds_a_line_break_is_422_naming_the_field(tenant, design):

@@ -2,14 +2,13 @@
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 from django_tenants.utils import tenant_context
 
 from apps.products.models import Product, Variant
-from apps.tenants.models import User
-from tests.conftest import PASSWORD
-from tests.products.factories import BrandFactory, product_with_view
+from tests.support.clients import operator_client
+from tests.support.factories.brands import BrandFactory
+from tests.support.factories.products import product_with_view
 
 
 def _url(name: str, *args) -> str:
@@ -20,8 +19,7 @@ def test_operators_choose_a_workspace_then_see_and_edit_its_catalog(tenant):
     product, _view = product_with_view(sku="ADMIN-1")
     BrandFactory(name="Admin brand")
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
 
     chooser = operator.get(_url("products_product_changelist"))
     products = operator.get(_url("products_product_changelist"), {"workspace": "alpha"})
@@ -91,8 +89,7 @@ def _product_form(product: Product, view, **fields) -> dict:
 def test_json_that_staff_type_is_checked_like_any_input_a_form_error_not_a_500(tenant, attributes):
     product, view = product_with_view(sku="ADMIN-2")
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
     operator.get(_url("products_product_changelist"), {"workspace": "alpha"})
     variant = {
         "variants-TOTAL_FORMS": "1",
@@ -115,8 +112,7 @@ def test_json_that_staff_type_is_checked_like_any_input_a_form_error_not_a_500(t
 def test_a_name_on_two_lines_is_a_form_error_in_the_admin_too(tenant):
     product, view = product_with_view(sku="ADMIN-3")
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
     operator.get(_url("products_product_changelist"), {"workspace": "alpha"})
 
     response = operator.post(

@@ -3,9 +3,9 @@
 import pytest
 
 from apps.tenants.models import Role
-from tests.browser import create_product_with_front_view, launch, log_in, needs_chromium
-from tests.conftest import ensure_tenant, member
-from tests.products.factories import image_upload
+from tests.support.browser import create_product_with_front_view, launch, log_in, needs_chromium
+from tests.support.factories.products import image_upload
+from tests.support.workspaces import ensure_tenant, member
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -5,8 +5,9 @@ from django_tenants.utils import tenant_context
 
 from apps.products.models import Product, View
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
-from tests.products.factories import ProductFactory, image_upload, product_with_view
+from tests.support.clients import dashboard_client
+from tests.support.factories.products import ProductFactory, image_upload, product_with_view
+from tests.support.workspaces import member
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from apps.products.services import (
     view_create,
     view_update,
 )
-from tests.products.factories import ProductFactory, image_upload, product_with_view
+from tests.support.factories.products import ProductFactory, image_upload, product_with_view
 
 
 def test_product_create_makes_a_draft_and_a_taken_sku_is_409(tenant):

@@ -1,3 +1,13 @@
-"""Storefront tests: a real daphne and Celery worker for the websocket and browser tests."""
+"""Storefront tests: the widget's brand and product (`tests.support.widget`) under short names."""
 
-from tests.core.conftest import daphne, processes, worker  # noqa: F401
+import pytest
+
+
+@pytest.fixture
+def brand(widget_brand):
+    return widget_brand
+
+
+@pytest.fixture
+def product(widget_product):
+    return widget_product

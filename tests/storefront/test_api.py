@@ -1,6 +1,5 @@
 """The widget's API: publishable keys from allowed origins only, shopper sessions, server-side totals."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -11,10 +10,11 @@ from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.designs.models import Design
 from apps.orders.models import Order
 from apps.products.services import option_create, variant_create
-from tests.conftest import api_client, error_code
-from tests.designs.conftest import pipeline_run, product_make
+from tests.support.clients import api_client, error_code
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
+from tests.support.widget import SHOP, Widget
 
-SHOP = "https://shop.example"
 OTHER_SITE = "https://evil.example"
 ADDRESS = {
     "name": "Ada",
@@ -24,55 +24,6 @@ ADDRESS = {
     "country": "fr",
 }
 CUSTOMER = {"email": "ada@example.com", "name": "Ada Lovelace"}
-
-
-class Widget:
-    """A browser on `origin` running the widget with a brand's publishable key."""
-
-    def __init__(self, raw_key: str, origin: str = SHOP):
-        self.key, self.origin, self.client = raw_key, origin, Client()
-        self.session = None
-
-    def url(self, path: str, **params) -> str:
-        query = "&".join(f"{name}={value}" for name, value in {"key": self.key, **params}.items())
-        return f"/api/v1/widget/{path}?{query}"
-
-    def headers(self, extra: dict) -> dict:
-        headers = {"HTTP_ORIGIN": self.origin, **extra}
-        if self.session:
-            headers["HTTP_X_LUNEO_SESSION"] = self.session
-        return headers
-
-    def get(self, path: str, **params):
-        return self.client.get(self.url(path, **params), **self.headers({}))
-
-    def post(self, path: str, data=None, headers=None, **params):
-        body = json.dumps(data or {})
-        return self.client.post(
-            self.url(path, **params), body, content_type="application/json", **self.headers(headers or {})
-        )
-
-    def start_session(self) -> None:
-        self.session = self.post("sessions").json()["session"]
-
-
-@pytest.fixture
-def brand(tenant):
-    return brand_create(name="Maison", allowed_origins=[SHOP], default_language="fr")
-
-
-@pytest.fixture
-def product(brand):
-    product = product_make(brand=brand)
-    product.price = Decimal("20.00")
-    product.save()
-    return product
-
-
-@pytest.fixture
-def widget(brand) -> Widget:
-    _key, raw = brand_publishable_key_create(brand=brand)
-    return Widget(raw)
 
 
 def ready_design(widget: Widget, product, **fields) -> Design:

@@ -10,10 +10,12 @@ from apps.designs.services import design_cancel, design_create
 from apps.storefront.sessions import session_new, session_read
 from apps.tenants.models import Role
 from apps.tenants.services import tenant_suspend
-from tests.brands.test_dashboard import FORM
-from tests.conftest import dashboard_client, member
-from tests.core.test_realtime import closed_with
-from tests.designs.conftest import pipeline_run, product_make
+from tests.support.clients import dashboard_client
+from tests.support.factories.brands import BRAND_FORM
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
+from tests.support.processes import closed_with
+from tests.support.workspaces import member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SHOP = "https://shop.example"
@@ -80,7 +82,7 @@ def test_other_sites_and_shoppers_are_refused(daphne, tenant, shop, origin, sess
 
 def origin_removed_in_settings(tenant, brand):
     admin = dashboard_client(tenant, member(tenant, Role.ADMIN))
-    form = {**FORM, "name": brand.name, "allowed_origins": "https://other-shop.example"}
+    form = {**BRAND_FORM, "name": brand.name, "allowed_origins": "https://other-shop.example"}
     assert admin.post(f"/settings/brands/{brand.pk}/", form).status_code == 302
 
 

@@ -2,7 +2,7 @@
 
 The merchant page is served by a tiny http.server on another origin (`http://127.0.0.1:<port>`)
 and embeds the widget from a real daphne (HTTP and the design's websocket) with the brand's
-publishable key; the pipeline runs on a real Celery worker (tests/core/conftest.py).
+publishable key; the pipeline runs on a real Celery worker (tests/support/processes.py).
 """
 
 import urllib.request
@@ -15,11 +15,11 @@ from apps.brands.services import brand_create, brand_publishable_key_create, bra
 from apps.orders.models import Order
 from apps.products.services import option_create
 from apps.tenants.selectors import DEMO_SLUG
-from bench.widget import merchant
-from tests.browser import launch, needs_chromium
-from tests.conftest import ensure_tenant
-from tests.core.conftest import daphne, free_port, processes, worker  # noqa: F401  (real processes)
-from tests.designs.conftest import product_make
+from tests.support.browser import launch, needs_chromium
+from tests.support.factories.products import product_make
+from tests.support.merchant import merchant
+from tests.support.processes import free_port
+from tests.support.workspaces import ensure_tenant
 
 pytestmark = [
     pytest.mark.browser,
@@ -47,7 +47,7 @@ MERCHANT_PAGE = """<!doctype html>
 
 
 @pytest.fixture
-def shop(tenant, daphne):  # noqa: F811
+def shop(tenant, daphne):
     """A brand allowing one merchant origin, its publishable key, and a mug with a paid option."""
     port = free_port()
     brand = brand_create(name="Mugs & Co", allowed_origins=[f"http://127.0.0.1:{port}"])
@@ -86,7 +86,7 @@ def event(page, name: str) -> dict:
     return page.evaluate(f"window.luneoEvents.find(e => e.type === {name!r}).detail")
 
 
-def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant, worker, shop, tmp_path):  # noqa: F811
+def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant, worker, shop, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
@@ -204,7 +204,7 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
     assert order.total == order.subtotal + order.shipping_total
 
 
-def test_without_websockets_the_widget_polls_and_the_shopper_switches_views(tenant, worker, shop):  # noqa: F811
+def test_without_websockets_the_widget_polls_and_the_shopper_switches_views(tenant, worker, shop):
     from playwright.sync_api import expect, sync_playwright
 
     # given a two-view product on a merchant page where websockets are blocked (a strict proxy)
@@ -245,7 +245,7 @@ def test_without_websockets_the_widget_polls_and_the_shopper_switches_views(tena
         browser.close()
 
 
-def test_a_prompt_the_brand_refuses_says_why_and_goes_back_to_the_prompt(tenant, worker, shop):  # noqa: F811
+def test_a_prompt_the_brand_refuses_says_why_and_goes_back_to_the_prompt(tenant, worker, shop):
     from playwright.sync_api import expect, sync_playwright
 
     # given a brand that refuses dragons
@@ -334,7 +334,7 @@ def test_the_js_api_mounts_with_options_unmounts_and_new_tags_mount_themselves(t
         browser.close()
 
 
-def test_the_demo_shop_page_runs_the_widget_on_our_own_host(tenant, daphne):  # noqa: F811
+def test_the_demo_shop_page_runs_the_widget_on_our_own_host(tenant, daphne):
     from playwright.sync_api import expect, sync_playwright
 
     # given the demo workspace's brand allowing the public site's origin, as seed_demo makes for `make run`

@@ -1,31 +1,13 @@
 """Operators' admin on the public host: every page renders; actions go through the services."""
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from apps.accounts.models import Invitation
 from apps.tenants.models import ApiKey, Domain, Membership, Tenant, User
 from apps.tenants.services import api_key_create, tenant_reactivate
-from tests.conftest import PASSWORD, host
-
-
-@pytest.fixture
-def operator(tenant) -> Client:
-    connection.set_schema_to_public()
-    user = User.objects.create_superuser("ops@luneo.test", PASSWORD)
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
-
-
-def admin_url(model, view: str, *args) -> str:
-    return reverse(
-        f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}",
-        args=args,
-        urlconf="config.urls_public",
-    )
+from tests.support.clients import admin_url
+from tests.support.workspaces import host
 
 
 @pytest.mark.parametrize("model", [Tenant, User, Membership, Invitation, ApiKey])

@@ -1,6 +1,6 @@
 """Custom dashboard domains: proved with the workspace's own TXT token, re-checked, claims expire.
 
-DNS is outside this machine: a DNS server on loopback answers the resolver (tests/dns.py).
+DNS is outside this machine: a DNS server on loopback answers the resolver (tests/support/dns.py).
 """
 
 from datetime import timedelta
@@ -15,7 +15,6 @@ from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
 from apps.tenants.hosts import AllowedHosts, allowed_hosts_forget
 from apps.tenants.models import Domain
-from tests.dns import fake_dns  # noqa: F401
 
 CHALLENGE = "_luneo-challenge.studio.example.com"
 
@@ -35,7 +34,7 @@ def allowed(host: str) -> bool:
 def test_a_domain_pointing_at_luneo_is_not_enough_only_the_workspaces_own_token_verifies_it(
     tenant,
     other_tenant,
-    fake_dns,  # noqa: F811
+    fake_dns,
 ):
     # Given two workspaces claiming the same domain, and DNS holding the other workspace's token
     ours = custom_domain_set(tenant=tenant, domain="studio.example.com")
@@ -58,11 +57,7 @@ def test_a_domain_pointing_at_luneo_is_not_enough_only_the_workspaces_own_token_
 
 
 @pytest.mark.usefixtures("on_pro")
-def test_an_unverified_claim_blocks_nobody_but_a_verified_domain_is_taken(
-    tenant,
-    other_tenant,
-    fake_dns,  # noqa: F811
-):
+def test_an_unverified_claim_blocks_nobody_but_a_verified_domain_is_taken(tenant, other_tenant, fake_dns):
     # Given another workspace that claimed the domain first and never proved it
     custom_domain_set(tenant=other_tenant, domain="studio.example.com")
 
@@ -81,7 +76,7 @@ def test_an_unverified_claim_blocks_nobody_but_a_verified_domain_is_taken(
 def test_a_verified_domain_whose_token_is_gone_stops_serving_after_repeated_rechecks(
     tenant,
     settings,
-    fake_dns,  # noqa: F811
+    fake_dns,
 ):
     # Given a verified domain
     domain = custom_domain_set(tenant=tenant, domain="studio.example.com")
@@ -108,7 +103,7 @@ def test_a_verified_domain_whose_token_is_gone_stops_serving_after_repeated_rech
 
 
 @pytest.mark.usefixtures("on_pro")
-def test_claims_left_unverified_expire(tenant, other_tenant, settings, fake_dns):  # noqa: F811
+def test_claims_left_unverified_expire(tenant, other_tenant, settings, fake_dns):
     stale = custom_domain_set(tenant=tenant, domain="old.example.com")
     fresh = custom_domain_set(tenant=other_tenant, domain="new.example.com")
     Domain.objects.filter(pk=stale.pk).update(
@@ -126,7 +121,7 @@ def test_owners_are_emailed_once_when_the_recheck_un_verifies_their_domain(
     settings,
     mailoutbox,
     django_capture_on_commit_callbacks,
-    fake_dns,  # noqa: F811
+    fake_dns,
 ):
     # Given a verified domain whose token has disappeared
     domain = custom_domain_set(tenant=tenant, domain="studio.example.com")

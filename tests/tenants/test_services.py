@@ -13,7 +13,7 @@ from apps.core.errors import ApplicationError
 from apps.tenants import selectors, services
 from apps.tenants.errors import InvalidScope, InvalidSlug, LastOwner, RoleNotAllowed, SlugTaken
 from apps.tenants.models import ApiKey, Domain, Membership, Role, Tenant, User
-from tests.conftest import member
+from tests.support.workspaces import member
 
 
 @pytest.fixture
@@ -197,18 +197,18 @@ def test_suspend_and_reactivate(tenant):
 
 
 def test_every_error_has_a_code_and_a_4xx_status():
-    errors = [
-        InvalidSlug,
-        SlugTaken,
-        InvalidScope,
-        InvitationInvalid,
-        AlreadyMember,
-        LastOwner,
-        RoleNotAllowed,
-    ]
-    for error in errors:
+    statuses = {
+        InvalidSlug: 400,
+        SlugTaken: 409,
+        InvalidScope: 400,
+        InvitationInvalid: 404,
+        AlreadyMember: 409,
+        LastOwner: 409,
+        RoleNotAllowed: 403,
+    }
+    for error, status in statuses.items():
         assert issubclass(error, ApplicationError)
-        assert 400 <= error.status < 500
+        assert error.status == status
         assert error.code != ApplicationError.code
 
 

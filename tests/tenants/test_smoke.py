@@ -1,4 +1,4 @@
-from tests.conftest import api_client
+from tests.support.clients import api_client
 
 
 def test_me_returns_the_keys_workspace(tenant):

@@ -1,14 +1,11 @@
 """Operators' read-only admin of a workspace's webhooks: logs visible, secrets never."""
 
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
-from apps.tenants.models import User
 from apps.webhooks.services import delivery_attempt, event_publish
-from tests.conftest import PASSWORD
-
-from .conftest import endpoint_make
+from tests.support.clients import operator_client
+from tests.support.factories.webhooks import endpoint_make
 
 
 def _url(name: str, *args) -> str:
@@ -21,8 +18,7 @@ def test_operators_read_endpoints_and_deliveries_without_secrets_or_changes(tena
     delivery = event_publish(type="order.created", data={"id": 1}).deliveries.get()
     delivery_attempt(delivery_id=delivery.pk, number=1)
     connection.set_schema_to_public()
-    operator = Client(HTTP_HOST="localhost")
-    operator.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+    operator = operator_client()
 
     # When an operator opens the webhooks admin for alpha
     deliveries = operator.get(_url("webhookdelivery_changelist"), {"workspace": "alpha"})

@@ -10,9 +10,9 @@ from django.test import Client
 
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import endpoint_secret, event_publish
-from tests.conftest import api_client, error_code
-
-from .conftest import Answer, endpoint_make
+from tests.support.clients import api_client, error_code
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.receiver import Answer
 
 ENDPOINTS = "/api/v1/webhooks/endpoints"
 

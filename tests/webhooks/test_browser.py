@@ -8,8 +8,8 @@ from django.db import connection
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import delivery_attempt, endpoint_secret, event_publish
-from tests.browser import launch, log_in, needs_chromium
-from tests.conftest import ensure_tenant, member
+from tests.support.browser import launch, log_in, needs_chromium
+from tests.support.workspaces import ensure_tenant, member
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 

@@ -8,8 +8,8 @@ from django.db import connection
 from apps.webhooks.errors import DeliveryInProgress
 from apps.webhooks.models import WebhookAttempt
 from apps.webhooks.services import delivery_attempt, delivery_redeliver, event_publish
-
-from .conftest import Answer, endpoint_make
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.receiver import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)  # two connections must see committed rows
 

@@ -6,9 +6,10 @@ from django.urls import reverse
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import delivery_attempt, endpoint_secret, event_publish
-from tests.conftest import dashboard_client, member
-
-from .conftest import Answer, endpoint_make
+from tests.support.clients import dashboard_client
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.receiver import Answer
+from tests.support.workspaces import member
 
 
 def url(name: str, *args) -> str:

@@ -30,11 +30,11 @@ from apps.webhooks.services import (
 )
 from apps.webhooks.tasks import delivery_task
 from config.celery import app as celery_app
-from tests.designs.conftest import product_make
-from tests.orders.conftest import ready_design
-from tests.orders.factories import order_make
-
-from .conftest import Answer, endpoint_make
+from tests.support.factories.designs import ready_design
+from tests.support.factories.orders import order_make
+from tests.support.factories.products import product_make
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.receiver import Answer
 
 ORDER = {"id": "LU-000042", "status": "pending", "total": "24.00", "currency": "EUR"}
 

@@ -2,9 +2,9 @@
 
 from apps.designs.services import design_create, design_fail
 from apps.webhooks.models import WebhookEvent
-from tests.designs.conftest import pipeline_run, product_make
-
-from .conftest import endpoint_make
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
+from tests.support.factories.webhooks import endpoint_make
 
 
 def test_a_design_that_becomes_ready_or_fails_is_published(tenant):

@@ -8,8 +8,8 @@ from apps.core.netguard import address_allowed
 from apps.webhooks import services
 from apps.webhooks.errors import WebhookEventsInvalid, WebhookUrlForbidden, WebhookUrlInvalid
 from apps.webhooks.services import endpoint_update, event_publish
-
-from .conftest import endpoint_make, resolve_rebinding
+from tests.support.dns import resolve_rebinding
+from tests.support.factories.webhooks import endpoint_make
 
 PRIVATE_URLS = [
     "http://127.0.0.1/hooks",

@@ -8,8 +8,7 @@ import pytest
 from apps.core.signatures import signature_verify
 from apps.webhooks.models import WebhookDelivery
 from apps.webhooks.services import event_publish
-
-from .conftest import endpoint_make
+from tests.support.factories.webhooks import endpoint_make
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.worker]
 TIMEOUT_SECONDS = 30

@@ -1,0 +1,1 @@
+"""What tests share: fixtures (loaded as pytest plugins by tests/conftest.py), fakes and factories."""

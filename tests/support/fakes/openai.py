@@ -1,0 +1,109 @@
+"""A local fake of the OpenAI HTTP API: the real SDK and our provider code stay on the path."""
+
+import base64
+import io
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from tests.support.http import QuietHandler, http_server
+
+CATEGORIES = (
+    "harassment", "harassment/threatening", "hate", "hate/threatening", "illicit", "illicit/violent",
+    "self-harm", "self-harm/instructions", "self-harm/intent", "sexual", "sexual/minors", "violence",
+    "violence/graphic",
+)  # fmt: skip
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def png_b64(size: tuple[int, int], color=(200, 40, 40, 255)) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGBA", size, color).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def image_reply(size: tuple[int, int] = (1536, 1024)) -> Reply:
+    usage = {
+        "input_tokens": 40,
+        "output_tokens": 1000,
+        "total_tokens": 1040,
+        "input_tokens_details": {"image_tokens": 0, "text_tokens": 40},
+    }
+    return Reply(body={"created": 1, "data": [{"b64_json": png_b64(size)}], "usage": usage})
+
+
+def moderation_reply(*flagged_categories: str) -> Reply:
+    result = {
+        "flagged": bool(flagged_categories),
+        "categories": {name: name in flagged_categories for name in CATEGORIES},
+        "category_scores": {name: 0.9 if name in flagged_categories else 0.01 for name in CATEGORIES},
+        "category_applied_input_types": {name: ["text"] for name in CATEGORIES},
+    }
+    return Reply(body={"id": "modr-1", "model": "omni-moderation-latest", "results": [result]})
+
+
+def error_reply(status: int, message: str, code: str | None = None, **headers: str) -> Reply:
+    error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
+    return Reply(status=status, body={"error": error}, headers={"retry-after-ms": "10", **headers})
+
+
+class FakeOpenAI:
+    """Answers each request with the next scripted reply (the last one repeats); records requests."""
+
+    def __init__(self):
+        self.replies: list[Reply] = []
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+        self.url = ""
+
+    def script(self, *replies: Reply) -> None:
+        self.replies = list(replies)
+
+    def next_reply(self) -> Reply:
+        return self.replies.pop(0) if len(self.replies) > 1 else self.replies[0]
+
+    def handler(self):
+        fake = self
+
+        class Handler(QuietHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
+                fake.requests.append((self.path, body))
+                reply = fake.next_reply()
+                time.sleep(reply.delay)
+                payload = json.dumps(reply.body).encode()
+                try:
+                    self.send_response(reply.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (timeout test)
+
+        return Handler
+
+
+@pytest.fixture
+def fake_openai(settings):
+    fake = FakeOpenAI()
+    with http_server(fake.handler()) as base:
+        fake.url = f"{base}/v1"
+        settings.AI_PROVIDER = "openai"
+        settings.OPENAI_API_KEY = "sk-test-fake"
+        settings.OPENAI_BASE_URL = fake.url
+        settings.OPENAI_TIMEOUT_SECONDS = 5.0
+        settings.OPENAI_MAX_RETRIES = 2
+        yield fake
