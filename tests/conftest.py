@@ -12,6 +12,7 @@ pytest_plugins = [
     "tests.support.clients",  # `public_client`, `as_role`, `operator`, `_custom_hosts`, `test_views`
     "tests.support.processes",  # a real daphne and Celery worker: `processes`, `daphne`, `worker`
     "tests.support.receiver",  # `receiver`: a local HTTP server that records requests
+    "tests.support.webhooks",  # `deliver_eagerly`: webhook delivery tasks run at once, here
     "tests.support.dns",  # `fake_dns`
     "tests.support.smtp",  # `smtp_server`
     "tests.support.widget",  # `widget`, `widget_brand`, `widget_product`

@@ -4,7 +4,7 @@ import pytest
 from PIL import Image
 
 from apps.ai.providers.artwork import PAPER, STYLE_DRAWERS, WORD_FONTS, draw_words, key_words
-from tests.core.glyphs import differ, tofu
+from tests.support.glyphs import differ, tofu
 
 COLORS = [(40, 60, 90), (200, 120, 80), (90, 160, 120), (230, 200, 90), (120, 90, 160)]
 

@@ -7,9 +7,8 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from apps.analytics.services import rollup_catch_up
-from tests.products.factories import ProductFactory
-
-from .conftest import days_ago, order_on
+from tests.support.factories.analytics import days_ago, order_on
+from tests.support.factories.products import ProductFactory
 
 TITLE = "陶瓷马克杯 Zoë Łódź"
 

@@ -9,8 +9,7 @@ from reportlab.platypus import SimpleDocTemplate
 
 from apps.core.fonts import CJK_FONT, FONT_DIR, font_chain, font_runs, pdf_font, pdf_markup, text_fonts
 from apps.core.pdf import paragraph
-
-from .glyphs import differ, tofu
+from tests.support.glyphs import differ, tofu
 
 SERIF = FONT_DIR / "DejaVuSerif.ttf"
 HELLO = "你好，世界"

@@ -7,8 +7,8 @@ from pypdf import PdfReader
 
 from apps.designs.models import DesignAsset
 from apps.designs.services import design_create
-
-from .conftest import pipeline_run, product_make, views_of
+from tests.support.factories.designs import pipeline_run, views_of
+from tests.support.factories.products import product_make
 
 K = DesignAsset.Kind
 

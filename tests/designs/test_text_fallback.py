@@ -20,7 +20,7 @@ from apps.designs.rendering import (
     render_print_png,
     render_text_layers,
 )
-from tests.core.glyphs import differ, tofu
+from tests.support.glyphs import differ, tofu
 
 CHINESE = "你好，世界"
 MIXED = "Zoë · 生日快乐 · Łódź"

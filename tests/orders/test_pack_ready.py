@@ -14,10 +14,10 @@ from apps.orders.models import Order
 from apps.orders.pack import order_pack_build, order_pack_request
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookEvent
-from tests.conftest import api_client, dashboard_client, error_code, member, post_json
-from tests.webhooks.conftest import deliver_eagerly, endpoint_make, receiver  # noqa: F401  (fixtures)
-
-from .factories import order_make
+from tests.support.clients import api_client, dashboard_client, error_code, post_json
+from tests.support.factories.orders import order_make
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.workspaces import member
 
 P = Order.PackStatus
 pytestmark = pytest.mark.usefixtures("deliver_eagerly")  # tasks queued after commit run at once
@@ -45,7 +45,7 @@ def ready_events(endpoint_receiver) -> list[dict]:
 def test_a_paid_order_builds_its_pack_and_the_receiver_gets_pack_ready_signed(
     tenant,
     design,
-    receiver,  # noqa: F811
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     # Given an endpoint subscribed to pack.ready, and a pending order with no pack
@@ -80,7 +80,7 @@ def test_a_paid_order_builds_its_pack_and_the_receiver_gets_pack_ready_signed(
 def test_a_second_paid_event_builds_nothing_more(
     tenant,
     design,
-    receiver,  # noqa: F811
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     # Given an order paid, its pack built and announced
@@ -121,7 +121,7 @@ def test_a_build_task_run_twice_for_one_request_keeps_one_pack_and_publishes_onc
 def test_the_rebuild_button_replaces_the_pack_and_announces_the_new_link(
     tenant,
     design,
-    receiver,  # noqa: F811
+    receiver,
     django_capture_on_commit_callbacks,
 ):
     # Given a paid order whose pack was built and announced

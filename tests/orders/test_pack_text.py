@@ -2,11 +2,11 @@
 
 from apps.brands.fonts import font_path
 from apps.orders.pack import summary_pages
-from tests.core.glyphs import differ, tofu
-from tests.designs.conftest import brand_make, product_make
-
-from .conftest import ready_design
-from .factories import ADDRESS, order_make
+from tests.support.factories.brands import brand_make
+from tests.support.factories.designs import ready_design
+from tests.support.factories.orders import ADDRESS, order_make
+from tests.support.factories.products import product_make
+from tests.support.glyphs import differ, tofu
 
 NAME, CITY = "张伟 Łukasz", "上海市"
 

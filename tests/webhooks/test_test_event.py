@@ -11,9 +11,10 @@ from apps.core.signatures import signature_verify
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookDelivery, WebhookEvent
 from apps.webhooks.services import endpoint_disable
-from tests.conftest import api_client, dashboard_client, error_code, member
-
-from .conftest import Answer, endpoint_make
+from tests.support.clients import api_client, dashboard_client, error_code
+from tests.support.factories.webhooks import endpoint_make
+from tests.support.receiver import Answer
+from tests.support.workspaces import member
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 pytestmark = pytest.mark.usefixtures("deliver_eagerly")  # tasks queued after commit run at once

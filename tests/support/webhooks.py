@@ -1,4 +1,4 @@
-"""Webhooks tests: Celery run eagerly through on_commit (the receiver is `tests.support.receiver`).
+"""`deliver_eagerly`: webhook deliveries run at once, in this process (receiver: `tests.support.receiver`).
 
 With `deliver_eagerly`, queuing a delivery task after commit runs it at once in this process:
 a failed attempt queues the next one (its countdown skipped, and the long waits the sweep
