@@ -11,9 +11,7 @@ from importlib.resources import files
 BLOCKING = frozenset({"serious", "critical"})
 # The WCAG 2.0-2.2 A and AA rules, and Deque's best practices.
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-RUN = """options => (window.axe ? Promise.resolve() : Promise.reject(new Error("axe not loaded")))
-  .then(() => axe.run(document, options))
-  .then(results => results.violations)"""
+RUN = """([within, options]) => axe.run(within || document, options).then(results => results.violations)"""
 
 
 @cache
@@ -21,12 +19,13 @@ def axe_script() -> str:
     return (files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
 
 
-def axe_violations(page) -> list[dict]:
-    """axe's serious and critical violations on `page` as it is now."""
+def axe_violations(page, within: str | None = None) -> list[dict]:
+    """axe's serious and critical violations on `page` as it is now (only inside the elements that
+    CSS selector `within` matches, shadow roots included, when given)."""
     if not page.evaluate("() => Boolean(window.axe)"):
         page.evaluate(axe_script())
     options = {"runOnly": {"type": "tag", "values": TAGS}, "resultTypes": ["violations"]}
-    return [found for found in page.evaluate(RUN, options) if found["impact"] in BLOCKING]
+    return [found for found in page.evaluate(RUN, [within, options]) if found["impact"] in BLOCKING]
 
 
 def describe(violations: list[dict]) -> str:
@@ -40,7 +39,8 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def axe_check(page) -> None:
-    """Fail when axe finds a serious or critical violation on `page`, naming each rule and element."""
-    violations = axe_violations(page)
+def axe_check(page, within: str | None = None) -> None:
+    """Fail when axe finds a serious or critical violation on `page` (or `within` it), naming each
+    rule and element."""
+    violations = axe_violations(page, within)
     assert not violations, f"axe on {page.url}:\n{describe(violations)}"
