@@ -1,10 +1,19 @@
 """The first steps, the embed snippet and the no-brand notice in French and Simplified Chinese."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.tenants.models import Role
 from tests.products.factories import ProductFactory
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """The test client leaves the last page's language active in this thread: put English back."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.mark.parametrize(
