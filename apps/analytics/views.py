@@ -15,6 +15,7 @@ from apps.tenants.services import membership_weekly_report_set
 
 from . import reports, selectors
 from .forms import PeriodForm
+from .onboarding import onboarding
 
 owner_required = role_required(Role.OWNER)
 
@@ -67,8 +68,10 @@ def _context(request) -> dict:
 
 @member_required
 def home(request):
-    template = "analytics/partials/panel.html" if request.htmx else "analytics/home.html"
-    return render(request, template, _context(request))
+    if request.htmx:
+        return render(request, "analytics/partials/panel.html", _context(request))
+    context = {**_context(request), "onboarding": onboarding(request.membership)}
+    return render(request, "analytics/home.html", context)
 
 
 CSV = "text/csv; charset=utf-8"

@@ -3,14 +3,14 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError
 from apps.tenants.decorators import admin_required, member_required
-from apps.tenants.services import public_url
 
+from .embed import embed_snippet
 from .forms import BrandForm, add_service_errors
 from .selectors import brand_get, brand_list, brand_publishable_key
 from .services import brand_create, brand_publishable_key_create, brand_update
@@ -21,18 +21,11 @@ def brands(request):
     return render(request, "brands/list.html", {"brands": brand_list()})
 
 
-def _key_created(request, brand, api_key, raw: str):
-    """The raw key exists only in this response: it is never stored, nor shown again."""
-    context = {
-        "brand": brand,
-        "api_key": api_key,
-        "raw_key": raw,
-        "script_url": public_url("/widget/v1/luneo.js"),
-    }
-    return render(request, "brands/key_created.html", context)
+def _to_embed(brand):
+    """The brand page, scrolled to its key and embed snippet."""
+    return redirect(reverse("dashboard:brand", args=[brand.pk]) + "#embed")
 
 
-@never_cache
 @admin_required
 def brand_new(request):
     form = BrandForm(request.POST or None, request.FILES or None)
@@ -42,8 +35,9 @@ def brand_new(request):
         except ApplicationError as exc:
             add_service_errors(form, exc)
         else:
-            api_key, raw = brand_publishable_key_create(brand=brand, created_by=request.user)
-            return _key_created(request, brand, api_key, raw)
+            brand_publishable_key_create(brand=brand, created_by=request.user)
+            messages.success(request, _("Brand created. Paste its embed snippet into your shop."))
+            return _to_embed(brand)
     return render(request, "brands/form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -59,17 +53,25 @@ def brand_edit(request, pk: int):
         else:
             messages.success(request, _("Brand saved."))
             return redirect("dashboard:brand", pk=brand.pk)
-    context = {"form": form, "brand": brand, "publishable_key": brand_publishable_key(brand=brand)}
+    publishable_key = brand_publishable_key(brand=brand)
+    context = {
+        "form": form,
+        "brand": brand,
+        "publishable_key": publishable_key,
+        "snippet": embed_snippet(publishable_key),
+    }
     return render(request, "brands/form.html", context, status=400 if form.errors else 200)
 
 
-@never_cache
 @require_POST
 @admin_required
 def brand_key_rotate(request, pk: int):
     brand = brand_get(pk=pk)
-    api_key, raw = brand_publishable_key_create(brand=brand, created_by=request.user)
-    return _key_created(request, brand, api_key, raw)
+    brand_publishable_key_create(brand=brand, created_by=request.user)
+    messages.success(
+        request, _("New key created; the previous one has stopped working. Update the snippet on your sites.")
+    )
+    return _to_embed(brand)
 
 
 @member_required

@@ -7,7 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.brands.embed import embed_snippet
 from apps.brands.forms import add_service_errors
+from apps.brands.selectors import brand_count, brand_list, brand_publishable_key
 from apps.core.errors import ApplicationError
 from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
@@ -33,12 +35,15 @@ def product_list(request):
 
 
 def _product_form_page(request, form: ProductForm, product=None, status: int = 200):
-    return render(request, "products/form.html", {"form": form, "product": product}, status=status)
+    context = {"form": form, "product": product, "has_brands": brand_count() > 0}
+    return render(request, "products/form.html", context, status=status)
 
 
 @editor_required
 def product_new(request):
-    form = ProductForm(request.POST or None, request.FILES or None)
+    brands = list(brand_list()[:2])
+    initial = {"brand": brands[0]} if len(brands) == 1 else None  # the only brand is the one meant
+    form = ProductForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             product = services.product_create(
@@ -71,8 +76,17 @@ def product_edit(request, pk: int):
     return _product_form_page(request, form, product, status=400 if form.errors else 200)
 
 
+def _embed(product) -> dict:
+    """The product's embed snippet, or why there is none (no brand at all, or none chosen)."""
+    if product.brand is None:
+        return {"has_brands": brand_count() > 0}
+    publishable_key = brand_publishable_key(brand=product.brand)
+    return {"publishable_key": publishable_key, "snippet": embed_snippet(publishable_key, sku=product.sku)}
+
+
 def _detail_page(request, product, *, variant_form=None, option_form=None, status: int = 200):
     context = {
+        **_embed(product),
         "product": product,
         "views": view_list(product=product),
         "variants": variant_list(product=product),

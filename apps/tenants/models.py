@@ -141,7 +141,12 @@ class Membership(models.Model):
 
 
 class ApiKey(models.Model):
-    """A secret (`sk_…`) or publishable (`pk_…`) key. Only the SHA-256 of the key is stored."""
+    """A secret (`sk_…`) or publishable (`pk_…`) key, found by its SHA-256.
+
+    A publishable key is public by design (it sits in shops' page source and works only from
+    its brand's allowed origins), so its whole value is kept too, to be shown again; a secret
+    key's never is. Publishable keys made before the value was kept have it empty.
+    """
 
     class Type(models.TextChoices):
         SECRET = "secret", _("Secret")
@@ -157,6 +162,9 @@ class ApiKey(models.Model):
     mode = models.CharField(max_length=8, choices=Mode.choices, default=Mode.LIVE)
     prefix = models.CharField(max_length=24, unique=True, help_text=_("Public part used for lookup"))
     key_hash = models.CharField(max_length=64)
+    publishable_value = models.CharField(
+        max_length=64, blank=True, default="", help_text=_("The whole key (publishable keys only)")
+    )
     scopes = ArrayField(models.CharField(max_length=32), default=list, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -167,6 +175,12 @@ class ApiKey(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API key")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type="publishable") | models.Q(publishable_value=""),
+                name="apikey_secret_value_not_stored",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -269,15 +269,16 @@ def api_key_create(
     created_by: User | None = None,
     brand_ref: int | None = None,
 ) -> tuple[ApiKey, str]:
-    """Create a key. Returns it with the raw key, which is shown once and never stored."""
+    """Create a key. Returns it with the raw key: a secret key's is shown once and never stored,
+    a publishable key's is kept to be shown again (it is public by design)."""
     scopes = list(dict.fromkeys(scopes)) if scopes else list(ALL_SCOPES)
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
         raise InvalidScope(details={"unknown": unknown, "allowed": ALL_SCOPES})
     name = name.strip() or _("Unnamed key")
     single_line_check(name=name)
-    kind = "sk" if ApiKey.Type(key_type) == ApiKey.Type.SECRET else "pk"
-    raw = f"{kind}_{ApiKey.Mode(mode)}_{secrets.token_urlsafe(32)}"
+    publishable = ApiKey.Type(key_type) == ApiKey.Type.PUBLISHABLE
+    raw = f"{'pk' if publishable else 'sk'}_{ApiKey.Mode(mode)}_{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
         tenant=tenant,
         name=name[:100],
@@ -285,6 +286,7 @@ def api_key_create(
         mode=mode,
         prefix=raw[:16],
         key_hash=sha256_hex(raw),
+        publishable_value=raw if publishable else "",
         scopes=scopes,
         created_by=created_by,
         brand_ref=brand_ref,

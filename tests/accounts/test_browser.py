@@ -6,6 +6,7 @@ import uuid
 import pytest
 
 from apps.tenants.models import ApiKey, Membership, Role
+from tests.support.axe import axe_check
 from tests.support.browser import launch, needs_chromium
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -29,18 +30,21 @@ def test_sign_up_then_create_an_api_key_shown_once(live_server, settings):
 
         # when a visitor signs up on the public site
         page.goto(f"http://localhost:{port}/")
+        axe_check(page)
         page.get_by_role("link", name="Sign up").first.click()
         page.get_by_label("Email").fill("founder@mugs.test")
         page.get_by_label("Password", exact=True).fill("a-Strong-pass-42")
         page.get_by_label("Password (again)").fill("a-Strong-pass-42")
         page.get_by_label("Workspace name").fill("Mugs & Co")
         page.get_by_label("Workspace address").fill(slug)
+        axe_check(page)
         page.get_by_role("button", name="Sign up").click()
 
         # then they land on their workspace's dashboard, as owner
         page.wait_for_url(f"{workspace_url}/")
         expect(page.get_by_role("heading", name="Mugs & Co")).to_be_visible()
         expect(page.locator(".role-label")).to_have_text("Owner")
+        axe_check(page)
 
         # when they create an API key
         page.get_by_role("link", name="Settings").click()
@@ -53,12 +57,14 @@ def test_sign_up_then_create_an_api_key_shown_once(live_server, settings):
         raw = page.locator("#new-api-key").inner_text().strip()
         assert raw.startswith("sk_live_")
         expect(page.get_by_text("It is shown only once")).to_be_visible()
+        axe_check(page)
         page.get_by_role("button", name="Copy").click()
         expect(page.get_by_role("button", name="Copied")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == raw
         page.get_by_role("link", name="I have copied it").click()
         page.wait_for_url(f"{workspace_url}/settings/api-keys/")
         expect(page.get_by_role("cell", name="Shopify store")).to_be_visible()
+        axe_check(page)
         listing = page.content()
 
         # and revoking it (htmx, after a confirmation) updates the row in place

@@ -11,6 +11,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from apps.analytics.services import rollup_catch_up
+from tests.support.axe import axe_check
 from tests.support.browser import launch, log_in, needs_chromium, serve_static
 from tests.support.factories.analytics import days_ago, order_on
 from tests.support.workspaces import ensure_tenant
@@ -51,6 +52,7 @@ def test_switch_the_period_see_the_charts_and_a_new_order_arrive_live(daphne):
         timeline = page.locator("canvas[data-chart=timeline]")
         expect(timeline).to_be_visible()
         assert page.evaluate(CHART_DRAWN)
+        axe_check(page)
 
         # When the period becomes the last 7 days, the panel is swapped without a reload
         page.get_by_label("Period").select_option("7")

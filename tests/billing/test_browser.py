@@ -5,6 +5,7 @@ import pytest
 from apps.billing.entitlements import design_quota_consume
 from apps.billing.models import Plan
 from apps.billing.services import plan_get, subscription_assign
+from tests.support.axe import axe_check
 from tests.support.browser import launch, log_in, needs_chromium
 from tests.support.workspaces import ensure_tenant
 
@@ -31,10 +32,12 @@ def test_the_owner_sees_usage_bars_and_the_upgrade_path(live_server, settings, t
         # The banner warns on the home page and leads to Billing
         banner = page.locator("[data-billing-notice=designs]")
         expect(banner).to_contain_text("42 of the 50 AI designs")
+        axe_check(page)
         banner.get_by_role("link", name="See billing").click()
 
         # Billing shows the plan and a bar per limit, the designs' one in its warning colour
         expect(page.get_by_role("heading", name="Your plan: Starter")).to_be_visible()
+        axe_check(page)
         designs = page.get_by_role("progressbar", name="AI designs this month")
         expect(designs).to_have_attribute("aria-valuenow", "42")
         expect(page.locator("[data-limit=designs]")).to_have_class("usage-row usage-warn")

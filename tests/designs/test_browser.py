@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from apps.tenants.models import Role
+from tests.support.axe import axe_check
 from tests.support.browser import create_product_with_front_view, launch, log_in, needs_chromium, serve_static
 from tests.support.factories.products import image_upload
 from tests.support.workspaces import member
@@ -50,6 +51,7 @@ def test_a_product_then_a_design_from_a_prompt_followed_live_to_its_3d_view(daph
             page, sku="MUG-D", name="Design mug", mockup=mockup, status="active", dpi="100"
         )
         expect(page.locator("svg polygon.print-area")).to_be_visible()
+        axe_check(page)
 
         # when they create a design from a prompt in the Designs section
         page.get_by_role("link", name="Designs").first.click()
@@ -77,5 +79,6 @@ def test_a_product_then_a_design_from_a_prompt_followed_live_to_its_3d_view(daph
             ".then(r => ({status: r.status, type: r.headers.get('content-type')}))"
         )
         assert glb == {"status": 200, "type": "model/gltf-binary"}, glb
+        axe_check(page)
         page.screenshot(path=str(tmp_path / "design.png"), full_page=True)
         browser.close()

@@ -8,6 +8,7 @@ import pytest
 
 from apps.products.models import Product
 from apps.tenants.models import Role
+from tests.support.axe import axe_check
 from tests.support.browser import launch, log_in, needs_chromium, serve_static
 from tests.support.fakes.shops import SHOPIFY_SECRET, SHOPIFY_TOKEN
 from tests.support.workspaces import member
@@ -42,6 +43,7 @@ def test_an_admin_connects_shopify_then_imports_its_products(daphne, worker, ten
         page.goto(f"{base}/settings/integrations/")
         shopify = page.locator("#integration-shopify")
         expect(shopify.get_by_text("Not connected")).to_be_visible()
+        axe_check(page)
 
         # when they connect their Shopify store with its token and webhook secret
         shopify.get_by_label("Shop domain").fill(fake_shop.url)

@@ -12,6 +12,7 @@ from django_tenants.utils import tenant_context
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.tenants.selectors import DEMO_SLUG
+from tests.support.axe import axe_check
 from tests.support.browser import csp_violations, launch, log_in, needs_chromium
 from tests.support.factories.products import product_make
 from tests.support.factories.tenants import PASSWORD
@@ -47,6 +48,7 @@ def test_the_dashboard_home_draws_its_charts_unblocked(live_server):
 
         # when the charts are drawn and the period is switched through htmx
         page.wait_for_function(CHART_DRAWN)
+        axe_check(page)
         page.get_by_label("Period").select_option("7")
         expect(page.locator(".period-label")).to_contain_text("(7 days)")
         page.wait_for_function(CHART_DRAWN)

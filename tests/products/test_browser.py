@@ -3,6 +3,7 @@
 import pytest
 
 from apps.tenants.models import Role
+from tests.support.axe import axe_check
 from tests.support.browser import create_product_with_front_view, launch, log_in, needs_chromium
 from tests.support.factories.products import image_upload
 from tests.support.workspaces import ensure_tenant, member
@@ -37,5 +38,6 @@ def test_create_a_product_with_a_print_area_and_see_it_over_the_mockup(live_serv
         expect(page.locator("svg text.print-label")).to_have_text("90 × 45 mm · 300 DPI")
         loaded = page.locator("svg image").evaluate("img => fetch(img.href.baseVal).then(r => r.status)")
         assert loaded == 200
+        axe_check(page)
         page.screenshot(path=str(tmp_path / "product.png"), full_page=True)
         browser.close()

@@ -15,6 +15,7 @@ from apps.brands.services import brand_create, brand_publishable_key_create, bra
 from apps.orders.models import Order
 from apps.products.services import option_create
 from apps.tenants.selectors import DEMO_SLUG
+from tests.support.axe import axe_check
 from tests.support.browser import launch, needs_chromium
 from tests.support.factories.products import product_make
 from tests.support.merchant import merchant
@@ -100,6 +101,7 @@ def test_a_shopper_on_the_merchant_site_designs_previews_in_3d_and_orders(tenant
         page.goto(f"http://127.0.0.1:{shop['port']}/products/mug")
         expect(page.get_by_role("heading", name="Personalize it")).to_be_visible()
         event(page, "luneo:ready")
+        axe_check(page)
         record_progress(page)
         assert page.evaluate(BRAND_FONT_LOADED), "the brand's font did not load on the merchant's page"
         # and, the workspace having white-label (its trial), no "Personalized with Luneo" line and
@@ -290,6 +292,7 @@ def test_the_same_page_on_an_origin_the_brand_does_not_allow_shows_why(tenant, s
         expect(alert.get_by_role("button", name="Try again")).to_be_visible()
         error = event(page, "luneo:error")
         assert error["code"] == "origin_not_allowed", error
+        axe_check(page)
         browser.close()
 
 
@@ -355,4 +358,5 @@ def test_the_demo_shop_page_runs_the_widget_on_our_own_host(tenant, daphne):
         # then the widget runs, and the page lists the events it sent
         expect(page.get_by_role("button", name="Create my design")).to_be_visible()
         expect(page.locator("#events li").first).to_contain_text("luneo:ready")
+        axe_check(page)
         browser.close()

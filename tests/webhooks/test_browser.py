@@ -8,6 +8,7 @@ from django.db import connection
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import delivery_attempt, endpoint_secret, event_publish
+from tests.support.axe import axe_check
 from tests.support.browser import launch, log_in, needs_chromium
 from tests.support.workspaces import ensure_tenant, member
 
@@ -59,6 +60,7 @@ def test_an_admin_adds_an_endpoint_sees_the_secret_once_and_reads_the_log(live_s
 
         # Then the signing secret is shown, once
         secret = page.locator("#webhook-secret").inner_text()
+        axe_check(page)
         page.get_by_role("link", name="I have copied it").click()
         expect(page.get_by_role("heading", name=receiver.url)).to_be_visible()
         expect(page.locator("#webhook-secret")).to_have_count(0)
@@ -73,6 +75,7 @@ def test_an_admin_adds_an_endpoint_sees_the_secret_once_and_reads_the_log(live_s
         attempts.get_by_text("Show the attempt").click()
         expect(attempts.locator("tbody tr")).to_have_count(1)
         expect(attempts).to_contain_text("200")
+        axe_check(page)
 
         # And redelivering it says so
         row.get_by_role("button", name="Redeliver").click()

@@ -5,8 +5,10 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import StrictSerializer
 
+from ..embed import embed_snippet
 from ..fonts import FONT_CHOICES
 from ..models import HEX_COLOR
+from ..selectors import brand_publishable_key
 
 COLOR_HELP = "A colour as #RRGGBB."
 
@@ -34,6 +36,8 @@ class BrandInputSerializer(StrictSerializer):
 
 
 class BrandSerializer(serializers.Serializer):
+    """A brand with its widget key. A list is given its brands' keys in `context["publishable_keys"]`."""
+
     id = serializers.IntegerField()
     name = serializers.CharField()
     has_logo = serializers.SerializerMethodField()
@@ -45,21 +49,34 @@ class BrandSerializer(serializers.Serializer):
     blocked_words = serializers.ListField(child=serializers.CharField())
     allow_photo_upload = serializers.BooleanField()
     allow_text_layers = serializers.BooleanField()
+    publishable_key = serializers.SerializerMethodField(
+        help_text=(
+            "The brand's active widget key `pk_live_…` (public by design: it works only from the"
+            " allowed origins). Null when it has none, or when its key was made before keys were"
+            " kept: rotate it to get one."
+        )
+    )
+    embed_snippet = serializers.SerializerMethodField(
+        help_text="The tags to paste into a product page, with `SKU` to replace; null without a key."
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
     def get_has_logo(self, brand) -> bool:
         return bool(brand.logo)
 
+    def _key(self, brand):
+        keys = self.context.get("publishable_keys")
+        return keys.get(brand.pk) if keys is not None else brand_publishable_key(brand=brand)
 
-class BrandCreatedSerializer(BrandSerializer):
-    publishable_key = serializers.CharField(
-        help_text="The brand's widget key `pk_live_…`: shown only in this answer, store it now."
-    )
+    def get_publishable_key(self, brand) -> str | None:
+        key = self._key(brand)
+        return (key.publishable_value or None) if key else None
+
+    def get_embed_snippet(self, brand) -> str | None:
+        return embed_snippet(self._key(brand)) or None
 
 
 class PublishableKeySerializer(serializers.Serializer):
-    publishable_key = serializers.CharField(
-        help_text="The new key, shown once. The previous one stops working."
-    )
+    publishable_key = serializers.CharField(help_text="The new key. The previous one stops working.")
     prefix = serializers.CharField()

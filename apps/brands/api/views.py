@@ -9,14 +9,9 @@ from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
 from apps.tenants.api.idempotency import idempotent
 
-from ..selectors import brand_get, brand_list
+from ..selectors import brand_get, brand_list, brand_publishable_keys
 from ..services import brand_create, brand_delete, brand_publishable_key_create, brand_update
-from .serializers import (
-    BrandCreatedSerializer,
-    BrandInputSerializer,
-    BrandSerializer,
-    PublishableKeySerializer,
-)
+from .serializers import BrandInputSerializer, BrandSerializer, PublishableKeySerializer
 
 SCOPES = {"GET": "catalog:read", "POST": "catalog:write", "PATCH": "catalog:write", "DELETE": "catalog:write"}
 
@@ -30,20 +25,22 @@ class BrandListView(ListAPIView):
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        context = {"publishable_keys": brand_publishable_keys(brands=page)}
+        return self.get_paginated_response(BrandSerializer(page, many=True, context=context).data)
+
     @extend_schema(
         request={"application/json": BrandInputSerializer, "multipart/form-data": BrandInputSerializer},
-        responses={201: BrandCreatedSerializer},
+        responses={201: BrandSerializer},
         summary="Create a brand and its publishable key",
-        description=(
-            "JSON, or multipart with a `logo` image. The answer holds the brand's `pk_live_…` key, once."
-        ),
+        description="JSON, or multipart with a `logo` image. The answer holds the brand's `pk_live_…` key.",
     )
     @idempotent
     def post(self, request):
         brand = brand_create(**validated(BrandInputSerializer, request.data))
-        _key, raw = brand_publishable_key_create(brand=brand, created_by=request.auth.created_by)
-        body = {**BrandSerializer(brand).data, "publishable_key": raw}
-        return Response(body, status=status.HTTP_201_CREATED)
+        brand_publishable_key_create(brand=brand, created_by=request.auth.created_by)
+        return Response(BrandSerializer(brand).data, status=status.HTTP_201_CREATED)
 
     def get_queryset(self):
         return brand_list()
@@ -83,7 +80,7 @@ class BrandKeyView(GenericAPIView):
         request=None,
         responses={201: PublishableKeySerializer},
         summary="Rotate the brand's publishable key",
-        description="Creates a new `pk_live_…` key (shown once) and revokes the previous one.",
+        description="Creates a new `pk_live_…` key and revokes the previous one.",
     )
     def post(self, request, pk: int):
         api_key, raw = brand_publishable_key_create(
