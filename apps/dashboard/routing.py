@@ -7,5 +7,5 @@ from apps.designs.consumers import DesignConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi(), name="ws-notifications"),
-    path("ws/designs/<int:design_id>/", DesignConsumer.as_asgi(), name="ws-design"),
+    path("ws/designs/<str:design_id>/", DesignConsumer.as_asgi(), name="ws-design"),
 ]

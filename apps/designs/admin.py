@@ -27,7 +27,7 @@ def moderation_queue_rows(*, status: str = Design.Status.REJECTED, limit: int = 
             rows += [
                 {
                     "schema": schema,
-                    "id": design.pk,
+                    "id": design.public_id,
                     "product": design.product.name,
                     "prompt": design.prompt,
                     "code": design.error_code,

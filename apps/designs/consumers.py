@@ -1,4 +1,4 @@
-"""`/ws/designs/<id>/`: a design's status events, live.
+"""`/ws/designs/<id>/`: a design's status events, live (`<id>` is the design's `dsg_…`).
 
 For a logged-in member of the workspace whose host the socket opened on (the browser's Origin
 must be that host), or an API client sending `Authorization: Bearer sk_…` (no Origin needed)
@@ -15,6 +15,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.consumers import WorkspaceSocket
 
+from .models import PUBLIC_ID
 from .payloads import design_event
 from .selectors import design_get
 from .services import design_group
@@ -27,13 +28,15 @@ class DesignConsumer(WorkspaceSocket):
 
     async def subscribe(self) -> dict | int:
         schema = self.scope["tenant"].schema_name
-        design_id = int(self.scope["url_route"]["kwargs"]["design_id"])
+        design_id = self.scope["url_route"]["kwargs"]["design_id"]
+        if not PUBLIC_ID.fullmatch(design_id):  # not a design id, nor a valid Channels group name
+            return CLOSE_NOT_FOUND
         await self.join([design_group(schema, design_id)])
         current = await self.current_state(schema, design_id)
         return CLOSE_NOT_FOUND if current is None else current
 
     @database_sync_to_async
-    def current_state(self, schema: str, design_id: int) -> dict | None:
+    def current_state(self, schema: str, design_id: str) -> dict | None:
         with schema_context(schema):
             design = design_get(design_id)
             return design_event(design) if design is not None else None

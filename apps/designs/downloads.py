@@ -30,7 +30,7 @@ def schema_allowed(request, schema: str) -> bool:
 def _filename(asset: DesignAsset) -> str:
     suffix = PurePosixPath(asset.file.name).suffix
     view = f"-{asset.view.name}" if asset.view_id else ""
-    return f"design-{asset.design_id}{view}-{asset.kind}{suffix}".replace(" ", "_")
+    return f"design-{asset.design.public_id}{view}-{asset.kind}{suffix}".replace(" ", "_")
 
 
 @require_GET

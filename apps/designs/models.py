@@ -6,6 +6,7 @@ re-rendered from. `DesignAsset` rows are the files each step produced, one per
 (design, view, kind): a repeated step replaces its file instead of adding one.
 """
 
+import re
 import secrets
 from pathlib import PurePosixPath
 
@@ -14,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PROMPT_MAX_LENGTH = 1000
+# A design's id wherever it is shown (API, webhooks, sockets, widget, dashboard URLs).
+PUBLIC_ID = re.compile(r"dsg_[A-Za-z0-9_-]{1,36}")
 
 
 def _token() -> str:
@@ -21,7 +24,7 @@ def _token() -> str:
 
 
 def public_id_new() -> str:
-    """The id shoppers see (`dsg_…`): unguessable, unlike the primary key."""
+    """The design's one id outside the database (`dsg_…`): unguessable, unlike the primary key."""
     return f"dsg_{secrets.token_urlsafe(16)}"
 
 
@@ -84,7 +87,7 @@ class Design(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Design {self.pk} ({self.status})"
+        return f"Design {self.public_id} ({self.status})"
 
 
 class DesignAsset(models.Model):

@@ -18,7 +18,7 @@ def design_event(design: Design) -> dict:
     """What sockets receive for a design: its state, and its signed asset links once it has previews."""
     event = {
         "type": DESIGN_EVENT,
-        "id": design.pk,
+        "id": design.public_id,
         "status": design.status,
         "step": design.step,
         "progress": design.progress,

@@ -14,7 +14,7 @@ def design_list(
     created_after: datetime | None = None,
     search: str | None = None,
 ) -> QuerySet[Design]:
-    designs = Design.objects.select_related("product", "variant")
+    designs = Design.objects.select_related("product", "variant", "parent")
     if status:
         designs = designs.filter(status=status)
     if product:
@@ -26,8 +26,13 @@ def design_list(
     return designs
 
 
-def design_get(design_id: int) -> Design | None:
-    return Design.objects.select_related("product__brand", "variant", "parent").filter(pk=design_id).first()
+def design_get(design_id: str) -> Design | None:
+    """The design with this id (`dsg_…`, the only id shown outside); None for any other value.
+
+    The public id is unique, so the lookup is one index scan.
+    """
+    designs = Design.objects.select_related("product__brand", "variant", "parent")
+    return designs.filter(public_id=design_id).first()
 
 
 def design_thumbs(designs) -> dict[int, DesignAsset]:
@@ -40,4 +45,4 @@ def design_thumbs(designs) -> dict[int, DesignAsset]:
 
 
 def design_asset_get(asset_id: int) -> DesignAsset | None:
-    return DesignAsset.objects.filter(pk=asset_id).first()
+    return DesignAsset.objects.select_related("design", "view").filter(pk=asset_id).first()

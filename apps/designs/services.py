@@ -73,7 +73,8 @@ WEBHOOK_EVENTS = {
 }
 
 
-def design_group(schema: str, design_id: int) -> str:
+def design_group(schema: str, design_id: str) -> str:
+    """The Channels group of a design's sockets, by its id (`dsg_…`)."""
     return f"{schema}.design.{design_id}"
 
 
@@ -83,7 +84,7 @@ def design_notify(design: Design) -> None:
     event = design_event(design)
     send_after_commit(
         [
-            (design_group(schema, design.pk), {**event, "type": "design.status"}),  # DesignConsumer
+            (design_group(schema, design.public_id), {**event, "type": "design.status"}),  # DesignConsumer
             (workspace_group(schema), {"type": MESSAGE_TYPE, "event": DESIGN_EVENT, "payload": event}),
         ]
     )

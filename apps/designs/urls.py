@@ -1,4 +1,7 @@
-"""Dashboard pages under /designs/ (the list is `dashboard:designs`, in apps/dashboard/urls.py)."""
+"""Dashboard pages under /designs/ (the list is `dashboard:designs`, in apps/dashboard/urls.py).
+
+A design is named by its id, `dsg_…`, as in the API, webhooks and the widget.
+"""
 
 from django.urls import path
 
@@ -7,8 +10,8 @@ from . import views
 app_name = "designs"
 urlpatterns = [
     path("new/", views.design_new, name="new"),
-    path("<int:pk>/", views.design_detail, name="detail"),
-    path("<int:pk>/retry/", views.design_retry_view, name="retry"),
-    path("<int:pk>/cancel/", views.design_cancel_view, name="cancel"),
-    path("<int:pk>/variations/", views.design_variation_view, name="variation"),
+    path("<str:design_id>/", views.design_detail, name="detail"),
+    path("<str:design_id>/retry/", views.design_retry_view, name="retry"),
+    path("<str:design_id>/cancel/", views.design_cancel_view, name="cancel"),
+    path("<str:design_id>/variations/", views.design_variation_view, name="variation"),
 ]

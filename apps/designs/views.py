@@ -1,4 +1,7 @@
-"""Dashboard pages for designs: list, new, detail (live over /ws/designs/<id>/), actions."""
+"""Dashboard pages for designs: list, new, detail (live over /ws/designs/<id>/), actions.
+
+A design is named by its id, `dsg_…`, never by its primary key.
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,8 +24,8 @@ PAGE_SIZE = 24
 editor_required = role_required(Role.EDITOR)
 
 
-def _design_or_404(pk: int):
-    design = design_get(pk)
+def _design_or_404(design_id: str):
+    design = design_get(design_id)
     if design is None:
         raise Http404
     return design
@@ -62,7 +65,7 @@ def design_new(request):
         except ApplicationError as exc:
             form.add_error(ERROR_FIELDS.get(exc.code), exc.message)
         else:
-            return redirect("dashboard:designs:detail", design.pk)
+            return redirect("dashboard:designs:detail", design.public_id)
     status = 422 if form.errors else 200
     return render(request, "designs/new.html", {"form": form}, status=status)
 
@@ -78,8 +81,8 @@ def _view_assets(design) -> list[dict]:
 
 
 @member_required
-def design_detail(request, pk: int):
-    design = _design_or_404(pk)
+def design_detail(request, design_id: str):
+    design = _design_or_404(design_id)
     groups = _view_assets(design)
     own = next((group["assets"] for group in groups if group["name"] is None), {})
     context = {
@@ -92,33 +95,33 @@ def design_detail(request, pk: int):
     return render(request, "designs/detail.html", context)
 
 
-def _action(request, pk: int, service, done: str):
-    design = _design_or_404(pk)
+def _action(request, design_id: str, service, done: str):
+    design = _design_or_404(design_id)
     try:
         result = service(design=design)
     except ApplicationError as exc:
         messages.error(request, exc.message)
-        return redirect("dashboard:designs:detail", design.pk)
+        return redirect("dashboard:designs:detail", design.public_id)
     messages.success(request, done)
-    return redirect("dashboard:designs:detail", result.pk)
+    return redirect("dashboard:designs:detail", result.public_id)
 
 
 @require_POST
 @editor_required
-def design_retry_view(request, pk: int):
-    return _action(request, pk, design_retry, _("The design starts again."))
+def design_retry_view(request, design_id: str):
+    return _action(request, design_id, design_retry, _("The design starts again."))
 
 
 @require_POST
 @editor_required
-def design_cancel_view(request, pk: int):
-    return _action(request, pk, design_cancel, _("The design was cancelled."))
+def design_cancel_view(request, design_id: str):
+    return _action(request, design_id, design_cancel, _("The design was cancelled."))
 
 
 @require_POST
 @editor_required
-def design_variation_view(request, pk: int):
+def design_variation_view(request, design_id: str):
     def vary(*, design):
         return design_variation(design=design, created_by=request.user.pk)
 
-    return _action(request, pk, vary, _("A new variation is on its way."))
+    return _action(request, design_id, vary, _("A new variation is on its way."))

@@ -41,7 +41,7 @@ class WidgetDesignConsumer(WorkspaceSocket):
     async def subscribe(self) -> dict | int:
         state = await self.current_state()
         if isinstance(state, dict):
-            await self.join([design_group(self.scope["tenant"].schema_name, self.design_pk)])
+            await self.join([design_group(self.scope["tenant"].schema_name, self.design_id)])
         return state
 
     @database_sync_to_async
@@ -60,7 +60,7 @@ class WidgetDesignConsumer(WorkspaceSocket):
             design = widget_design(public_id=public_id, session_id=session_id)
             if design is None:
                 return CLOSE_NOT_FOUND
-            self.design_pk = design.pk
+            self.design_id = design.public_id
             return self.state(design)
 
     def state(self, design) -> dict:

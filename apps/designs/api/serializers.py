@@ -42,8 +42,11 @@ class DesignFilterSerializer(QuerySerializer):
     created_after = serializers.DateTimeField(required=False)
 
 
+DESIGN_ID_HELP = "The design's id, `dsg_…`: the one to name it by in this API, orders, sockets and webhooks."
+
+
 class DesignAcceptedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(help_text=DESIGN_ID_HELP)
     status = serializers.ChoiceField(choices=Design.Status.choices)
     links = serializers.DictField(
         child=serializers.CharField(), help_text="`self` (this API) and `events` (websocket)."
@@ -67,7 +70,7 @@ class AssetSerializer(serializers.Serializer):
 
 
 class DesignSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.CharField(source="public_id", help_text=DESIGN_ID_HELP)
     status = serializers.ChoiceField(choices=Design.Status.choices)
     step = serializers.CharField()
     progress = serializers.IntegerField(min_value=0, max_value=100)
@@ -75,7 +78,9 @@ class DesignSerializer(serializers.Serializer):
     error = serializers.SerializerMethodField()
     product = serializers.IntegerField(source="product_id")
     variant = serializers.IntegerField(source="variant_id", allow_null=True)
-    parent = serializers.IntegerField(source="parent_id", allow_null=True)
+    parent = serializers.CharField(
+        source="parent.public_id", allow_null=True, help_text="The design this one varies (`dsg_…`)."
+    )
     prompt = serializers.CharField()
     style = serializers.CharField()
     text_layers = serializers.ListField(child=TextLayerSerializer())

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
@@ -22,6 +22,10 @@ from .serializers import (
 
 READ = {"GET": "designs:read"}
 WRITE = {"POST": "designs:write"}
+# Designs are named by their id, `dsg_…`; any other value (the integers of old answers) is a 404.
+DESIGN_ID = OpenApiParameter(
+    "id", str, OpenApiParameter.PATH, description="The design's id, `dsg_…`, as its answers show it."
+)
 
 
 def _validated(serializer_class, data) -> dict:
@@ -30,8 +34,8 @@ def _validated(serializer_class, data) -> dict:
     return serializer.validated_data
 
 
-def _design_or_404(pk: int) -> Design:
-    design = design_get(pk)
+def _design_or_404(design_id: str) -> Design:
+    design = design_get(design_id)
     if design is None:
         raise Http404
     return design
@@ -39,14 +43,14 @@ def _design_or_404(pk: int) -> Design:
 
 def _accepted(request, design: Design) -> Response:
     """202 with where to follow the design: the API resource and its websocket."""
-    path = reverse("designs-api:design", args=[design.pk])
+    path = reverse("designs-api:design", args=[design.public_id])
     scheme = "wss" if request.is_secure() else "ws"
     body = {
-        "id": design.pk,
+        "id": design.public_id,
         "status": design.status,
         "links": {
             "self": request.build_absolute_uri(path),
-            "events": f"{scheme}://{request.get_host()}/ws/designs/{design.pk}/",
+            "events": f"{scheme}://{request.get_host()}/ws/designs/{design.public_id}/",
         },
     }
     return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["links"]["self"]})
@@ -101,27 +105,39 @@ class DesignDetailView(GenericAPIView):
     required_scopes = READ
     serializer_class = DesignSerializer
 
-    @extend_schema(summary="A design: status, progress, error, warnings and signed asset links")
-    def get(self, request, pk: int):
-        return Response(DesignSerializer(_design_or_404(pk), context={"request": request}).data)
+    @extend_schema(
+        parameters=[DESIGN_ID], summary="A design: status, progress, error, warnings and signed asset links"
+    )
+    def get(self, request, id: str):
+        return Response(DesignSerializer(_design_or_404(id), context={"request": request}).data)
 
 
 class DesignRetryView(GenericAPIView):
     required_scopes = WRITE
     serializer_class = DesignAcceptedSerializer
 
-    @extend_schema(request=None, responses={202: DesignAcceptedSerializer}, summary="Retry a failed design")
-    def post(self, request, pk: int):
-        return _accepted(request, design_retry(design=_design_or_404(pk)))
+    @extend_schema(
+        parameters=[DESIGN_ID],
+        request=None,
+        responses={202: DesignAcceptedSerializer},
+        summary="Retry a failed design",
+    )
+    def post(self, request, id: str):
+        return _accepted(request, design_retry(design=_design_or_404(id)))
 
 
 class DesignCancelView(GenericAPIView):
     required_scopes = WRITE
     serializer_class = DesignSerializer
 
-    @extend_schema(request=None, responses={200: DesignSerializer}, summary="Cancel a queued design")
-    def post(self, request, pk: int):
-        design = design_cancel(design=_design_or_404(pk))
+    @extend_schema(
+        parameters=[DESIGN_ID],
+        request=None,
+        responses={200: DesignSerializer},
+        summary="Cancel a queued design",
+    )
+    def post(self, request, id: str):
+        design = design_cancel(design=_design_or_404(id))
         return Response(DesignSerializer(design, context={"request": request}).data)
 
 
@@ -130,11 +146,12 @@ class DesignVariationView(GenericAPIView):
     serializer_class = DesignAcceptedSerializer
 
     @extend_schema(
+        parameters=[DESIGN_ID],
         request=None,
         responses={202: DesignAcceptedSerializer},
         summary="A new variation of a design",
         description="Same product, prompt, style, text and photo with a new seed; `parent` links them.",
     )
     @idempotent
-    def post(self, request, pk: int):
-        return _accepted(request, design_variation(design=_design_or_404(pk), **_actor(request)))
+    def post(self, request, id: str):
+        return _accepted(request, design_variation(design=_design_or_404(id), **_actor(request)))
