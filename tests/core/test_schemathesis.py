@@ -68,7 +68,7 @@ parameters = {{ id = {product} }}
 
 [[operations]]
 include-path-regex = "^/api/v1/designs/\\{{id\\}}"
-parameters = {{ id = {design_pk} }}
+parameters = {{ id = "{design}" }}
 
 [[operations]]
 include-path-regex = "^/api/v1/orders/\\{{number\\}}"
@@ -114,7 +114,6 @@ def known(tenant, settings) -> dict:
         "session": session,
         "sku": product.sku,
         "design": design.public_id,
-        "design_pk": design.pk,
         "order": order.reference,
         "product": catalog_product.pk,
     }

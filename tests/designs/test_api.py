@@ -31,10 +31,10 @@ def test_create_answers_202_with_links_and_queues_the_design(client, product):
 
     assert response.status_code == 202
     body = response.json()
-    design = Design.objects.get(pk=body["id"])
+    design = Design.objects.get(public_id=body["id"])
     assert body["status"] == "queued"
-    assert body["links"]["self"] == f"http://testserver/api/v1/designs/{design.pk}"
-    assert body["links"]["events"] == f"ws://testserver/ws/designs/{design.pk}/"
+    assert body["links"]["self"] == f"http://testserver/api/v1/designs/{design.public_id}"
+    assert body["links"]["events"] == f"ws://testserver/ws/designs/{design.public_id}/"
     assert response["Location"] == body["links"]["self"]
     assert (design.style, design.api_key_prefix != "") == ("watercolor", True)
 
@@ -54,10 +54,11 @@ def test_create_with_the_same_idempotency_key_returns_the_first_design(client, p
 def test_a_ready_design_shows_progress_warnings_and_signed_assets(client, product):
     design = pipeline_run(design_create(product=product.pk, prompt="Sunflowers"))
 
-    response = client.get(f"{DESIGNS}/{design.pk}")
+    response = client.get(f"{DESIGNS}/{design.public_id}")
 
     assert response.status_code == 200
     body = response.json()
+    assert (body["id"], body["parent"]) == (design.public_id, None)
     assert {key: body[key] for key in ("status", "step", "progress", "error", "product", "provider")} == {
         "status": "ready", "step": "done", "progress": 100, "error": None, "product": product.pk,
         "provider": "offline",
@@ -88,7 +89,7 @@ def test_a_failed_design_shows_its_error(client, product):
         file.write(b"broken")
     pipeline_run(design)
 
-    body = client.get(f"{DESIGNS}/{design.pk}").json()
+    body = client.get(f"{DESIGNS}/{design.public_id}").json()
 
     assert body["status"] == "failed"
     assert body["error"]["code"] == "render_failed"
@@ -99,17 +100,17 @@ def test_list_filters_and_paginates(client, product):
     first = design_create(product=product.pk, prompt="One")
     second = design_create(product=product.pk, prompt="Two")
     third = design_create(product=other.pk, prompt="Three")
-    client.post(f"{DESIGNS}/{second.pk}/cancel")
+    client.post(f"{DESIGNS}/{second.public_id}/cancel")
 
     def ids(**params):
         response = client.get(DESIGNS, params)
         assert response.status_code == 200, response.content
         return [item["id"] for item in response.json()["results"]]
 
-    assert ids() == [third.pk, second.pk, first.pk]
-    assert ids(status="cancelled") == [second.pk]
-    assert ids(product=other.pk) == [third.pk]
-    assert ids(created_after=second.created_at.isoformat()) == [third.pk]
+    assert ids() == [third.public_id, second.public_id, first.public_id]
+    assert ids(status="cancelled") == [second.public_id]
+    assert ids(product=other.pk) == [third.public_id]
+    assert ids(created_after=second.created_at.isoformat()) == [third.public_id]
     page = client.get(DESIGNS, {"page_size": 2}).json()
     assert len(page["results"]) == 2
     assert page["next"]
@@ -128,7 +129,7 @@ def test_create_with_a_photo_and_a_text_layer_in_multipart(client, product):
     )
 
     assert response.status_code == 202, response.content
-    design = Design.objects.get(pk=response.json()["id"])
+    design = Design.objects.get(public_id=response.json()["id"])
     assert design.photo
     assert design.text_layers == [
         {"text": "Smith", "font": "dejavu-sans", "color": "#ff0000", "x": 0.5, "y": 0.85, "size": 0.08}
@@ -232,14 +233,14 @@ def test_a_photo_that_is_not_an_image_or_too_large_is_refused(client, product, s
 def test_retry_cancel_and_variations(client, product):
     design = design_create(product=product.pk, prompt="Kite")
 
-    not_failed = client.post(f"{DESIGNS}/{design.pk}/retry")
-    variation = client.post(f"{DESIGNS}/{design.pk}/variations")
-    cancelled = client.post(f"{DESIGNS}/{design.pk}/cancel")
-    again = client.post(f"{DESIGNS}/{design.pk}/cancel")
+    not_failed = client.post(f"{DESIGNS}/{design.public_id}/retry")
+    variation = client.post(f"{DESIGNS}/{design.public_id}/variations")
+    cancelled = client.post(f"{DESIGNS}/{design.public_id}/cancel")
+    again = client.post(f"{DESIGNS}/{design.public_id}/cancel")
 
     assert (not_failed.status_code, error_code(not_failed)) == (409, "design_not_retryable")
     assert variation.status_code == 202
-    assert Design.objects.get(pk=variation.json()["id"]).parent_id == design.pk
+    assert client.get(f"{DESIGNS}/{variation.json()['id']}").json()["parent"] == design.public_id
     assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
     assert (again.status_code, error_code(again)) == (409, "design_not_cancellable")
 
@@ -254,7 +255,7 @@ def test_a_failed_design_is_retried_through_the_api(client, product):
     with view.mockup.storage.open(view.mockup.name, "wb") as file:
         file.write(good)
 
-    response = client.post(f"{DESIGNS}/{design.pk}/retry")
+    response = client.post(f"{DESIGNS}/{design.public_id}/retry")
 
     assert (response.status_code, response.json()["status"]) == (202, "queued")
     assert pipeline_run(design).status == "ready"
@@ -276,10 +277,10 @@ def test_another_workspace_key_gets_404_for_the_design_and_its_actions(other_ten
     design = design_create(product=product.pk, prompt="Secret")
     beta = api_client(other_tenant, READ_WRITE)
 
-    assert beta.get(f"{DESIGNS}/{design.pk}").status_code == 404
-    assert beta.post(f"{DESIGNS}/{design.pk}/cancel").status_code == 404
-    assert beta.post(f"{DESIGNS}/{design.pk}/retry").status_code == 404
-    assert beta.post(f"{DESIGNS}/{design.pk}/variations").status_code == 404
+    assert beta.get(f"{DESIGNS}/{design.public_id}").status_code == 404
+    assert beta.post(f"{DESIGNS}/{design.public_id}/cancel").status_code == 404
+    assert beta.post(f"{DESIGNS}/{design.public_id}/retry").status_code == 404
+    assert beta.post(f"{DESIGNS}/{design.public_id}/variations").status_code == 404
     assert beta.get(DESIGNS).json()["results"] == []
     assert post_json(beta, DESIGNS, {"product": product.pk, "prompt": "x"}).status_code == 404
 

@@ -59,7 +59,7 @@ def test_an_editor_creates_a_design_from_the_form(as_role, product):
     assert form.status_code == 200
     design = Design.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"/designs/{design.pk}/"
+    assert response["Location"] == f"/designs/{design.public_id}/"
     assert (design.prompt, design.style, design.status) == ("A lighthouse at night", "watercolor", "queued")
     assert design.text_layers[0]["font"] == "dejavu-serif"
     assert design.photo
@@ -80,8 +80,8 @@ def test_viewers_cannot_create_or_act(as_role, product):
     viewer = as_role(Role.VIEWER)
 
     assert viewer.get("/designs/new/").status_code == 403
-    assert viewer.post(f"/designs/{design.pk}/cancel/").status_code == 403
-    assert viewer.post(f"/designs/{design.pk}/variations/").status_code == 403
+    assert viewer.post(f"/designs/{design.public_id}/cancel/").status_code == 403
+    assert viewer.post(f"/designs/{design.public_id}/variations/").status_code == 403
     design.refresh_from_db()
     assert design.status == "queued"
 
@@ -90,31 +90,31 @@ def test_the_detail_of_a_ready_design_has_previews_downloads_and_the_3d_view(as_
     parent = design_create(product=product.pk, prompt="Fox")
     design = pipeline_run(design_create(product=product.pk, prompt="Fox again", parent=parent))
 
-    page = as_role(Role.VIEWER).get(f"/designs/{design.pk}/")
+    page = as_role(Role.VIEWER).get(f"/designs/{design.public_id}/")
 
     html = page.content.decode()
     assert page.status_code == 200
-    assert f'data-design-socket="/ws/designs/{design.pk}/"' in html
+    assert f'data-design-socket="/ws/designs/{design.public_id}/"' in html
     assert 'value="100"' in html
     assert "Print PNG" in html
     assert "Print PDF" in html
     assert "<model-viewer" in html
     assert " ar " in html
     assert "vendor/model-viewer/model-viewer.min.js" in html
-    assert f'href="/designs/{parent.pk}/"' in html  # history
+    assert f'href="/designs/{parent.public_id}/"' in html  # history
 
 
 def test_editor_actions_cancel_retry_and_vary(as_role, product):
     design = design_create(product=product.pk, prompt="Cat")
     editor = as_role(Role.EDITOR)
 
-    variation = editor.post(f"/designs/{design.pk}/variations/")
-    cancel = editor.post(f"/designs/{design.pk}/cancel/")
-    retry = editor.post(f"/designs/{design.pk}/retry/", follow=True)
+    variation = editor.post(f"/designs/{design.public_id}/variations/")
+    cancel = editor.post(f"/designs/{design.public_id}/cancel/")
+    retry = editor.post(f"/designs/{design.public_id}/retry/", follow=True)
 
     child = Design.objects.get(parent=design)
-    assert variation["Location"] == f"/designs/{child.pk}/"
-    assert cancel["Location"] == f"/designs/{design.pk}/"
+    assert variation["Location"] == f"/designs/{child.public_id}/"
+    assert cancel["Location"] == f"/designs/{design.public_id}/"
     design.refresh_from_db()
     assert design.status == "cancelled"
     assert "Only a failed design can be retried." in retry.content.decode()
@@ -124,9 +124,9 @@ def test_a_design_of_another_workspace_is_not_found(other_tenant, tenant, produc
     design = design_create(product=product.pk, prompt="Cat")
     beta = dashboard_client(other_tenant, member(other_tenant, Role.OWNER))
 
-    assert beta.get(f"/designs/{design.pk}/", HTTP_HOST="beta.localhost").status_code == 404
+    assert beta.get(f"/designs/{design.public_id}/", HTTP_HOST="beta.localhost").status_code == 404
     # and an alpha page asked by a beta member on alpha's host is refused
-    assert beta.get(f"/designs/{design.pk}/", HTTP_HOST="alpha.localhost").status_code == 403
+    assert beta.get(f"/designs/{design.public_id}/", HTTP_HOST="alpha.localhost").status_code == 403
 
 
 def test_operators_see_rejected_designs_of_every_workspace_in_the_admin(tenant, product):
@@ -141,7 +141,7 @@ def test_operators_see_rejected_designs_of_every_workspace_in_the_admin(tenant, 
 
     assert page.status_code == 200
     rows = page.context["rows"]
-    assert [(row["schema"], row["id"]) for row in rows] == [("alpha", rejected.pk)]
+    assert [(row["schema"], row["id"]) for row in rows] == [("alpha", rejected.public_id)]
     assert "blocked word: dragon" in page.content.decode()
     assert failed.context["rows"] == []
     anonymous = Client().get("/admin/designs/moderation/")

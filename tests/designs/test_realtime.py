@@ -35,14 +35,16 @@ def test_a_member_receives_the_design_state_then_every_transition_in_order(daphn
     session = login(daphne, tenant)
     design = design_create(product=product_make().pk, prompt="A fox in the snow")
 
-    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost", session=session) as socket:
+    path = f"/ws/designs/{design.public_id}/"
+
+    with daphne.websocket(path, host="alpha.localhost", session=session) as socket:
         first = receive(socket)
         pipeline_run(design)  # in this process: each transition commits and is pushed
         events = [receive(socket) for _ in range(5)]
 
     assert first == {
         "type": "design.status",
-        "id": design.pk,
+        "id": design.public_id,
         "status": "queued",
         "step": "queued",
         "progress": 0,
@@ -50,7 +52,7 @@ def test_a_member_receives_the_design_state_then_every_transition_in_order(daphn
     assert [(event["status"], event["progress"]) for event in events] == [
         ("moderating", 10), ("generating", 30), ("compositing", 60), ("exporting", 85), ("ready", 100),
     ]  # fmt: skip
-    assert {event["id"] for event in events} == {design.pk}
+    assert {event["id"] for event in events} == {design.public_id}
     assert "front/preview_webp" in events[3]["assets"]
     assert events[-1]["assets"]["glb"].startswith("/designs/assets/")
 
@@ -59,7 +61,9 @@ def test_a_cancelled_design_pushes_its_new_state(daphne, tenant):
     session = login(daphne, tenant)
     design = design_create(product=product_make().pk, prompt="Cat")
 
-    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost", session=session) as socket:
+    path = f"/ws/designs/{design.public_id}/"
+
+    with daphne.websocket(path, host="alpha.localhost", session=session) as socket:
         receive(socket)
         design_cancel(design=design)
         event = receive(socket)
@@ -80,18 +84,22 @@ def test_a_design_of_another_workspace_closes_the_socket_with_4404(daphne, other
     design = design_create(product=product_make().pk, prompt="Secret")
     beta_session = login(daphne, other_tenant)
 
-    with daphne.websocket(f"/ws/designs/{design.pk}/", host="beta.localhost", session=beta_session) as socket:
+    path = f"/ws/designs/{design.public_id}/"
+
+    with daphne.websocket(path, host="beta.localhost", session=beta_session) as socket:
         assert close_code(socket) == 4404
 
 
 def test_an_anonymous_socket_is_closed_with_4401(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
 
-    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost") as socket:
+    path = f"/ws/designs/{design.public_id}/"
+
+    with daphne.websocket(path, host="alpha.localhost") as socket:
         assert close_code(socket) == 4401
 
 
-def socket_to(daphne, design_id: int, *, host: str, origin: str | None, headers: dict):
+def socket_to(daphne, design_id: str, *, host: str, origin: str | None, headers: dict):
     """A socket to `/ws/designs/<id>/` with exactly these headers (no Origin when `origin` is None)."""
     return websockets.sync.client.connect(
         f"ws://{host}:{daphne.port}/ws/designs/{design_id}/",
@@ -103,7 +111,7 @@ def socket_to(daphne, design_id: int, *, host: str, origin: str | None, headers:
     )
 
 
-def key_socket(daphne, design_id: int, raw_key: str, host: str = "localhost"):
+def key_socket(daphne, design_id: str, raw_key: str, host: str = "localhost"):
     """An API client's socket: the secret key in the Authorization header, on any host, no Origin."""
     return socket_to(
         daphne, design_id, host=host, origin=None, headers={"Authorization": f"Bearer {raw_key}"}
@@ -114,7 +122,7 @@ def test_an_api_key_with_designs_read_follows_a_design_on_the_api_host(daphne, t
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, raw) as socket:  # an API client sends no Origin
+    with key_socket(daphne, design.public_id, raw) as socket:  # an API client sends no Origin
         first = receive(socket)
         design_cancel(design=design)
         event = receive(socket)
@@ -128,7 +136,7 @@ def test_a_browser_socket_without_an_allowed_origin_is_refused_at_the_handshake(
 
     for origin in (None, "http://beta.localhost"):
         with pytest.raises(InvalidStatus) as refused:
-            socket_to(daphne, design.pk, host="alpha.localhost", origin=origin, headers=cookie)
+            socket_to(daphne, design.public_id, host="alpha.localhost", origin=origin, headers=cookie)
         assert refused.value.response.status_code == 403
 
 
@@ -137,19 +145,19 @@ def test_keys_without_the_scope_or_of_another_workspace_are_closed(daphne, other
     _key, no_scope = api_key_create(tenant=tenant, name="socket", scopes=["account:read"])
     _key, beta = api_key_create(tenant=other_tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, no_scope) as socket:
+    with key_socket(daphne, design.public_id, no_scope) as socket:
         assert close_code(socket) == 4403
-    with key_socket(daphne, design.pk, beta, host="alpha.localhost") as socket:
+    with key_socket(daphne, design.public_id, beta, host="alpha.localhost") as socket:
         assert close_code(socket) == 4404  # the key's workspace wins over the host
     with pytest.raises(InvalidStatus):
-        key_socket(daphne, design.pk, "sk_test_" + "x" * 40)
+        key_socket(daphne, design.public_id, "sk_test_" + "x" * 40)
 
 
 def test_a_key_socket_is_closed_when_the_key_is_revoked(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, raw) as socket:
+    with key_socket(daphne, design.public_id, raw) as socket:
         receive(socket)
         api_key_revoke(api_key=key)
         design_cancel(design=design)  # its event would carry signed links to the print files
@@ -163,7 +171,7 @@ def test_a_starter_workspace_key_is_refused_as_on_rest(daphne, tenant):
     subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, raw) as socket:
+    with key_socket(daphne, design.public_id, raw) as socket:
         messages, code = closed_with(socket)
 
     assert (messages, code) == ([], 4402)  # REST answers 402 feature_not_in_plan
@@ -173,7 +181,7 @@ def test_a_key_socket_is_closed_when_the_plan_loses_api_access(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.pk, raw) as socket:
+    with key_socket(daphne, design.public_id, raw) as socket:
         receive(socket)
         subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
         design_cancel(design=design)
@@ -191,7 +199,7 @@ def test_a_key_socket_is_closed_when_an_operator_takes_the_api_out_of_its_plan(d
         for name, value in model_to_dict(plan, PlanForm.Meta.fields).items()
     }
 
-    with key_socket(daphne, design.pk, raw) as socket:
+    with key_socket(daphne, design.public_id, raw) as socket:
         receive(socket)
         form["features"] = [feature for feature in plan.features if feature != Feature.API]
         response = operator_client().post(admin_url(Plan, "change", plan.pk), form)

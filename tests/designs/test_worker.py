@@ -28,7 +28,8 @@ def test_the_worker_takes_a_design_to_ready_and_the_socket_follows(daphne, worke
     with daphne.websocket("/ws/designs/0/", host="alpha.localhost", session=session):
         pass  # warm daphne's workspace lookup so the design's socket opens at once
     design = design_create(product=product.pk, prompt="A hot air balloon over fields")  # queued on commit
-    with daphne.websocket(f"/ws/designs/{design.pk}/", host="alpha.localhost", session=session) as socket:
+    path = f"/ws/designs/{design.public_id}/"
+    with daphne.websocket(path, host="alpha.localhost", session=session) as socket:
         deadline = time.monotonic() + TIMEOUT_SECONDS
         while time.monotonic() < deadline and (
             not statuses or statuses[-1] not in ("ready", "failed", "rejected")
