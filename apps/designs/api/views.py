@@ -77,6 +77,8 @@ class DesignListView(ListAPIView):
             "Validates the input, queues the design and answers 202 at once: follow it with "
             "`GET links.self` or the websocket `links.events` until `status` is `ready`, `rejected` "
             "or `failed`. A prompt the moderation refuses ends `rejected` (not an HTTP error). "
+            "The answer's `id` (`dsg_…`) is the design's one id: order it with "
+            '`POST /api/v1/orders {"items": [{"design": id}]}`; webhooks and sockets name it so too. '
             "Errors: 404 `product_not_found`, 409 `product_inactive`, 422 `prompt_invalid`, "
             "`variant_invalid`, `style_invalid`, `text_layers_invalid`, `text_layers_not_allowed`, "
             "`photo_not_allowed`, `upload_invalid`; 413 `upload_too_large`."
