@@ -1,5 +1,6 @@
-"""One id per design, `dsg_…`: the id the designs API answers with orders the design, opens its page
-and its socket; integer primary keys are refused everywhere (404), and other workspaces' ids too."""
+"""One id per design, `dsg_…`: the id the designs API answers with orders the design and opens its
+page; integer primary keys are refused everywhere (404), and other workspaces' ids too. Sockets by
+that id: tests/designs/test_realtime.py."""
 
 import pytest
 import yaml
@@ -10,12 +11,10 @@ from apps.designs.models import Design
 from apps.designs.payloads import design_webhook_data
 from apps.designs.services import design_create
 from apps.tenants.models import Role
-from apps.tenants.services import api_key_create
-from tests.conftest import api_client, dashboard_client, error_code, member, post_json
-from tests.orders.factories import ADDRESS, CUSTOMER, order_make
-
-from .conftest import pipeline_run, product_make
-from .test_realtime import close_code, key_socket, receive
+from tests.support.clients import api_client, dashboard_client, error_code, post_json
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.orders import ADDRESS, CUSTOMER, order_make
+from tests.support.workspaces import member
 
 DESIGNS = "/api/v1/designs"
 ORDERS = "/api/v1/orders"
@@ -133,19 +132,3 @@ def test_the_schema_shows_the_design_id_as_a_string(db, tmp_path):
     assert components["Design"]["properties"]["id"]["type"] == "string"
     assert components["Design"]["properties"]["parent"]["type"] == "string"
     assert components["DesignAccepted"]["properties"]["id"]["type"] == "string"
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_socket_is_opened_by_the_public_id_and_its_messages_carry_it(daphne, tenant):
-    design = design_create(product=product_make().pk, prompt="Cat")
-    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
-
-    with key_socket(daphne, design.public_id, raw) as socket:
-        first = receive(socket)
-    with key_socket(daphne, str(design.pk), raw) as socket:
-        refused = close_code(socket)
-    with key_socket(daphne, "dsg_no!such:id", raw) as socket:  # no design id, nor a Channels group name
-        garbage = close_code(socket)
-
-    assert (first["type"], first["id"]) == ("design.status", design.public_id)
-    assert refused == garbage == 4404

@@ -130,6 +130,21 @@ def test_an_api_key_with_designs_read_follows_a_design_on_the_api_host(daphne, t
     assert (first["status"], event["status"]) == ("queued", "cancelled")
 
 
+def test_the_socket_is_opened_by_the_public_id_and_its_messages_carry_it(daphne, tenant):
+    design = design_create(product=product_make().pk, prompt="Cat")
+    _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
+
+    with key_socket(daphne, design.public_id, raw) as socket:
+        first = receive(socket)
+    with key_socket(daphne, str(design.pk), raw) as socket:
+        refused = close_code(socket)
+    with key_socket(daphne, "dsg_no!such:id", raw) as socket:  # no design id, nor a Channels group name
+        garbage = close_code(socket)
+
+    assert (first["type"], first["id"]) == ("design.status", design.public_id)
+    assert refused == garbage == 4404
+
+
 def test_a_browser_socket_without_an_allowed_origin_is_refused_at_the_handshake(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     cookie = {"Cookie": f"sessionid={login(daphne, tenant)}"}
