@@ -141,7 +141,12 @@ AttributeFormSet = forms.formset_factory(
 class OptionForm(forms.Form):
     """One row of the options list: an existing option (hidden id) or a new one."""
 
-    option = forms.ModelChoiceField(queryset=Option.objects.none(), required=False, widget=forms.HiddenInput)
+    option = forms.ModelChoiceField(
+        queryset=Option.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This option no longer exists: reload the page.")},
+    )
     name = forms.CharField(label=_("Name"), max_length=100, required=False, validators=[single_line])
     price_delta = forms.DecimalField(
         label=_("Price difference"), max_digits=10, decimal_places=2, required=False, initial=Decimal(0)
