@@ -214,7 +214,7 @@
       image.setAttribute("href", href);
       image.setAttribute("width", width);
       image.setAttribute("height", height);
-      svg.hidden = false;
+      svg.removeAttribute("hidden"); // an SVG element has no .hidden property
       root.querySelector("[data-area-empty]").hidden = true;
       if (!read()) write(defaultArea());
       built = "";
