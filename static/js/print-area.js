@@ -79,6 +79,11 @@
       return isRect() ? rectPoints() : polygonPoints();
     }
 
+    function blank() {
+      var names = isRect() ? RECT_FIELDS : ["points"];
+      return names.every(function (name) { return field(name).value.trim() === ""; });
+    }
+
     function write(points) {
       if (isRect()) {
         var box = bounds(points);
@@ -216,7 +221,7 @@
       image.setAttribute("height", height);
       svg.removeAttribute("hidden"); // an SVG element has no .hidden property
       root.querySelector("[data-area-empty]").hidden = true;
-      if (!read()) write(defaultArea());
+      if (blank()) write(defaultArea()); // never over what is being typed
       built = "";
       draw();
     }
