@@ -84,15 +84,21 @@
       return names.every(function (name) { return field(name).value.trim() === ""; });
     }
 
+    function setRect(box) {
+      var left = Math.round(box.left), top = Math.round(box.top); // the fields take whole pixels
+      [left, top, Math.round(box.right) - left, Math.round(box.bottom) - top].forEach(function (value, index) {
+        field(RECT_FIELDS[index]).value = String(value);
+      });
+    }
+
+    function setPoints(points) {
+      field("points").value = JSON.stringify(points);
+    }
+
+    // Both shapes' fields are written, so that switching the shape keeps the area where it is.
     function write(points) {
-      if (isRect()) {
-        var box = bounds(points);
-        [box.left, box.top, box.right - box.left, box.bottom - box.top].forEach(function (value, index) {
-          field(RECT_FIELDS[index]).value = String(value);
-        });
-      } else {
-        field("points").value = JSON.stringify(points);
-      }
+      setRect(bounds(points));
+      setPoints(points);
     }
 
     function defaultArea() {
@@ -122,8 +128,8 @@
       }
       // A polygon grows or shrinks from its top left corner.
       var width = box.right - box.left, height = box.bottom - box.top;
-      var sx = clamp(width + dx, 1, mockup.width - box.left) / width;
-      var sy = clamp(height + dy, 1, mockup.height - box.top) / height;
+      var sx = clamp(width + dx, 1, mockup.width - box.left) / (width || 1);
+      var sy = clamp(height + dy, 1, mockup.height - box.top) / (height || 1);
       return points.map(function (p) {
         return [Math.round(box.left + (p[0] - box.left) * sx), Math.round(box.top + (p[1] - box.top) * sy)];
       });
@@ -291,13 +297,20 @@
 
     // --- the form -------------------------------------------------------------------------------
 
-    form.addEventListener("input", function () { draw(); });
+    form.addEventListener("input", function (event) {
+      // What is typed for the current shape is carried over to the other shape's fields too.
+      var typed = isRect() ? RECT_FIELDS.indexOf(event.target.name) >= 0 : event.target.name === "points";
+      var points = typed && read();
+      if (points && isRect()) setPoints(points);
+      else if (points) setRect(bounds(points));
+      draw();
+    });
 
     field("area_shape").addEventListener("change", function () {
-      // Carry the area over to the other shape's fields when they are empty.
-      if (isRect() && !rectPoints() && polygonPoints()) apply(corners(bounds(polygonPoints())));
-      else if (!isRect() && !polygonPoints() && rectPoints()) apply(rectPoints());
-      else draw();
+      // The other shape's fields follow each edit; only empty ones need the area carried over.
+      if (isRect() && !rectPoints() && polygonPoints()) setRect(bounds(polygonPoints()));
+      else if (!isRect() && !polygonPoints() && rectPoints()) setPoints(rectPoints());
+      draw();
     });
 
     field("mockup_upload").addEventListener("change", function () {

@@ -151,6 +151,7 @@ def test_move_and_resize_the_print_area_with_the_keyboard_then_edit_it_as_a_poly
 
         # then the fields and the read-out follow, and the area keeps the focus
         assert rect_fields(page) == [93, 52, 205, 96]
+        assert page.locator("#id_points").input_value() == "[[93,52],[298,52],[298,148],[93,148]]"
         expect(readout(page, "area")).to_have_text("205 × 96 px")
         expect(page.locator(".area-body")).to_be_focused()
         page.get_by_role("button", name="Save view").click()
