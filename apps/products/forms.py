@@ -1,14 +1,19 @@
 """Dashboard forms for the catalog. They parse; the services decide (and may still refuse)."""
 
 import json
+from decimal import Decimal
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.hygiene import JSONDecoder, json_loads
+from apps.core.hygiene import json_loads, single_line
 
-from .models import Option, Product, Variant, View
+from .models import HEX_COLOUR, Option, Product, Variant, View
 from .services import rect_points
+
+MAX_ATTRIBUTES = 20  # rows of one variant
+MAX_OPTIONS = 50  # rows of one product
 
 
 class ProductFilterForm(forms.Form):
@@ -36,32 +41,166 @@ class ProductForm(forms.ModelForm):
 
 
 class VariantForm(forms.ModelForm):
-    attributes = forms.JSONField(
-        decoder=JSONDecoder,
-        label=_("Attributes"),
-        required=False,
-        initial=dict,
-        help_text=_('e.g. {"colour": "red", "size": "M"}'),
-    )
+    """A variant's own fields; its attributes are the rows of an AttributeFormSet beside it."""
 
     class Meta:
         model = Variant
-        fields = ["name", "sku_suffix", "attributes", "price_delta"]
+        fields = ["name", "sku_suffix", "price_delta"]
 
     def _post_clean(self):
         pass
 
-    def clean_attributes(self):
-        return self.cleaned_data["attributes"] or {}
+
+class AttributeForm(forms.Form):
+    """One attribute of a variant: a name and a value, written as text or picked as a colour swatch."""
+
+    TEXT, SWATCH = "text", "swatch"
+
+    name = forms.CharField(label=_("Attribute"), max_length=50, required=False, validators=[single_line])
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[(TEXT, _("Text")), (SWATCH, _("Colour swatch"))], initial=TEXT
+    )
+    value = forms.CharField(label=_("Value"), max_length=100, required=False, validators=[single_line])
+    colour = forms.CharField(
+        label=_("Colour"),
+        required=False,
+        initial="#000000",
+        validators=[RegexValidator(HEX_COLOUR, _("Pick a colour, written #RRGGBB."))],
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+
+    @classmethod
+    def initial_for(cls, name: str, value) -> dict:
+        """A stored attribute as a row: a #RRGGBB value is a swatch."""
+        if isinstance(value, str) and HEX_COLOUR.match(value):
+            return {"name": name, "kind": cls.SWATCH, "colour": value}
+        return {"name": name, "kind": cls.TEXT, "value": str(value)}
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name")
+        value = data.get("colour") if data.get("kind") == self.SWATCH else data.get("value")
+        if self.errors or not (name or value):
+            return data
+        if not name:
+            self.add_error("name", _("Name this attribute, e.g. colour or size."))
+        elif not value:
+            self.add_error("value", _("Give this attribute a value."))
+        else:
+            data["attribute"] = (name, value)
+        return data
 
 
-class OptionForm(forms.ModelForm):
-    class Meta:
-        model = Option
-        fields = ["name", "price_delta"]
+class RowsFormSet(forms.BaseFormSet):
+    """Rows edited as a table: each row's delete box is its “Remove” column."""
 
-    def _post_clean(self):
-        pass
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = _("Remove")
+
+
+class BaseAttributeFormSet(RowsFormSet):
+    """A variant's attributes as rows; `attributes()` gives them back as the API's {name: value}."""
+
+    def __init__(self, *args, variant: Variant | None = None, **kwargs):
+        self.stored = variant.attributes if variant is not None else {}
+        initial = [AttributeForm.initial_for(name, value) for name, value in self.stored.items()]
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def _rows(self):
+        for form in self.forms:
+            if not self._should_delete_form(form) and "attribute" in form.cleaned_data:
+                yield form, *form.cleaned_data["attribute"]
+
+    def clean(self):
+        seen = set()
+        for form, name, _value in self._rows():
+            if name in seen:
+                form.add_error("name", _("This attribute is already given above."))
+            seen.add(name)
+
+    def attributes(self) -> dict:
+        """The rows as {name: value}; a stored number left as it was stays a number."""
+        stored = self.stored
+        return {
+            name: stored[name] if name in stored and str(stored[name]) == value else value
+            for _form, name, value in self._rows()
+        }
+
+
+AttributeFormSet = forms.formset_factory(
+    AttributeForm,
+    formset=BaseAttributeFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_ATTRIBUTES,
+    validate_max=True,
+)
+
+
+class OptionForm(forms.Form):
+    """One row of the options list: an existing option (hidden id) or a new one."""
+
+    option = forms.ModelChoiceField(
+        queryset=Option.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("This option no longer exists: reload the page.")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=100, required=False, validators=[single_line])
+    price_delta = forms.DecimalField(
+        label=_("Price difference"), max_digits=10, decimal_places=2, required=False, initial=Decimal(0)
+    )
+
+    def __init__(self, *args, product: Product, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = product.options.all()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("name") and not data.get("DELETE"):
+            self.add_error("name", _("Name this option, or tick Remove."))
+        return data
+
+
+class BaseOptionFormSet(RowsFormSet):
+    """The product's options as rows; `changes()` gives what the service applies, row by row."""
+
+    def __init__(self, *args, product: Product, **kwargs):
+        initial = [
+            {"option": option, "name": option.name, "price_delta": option.price_delta}
+            for option in product.options.all()
+        ]
+        super().__init__(*args, initial=initial, form_kwargs={"product": product}, **kwargs)
+
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            name = form.cleaned_data.get("name")
+            if self._should_delete_form(form) or not name:
+                continue
+            if name in seen:
+                form.add_error("name", _("Another row already has this name."))
+            seen.add(name)
+
+    def changes(self) -> list[tuple[forms.Form, dict]]:
+        """(form, row) for each row to apply: an option to delete, update or create."""
+        found = []
+        for form in self.forms:
+            data = form.cleaned_data
+            delete = self._should_delete_form(form)
+            if not data or (delete and data.get("option") is None):
+                continue  # a blank new row, or a new row removed before it was saved
+            row = {"option": data["option"], "delete": delete}
+            if not delete:
+                row |= {"name": data["name"], "price_delta": data["price_delta"] or Decimal(0)}
+            found.append((form, row))
+        return found
+
+
+OptionFormSet = forms.formset_factory(
+    OptionForm, formset=BaseOptionFormSet, extra=1, can_delete=True, max_num=MAX_OPTIONS, validate_max=True
+)
 
 
 class ViewForm(forms.ModelForm):
@@ -101,8 +240,9 @@ class ViewForm(forms.ModelForm):
 
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["variant"].queryset = product.variants.all()
-        self.fields["variant"].required = False
+        variant = self.fields["variant"]
+        variant.queryset, variant.required = product.variants.all(), False
+        variant.label, variant.empty_label = _("Variant"), _("None: the product's own mockup")
         view = self.instance
         if view.pk:
             self.fields["points"].initial = json.dumps(view.area_points)

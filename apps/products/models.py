@@ -1,5 +1,6 @@
 """The catalog: products, their variants, views (mockup + print area) and priced options."""
 
+import re
 from decimal import Decimal
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +15,7 @@ from apps.core.uploads import RandomPath
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
 MM = {"max_digits": 7, "decimal_places": 2}
+HEX_COLOUR = re.compile(r"\A#[0-9a-fA-F]{6}\Z")  # a variant attribute with such a value is a swatch
 
 
 class Currency(models.TextChoices):
@@ -96,6 +98,14 @@ class Variant(models.Model):
     @property
     def sku(self) -> str:
         return f"{self.product.sku}-{self.sku_suffix}"
+
+    @property
+    def attribute_list(self) -> list[tuple[str, object, bool]]:
+        """(name, value, is a colour swatch) for each attribute."""
+        return [
+            (name, value, isinstance(value, str) and bool(HEX_COLOUR.match(value)))
+            for name, value in self.attributes.items()
+        ]
 
 
 class View(models.Model):

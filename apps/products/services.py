@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from apps.brands.models import Brand
 from apps.brands.services import brand_create
+from apps.core.errors import ApplicationError
 from apps.core.uploads import glb_clean, image_clean
 
 from .errors import CatalogInvalid, InUse, NameTaken, PrintAreaInvalid, SkuTaken
@@ -135,6 +136,30 @@ def option_update(*, option: Option, **fields) -> Option:
 
 def option_delete(*, option: Option) -> None:
     _delete(option)
+
+
+def option_list_save(*, product: Product, rows: list[dict]) -> None:
+    """Apply a list of option rows at once, all or nothing (the dashboard's options editor).
+
+    Each row is `{"option": an Option of product or None for a new one, "delete": bool, "name",
+    "price_delta"}`. Deletions go first, so a name may pass from a deleted option to another. A
+    refused row raises its error with the row's index in `details["row"]`.
+    """
+    with transaction.atomic():
+        for index, row in sorted(enumerate(rows), key=lambda pair: not pair[1]["delete"]):
+            fields = {name: row[name] for name in OPTION_FIELDS if name in row}
+            try:
+                if row["option"] is not None and row["option"].product_id != product.pk:
+                    raise CatalogInvalid(_("This option belongs to another product."))
+                if row["delete"]:
+                    option_delete(option=row["option"])
+                elif row["option"] is None:
+                    option_create(product=product, **fields)
+                else:
+                    option_update(option=row["option"], **fields)
+            except ApplicationError as exc:
+                exc.details["row"] = index
+                raise
 
 
 # --- views and print areas -------------------------------------------------------------------

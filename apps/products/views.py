@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
 
 from . import services
-from .forms import OptionForm, ProductFilterForm, ProductForm, VariantForm, ViewForm
+from .forms import AttributeFormSet, OptionFormSet, ProductFilterForm, ProductForm, VariantForm, ViewForm
 from .selectors import option_list, product_get, product_list_with_counts, variant_list, view_list
 
 PAGE_SIZE = 25
@@ -84,7 +85,7 @@ def _embed(product) -> dict:
     return {"publishable_key": publishable_key, "snippet": embed_snippet(publishable_key, sku=product.sku)}
 
 
-def _detail_page(request, product, *, variant_form=None, option_form=None, status: int = 200):
+def _detail_page(request, product):
     context = {
         **_embed(product),
         "product": product,
@@ -92,10 +93,8 @@ def _detail_page(request, product, *, variant_form=None, option_form=None, statu
         "variants": variant_list(product=product),
         "options": option_list(product=product),
         "can_edit": request.membership.has_role(Role.EDITOR),
-        "variant_form": variant_form or VariantForm(prefix="variant"),
-        "option_form": option_form or OptionForm(prefix="option"),
     }
-    return render(request, "products/detail.html", context, status=status)
+    return render(request, "products/detail.html", context)
 
 
 @member_required
@@ -119,30 +118,55 @@ def product_delete(request, pk: int):
 # --- variants and options ----------------------------------------------------------------------
 
 
-def _part_add(request, pk: int, form_class, prefix: str, create):
-    product = product_get(pk=pk)
-    form = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
+def _variant_form_page(request, product, variant=None):
+    form = VariantForm(request.POST or None, instance=variant)
+    attributes = AttributeFormSet(request.POST or None, variant=variant, prefix="attributes")
+    if request.method == "POST" and form.is_valid() and attributes.is_valid():
+        fields = {name: form.cleaned_data[name] for name in VariantForm.Meta.fields}
         try:
-            create(product=product, **form.cleaned_data)
+            if variant is None:
+                services.variant_create(product=product, **fields, attributes=attributes.attributes())
+            else:
+                services.variant_update(variant=variant, **fields, attributes=attributes.attributes())
         except ApplicationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("Added."))
-            return redirect("dashboard:product", pk=pk)
-    return _detail_page(request, product, **{f"{prefix}_form": form}, status=400)
+            messages.success(request, _("Variant saved."))
+            return redirect(reverse("dashboard:product", args=[product.pk]) + "#variants")
+    context = {"form": form, "attributes": attributes, "product": product, "variant": variant}
+    status = 400 if request.method == "POST" else 200  # a saved one was redirected
+    return render(request, "products/variant_form.html", context, status=status)
 
 
-@require_POST
 @editor_required
-def variant_add(request, pk: int):
-    return _part_add(request, pk, VariantForm, "variant", services.variant_create)
+def variant_new(request, pk: int):
+    return _variant_form_page(request, product_get(pk=pk))
 
 
-@require_POST
 @editor_required
-def option_add(request, pk: int):
-    return _part_add(request, pk, OptionForm, "option", services.option_create)
+def variant_edit(request, pk: int, variant_pk: int):
+    product = product_get(pk=pk)
+    return _variant_form_page(
+        request, product, get_object_or_404(variant_list(product=product), pk=variant_pk)
+    )
+
+
+@editor_required
+def options_edit(request, pk: int):
+    """Every option of the product in one form: rename, reprice, remove, add."""
+    product = product_get(pk=pk)
+    rows = OptionFormSet(request.POST or None, product=product, prefix="options")
+    if request.method == "POST" and rows.is_valid():
+        changes = rows.changes()
+        try:
+            services.option_list_save(product=product, rows=[row for _form, row in changes])
+        except ApplicationError as exc:
+            add_service_errors(changes[exc.details.pop("row")][0], exc)
+        else:
+            messages.success(request, _("Options saved."))
+            return redirect(reverse("dashboard:product", args=[product.pk]) + "#options")
+    status = 400 if request.method == "POST" else 200  # saved ones were redirected
+    return render(request, "products/options_form.html", {"rows": rows, "product": product}, status=status)
 
 
 def _part_delete(request, pk: int, part, delete):
@@ -160,13 +184,6 @@ def _part_delete(request, pk: int, part, delete):
 def variant_delete(request, pk: int, variant_pk: int):
     variant = get_object_or_404(variant_list(product=product_get(pk=pk)), pk=variant_pk)
     return _part_delete(request, pk, variant, lambda v: services.variant_delete(variant=v))
-
-
-@require_POST
-@editor_required
-def option_delete(request, pk: int, option_pk: int):
-    option = get_object_or_404(option_list(product=product_get(pk=pk)), pk=option_pk)
-    return _part_delete(request, pk, option, lambda o: services.option_delete(option=o))
 
 
 # --- views ----------------------------------------------------------------------------------------

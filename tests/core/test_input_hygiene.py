@@ -210,26 +210,31 @@ def test_a_widget_design_made_with_the_key_in_a_header_links_its_events_with_tha
 
 
 @pytest.mark.parametrize(
-    "attributes", ['{"colour": "red\\u0000"}', '{"c": "\\ud800"}', "[" * 5000, '{"w": NaN}']
+    "points",
+    [
+        '[[0, 0], [9, 0], [5, "\\u0000"]]',
+        '[[0, 0], [9, 0], [5, "\\ud800"]]',
+        "[" * 5000,
+        "[[0, 0], [9, 0], [5, NaN]]",
+    ],
 )
-def test_a_dashboard_json_field_refuses_what_postgresql_cannot_store_as_a_form_error(tenant, attributes):
-    # Given an editor adding a variant whose attributes (JSON typed in a form field) are not clean
+def test_a_dashboard_json_field_refuses_what_postgresql_cannot_store_as_a_form_error(tenant, points):
+    # Given an editor typing a print area's points (JSON in a form field) that are not clean
     product = product_make()
+    view = product.views.get()
     editor = dashboard_client(tenant, member(tenant, Role.EDITOR))
+    fields = {"name": "front", "width_mm": "90", "height_mm": "90", "dpi": "300", "bleed_mm": "3"}
+    fields |= {"safe_mm": "3", "blend_mode": "normal", "position": "0"}
 
     response = editor.post(
-        f"/products/{product.pk}/variants/add/",
-        {
-            "variant-name": "Red",
-            "variant-sku_suffix": "RED",
-            "variant-attributes": attributes,
-            "variant-price_delta": "0",
-        },
+        f"/products/{product.pk}/views/{view.pk}/edit/", {**fields, "area_shape": "polygon", "points": points}
     )
 
     # Then the form shows the error and nothing is saved
     assert response.status_code == 400
-    assert not product.variants.exists()
+    assert "Give the points as JSON" in response.content.decode()
+    view.refresh_from_db()
+    assert view.area_shape == "rect"
 
 
 def test_a_url_encoded_form_too_large_to_check_is_a_json_400_on_the_api(db, settings):
