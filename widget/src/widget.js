@@ -1,5 +1,8 @@
 // One mounted widget: configuration → design form → live progress → preview → price → cart.
 
+// Set-up errors: the site, the key, the workspace or the product named on the page.
+const MERCHANT_ERRORS = ["origin_not_allowed", "publishable_key_invalid", "tenant_suspended", "product_not_found"];
+
 class Widget {
   // options: {key, product, variant, locale, theme, onAddToCart}
   constructor(host, options) {
@@ -41,16 +44,19 @@ class Widget {
   // The server's message (translated for the locale) or, without one, ours.
   message(error) {
     if (error.message) return error.message;
-    const known = { origin_not_allowed: 1, network_error: 1, rejected: 1 };
-    return this.t(known[error.code] ? error.code : "failed");
+    return this.t(["network_error", "rejected"].includes(error.code) ? error.code : "failed");
   }
 
   // Tell the page (a luneo:error event) and the shopper (an alert, with Retry if it may help).
+  // What only the merchant can fix (MERCHANT_ERRORS) shows the shopper a neutral line, without
+  // Retry, and the merchant's developer what to fix, on the console.
   fail(error, retry, where = this.alerts) {
     if (this.destroyed) return;
     const message = this.message(error);
+    const merchant = MERCHANT_ERRORS.includes(error.code);
     emit(this.host, "luneo:error", { code: error.code || "failed", message });
-    where.replaceChildren(errorBox(this.t, message, retry));
+    if (merchant) console.error(`Luneo widget, ${error.code}: ${message}`, error.details);
+    where.replaceChildren(errorBox(this.t, merchant ? this.t("unavailable") : message, !merchant && retry));
   }
 
   // --- layout ---------------------------------------------------------------------------
