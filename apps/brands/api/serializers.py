@@ -9,6 +9,7 @@ from ..fonts import FONT_CHOICES
 from ..models import HEX_COLOR
 
 COLOR_HELP = "A colour as #RRGGBB."
+COUNTRY_HELP = "Where the brand ships from (ISO 3166 code, e.g. `FR`): the widget checkout's default country."
 
 
 class BrandInputSerializer(StrictSerializer):
@@ -31,6 +32,7 @@ class BrandInputSerializer(StrictSerializer):
     )
     allow_photo_upload = serializers.BooleanField(required=False)
     allow_text_layers = serializers.BooleanField(required=False)
+    country = serializers.CharField(required=False, allow_blank=True, max_length=2, help_text=COUNTRY_HELP)
 
 
 class BrandSerializer(serializers.Serializer):
@@ -45,6 +47,7 @@ class BrandSerializer(serializers.Serializer):
     blocked_words = serializers.ListField(child=serializers.CharField())
     allow_photo_upload = serializers.BooleanField()
     allow_text_layers = serializers.BooleanField()
+    country = serializers.CharField(help_text=COUNTRY_HELP)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
