@@ -1,6 +1,8 @@
 from django.urls import path
 
-from .. import media, script
+from apps.brands.selectors import STRIPE_WEBHOOK_PATH
+
+from .. import hooks, media, script
 from . import views
 
 app_name = "storefront"
@@ -20,4 +22,6 @@ urlpatterns = [
         name="design-events",
     ),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
+    path("api/v1/widget/payments", views.WidgetPaymentView.as_view(), name="payments"),
+    path(STRIPE_WEBHOOK_PATH.lstrip("/"), hooks.stripe_events, name="stripe-events"),
 ]
