@@ -131,13 +131,10 @@ def payment_confirm(*, brand: Brand, session_id: str) -> Order:
     if order is None:
         raise OrderNotFound()
     if _paid_for(session, order) and order.status == Order.Status.PENDING:
+        with translation.override(brand.default_language):  # the brand reads it in its history
+            note = _("Paid with Stripe Checkout (%s).") % session.id
         try:
-            order = order_transition(
-                order=order,
-                status=Order.Status.PAID,
-                note=_("Paid with Stripe Checkout (%s).") % session.id,
-                actor="stripe",
-            )
+            order = order_transition(order=order, status=Order.Status.PAID, note=note, actor="stripe")
         except OrderTransitionNotAllowed:  # the other confirmation (return or event) came first
             order.refresh_from_db()
     return order
