@@ -1,8 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from apps.brands.selectors import STRIPE_WEBHOOK_PATH
-
-from .. import hooks, media, script
+from .. import media, script
 from . import views
 
 app_name = "storefront"
@@ -23,5 +21,5 @@ urlpatterns = [
     ),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
     path("api/v1/widget/payments", views.WidgetPaymentView.as_view(), name="payments"),
-    path(STRIPE_WEBHOOK_PATH.lstrip("/"), hooks.stripe_events, name="stripe-events"),
+    path("", include("apps.storefront.urls_hooks")),
 ]
