@@ -34,7 +34,8 @@ def test_the_admin_sets_the_country_and_a_stripe_key_kept_encrypted_and_never_sh
     )
 
     brand.refresh_from_db()
-    assert 'id="checkout"' in page and "order requests awaiting payment" in page
+    assert 'id="checkout"' in page
+    assert "order requests awaiting payment" in page
     assert saved.status_code == 302
     assert brand.country == "FR"
     assert STRIPE_KEY not in brand.stripe_secret_key  # encrypted at rest
@@ -63,7 +64,7 @@ def test_saving_without_a_key_keeps_it_and_removing_drops_it(admin, tenant):
 
 
 @pytest.mark.parametrize(
-    "fields, field",
+    ("fields", "field"),
     [
         ({"country": "XX"}, "country"),
         ({"stripe_secret_key": "pk_live_abcdefghijklmnop"}, "stripe_secret_key"),  # a publishable key
