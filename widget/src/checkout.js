@@ -131,7 +131,7 @@ class Checkout {
   }
 
   // Back from Stripe Checkout: the server reads the payment from Stripe, then says how it stands.
-  async resume() {
+  resume() {
     const url = new URL(location.href);
     const session = url.searchParams.get(RETURN_PARAMETER);
     if (!session || paymentResumed) return;

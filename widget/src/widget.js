@@ -248,6 +248,7 @@ class Widget {
     this.stopFollowing?.();
     this.design = null;
     this.checkout.close();
+    this.cartStatus.replaceChildren();
     this.showMockups();
   }
 
@@ -380,7 +381,7 @@ class Widget {
   // Into the shop's own cart (cart.js): the variant is read now, as the page's picker may change it.
   async shopCartAdd(cart, detail) {
     const t = this.t;
-    const variant = this.host.dataset.luneoShopVariant || this.options.shopVariant;
+    const variant = this.options.shopVariant || this.host.dataset.luneoShopVariant;
     this.alerts.replaceChildren();
     this.cartButton.disabled = true;
     try {
@@ -393,6 +394,6 @@ class Widget {
     } catch (error) {
       this.fail(error, () => this.shopCartAdd(cart, detail));
     }
-    this.cartButton.disabled = false;
+    this.updatePrice(); // the button again
   }
 }
