@@ -29,6 +29,7 @@ SOURCES = (
     "api.js",
     "styles.js",
     "viewer.js",
+    "cart.js",
     "checkout.js",
     "widget.js",
     "main.js",

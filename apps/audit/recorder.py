@@ -30,7 +30,7 @@ AUDITED: dict[str, Watch] = {
     "accounts.Invitation": Watch(frozenset({"token_hash"})),
     "tenants.ApiKey": Watch(frozenset({"key_hash", "last_used_at"})),
     "billing.Subscription": Watch(frozenset({"stripe_synced_at"})),
-    "brands.Brand": Watch(),
+    "brands.Brand": Watch(frozenset({"stripe_secret_key"})),
     "products.Product": Watch(),
     "products.Variant": Watch(),
     "products.Option": Watch(),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
 
+from .countries import country_code_validate
 from .fonts import DEFAULT_FONT, FONT_CHOICES
 
 HEX_COLOR = r"^#[0-9A-Fa-f]{6}$"
@@ -41,6 +42,15 @@ class Brand(models.Model):
     )
     allow_photo_upload = models.BooleanField(_("shoppers may upload a photo"), default=True)
     allow_text_layers = models.BooleanField(_("shoppers may add text"), default=True)
+    # The widget's own checkout, for shops without a cart of their own (apps/storefront/payments.py).
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        blank=True,
+        validators=[country_code_validate],
+        help_text=_("Where the brand ships from: the checkout's default country. Two letters, e.g. FR."),
+    )
+    stripe_secret_key = models.TextField(blank=True, editable=False)  # encrypted (apps.core.crypto)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,12 +1,20 @@
 """Reads for brands (the current schema's)."""
 
+import logging
+
 from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from apps.core.crypto import decrypt
 from apps.tenants.models import ApiKey
+from apps.tenants.services import tenant_url
 
 from .models import Brand
+
+logger = logging.getLogger(__name__)
+# Where the brand's Stripe account sends Checkout events, on the workspace's host (apps/storefront).
+STRIPE_WEBHOOK_PATH = "/api/v1/widget/payments/stripe"
 
 
 def brand_count() -> int:
@@ -47,3 +55,25 @@ def brand_embeddable_exists() -> bool:
 def brand_allows_origin(*, pk: int, origin: str) -> bool:
     """Whether the brand exists and lists `origin` among its allowed origins, read afresh."""
     return Brand.objects.filter(pk=pk, allowed_origins__contains=[origin]).exists()
+
+
+def brand_stripe_key(*, brand: Brand) -> str:
+    """The brand's own Stripe secret key ("" when it has none: its widget takes no payment)."""
+    if not brand.stripe_secret_key:
+        return ""
+    try:
+        return decrypt(brand.stripe_secret_key)
+    except ValueError:  # encrypted with a key ENCRYPTION_KEYS no longer lists
+        logger.error("brand %s: its Stripe key cannot be decrypted; enter it again", brand.pk)
+        return ""
+
+
+def brand_stripe_key_hint(*, brand: Brand) -> str:
+    """The brand's Stripe key as the settings show it: `sk_live_…WXYZ`."""
+    key = brand_stripe_key(brand=brand)
+    return f"{key[:8]}…{key[-4:]}" if key else ""
+
+
+def brand_stripe_webhook_url() -> str:
+    """The address to give the brand's Stripe account for its Checkout events."""
+    return tenant_url(connection.tenant, STRIPE_WEBHOOK_PATH)

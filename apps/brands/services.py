@@ -1,5 +1,6 @@
 """Writes for brands and their publishable keys."""
 
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.billing.entitlements import limit_reserve
 from apps.billing.models import Limit
+from apps.core.crypto import encrypt
 from apps.core.hygiene import one_line
 from apps.core.notifications import access_changed
 from apps.core.uploads import image_clean
@@ -31,7 +33,10 @@ BRAND_FIELDS = (
     "blocked_words",
     "allow_photo_upload",
     "allow_text_layers",
+    "country",
 )
+# A secret or restricted key of the brand's own Stripe account, live or test.
+STRIPE_KEY = re.compile(r"(sk|rk)_(live|test)_[0-9A-Za-z]{10,240}")
 
 
 def origin_normalise(value: str) -> str:
@@ -62,8 +67,22 @@ def _words(words: list[str]) -> list[str]:
     return list(dict.fromkeys(word.strip().lower() for word in words if word.strip()))
 
 
+def _stripe_key_set(brand: Brand, value: str | None) -> None:
+    """None keeps the brand's Stripe key, "" removes it; a key is checked, then stored encrypted."""
+    if value is None:
+        return
+    value = value.strip()
+    if value and not STRIPE_KEY.fullmatch(value):
+        message = _(
+            "Paste a secret key (sk_live_…) or restricted key (rk_live_…) of the brand's Stripe account."
+        )
+        raise BrandInvalid(details={"fields": {"stripe_secret_key": [message]}})
+    brand.stripe_secret_key = encrypt(value) if value else ""
+
+
 def _save(brand: Brand, logo=None) -> Brand:
     brand.name = brand.name.strip()
+    brand.country = brand.country.strip().upper()
     brand.allowed_origins = list(dict.fromkeys(origin_normalise(o) for o in brand.allowed_origins))
     brand.blocked_words = _words(brand.blocked_words)
     brand.primary_color, brand.secondary_color = brand.primary_color.upper(), brand.secondary_color.upper()
@@ -81,14 +100,20 @@ def _save(brand: Brand, logo=None) -> Brand:
     return brand
 
 
-def brand_create(*, name: str, logo=None, **fields) -> Brand:
-    """Create a brand. `fields` are any of BRAND_FIELDS; `logo` an uploaded image (re-encoded)."""
+def brand_create(*, name: str, logo=None, stripe_secret_key: str | None = None, **fields) -> Brand:
+    """Create a brand. `fields` are any of BRAND_FIELDS; `logo` an uploaded image (re-encoded);
+    `stripe_secret_key` the brand's own Stripe key, for the widget's checkout (stored encrypted)."""
+    brand = Brand(name=name, **_known(fields))
+    _stripe_key_set(brand, stripe_secret_key)
     with limit_reserve(Limit.BRANDS, used=brand_count):
-        return _save(Brand(name=name, **_known(fields)), logo)
+        return _save(brand, logo)
 
 
-def brand_update(*, brand: Brand, logo=None, **fields) -> Brand:
-    """Update a brand. Sites no longer allowed lose the widget's open sockets at once."""
+def brand_update(*, brand: Brand, logo=None, stripe_secret_key: str | None = None, **fields) -> Brand:
+    """Update a brand. Sites no longer allowed lose the widget's open sockets at once.
+
+    `stripe_secret_key`: None keeps the brand's Stripe key, "" removes it, a key replaces it.
+    """
     with transaction.atomic():
         # The stored origins: a ModelForm may already have set the new ones on `brand`.
         stored = (
@@ -97,6 +122,7 @@ def brand_update(*, brand: Brand, logo=None, **fields) -> Brand:
         before = set(stored.first() or [])
         for field, value in _known(fields).items():
             setattr(brand, field, value)
+        _stripe_key_set(brand, stripe_secret_key)
         brand = _save(brand, logo)
         if before - set(brand.allowed_origins):
             for api_key in _keys(brand):

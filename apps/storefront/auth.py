@@ -16,6 +16,7 @@ from rest_framework.throttling import BaseThrottle
 
 from apps.accounts.authentication import TenantSuspended
 from apps.core.api.ratelimit import rate_limit_hit
+from apps.core.errors import ApplicationError
 from apps.tenants.models import ApiKey
 
 from .errors import OriginNotAllowed, PublishableKeyInvalid, SessionInvalid
@@ -47,9 +48,9 @@ class WidgetKeyAuthentication(BaseAuthentication):
     def authenticate(self, request):
         api_key = getattr(request._request, "api_key", None)
         if api_key is None or api_key.type != ApiKey.Type.PUBLISHABLE:
-            raise PublishableKeyInvalid()
+            raise readable_by_page(request, PublishableKeyInvalid())
         if not api_key.tenant.is_active:
-            raise TenantSuspended()
+            raise readable_by_page(request, TenantSuspended())
         return (None, api_key)
 
     def authenticate_header(self, request) -> str:
@@ -72,14 +73,21 @@ class WidgetKeyScheme(OpenApiAuthenticationExtension):
         }
 
 
+def readable_by_page(request, error: ApplicationError) -> ApplicationError:
+    """`error`, answered with CORS headers (storefront.cors): the widget tells the merchant what to fix."""
+    request._request.cors_error = True
+    return error
+
+
 class AllowedOrigin(BasePermission):
     def has_permission(self, request, view) -> bool:
         brand = widget_brand(request.auth)
         if brand is None:
-            raise PublishableKeyInvalid()
+            raise readable_by_page(request, PublishableKeyInvalid())
         if request_origin(request._request) not in brand.allowed_origins:
-            request._request.cors_error = True  # let the widget read why (storefront.cors)
-            raise OriginNotAllowed(details={"origin": request_origin(request._request) or None})
+            raise readable_by_page(
+                request, OriginNotAllowed(details={"origin": request_origin(request._request) or None})
+            )
         request.brand = brand
         return True
 

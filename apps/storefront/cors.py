@@ -2,8 +2,9 @@
 
 Preflights (OPTIONS) are answered here: 204 with the allowed methods and headers for an origin
 the key's brand allows, 403 `origin_not_allowed` otherwise. Responses get
-`Access-Control-Allow-Origin` only for allowed origins — and on the `origin_not_allowed` error
-itself, so the widget on a wrong site can say why instead of seeing a network failure.
+`Access-Control-Allow-Origin` only for allowed origins — and on the errors only the merchant can
+fix (`origin_not_allowed`, `publishable_key_invalid`, `tenant_suspended`: `auth.readable_by_page`),
+so the widget on a misconfigured site can say why instead of seeing a network failure.
 """
 
 from django.http import HttpResponse, JsonResponse

@@ -31,3 +31,20 @@ class ProductNotFound(NotFound):
 class DesignNotFound(NotFound):
     code = "design_not_found"
     message = _("This design does not exist.")
+
+
+class OrderNotFound(NotFound):
+    code = "order_not_found"
+    message = _("No order of this shop matches this payment.")
+
+
+class PaymentUnavailable(ApplicationError):
+    code = "payment_unavailable"
+    status = 503
+    message = _("Payment is unavailable right now. Try again in a moment.")
+
+
+class EventsRateLimited(ApplicationError):
+    code = "rate_limited"
+    status = 429
+    message = _("Too many requests from this address: retry later.")

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from apps.ai.styles import STYLES
 from apps.billing.entitlements import entitlements
 from apps.billing.models import Feature
+from apps.brands.countries import COUNTRY_CODES
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
 from apps.core.hashing import sha256_hex
@@ -24,6 +25,7 @@ from apps.tenants.models import ApiKey
 
 from .errors import ProductNotFound
 from .media import media_url
+from .payments import brand_takes_payment
 from .strings import strings
 
 # The brand of each publishable key, and products' configurations, are kept per process: an
@@ -31,6 +33,7 @@ from .strings import strings
 # (as long as browsers cache the configuration anyway).
 _brands = ProcessCache(seconds=2.0)
 _configs = ProcessCache(seconds=settings.WIDGET_CONFIG_MAX_AGE, max_size=2_000)
+COUNTRIES = sorted(COUNTRY_CODES)  # the widget names them in the shopper's language
 
 
 def widget_brand(api_key: ApiKey) -> Brand | None:
@@ -92,6 +95,13 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             "allow_photo_upload": brand.allow_photo_upload,
             "allow_text_layers": brand.allow_text_layers,
             "powered_by": not entitlements(connection.tenant).has(Feature.WHITE_LABEL),
+            "country": brand.country,
+        },
+        # The widget's own checkout (data-luneo-cart="luneo"): "stripe" when the shopper pays on
+        # the brand's Stripe Checkout, null when orders are requests awaiting payment.
+        "checkout": {
+            "payment": "stripe" if brand_takes_payment(brand) else None,
+            "countries": COUNTRIES,
         },
         "product": {
             "sku": product.sku,

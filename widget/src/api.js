@@ -105,6 +105,11 @@ class Api {
     return this.sessionRequest("POST", "orders", { body, headers: { "Idempotency-Key": idempotencyKey } });
   }
 
+  // The order a Stripe Checkout session paid for, read from Stripe by the server.
+  paymentConfirm(session) {
+    return this.request("POST", "payments", { body: { session } });
+  }
+
   // Follow a design live: websocket first, polling every 1.5 s if it fails or closes early.
   // onUpdate(state) for each status; onError(ApiError) if polling keeps failing.
   // Returns a function that stops following.

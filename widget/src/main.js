@@ -3,7 +3,7 @@
 
 const mounted = new WeakMap(); // element → handle
 
-// Luneo.mount(el, {product, variant, locale, theme, onAddToCart, key}) → {element, unmount()}.
+// Luneo.mount(el, {product, variant, locale, theme, cart, shopVariant, onAddToCart, key}) → {element, unmount()}.
 // Options left out are read from the element's data-luneo-* attributes, the key from the script tag.
 function mount(element, options = {}) {
   if (typeof element === "string") element = document.querySelector(element);
@@ -14,6 +14,7 @@ function mount(element, options = {}) {
   const widget = new Widget(element, {
     ...options,
     key: options.key || data.luneoKey || SCRIPT?.dataset.luneoKey || "",
+    cart: options.cart || data.luneoCart || SCRIPT?.dataset.luneoCart || "luneo",
     product: options.product || data.luneoProduct,
     variant: variant ? String(variant) : "",
     locale: options.locale || data.luneoLocale || navigator.language || "",

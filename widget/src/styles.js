@@ -37,7 +37,9 @@ button[aria-pressed="true"] { background: var(--lw-secondary); border-color: var
 .lw-bar { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0; }
 .lw-price { font-size: 1.3em; font-weight: 700; color: var(--lw-primary); margin: 4px 0 12px; }
 .lw-ok { background: #ecfdf5; border: 1px solid #6ee7b7; border-radius: 6px; padding: 10px; }
-.lw-3d { border: 0; border-radius: 10px; padding: 10px; width: min(640px, 100%); }
+.lw-3d { border: 0; border-radius: 10px; padding: 10px; width: min(640px, 100%); position: relative; }
+.lw-3d-load { position: absolute; inset: 50% 10px auto; transform: translateY(-50%); text-align: center; }
+.lw-3d-load progress { display: block; width: 60%; margin: 0 auto 6px; accent-color: var(--lw-secondary); }
 .lw-3d::backdrop { background: rgba(17, 24, 39, .7); }
 .lw-3d model-viewer { width: 100%; height: min(70vh, 480px); }
 .lw-note { margin: 6px 0 0; font-size: .8em; color: #6b7280; }

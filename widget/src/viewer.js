@@ -78,26 +78,35 @@ class Stage {
   }
 
   // A modal <dialog> (focus kept inside, Escape closes) with <model-viewer>: camera
-  // controls, and AR on phones that support it.
+  // controls, and AR on phones that support it. A loader shows until the model is drawn
+  // (the library, then the model: seconds on a slow network), with its progress once known.
   open3d() {
+    const t = this.t;
+    const bar = h("progress", { max: "1" });
+    const loader = h("div", { class: "lw-3d-load", role: "status" }, bar, t("loading_3d"));
+    const failed = () => loader.replaceChildren(h("p", { role: "alert" }, t("network_error")));
     const viewer = h("model-viewer", {
       src: this.modelUrl,
-      alt: this.t("view_3d"),
+      alt: t("view_3d"),
       ar: true,
       "ar-modes": "webxr scene-viewer quick-look",
       "camera-controls": true,
       "auto-rotate": true,
+      onprogress: (event) => (bar.value = event.detail.totalProgress),
+      onload: () => loader.remove(),
+      onerror: failed,
     });
-    viewer.append(h("button", { slot: "ar-button", type: "button" }, this.t("view_ar")));
+    viewer.append(h("button", { slot: "ar-button", type: "button" }, t("view_ar")));
     const dialog = h(
       "dialog",
-      { class: "lw-3d", "aria-label": this.t("view_3d"), onclose: () => this.closed3d(dialog) },
-      h("div", { class: "lw-bar" }, h("button", { type: "button", onclick: () => dialog.close() }, this.t("close"))),
+      { class: "lw-3d", "aria-label": t("view_3d"), onclose: () => this.closed3d(dialog) },
+      h("div", { class: "lw-bar" }, h("button", { type: "button", onclick: () => dialog.close() }, t("close"))),
       viewer,
+      loader,
     );
     this.container.append(dialog);
     dialog.showModal();
-    modelViewerLoad().catch(() => viewer.replaceWith(h("p", { role: "alert" }, this.t("network_error"))));
+    modelViewerLoad().catch(failed);
   }
 
   closed3d(dialog) {

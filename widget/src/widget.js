@@ -1,7 +1,10 @@
 // One mounted widget: configuration → design form → live progress → preview → price → cart.
 
+// Set-up errors: the site, the key, the workspace or the product named on the page.
+const MERCHANT_ERRORS = ["origin_not_allowed", "publishable_key_invalid", "tenant_suspended", "product_not_found", "cart_not_configured"];
+
 class Widget {
-  // options: {key, product, variant, locale, theme, onAddToCart}
+  // options: {key, product, variant, locale, theme, cart, shopVariant, onAddToCart}
   constructor(host, options) {
     this.host = host;
     this.options = options;
@@ -41,16 +44,19 @@ class Widget {
   // The server's message (translated for the locale) or, without one, ours.
   message(error) {
     if (error.message) return error.message;
-    const known = { origin_not_allowed: 1, network_error: 1, rejected: 1 };
-    return this.t(known[error.code] ? error.code : "failed");
+    return this.t(["network_error", "rejected"].includes(error.code) ? error.code : "failed");
   }
 
   // Tell the page (a luneo:error event) and the shopper (an alert, with Retry if it may help).
+  // What only the merchant can fix (MERCHANT_ERRORS) shows the shopper a neutral line, without
+  // Retry, and the merchant's developer what to fix, on the console.
   fail(error, retry, where = this.alerts) {
     if (this.destroyed) return;
     const message = this.message(error);
+    const merchant = MERCHANT_ERRORS.includes(error.code);
     emit(this.host, "luneo:error", { code: error.code || "failed", message });
-    where.replaceChildren(errorBox(this.t, message, retry));
+    if (merchant) console.error(`Luneo widget, ${error.code}: ${message}`, error.details);
+    where.replaceChildren(errorBox(this.t, merchant ? this.t("unavailable") : message, !merchant && retry));
   }
 
   // --- layout ---------------------------------------------------------------------------
@@ -92,6 +98,7 @@ class Widget {
     );
     this.showMockups();
     this.updatePrice();
+    this.checkout.resume();
   }
 
   // Brand colours and font, then the merchant's theme option on top.
@@ -153,6 +160,7 @@ class Widget {
     // Polite live region: a screen reader hears the new total when options or quantity change.
     this.price = h("p", { class: "lw-price", id: "lw-price", "aria-live": "polite", "aria-atomic": "true" });
     this.cartButton = h("button", { type: "button", class: "lw-main", disabled: true, onclick: () => this.addToCart() }, t("add_to_cart"));
+    this.cartStatus = h("p", { role: "status" });
     return h(
       "div",
       {},
@@ -169,6 +177,7 @@ class Widget {
       h("p", { class: "lw-sr" }, t("price_label")),
       this.price,
       this.cartButton,
+      this.cartStatus,
     );
   }
 
@@ -239,6 +248,7 @@ class Widget {
     this.stopFollowing?.();
     this.design = null;
     this.checkout.close();
+    this.cartStatus.replaceChildren();
     this.showMockups();
   }
 
@@ -361,7 +371,29 @@ class Widget {
     };
     const proceed = emit(this.host, "luneo:add-to-cart", detail);
     this.api.funnel(this.design.id, "add_to_cart");
-    if (this.options.onAddToCart) this.options.onAddToCart(detail);
-    else if (proceed) this.checkout.open(() => ({ design: this.design.id, quantity: this.quantityValue(), options }));
+    const cart = this.options.cart;
+    if (this.options.onAddToCart) return this.options.onAddToCart(detail); // the page's own cart
+    if (!proceed || cart === "custom") return; // the page acts on luneo:add-to-cart
+    if (cart === "luneo") this.checkout.open(() => ({ design: this.design.id, quantity: this.quantityValue(), options }));
+    else this.shopCartAdd(cart, detail);
+  }
+
+  // Into the shop's own cart (cart.js): the variant is read now, as the page's picker may change it.
+  async shopCartAdd(cart, detail) {
+    const t = this.t;
+    const variant = this.options.shopVariant || this.host.dataset.luneoShopVariant;
+    this.alerts.replaceChildren();
+    this.cartButton.disabled = true;
+    try {
+      if (!SHOP_CARTS[cart] || !variant) {
+        throw new ApiError("cart_not_configured", `data-luneo-cart is "${cart}": set it to shopify, woocommerce, luneo or custom, and data-luneo-shop-variant to the shop's variant (Shopify) or product (WooCommerce) id.`);
+      }
+      const url = await SHOP_CARTS[cart](detail, variant);
+      this.cartStatus.replaceChildren(t("added_to_cart"), " ", h("a", { href: url }, t("view_cart")));
+      emit(this.host, "luneo:added-to-cart", { ...detail, cart });
+    } catch (error) {
+      this.fail(error, () => this.shopCartAdd(cart, detail));
+    }
+    this.updatePrice(); // the button again
   }
 }

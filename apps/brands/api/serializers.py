@@ -11,6 +11,7 @@ from ..models import HEX_COLOR
 from ..selectors import brand_publishable_key
 
 COLOR_HELP = "A colour as #RRGGBB."
+COUNTRY_HELP = "Where the brand ships from (ISO 3166 code, e.g. `FR`): the widget checkout's default country."
 
 
 class BrandInputSerializer(StrictSerializer):
@@ -33,6 +34,7 @@ class BrandInputSerializer(StrictSerializer):
     )
     allow_photo_upload = serializers.BooleanField(required=False)
     allow_text_layers = serializers.BooleanField(required=False)
+    country = serializers.CharField(required=False, allow_blank=True, max_length=2, help_text=COUNTRY_HELP)
 
 
 class BrandSerializer(serializers.Serializer):
@@ -59,6 +61,7 @@ class BrandSerializer(serializers.Serializer):
     embed_snippet = serializers.SerializerMethodField(
         help_text="The tags to paste into a product page, with `SKU` to replace; null without a key."
     )
+    country = serializers.CharField(help_text=COUNTRY_HELP)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

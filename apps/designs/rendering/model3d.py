@@ -50,6 +50,10 @@ LOOKS = {
     "phone_case": Look((0.08, 0.08, 0.09), 0.4, 0.35),
 }
 SHAPES = tuple(LOOKS)
+MUG_RADIUS = 0.041  # an 11 oz mug, 82 mm across
+MUG_WRAP_MAX = 0.8  # a print goes at most 80 % of the way round: the handle needs the rest
+MUG_HANDLE_CLEARANCE = 0.2  # radians kept free between the print's edge and a side handle
+MUG_HANDLE_TUBE = 0.0045  # the handle is 9 mm thick
 
 
 def render_glb(shape: str, texture: Image.Image, size_mm: tuple[float, float]) -> bytes:
@@ -215,21 +219,25 @@ def build_flat(printed: Primitive, body: Primitive, width: float, height: float)
 
 
 def build_mug(printed: Primitive, body: Primitive, width: float, height: float) -> None:
-    """A mug whose print wraps 80 % of the way round; the handle sits in the gap at the back."""
-    wrap = 0.8
-    radius = width / (2 * pi * wrap)
+    """An 11 oz mug (at least 82 mm across) with the print centred on its front.
+
+    A print that leaves room on the sides gets the handle on the right, where the shopper sees it
+    beside the artwork; a print wrapping further round (at most 80 %) gets it in the gap at the back.
+    """
+    radius = max(MUG_RADIUS, width / (2 * pi * MUG_WRAP_MAX))
+    half = width / radius / 2  # the print's half angle
     top, bottom, wall, steps = height * 0.6, -height * 0.6, radius * 0.06, 64
-    half = pi * wrap
+    handle = pi / 2 if half + MUG_HANDLE_CLEARANCE <= pi / 2 else pi
     add_cylinder(printed, radius, height / 2, -height / 2, (-half, half), steps)
-    add_cylinder(body, radius, height / 2, -height / 2, (half, 2 * pi - half), 8)
+    add_cylinder(body, radius, height / 2, -height / 2, (half, 2 * pi - half), steps)
     add_cylinder(body, radius, top, height / 2, (0, 2 * pi), steps)
     add_cylinder(body, radius, -height / 2, bottom, (0, 2 * pi), steps)
     add_cylinder(body, radius - wall, top, bottom + wall, (0, 2 * pi), steps, inward=True)
     add_ring(body, radius - wall, radius, top, up=True, steps=steps)
     add_ring(body, 0.0, radius, bottom, up=False, steps=steps)
     add_ring(body, 0.0, radius - wall, bottom + wall, up=True, steps=steps)
-    handle_centre = (0.0, 0.0, -radius)
-    add_tube_arc(body, handle_centre, pi, height * 0.32, radius * 0.09, (-pi / 2, pi / 2))
+    handle_centre = (radius * sin(handle), 0.0, radius * cos(handle))
+    add_tube_arc(body, handle_centre, handle, height * 0.32, MUG_HANDLE_TUBE, (-pi / 2, pi / 2))
 
 
 def build_tshirt(printed: Primitive, body: Primitive, width: float, height: float) -> None:

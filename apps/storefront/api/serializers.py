@@ -56,6 +56,16 @@ class WidgetOrderCreateSerializer(serializers.Serializer):
     options = serializers.ListField(child=serializers.IntegerField(), required=False)
     customer = CustomerInputSerializer()
     shipping_address = AddressSerializer()
+    return_url = serializers.URLField(
+        required=False,
+        help_text="The shopper's page, where Stripe Checkout sends them back (when the brand takes payment).",
+    )
+
+
+class WidgetPaymentSerializer(serializers.Serializer):
+    session = serializers.CharField(
+        max_length=255, help_text="The `luneo_payment` Stripe put in the page's address."
+    )
 
 
 class WidgetOrderItemSerializer(serializers.Serializer):
@@ -73,3 +83,7 @@ class WidgetOrderSerializer(serializers.Serializer):
     shipping_total = serializers.DecimalField(max_digits=10, decimal_places=2)
     total = serializers.DecimalField(max_digits=10, decimal_places=2)
     items = WidgetOrderItemSerializer(many=True)
+    payment_url = serializers.URLField(
+        allow_null=True,
+        help_text="Stripe Checkout, on the brand's account, to pay; null: an order request awaiting payment.",
+    )

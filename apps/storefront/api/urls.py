@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .. import media, script
 from . import views
@@ -20,4 +20,6 @@ urlpatterns = [
         name="design-events",
     ),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
+    path("api/v1/widget/payments", views.WidgetPaymentView.as_view(), name="payments"),
+    path("", include("apps.storefront.urls_hooks")),
 ]

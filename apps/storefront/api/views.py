@@ -38,6 +38,13 @@ from ..auth import (
     shopper_session,
 )
 from ..errors import DesignNotFound
+from ..payments import (
+    brand_takes_payment,
+    order_request_note,
+    payment_confirm,
+    payment_start,
+    return_url_clean,
+)
 from ..selectors import widget_config, widget_design, widget_design_state, widget_product
 from ..sessions import session_new
 from .serializers import (
@@ -49,6 +56,7 @@ from .serializers import (
     WidgetDesignSerializer,
     WidgetOrderCreateSerializer,
     WidgetOrderSerializer,
+    WidgetPaymentSerializer,
 )
 
 SKU_MAX_LENGTH = 64
@@ -204,14 +212,23 @@ class WidgetOrderListView(WidgetView):
         responses={201: WidgetOrderSerializer},
         summary="Order a ready design",
         description=(
-            "Totals are computed on the server from the catalog: any price sent is ignored. Errors: "
-            "422 `order_invalid` (`details.fields`: `customer.email`, `shipping_address.city`, `quantity`…), "
-            "404 `design_not_found`, 409 `design_not_ready`."
+            "Totals are computed on the server from the catalog: any price sent is ignored. A brand "
+            "with a Stripe key answers a `payment_url` (Stripe Checkout on the brand's account) where "
+            "the shopper pays; without one, `payment_url` is null and the order is an order request "
+            "awaiting payment. Errors: 422 `order_invalid` (`details.fields`: `customer.email`, "
+            "`shipping_address.city`, `quantity`, `return_url`…), 404 `design_not_found`, "
+            "409 `design_not_ready`, 503 `payment_unavailable` (nothing was created: retry)."
         ),
     )
     @idempotent
     def post(self, request):
         data = request.data if isinstance(request.data, dict) else {}
+        brand = request.brand
+        paying = brand_takes_payment(brand)
+        return_url = return_url_clean(str(data.get("return_url") or ""), brand=brand)
+        if paying and return_url is None:
+            message = _("Send the shopper's page, on one of the brand's allowed origins.")
+            raise OrderInvalid(details={"fields": {"return_url": [message]}})
         item = ItemInput(
             design=str(data.get("design") or ""),
             quantity=data.get("quantity", 1),
@@ -223,6 +240,7 @@ class WidgetOrderListView(WidgetView):
                 items=[item],
                 customer=data.get("customer"),
                 shipping_address=data.get("shipping_address"),
+                note="" if paying else order_request_note(brand),
                 shopper_session=shopper_session(request),
                 api_key_prefix=request.auth.prefix,
                 actor="widget",
@@ -231,7 +249,28 @@ class WidgetOrderListView(WidgetView):
             fields = exc.details.get("fields", {})
             exc.details["fields"] = {key.removeprefix("items.0."): value for key, value in fields.items()}
             raise
+        # Stripe's failure rolls the order back (503): the shopper's retry places it again.
+        order.payment_url = payment_start(order=order, brand=brand, return_url=return_url) if paying else None
         return Response(WidgetOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class WidgetPaymentView(WidgetView):
+    @extend_schema(
+        parameters=[LOCALE_PARAMETER],
+        request=WidgetPaymentSerializer,
+        responses={200: WidgetOrderSerializer},
+        summary="The order a Stripe Checkout payment was for, once the shopper is back",
+        description=(
+            "The widget sends the `luneo_payment` its page was given back by Stripe Checkout. The "
+            "session is read from the brand's Stripe account: the order is marked paid when Stripe "
+            "says it is paid, for this order and amount. 404 `order_not_found`, 503 `payment_unavailable`."
+        ),
+    )
+    def post(self, request):
+        data = validated(WidgetPaymentSerializer, request.data)
+        order = payment_confirm(brand=request.brand, session_id=data["session"])
+        order.payment_url = None
+        return Response(WidgetOrderSerializer(order).data)
 
 
 def _ids(values) -> list[int]:

@@ -1,0 +1,27 @@
+"""Countries, as their ISO 3166-1 alpha-2 codes: the 249 assigned ones.
+
+Names are left to whoever shows them in a language: the widget asks the shopper's browser
+(`Intl.DisplayNames`), so each code reads in the shopper's own language.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+COUNTRY_CODES = frozenset(
+    """
+    AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
+    BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
+    EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM
+    HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC
+    LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA
+    NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
+    SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
+    TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+    """.split()
+)
+
+
+def country_code_validate(value: str) -> None:
+    """A model validator: an assigned two-letter code, in capitals (FR), or nothing."""
+    if value and value not in COUNTRY_CODES:
+        raise ValidationError(_("Use the two-letter code of a country, e.g. FR."))
