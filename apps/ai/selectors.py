@@ -11,9 +11,13 @@ from django_tenants.utils import tenant_context
 from .models import AIUsage
 
 
-def ai_usage_list(*, provider: str = "", operation: str = "", ok: bool | None = None) -> QuerySet[AIUsage]:
+def ai_usage_list(
+    *, provider: str = "", operation: str = "", ok: bool | None = None, design_id: int | None = None
+) -> QuerySet[AIUsage]:
     """The current workspace's usage rows, newest first, optionally filtered."""
     rows = AIUsage.objects.all()
+    if design_id is not None:
+        rows = rows.filter(design_id=design_id)
     if provider:
         rows = rows.filter(provider=provider)
     if operation:

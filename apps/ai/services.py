@@ -36,6 +36,18 @@ def ai_usage_record(
     )
 
 
+def ai_usage_history_record(*, calls: list[dict]) -> list[AIUsage]:
+    """Record calls made before they were logged here (the demo's history): each dict holds
+    `ai_usage_record`'s arguments and `created_at`, when the call was made."""
+    rows = AIUsage.objects.bulk_create(
+        AIUsage(**{name: value for name, value in call.items() if name != "created_at"}) for call in calls
+    )
+    for row, call in zip(rows, calls, strict=True):
+        row.created_at = call["created_at"]  # the insert gave it now (`auto_now_add`)
+    AIUsage.objects.bulk_update(rows, ["created_at"], batch_size=500)
+    return rows
+
+
 @dataclass
 class AICall:
     """What the code inside `ai_call` learns about the call: set units, tokens, cost, model."""

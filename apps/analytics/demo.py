@@ -1,24 +1,34 @@
 """Ninety days of history for the demo workspace, so its dashboard shows life on the first start.
 
-Each product gets one design rendered for real by the offline provider (the pipeline run in this
-process); the history's designs share those files. Shoppers' funnels, orders through the order
-service, customers and statuses follow fixed odds from a seeded generator: the same data every
-time. Runs once per workspace (its orders carry `demo-` references).
+Three samples per product go through the real pipeline here (the offline provider): one ends
+ready, one is rejected by moderation, one fails as when its image provider is down. Each history
+design repeats one of them, inputs (prompt, style, seed) and outcome (status, reason, spec), so a
+ready one shows its sample's files (the same files, new rows). Its AI calls and its count in the
+month's design quota are recorded at the time it was made. Shoppers' funnels, orders through the
+order service with their past moves, customers and statuses follow fixed odds from a seeded
+generator: the same data every time. Every order that was paid gets its production pack, built
+here. Runs once per workspace (its orders carry `demo-` references).
 """
 
 import random
 import unicodedata
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.ai.styles import STYLES
+from apps.ai.errors import TransientAIError
+from apps.ai.selectors import ai_usage_list
+from apps.ai.services import ai_usage_history_record
+from apps.billing.models import Limit
+from apps.billing.services import usage_history_record
 from apps.designs import tasks
 from apps.designs.models import Design, DesignAsset
-from apps.designs.services import design_create
-from apps.orders.models import Order, OrderStatusChange
-from apps.orders.services import ItemInput, order_create
+from apps.designs.services import design_create, design_fail
+from apps.orders.models import Order
+from apps.orders.services import ItemInput, order_create, order_history_import
+from apps.orders.tasks import order_pack_build_task
 from apps.products.models import Product
 
 from .services import rollup_refresh
@@ -29,14 +39,27 @@ PIPELINE = (
     tasks.design_composite_task,
     tasks.design_export_task,
 )
+# The samples' (prompt, style) by outcome: the n-th product takes the n-th of each (round robin).
+# "hate" is the demo brand's blocked word, "gun" one of the offline moderation's.
+SAMPLES = {
+    Design.Status.READY: [("a fox in a misty forest", "illustration"), ("lighthouse at dawn", "watercolor")],
+    Design.Status.REJECTED: [
+        ("hate slogan on a brick wall", "pop-art"),
+        ("cat astronaut with a gun", "photo"),
+    ],
+    Design.Status.FAILED: [("mountain sunrise", "minimal-line")],
+}
+# What a history design takes from its sample.
+SAMPLE_FIELDS = (
+    "prompt", "style", "seed", "status", "step", "progress", "warnings", "error_code", "error_message",
+    "provider", "spec",
+)  # fmt: skip
+ASSET_FIELDS = ("view_id", "kind", "file", "content_type", "width", "height", "dpi", "bytes")
+USAGE_FIELDS = ("provider", "model", "operation", "units", "tokens", "latency_ms", "cost", "ok", "error_code")
 FIRST_NAMES = "Ada Léa Hugo Jade Louis Emma Nora Liam Chloé Inès Tom Zoé Yuki Wei Lina Sam Mia Noé".split()
 LAST_NAMES = "Martin Bernard Dubois Laurent Moreau Girard Roux Fontaine Chen Li Garcia Müller Rossi".split()
 CITIES = [
     ("Paris", "75011", "FR"), ("Lyon", "69002", "FR"), ("Bruxelles", "1000", "BE"), ("Genève", "1201", "CH"),
-]  # fmt: skip
-PROMPTS = [
-    "a fox in a misty forest", "lighthouse at dawn", "geometric koi pond", "mountain sunrise",
-    "retro cassette with flowers", "cat astronaut", "lavender field in Provence", "city skyline at night",
 ]  # fmt: skip
 DESIGN_OUTCOMES = [(Design.Status.READY, 0.9), (Design.Status.FAILED, 0.04), (Design.Status.REJECTED, 0.06)]
 # Share of orders in each final status by age: recent orders are still moving.
@@ -61,10 +84,17 @@ PATHS = {
 }
 
 
-def _sample(product: Product) -> Design:
-    """One design of `product` taken through the whole pipeline here, by the offline provider."""
-    design = design_create(product=product.pk, prompt=f"{PROMPTS[0]}, demo of {product.name}")
-    for task in PIPELINE:
+def _sample(product: Product, status: str, prompt: str, style: str) -> Design:
+    """A design of `product` taken through the pipeline here, as far as it goes (a rejected one
+    stops at moderation). One meant to fail is failed after moderation, as the pipeline fails a
+    design whose image provider stays unavailable through the retries."""
+    design = design_create(product=product.pk, prompt=prompt, style=style)
+    moderate, *steps = PIPELINE
+    moderate.apply(args=[design.pk], throw=True)
+    if status == Design.Status.FAILED:
+        error = TransientAIError()
+        return design_fail(design=design, code=error.code, message=error.message)
+    for task in steps:
         task.apply(args=[design.pk], throw=True)
     design.refresh_from_db()
     return design
@@ -74,48 +104,66 @@ def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
     return rng.choices([value for value, _weight in weighted], [weight for _value, weight in weighted])[0]
 
 
-def _history_designs(rng: random.Random, products: list[Product], days: int) -> list[Design]:
+def _history_designs(
+    rng: random.Random, samples: dict[int, dict[str, Design]], days: int
+) -> list[tuple[Design, Design]]:
+    """(design, the sample it repeats) for each day's designs."""
     now = timezone.now()
-    designs = []
+    pairs = []
     for age in range(days):
         for _ in range(rng.randint(2, 5) + (days - age) // 25):  # the shop grows
             created = now - timedelta(days=age, minutes=rng.randint(1, 1380))
             status = _pick(rng, DESIGN_OUTCOMES)
+            sample = samples[rng.choice(list(samples))][status]
             from_widget = rng.random() < 0.8
             seen = status == Design.Status.READY and from_widget and rng.random() < 0.95
             carted = seen and rng.random() < 0.45
-            designs.append(
-                Design(
-                    product=rng.choice(products),
-                    prompt=rng.choice(PROMPTS),
-                    style=rng.choice(list(STYLES)),
-                    status=status,
-                    step=status,
-                    progress=100 if status == Design.Status.READY else 0,
-                    provider="offline",
-                    seed=rng.randrange(2**31),
-                    shopper_session=f"demo-{rng.randrange(10**9)}" if from_widget else "",
-                    preview_seen_at=created + timedelta(seconds=20) if seen else None,
-                    added_to_cart_at=created + timedelta(minutes=2) if carted else None,
-                    created_at=created,
-                )
+            design = Design(
+                product_id=sample.product_id,
+                **{name: getattr(sample, name) for name in SAMPLE_FIELDS},
+                shopper_session=f"demo-{rng.randrange(10**9)}" if from_widget else "",
+                preview_seen_at=created + timedelta(seconds=20) if seen else None,
+                added_to_cart_at=created + timedelta(minutes=2) if carted else None,
+                created_at=created,
             )
-    return Design.objects.bulk_create(designs)
+            pairs.append((design, sample))
+    Design.objects.bulk_create([design for design, _sample in pairs])
+    return pairs
 
 
-def _assets_share(designs: list[Design], samples: dict[int, Design]) -> None:
-    """Ready history designs show their product's sample files (the same files, new rows)."""
-    rows = []
-    for design in designs:
-        if design.status != Design.Status.READY:
-            continue
-        for asset in samples[design.product_id].assets.all():
-            asset.pk, asset.design = None, design
-            rows.append(asset)
-    DesignAsset.objects.bulk_create(rows)
+def _assets_share(pairs: list[tuple[Design, Design]]) -> None:
+    """Ready history designs show their sample's files (the same files, new rows)."""
+    files = {}
+    for sample in {sample for _design, sample in pairs if sample.status == Design.Status.READY}:
+        files[sample] = list(sample.assets.values(*ASSET_FIELDS))
+    DesignAsset.objects.bulk_create(
+        DesignAsset(design=design, **fields, created_at=design.created_at)
+        for design, sample in pairs
+        for fields in files.get(sample, ())
+    )
 
 
-def _order(rng: random.Random, design: Design, customers: list[dict]) -> None:
+def _usage_record(pairs: list[tuple[Design, Design]]) -> None:
+    """Each history design made its sample's AI calls, as long after its creation, and counts in
+    its month's design quota."""
+    calls = {}
+    for sample in {sample for _design, sample in pairs}:
+        calls[sample] = [
+            ({name: row[name] for name in USAGE_FIELDS}, row["created_at"] - sample.created_at)
+            for row in ai_usage_list(design_id=sample.pk).values(*USAGE_FIELDS, "created_at")
+        ]
+    ai_usage_history_record(
+        calls=[
+            {**call, "design_id": design.pk, "created_at": design.created_at + delay}
+            for design, sample in pairs
+            for call, delay in calls[sample]
+        ]
+    )
+    moments = [design.created_at for design, _sample in pairs]
+    usage_history_record(tenant=connection.tenant, metric=Limit.DESIGNS, moments=moments)
+
+
+def _order(rng: random.Random, design: Design, customers: list[dict]) -> Order:
     customer = rng.choice(customers)
     city, postal_code, country = customer["city"]
     order = order_create(
@@ -135,25 +183,19 @@ def _order(rng: random.Random, design: Design, customers: list[dict]) -> None:
     ordered_at = design.added_to_cart_at + timedelta(minutes=rng.randint(1, 15))
     age = (timezone.now() - ordered_at).days
     status = _pick(rng, next(odds for limit, odds in STATUS_BY_AGE if age < limit))
-    changes = [
-        OrderStatusChange(order=order, from_status=before, to_status=after, actor="demo", created_at=moment)
-        for before, after, moment in _moves(status, ordered_at)
-    ]
-    OrderStatusChange.objects.bulk_create(changes)
-    order.history.filter(from_status="").update(created_at=ordered_at)
-    Order.objects.filter(pk=order.pk).update(status=status, created_at=ordered_at)
+    moves = list(_moves(status, ordered_at))
+    return order_history_import(order=order, created_at=ordered_at, moves=moves, actor="demo")
 
 
 def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _moves(status: str, start):
-    previous, moment = Order.Status.PENDING, start
+def _moves(status: str, start: datetime) -> Iterator[tuple[str, datetime]]:
+    moment = start
     for step in PATHS[status]:
         moment += timedelta(hours=20)
-        yield previous, step, moment
-        previous = step
+        yield step, moment
 
 
 @transaction.atomic
@@ -169,9 +211,16 @@ def demo_history_seed(*, days: int = 90, seed: int = 2026) -> int:
     products = list(Product.objects.filter(status=Product.Status.ACTIVE).order_by("pk"))
     if not products:
         return 0
-    samples = {product.pk: _sample(product) for product in products}
-    designs = _history_designs(rng, products, days)
-    _assets_share(designs, samples)
+    samples = {
+        product.pk: {
+            status: _sample(product, status, *inputs[index % len(inputs)])
+            for status, inputs in SAMPLES.items()
+        }
+        for index, product in enumerate(products)
+    }
+    pairs = _history_designs(rng, samples, days)
+    _assets_share(pairs)
+    _usage_record(pairs)
     customers = [
         {
             "name": f"{first} {last}",
@@ -181,10 +230,12 @@ def demo_history_seed(*, days: int = 90, seed: int = 2026) -> int:
         for first, last in {(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)) for _ in range(60)}
     ]
     customers.sort(key=lambda customer: customer["email"])
+    designs = [design for design, _sample in pairs]
     carted = sorted((d for d in designs if d.added_to_cart_at is not None), key=lambda d: d.added_to_cart_at)
-    ordered = [design for design in carted if rng.random() < 0.6]
-    for design in ordered:
-        _order(rng, design, customers)
+    orders = [_order(rng, design, customers) for design in carted if rng.random() < 0.6]
+    for order in orders:
+        if order.pack_status == Order.PackStatus.BUILDING:  # paid: built as the worker would
+            order_pack_build_task.apply(args=[order.pk], throw=True)
     today = timezone.now().date()
     rollup_refresh(start=today - timedelta(days=days + 1), end=today - timedelta(days=1))
-    return len(ordered)
+    return len(orders)

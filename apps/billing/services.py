@@ -1,4 +1,5 @@
-"""Writes for subscriptions: trials, plans assigned by operators, falling back to Starter.
+"""Writes for subscriptions: trials, plans assigned by operators, falling back to Starter; and
+usage counted after the fact (the demo's history).
 
 Stripe's side (Checkout, Portal, events, metering) is in `stripe_billing.py`; both change a
 subscription only through the functions here, and every change forgets the entitlements and
@@ -7,18 +8,21 @@ API clients' sockets).
 """
 
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from djstripe.settings import djstripe_settings
 
 from apps.core.notifications import access_changed, access_changed_in
 from apps.tenants.models import Tenant
 
-from .entitlements import entitlements_forget
-from .models import Plan, Subscription
+from .entitlements import entitlements_forget, month_start
+from .models import Plan, Subscription, UsageCounter
 from .notices import status_notice_send
 
 logger = logging.getLogger(__name__)
@@ -140,3 +144,11 @@ def subscriptions_lapse() -> int:
                 subscription_fall_back(subscription=subscription, kind="downgraded")
                 lapsed += 1
     return lapsed
+
+
+def usage_history_record(*, tenant: Tenant, metric: str, moments: Iterable[datetime]) -> None:
+    """Count, each in its month, uses of `metric` made before they were counted here (the demo's
+    history): no quota applies and no alert is sent, as these uses are over."""
+    for period, count in Counter(month_start(moment) for moment in moments).items():
+        counter, _created = UsageCounter.objects.get_or_create(tenant=tenant, metric=metric, period=period)
+        UsageCounter.objects.filter(pk=counter.pk).update(count=F("count") + count)
