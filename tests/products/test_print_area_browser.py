@@ -9,9 +9,10 @@ from django_tenants.utils import tenant_context
 from apps.products.models import View
 from apps.products.services import product_create, rect_points, view_create
 from apps.tenants.models import Role
-from tests.browser import csp_violations, launch, log_in, needs_chromium
-from tests.conftest import ensure_tenant, member
-from tests.products.factories import image_upload
+from tests.support.axe import axe_check
+from tests.support.browser import csp_violations, launch, log_in, needs_chromium
+from tests.support.factories.products import image_upload
+from tests.support.workspaces import ensure_tenant, member
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 MOCKUP = (600, 400)
@@ -80,6 +81,7 @@ def test_drag_and_resize_the_print_area_of_a_new_view_with_the_mouse(workspace, 
         expect(readout(page, "size")).to_have_text("90 × 45 mm")
         expect(readout(page, "dpi")).to_have_text("300 DPI")
         expect(readout(page, "file")).to_have_text("1134 × 602 px")  # (90 + 2 × 3) / 25.4 × 300
+        axe_check(page)
 
         # when the area is dragged by (80, 40) screen pixels, then its bottom right corner by (-60, -50)
         canvas = page.locator("svg.area-canvas").bounding_box()
@@ -113,6 +115,7 @@ def test_drag_and_resize_the_print_area_of_a_new_view_with_the_mouse(workspace, 
         # and once saved, the product page draws the print area that was dragged
         page.get_by_role("button", name="Save view").click()
         expect(page.locator("svg polygon.print-area")).to_have_attribute("points", svg_points(*dragged))
+        axe_check(page)
         browser.close()
 
     view = saved_view(tenant)
@@ -165,6 +168,7 @@ def test_move_and_resize_the_print_area_with_the_keyboard_then_edit_it_as_a_poly
         points = page.locator('.area-handle[data-drag="point"]')
         expect(points).to_have_count(4)
         expect(points.nth(0)).to_have_accessible_name("Point 1 of the print area")
+        axe_check(page)
         points.nth(0).focus()
         page.keyboard.press("ArrowLeft")
         page.keyboard.press("ArrowUp")

@@ -12,7 +12,8 @@ from django_tenants.utils import tenant_context
 
 from apps.products.services import option_create, product_create, variant_create
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.workspaces import member
 
 NUL = "\u0000"
 
