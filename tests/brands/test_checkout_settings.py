@@ -7,7 +7,8 @@ from apps.brands.models import Brand
 from apps.brands.selectors import brand_stripe_key
 from apps.brands.services import brand_create
 from apps.tenants.models import Role
-from tests.conftest import dashboard_client, member
+from tests.support.clients import dashboard_client
+from tests.support.workspaces import member
 
 FORM = {
     "name": "Acme",

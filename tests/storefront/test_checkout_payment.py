@@ -16,10 +16,12 @@ from django_tenants.utils import tenant_context
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.orders.models import Order
-from tests.billing.conftest import FakeStripe, obj
-from tests.conftest import error_code, host
-from tests.designs.conftest import product_make
-from tests.storefront.test_api import Widget, ready_design
+from tests.support.clients import error_code
+from tests.support.factories.designs import ready_design
+from tests.support.factories.products import product_make
+from tests.support.fakes.stripe import FakeStripe, obj
+from tests.support.widget import Widget
+from tests.support.workspaces import host
 
 SHOP = "https://shop.example"
 PAGE = f"{SHOP}/products/mug?colour=red"

@@ -8,9 +8,9 @@ import pytest
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.tenants.services import tenant_reactivate, tenant_suspend
-from tests.conftest import error_code
-from tests.designs.conftest import product_make
-from tests.storefront.test_api import Widget
+from tests.support.clients import error_code
+from tests.support.factories.products import product_make
+from tests.support.widget import Widget
 
 SHOP = "https://shop.example"
 

@@ -7,10 +7,10 @@ A page on an origin the brand does not allow, or with a revoked key: the shopper
 import pytest
 
 from apps.brands.services import brand_create, brand_publishable_key_create
-from tests.browser import launch, needs_chromium
-from tests.core.conftest import daphne, free_port, processes  # noqa: F401  (a real daphne)
-from tests.designs.conftest import product_make
-from tests.storefront.merchant_shop import merchant_page, merchant_shop
+from tests.support.browser import launch, needs_chromium
+from tests.support.factories.products import product_make
+from tests.support.merchant_shop import merchant_page, merchant_shop
+from tests.support.processes import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), needs_chromium]
 

@@ -11,10 +11,10 @@ from django_tenants.utils import tenant_context
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.designs.models import Design
 from apps.orders.models import Order
-from tests.browser import launch, needs_chromium
-from tests.core.conftest import daphne, free_port, processes, worker  # noqa: F401  (real processes)
-from tests.designs.conftest import product_make
-from tests.storefront.merchant_shop import WOO_CART, WOO_COOKIE, merchant_page, merchant_shop
+from tests.support.browser import launch, needs_chromium
+from tests.support.factories.products import product_make
+from tests.support.merchant_shop import WOO_CART, WOO_COOKIE, merchant_page, merchant_shop
+from tests.support.processes import free_port
 
 pytestmark = [
     pytest.mark.browser,
