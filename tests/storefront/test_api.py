@@ -7,13 +7,11 @@ from django.test import Client
 from django_tenants.utils import tenant_context
 
 from apps.brands.services import brand_create, brand_publishable_key_create
-from apps.designs.models import Design
 from apps.orders.models import Order
 from apps.products.services import option_create, variant_create
 from tests.support.clients import api_client, error_code
-from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import product_make
-from tests.support.widget import SHOP, Widget
+from tests.support.widget import SHOP, Widget, widget_ready_design
 
 OTHER_SITE = "https://evil.example"
 ADDRESS = {
@@ -24,13 +22,6 @@ ADDRESS = {
     "country": "fr",
 }
 CUSTOMER = {"email": "ada@example.com", "name": "Ada Lovelace"}
-
-
-def ready_design(widget: Widget, product, **fields) -> Design:
-    widget.start_session()
-    response = widget.post("designs", {"product": product.sku, "prompt": "a fox in the snow", **fields})
-    assert response.status_code == 202, response.content
-    return pipeline_run(Design.objects.get(public_id=response.json()["id"]))
 
 
 def test_config_describes_the_product_in_the_brand_theme_and_language(widget, product):
@@ -165,7 +156,7 @@ def test_designs_need_a_session_and_belong_to_it(widget, product):
 
 
 def test_a_ready_design_shows_previews_and_its_3d_model(widget, product):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
 
     body = widget.get(f"designs/{design.public_id}").json()
 
@@ -182,7 +173,7 @@ def test_a_ready_design_shows_previews_and_its_3d_model(widget, product):
 def test_an_order_is_priced_on_the_server_whatever_the_browser_says(widget, product):
     variant = variant_create(product=product, name="Large", sku_suffix="L", price_delta="3.50")
     option = option_create(product=product, name="Gift box", price_delta="4.00")
-    design = ready_design(widget, product, variant=variant.pk)
+    design = widget_ready_design(widget, product, variant=variant.pk)
 
     response = widget.post(
         "orders",
@@ -209,7 +200,7 @@ def test_an_order_is_priced_on_the_server_whatever_the_browser_says(widget, prod
 
 
 def test_bad_checkout_fields_are_422_with_every_field_named(widget, product):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
 
     response = widget.post(
         "orders",
@@ -244,7 +235,7 @@ def test_a_design_still_generating_cannot_be_ordered(widget, product):
 
 
 def test_a_retried_checkout_creates_one_order(widget, product):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     body = {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
 
     first = widget.post("orders", body, headers={"HTTP_IDEMPOTENCY_KEY": "checkout-1"})
@@ -256,7 +247,7 @@ def test_a_retried_checkout_creates_one_order(widget, product):
 
 
 def test_another_shoppers_design_cannot_be_ordered(widget, product):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     widget.start_session()
 
     response = widget.post(
@@ -268,7 +259,7 @@ def test_another_shoppers_design_cannot_be_ordered(widget, product):
 
 
 def test_another_workspace_key_sees_nothing_of_this_one(other_tenant, tenant, widget, product):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     with tenant_context(other_tenant):
         foreign_brand = brand_create(name="Beta brand", allowed_origins=[SHOP])
         _key, raw = brand_publishable_key_create(brand=foreign_brand)
@@ -360,7 +351,7 @@ def test_media_links_work_only_for_their_workspace(other_tenant, tenant, widget,
 
 def test_the_widget_reports_the_shoppers_funnel_once_per_step(widget, product):
     # Given a ready design of this shopper
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
 
     # When the widget reports the preview, then the cart twice
     first = widget.post(f"designs/{design.public_id}/events", {"type": "preview_ready"})
@@ -393,14 +384,14 @@ def test_funnel_reports_are_checked(widget, product):
 
 def test_two_shoppers_using_the_same_idempotency_key_get_their_own_answers(widget, brand, product):
     # Given a shopper whose checkout used `Idempotency-Key: abc`
-    first_design = ready_design(widget, product)
+    first_design = widget_ready_design(widget, product)
     first_body = {"design": first_design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
     first = widget.post("orders", first_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})
     assert first.status_code == 201, first.content
 
     # When another shopper on the same site (same publishable key) sends the same key
     other = Widget(widget.key)
-    other_design = ready_design(other, product)
+    other_design = widget_ready_design(other, product)
     other_body = {"design": other_design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
     theirs = other.post("orders", other_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})
     replay_attempt = other.post("orders", first_body, headers={"HTTP_IDEMPOTENCY_KEY": "abc"})

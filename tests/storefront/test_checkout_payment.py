@@ -17,10 +17,9 @@ from django_tenants.utils import tenant_context
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.orders.models import Order
 from tests.support.clients import error_code
-from tests.support.factories.designs import ready_design
 from tests.support.factories.products import product_make
 from tests.support.fakes.stripe import FakeStripe, obj
-from tests.support.widget import Widget
+from tests.support.widget import Widget, widget_ready_design
 from tests.support.workspaces import host
 
 SHOP = "https://shop.example"
@@ -85,7 +84,7 @@ def shop(key: str = "", **fields) -> tuple[Widget, object]:
 
 
 def order(widget: Widget, product, idempotency_key: str = "checkout-1", **fields):
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     body = {
         "design": design.public_id,
         "quantity": 2,
@@ -233,7 +232,7 @@ def test_an_event_claiming_a_payment_stripe_does_not_hold_marks_nothing(tenant, 
 def test_stripe_being_down_creates_no_order_and_the_retry_places_it(tenant, fake_stripe):
     widget, product = shop(ALPHA_KEY)
     fake_stripe.on("POST", r"/v1/checkout/sessions", lambda call: (500, {"error": {"type": "api_error"}}))
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     body = {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS, "return_url": PAGE}
 
     failed = widget.post("orders", body, headers={"HTTP_IDEMPOTENCY_KEY": "checkout-1"})
@@ -249,7 +248,7 @@ def test_stripe_being_down_creates_no_order_and_the_retry_places_it(tenant, fake
 
 def test_a_double_submit_places_one_order_and_one_checkout(tenant, fake_stripe):
     widget, product = shop(ALPHA_KEY)
-    design = ready_design(widget, product)
+    design = widget_ready_design(widget, product)
     body = {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS, "return_url": PAGE}
 
     first = widget.post("orders", body, headers={"HTTP_IDEMPOTENCY_KEY": "submit-1"})

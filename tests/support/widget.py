@@ -11,6 +11,8 @@ import pytest
 from django.test import Client
 
 from apps.brands.services import brand_create, brand_publishable_key_create
+from apps.designs.models import Design
+from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import product_make
 
 SHOP = "https://shop.example"
@@ -63,3 +65,11 @@ def widget_product(widget_brand):
 def widget(widget_brand) -> Widget:
     _key, raw = brand_publishable_key_create(brand=widget_brand)
     return Widget(raw)
+
+
+def widget_ready_design(widget: Widget, product, **fields) -> Design:
+    """A design the widget asked for (a shopper's session), taken through the pipeline here."""
+    widget.start_session()
+    response = widget.post("designs", {"product": product.sku, "prompt": "a fox in the snow", **fields})
+    assert response.status_code == 202, response.content
+    return pipeline_run(Design.objects.get(public_id=response.json()["id"]))

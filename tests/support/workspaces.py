@@ -5,8 +5,10 @@ rows are cheap): `ensure_tenant` re-creates a row that a transactional test trun
 """
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.services import tenant_provision
@@ -89,6 +91,13 @@ def _clean_cache():
     cache.clear()
     widget_caches_forget()
     entitlements_forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A test that answers in French or Chinese leaves the thread's language as it found it."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def member(tenant: Tenant, role: str = Role.OWNER, email: str | None = None) -> User:
