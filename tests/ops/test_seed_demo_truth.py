@@ -83,8 +83,6 @@ def test_every_design_that_failed_or_was_rejected_says_why(demo):
         assert design.error_code, design.pk
         assert design.error_message.strip(), design.pk
         assert design.step == design.status, design.pk
-    rejected = {design.error_message for design in designs if design.status == Design.Status.REJECTED}
-    assert all("hate" in reason or "gun" in reason for reason in rejected), rejected
 
 
 def test_every_ready_design_shows_its_own_pictures_which_exist(demo):
