@@ -85,16 +85,16 @@ PATHS = {
 
 
 def _sample(product: Product, status: str, prompt: str, style: str) -> Design:
-    """A design of `product` taken through the pipeline here, as far as it goes (a rejected one
-    stops at moderation). One meant to fail is failed after moderation, as the pipeline fails a
-    design whose image provider stays unavailable through the retries."""
+    """A design of `product` taken through the pipeline here until it ends in `status`: ready,
+    rejected by moderation, or failed after it, as the pipeline fails a design whose image provider
+    stays unavailable through the retries."""
     design = design_create(product=product.pk, prompt=prompt, style=style)
     moderate, *steps = PIPELINE
     moderate.apply(args=[design.pk], throw=True)
     if status == Design.Status.FAILED:
         error = TransientAIError()
         return design_fail(design=design, code=error.code, message=error.message)
-    for task in steps:
+    for task in steps if status == Design.Status.READY else ():
         task.apply(args=[design.pk], throw=True)
     design.refresh_from_db()
     return design

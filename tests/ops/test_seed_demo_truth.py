@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
+from django.utils.timezone import now
 
 from apps.ai.models import AIUsage
 from apps.billing.entitlements import month_start
@@ -19,7 +20,9 @@ from apps.core.dates import day_start
 from apps.designs.models import Design, DesignAsset
 from apps.designs.selectors import design_thumbs
 from apps.designs.signing import asset_url
+from apps.orders.errors import OrderTransitionNotAllowed
 from apps.orders.models import Order
+from apps.orders.services import order_history_import
 from apps.orders.signing import pack_url
 from apps.tenants.models import Tenant, User
 
@@ -65,6 +68,21 @@ def test_every_order_that_was_paid_has_its_pack_built_with_its_print_files(demo)
             assert [name.rsplit(".", 1)[1] for name in _files(archive)] == ["pdf", "png"], order.reference
 
 
+def test_an_order_history_makes_only_the_moves_an_order_can_make(demo):
+    delivered = Order.objects.filter(status=S.DELIVERED).first()
+
+    with pytest.raises(OrderTransitionNotAllowed):
+        order_history_import(order=delivered, created_at=delivered.created_at, moves=[(S.SHIPPED, now())])
+
+    assert [change.to_status for change in delivered.history.all()] == [
+        S.PENDING,
+        S.PAID,
+        S.IN_PRODUCTION,
+        S.SHIPPED,
+        S.DELIVERED,
+    ]
+
+
 def test_a_pack_downloads_through_its_signed_link(demo):
     order = Order.objects.filter(status=S.DELIVERED).first()
 
@@ -83,8 +101,6 @@ def test_every_design_that_failed_or_was_rejected_says_why(demo):
         assert design.error_code, design.pk
         assert design.error_message.strip(), design.pk
         assert design.step == design.status, design.pk
-    rejected = {design.error_message for design in designs if design.status == Design.Status.REJECTED}
-    assert all("hate" in reason or "gun" in reason for reason in rejected), rejected
 
 
 def test_every_ready_design_shows_its_own_pictures_which_exist(demo):
