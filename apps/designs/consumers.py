@@ -4,7 +4,8 @@ For a logged-in member of the workspace whose host the socket opened on (the bro
 must be that host), or an API client sending `Authorization: Bearer sk_…` (no Origin needed)
 whose key passes what REST checks: an active workspace whose plan includes the API (else 4402)
 and the `designs:read` scope (else 4403). The first message is the design's current state,
-then every saved transition as `{type: "design.status", id, status, step, progress, assets?}`.
+then every later saved transition as `{type: "design.status", id, status, step, progress, at,
+assets?}` (a transition saved before the first message is not sent after it).
 A design that does not exist in this workspace closes the socket with 4404. A member removed,
 a key revoked, a plan without the API or a suspended workspace closes it at once (4403, 4401,
 4402, 4403: apps.accounts.consumers).
@@ -33,7 +34,10 @@ class DesignConsumer(WorkspaceSocket):
             return CLOSE_NOT_FOUND
         await self.join([design_group(schema, design_id)])
         current = await self.current_state(schema, design_id)
-        return CLOSE_NOT_FOUND if current is None else current
+        if current is None:
+            return CLOSE_NOT_FOUND
+        self.sent_at = current["at"]
+        return current
 
     @database_sync_to_async
     def current_state(self, schema: str, design_id: str) -> dict | None:
@@ -42,4 +46,7 @@ class DesignConsumer(WorkspaceSocket):
             return design_event(design) if design is not None else None
 
     async def design_status(self, message):
+        if message["at"] <= self.sent_at:  # already told: sent before the first message was read
+            return
+        self.sent_at = message["at"]
         await self.send_json(dict(message))

@@ -66,3 +66,28 @@ class FunnelStepInvalid(ApplicationError):
 class DesignNotCancellable(Conflict):
     code = "design_not_cancellable"
     message = _("Only a queued design can be cancelled.")
+
+
+class LayoutInvalid(DesignInvalid):
+    code = "layout_invalid"
+    message = _(
+        "The layout must be {artwork, photo}, each {x, y, scale, rotation}: x and y from 0 to 1, "
+        "scale from 0.05 to 4, rotation from -180 to 180."
+    )
+
+
+class DesignNotEditable(Conflict):
+    code = "design_not_editable"
+    message = _("Only a ready design can be edited: wait until it is ready.")
+
+
+class DesignOrdered(Conflict):
+    code = "design_ordered"
+    message = _(
+        "This design is in an order, so its print files cannot change: make a variation to change it."
+    )
+
+
+class EditRejected(DesignInvalid):
+    code = "moderation_rejected"
+    message = _("This text is not allowed on this product. Change it and try again.")

@@ -56,6 +56,8 @@ class Design(models.Model):
     prompt = models.CharField(max_length=PROMPT_MAX_LENGTH)
     style = models.CharField(max_length=40, blank=True)
     text_layers = models.JSONField(default=list, blank=True)
+    # Where the shopper put the artwork and the photo: {"artwork": {x, y, scale, rotation}, "photo": …}.
+    layout = models.JSONField(default=dict, blank=True)
     photo = models.ImageField(upload_to=photo_upload_to, null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     step = models.CharField(max_length=40, blank=True)

@@ -22,6 +22,8 @@ def design_event(design: Design) -> dict:
         "status": design.status,
         "step": design.step,
         "progress": design.progress,
+        # When the state was saved: a socket drops what is older than what it already sent.
+        "at": design.updated_at.timestamp(),
     }
     if design.status in (Design.Status.EXPORTING, Design.Status.READY):  # previews exist from exporting on
         event["assets"] = {key: value["url"] for key, value in asset_urls(design).items()}
@@ -43,15 +45,15 @@ def design_webhook_data(design: Design) -> dict:
     }
 
 
-class JsonListField(serializers.JSONField):
-    """A JSON list; multipart forms may send it as a JSON string."""
+class FormJSONField(serializers.JSONField):
+    """JSON; multipart forms may send it as a JSON string."""
 
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
                 data = json_loads(data)
             except ValueError:
-                raise serializers.ValidationError("Send a JSON list.") from None
+                raise serializers.ValidationError("Send JSON.") from None
         return super().to_internal_value(data)
 
 
@@ -62,8 +64,29 @@ class TextLayerSerializer(serializers.Serializer):
     x = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's width.")
     y = serializers.FloatField(required=False, help_text="Centre, 0–1 of the print area's height.")
     size = serializers.FloatField(required=False, help_text="Text height, 0–1 of the print area's height.")
+    rotation = serializers.FloatField(required=False, help_text="Clockwise, -180–180 degrees.")
 
 
 @extend_schema_field(TextLayerSerializer(many=True))
-class TextLayersField(JsonListField):
+class TextLayersField(FormJSONField):
     """Text layers: a JSON list (not null: send `[]` or leave it out), a JSON string in multipart forms."""
+
+
+class TransformSerializer(serializers.Serializer):
+    x = serializers.FloatField(help_text="Centre, 0–1 of the print area's width.")
+    y = serializers.FloatField(help_text="Centre, 0–1 of the print area's height.")
+    scale = serializers.FloatField(
+        help_text="0.05–4: 1 is the artwork covering the print area, the photo 1 fills it (default 0.6)."
+    )
+    rotation = serializers.FloatField(help_text="Clockwise, -180–180 degrees.")
+
+
+class LayoutSerializer(serializers.Serializer):
+    artwork = TransformSerializer()
+    photo = TransformSerializer()
+
+
+@extend_schema_field(LayoutSerializer)
+class LayoutField(FormJSONField):
+    """`{artwork, photo}`, each `{x, y, scale, rotation}` (parts left out keep their defaults); a JSON
+    string in multipart forms. Checked by the designs service (422 `layout_invalid`)."""

@@ -21,9 +21,11 @@ from apps.products.models import Product, View
 from .models import Design, DesignAsset
 from .rendering import (
     SHAPES,
+    Composition,
     Placement,
     PrintSpec,
     TextLayer,
+    Transform,
     compose_print,
     encode_preview,
     encode_print_pdf,
@@ -31,11 +33,12 @@ from .rendering import (
     render_glb,
     render_preview,
 )
-from .services import design_transition
+from .selectors import view_print_spec
+from .services import design_transition, spec_layers
 
 logger = logging.getLogger(__name__)
 K = DesignAsset.Kind
-SPEC_VERSION = 1
+SPEC_VERSION = 2  # 2: the artwork and the photo are layers, each with its transform
 CONTENT_TYPES = {
     K.ARTWORK: "image/png",
     K.PRINT_PNG: "image/png",
@@ -83,16 +86,6 @@ def design_views(design: Design) -> list[View]:
     return merged + list(own.values())
 
 
-def view_print_spec(view: View) -> PrintSpec:
-    return PrintSpec(
-        width_mm=float(view.width_mm),
-        height_mm=float(view.height_mm),
-        dpi=view.dpi,
-        bleed_mm=float(view.bleed_mm),
-        safe_mm=float(view.safe_mm),
-    )
-
-
 def artwork_size(views: list[View]) -> tuple[int, int]:
     """At the first view's page aspect, as large as the largest print canvas, capped."""
     specs = [view_print_spec(view) for view in views]
@@ -121,11 +114,7 @@ def design_spec(design: Design, views: list[View], *, generated: GeneratedImage,
             "label": generated.meta.get("label", ""),
             "artwork_px": list(size),
         },
-        "layers": [
-            {"type": "artwork", "asset": K.ARTWORK, "fit": "cover"},
-            *([{"type": "photo", "fit": "contain", "scale": PHOTO_SCALE}] if design.photo else []),
-            *({"type": "text", **layer} for layer in design.text_layers),
-        ],
+        "layers": spec_layers(design),
         "views": [
             {
                 "id": view.pk,
@@ -144,8 +133,28 @@ def design_spec(design: Design, views: list[View], *, generated: GeneratedImage,
     }
 
 
-def text_layers(design: Design) -> list[TextLayer]:
-    return [TextLayer(**layer) for layer in design.text_layers]
+def _transform(layer: dict) -> Transform:
+    """A spec layer's transform (a spec of version 1 has none: the defaults)."""
+    return Transform(**{name: layer[name] for name in ("x", "y", "scale", "rotation") if name in layer})
+
+
+def design_composition(design: Design) -> Composition:
+    """The page as the design's spec lays it out: its artwork, photo and text layers."""
+    layers = design.spec["layers"]
+    by_type = {layer["type"]: layer for layer in layers}
+    texts = tuple(
+        TextLayer(**{name: value for name, value in layer.items() if name != "type"})
+        for layer in layers
+        if layer["type"] == "text"
+    )
+    photo = by_type.get("photo")
+    return Composition(
+        art=_open(design.assets.get(view=None, kind=K.ARTWORK).file),
+        artwork=_transform(by_type["artwork"]),
+        photo=_open(design.photo) if photo and design.photo else None,
+        photo_at=_transform(photo) if photo else Transform(),
+        texts=texts,
+    )
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -196,10 +205,6 @@ def _open(field) -> Image.Image:
     return image
 
 
-def artwork_load(design: Design) -> Image.Image:
-    return _open(design.assets.get(view=None, kind=K.ARTWORK).file)
-
-
 # --- steps ----------------------------------------------------------------------------------
 
 
@@ -232,20 +237,6 @@ def step_moderate(design: Design, queue_next) -> Design:
     return _advance(design, Design.Status.GENERATING, queue_next)
 
 
-PHOTO_SCALE = 0.6
-
-
-def _photo_place(art: Image.Image, photo: Image.Image) -> Image.Image:
-    """The shopper's photo, contained in the middle PHOTO_SCALE of the artwork."""
-    photo = photo.convert("RGBA")
-    photo.thumbnail(
-        (round(art.width * PHOTO_SCALE), round(art.height * PHOTO_SCALE)), Image.Resampling.LANCZOS
-    )
-    art = art.copy()
-    art.alpha_composite(photo, ((art.width - photo.width) // 2, (art.height - photo.height) // 2))
-    return art
-
-
 def step_generate(design: Design, queue_next) -> Design:
     """Artwork at the first view's page aspect; records the design's vendor-neutral spec."""
     views = design_views(design)
@@ -257,18 +248,17 @@ def step_generate(design: Design, queue_next) -> Design:
         prompt=design.prompt, style=design.style, width=width, height=height, seed=design.seed
     )
     art = generated.image.convert("RGBA")
-    if design.photo:
-        art = _photo_place(art, _open(design.photo))
     asset_save(design, None, AssetFile(K.ARTWORK, _png(art), art.width, art.height))
     spec = design_spec(design, views, generated=generated, size=art.size)
     return _advance(design, Design.Status.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
 
 
-def _preview(view: View, art: Image.Image, layers: list[TextLayer], badge: str) -> Image.Image:
+def _preview(view: View, composition: Composition, badge: str) -> Image.Image:
     mask = _open(view.mask) if view.mask else None
     try:
         placement = Placement(points=tuple(map(tuple, view.area_points)), blend_mode=view.blend_mode)
-        return render_preview(_open(view.mockup), art, placement, mask, layers, badge=badge)
+        safe = view_print_spec(view).safe_box()
+        return render_preview(_open(view.mockup), composition, placement, mask, safe=safe, badge=badge)
     except ValueError as exc:
         raise RenderFailed(f"View {view.name}: {exc}") from exc
 
@@ -278,10 +268,10 @@ def step_composite(design: Design, queue_next) -> Design:
 
     The artwork's label (the spec's, e.g. "offline preview") is written on each preview.
     """
-    art, layers = artwork_load(design), text_layers(design)
+    composition = design_composition(design)
     badge = design.spec["parameters"].get("label", "")
     for view in design_views(design):
-        image = _preview(view, art, layers, badge)
+        image = _preview(view, composition, badge)
         encoded = encode_preview(image)
         thumb = Image.open(io.BytesIO(encoded["thumb.png"]))
         asset_save(design, view, AssetFile(K.PREVIEW_JPG, encoded["preview.jpg"], image.width, image.height))
@@ -304,12 +294,12 @@ def step_export(design: Design, queue_next=None) -> Design:
     Each view's canvas (artwork and text layers) is composed once and encoded in both formats;
     the first view's canvas is the model's texture.
     """
-    art, layers = artwork_load(design), text_layers(design)
+    composition = design_composition(design)
     warnings = set()
     first_texture = first_spec = None
     for view in design_views(design):
         spec = view_print_spec(view)
-        canvas, facts = compose_print(art, spec, layers)
+        canvas, facts = compose_print(composition, spec)
         if facts["low_dpi"]:
             warnings.add("low_dpi")
         width, height = canvas.size

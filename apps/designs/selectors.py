@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db.models import QuerySet
 
 from .models import Design, DesignAsset
+from .rendering import PrintSpec
 
 
 def design_list(
@@ -46,3 +47,23 @@ def design_thumbs(designs) -> dict[int, DesignAsset]:
 
 def design_asset_get(asset_id: int) -> DesignAsset | None:
     return DesignAsset.objects.select_related("design", "view").filter(pk=asset_id).first()
+
+
+def view_print_spec(view) -> PrintSpec:
+    """A product view's print area as the renderer takes it: size, DPI, bleed and safe margins."""
+    return PrintSpec(
+        width_mm=float(view.width_mm),
+        height_mm=float(view.height_mm),
+        dpi=view.dpi,
+        bleed_mm=float(view.bleed_mm),
+        safe_mm=float(view.safe_mm),
+    )
+
+
+def design_ordered(design: Design) -> bool:
+    """Whether an order holds the design (its print files may no longer change)."""
+    return design.order_items.exists()
+
+
+def design_by_pk(pk: int) -> Design | None:
+    return Design.objects.filter(pk=pk).first()

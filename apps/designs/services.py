@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.ai.providers import get_provider
 from apps.ai.styles import DEFAULT_STYLE, STYLES
 from apps.billing.entitlements import design_quota_consume
 from apps.brands.fonts import DEFAULT_FONT, FONTS
@@ -21,8 +22,12 @@ from apps.webhooks.services import event_publish
 
 from .errors import (
     DesignNotCancellable,
+    DesignNotEditable,
     DesignNotRetryable,
+    DesignOrdered,
+    EditRejected,
     FunnelStepInvalid,
+    LayoutInvalid,
     PhotoNotAllowed,
     ProductInactive,
     ProductNotFound,
@@ -35,6 +40,7 @@ from .errors import (
 )
 from .models import PROMPT_MAX_LENGTH, Design
 from .payloads import DESIGN_EVENT, design_event, design_webhook_data
+from .selectors import design_ordered
 
 TRANSITIONS: dict[str, set[str]] = {
     Design.Status.QUEUED: {Design.Status.MODERATING, Design.Status.CANCELLED, Design.Status.FAILED},
@@ -47,7 +53,7 @@ TRANSITIONS: dict[str, set[str]] = {
     Design.Status.COMPOSITING: {Design.Status.EXPORTING, Design.Status.FAILED},
     Design.Status.EXPORTING: {Design.Status.READY, Design.Status.FAILED},
     Design.Status.FAILED: {Design.Status.QUEUED},
-    Design.Status.READY: set(),
+    Design.Status.READY: {Design.Status.COMPOSITING},  # edited: drawn again from its artwork
     Design.Status.REJECTED: set(),
     Design.Status.CANCELLED: set(),
 }
@@ -61,6 +67,7 @@ STEPS: dict[str, tuple[str, int]] = {
     Design.Status.READY: ("done", 100),
 }
 TEXT_LAYERS_MAX = 5
+EDITABLE_SPEC_VERSION = 2  # earlier specs drew the photo into the artwork: it cannot move
 TEXT_MAX_LENGTH = 200
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -121,9 +128,9 @@ def _style_clean(style: str) -> str:
     return style
 
 
-def _number(value, low: float, high: float) -> float:
+def _number(value, low: float, high: float, error=TextLayersInvalid) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise TextLayersInvalid(details={"value": value, "min": low, "max": high})
+        raise error(details={"value": value, "min": low, "max": high})
     return value
 
 
@@ -146,15 +153,53 @@ def _text_layer_clean(layer) -> dict:
         "x": _number(layer.get("x", 0.5), 0, 1),
         "y": _number(layer.get("y", 0.85), 0, 1),
         "size": _number(layer.get("size", 0.08), 0.01, 1),
+        "rotation": _number(layer.get("rotation", 0), -180, 180),
     }
 
 
 def text_layers_clean(layers) -> list[dict]:
-    """At most 5 `{text, font, color "#rrggbb", x, y, size}`; x, y (centre) and size (height)
-    are fractions of the print area."""
+    """At most 5 `{text, font, color "#rrggbb", x, y, size, rotation}`; x, y (centre) and size
+    (height) are fractions of the print area, rotation clockwise degrees."""
     if not isinstance(layers, list | tuple) or len(layers) > TEXT_LAYERS_MAX:
         raise TextLayersInvalid(details={"max_layers": TEXT_LAYERS_MAX})
     return [_text_layer_clean(layer) for layer in layers]
+
+
+# Each layer's transform: its range and default (the artwork covers the page; the photo sits in
+# the middle 60 %).
+TRANSFORM_RANGES = {"x": (0, 1), "y": (0, 1), "scale": (0.05, 4), "rotation": (-180, 180)}
+LAYOUT_DEFAULTS = {
+    "artwork": {"x": 0.5, "y": 0.5, "scale": 1.0, "rotation": 0},
+    "photo": {"x": 0.5, "y": 0.5, "scale": 0.6, "rotation": 0},
+}
+
+
+def layout_clean(layout) -> dict:
+    """`{artwork, photo}`, each `{x, y, scale, rotation}` (missing parts take their defaults)."""
+    if layout is None:
+        layout = {}
+    if not isinstance(layout, dict) or set(layout) - set(LAYOUT_DEFAULTS):
+        raise LayoutInvalid(details={"layers": list(LAYOUT_DEFAULTS)})
+    cleaned = {}
+    for name, defaults in LAYOUT_DEFAULTS.items():
+        given = layout.get(name) or {}
+        if not isinstance(given, dict) or set(given) - set(TRANSFORM_RANGES):
+            raise LayoutInvalid(details={"layer": name, "fields": list(TRANSFORM_RANGES)})
+        cleaned[name] = {
+            key: _number(given.get(key, defaults[key]), *TRANSFORM_RANGES[key], error=LayoutInvalid)
+            for key in TRANSFORM_RANGES
+        }
+    return cleaned
+
+
+def spec_layers(design: Design) -> list[dict]:
+    """The spec's layers, bottom to top: the artwork, the photo (if any), the text layers."""
+    layout = layout_clean(design.layout)
+    return [
+        {"type": "artwork", "asset": "artwork", "fit": "cover", **layout["artwork"]},
+        *([{"type": "photo", "fit": "contain", **layout["photo"]}] if design.photo else []),
+        *({"type": "text", **layer} for layer in design.text_layers),
+    ]
 
 
 def _brand_rules_check(product, *, text_layers: list, photo) -> None:
@@ -192,6 +237,7 @@ def design_create(
     variant: int | None = None,
     style: str = "",
     text_layers=(),
+    layout=None,
     photo=None,
     created_by: int | None = None,
     api_key_prefix: str = "",
@@ -211,6 +257,7 @@ def design_create(
         prompt=prompt,
         style=style,
         text_layers=layers,
+        layout=layout_clean(layout),
         status=Design.Status.QUEUED,
         step=STEPS[Design.Status.QUEUED][0],
         seed=_seed(),
@@ -305,7 +352,9 @@ def design_funnel_mark(*, design: Design, step: str) -> None:
 
 
 @transaction.atomic
-def design_variation(*, design: Design, created_by: int | None = None, api_key_prefix: str = "") -> Design:
+def design_variation(
+    *, design: Design, created_by: int | None = None, api_key_prefix: str = "", shopper_session: str = ""
+) -> Design:
     """A new design with the same inputs and a new seed; `parent` keeps the history."""
     variation = design_create(
         product=design.product_id,
@@ -313,11 +362,63 @@ def design_variation(*, design: Design, created_by: int | None = None, api_key_p
         prompt=design.prompt,
         style=design.style,
         text_layers=design.text_layers,
+        layout=design.layout,
         created_by=created_by,
         api_key_prefix=api_key_prefix,
+        shopper_session=shopper_session,
         parent=design,
     )
     if design.photo:
         Design.objects.filter(pk=variation.pk).update(photo=design.photo.name)
         variation.photo = design.photo.name
     return variation
+
+
+def _new_text_check(design: Design, layers: list[dict]) -> None:
+    """Text the design did not have passes the brand's words and the provider's moderation now,
+    before anything changes: a refused edit leaves the design as it was."""
+    known = {layer["text"] for layer in design.text_layers}
+    new = [layer["text"] for layer in layers if layer["text"] not in known]
+    if not new:
+        return
+    brand = design.product.brand
+    verdict = get_provider(design_id=design.pk).moderate_text(
+        text="\n".join(new), blocked_words=list(brand.blocked_words) if brand is not None else []
+    )
+    if verdict.flagged:
+        raise EditRejected()
+
+
+@transaction.atomic
+def design_edit(*, design: Design, layout=None, text_layers=None) -> Design:
+    """Move, scale or turn the artwork and photo, change the text layers: the design's spec takes
+    the edit and its previews and print files are drawn again from the same artwork (no new
+    generation, no design counted). Only a ready design that no order holds can change."""
+    locked = Design.objects.select_for_update(of=("self",)).select_related("product__brand").get(pk=design.pk)
+    if locked.status != Design.Status.READY or locked.spec.get("version", 0) < EDITABLE_SPEC_VERSION:
+        raise DesignNotEditable(details={"status": locked.status})
+    if design_ordered(locked):
+        raise DesignOrdered(details={"design": locked.public_id})
+    if text_layers is not None:
+        layers = text_layers_clean(list(text_layers))
+        _brand_rules_check(locked.product, text_layers=layers, photo=None)
+        _new_text_check(locked, layers)
+        locked.text_layers = layers
+    if layout is not None:
+        locked.layout = layout_clean(layout)
+    spec = {**locked.spec, "layers": spec_layers(locked)}
+    design = design_transition(
+        design=locked,
+        status=Design.Status.COMPOSITING,
+        text_layers=locked.text_layers,
+        layout=locked.layout,
+        spec=spec,
+    )
+    _queue_composite(design)
+    return design
+
+
+def _queue_composite(design: Design) -> None:
+    from .tasks import design_composite_task  # tasks → pipeline → services: imported when used
+
+    transaction.on_commit(lambda: design_composite_task.delay(design.pk))

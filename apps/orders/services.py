@@ -148,7 +148,8 @@ def _quantity_clean(quantity, name: str, errors: _Errors) -> int:
 def _design_get(design: Design | str, *, shopper_session: str) -> Design:
     if isinstance(design, Design):
         return design
-    designs = Design.objects.select_related("product", "variant")
+    # Locked: an edit of the design (which redraws its print files) waits for the order, then refuses.
+    designs = Design.objects.select_related("product", "variant").select_for_update(of=("self",))
     if shopper_session:  # a shopper orders only the designs of their own session
         designs = designs.filter(shopper_session=shopper_session)
     found = designs.filter(public_id=design).first()

@@ -61,6 +61,7 @@ class WidgetDesignConsumer(WorkspaceSocket):
             if design is None:
                 return CLOSE_NOT_FOUND
             self.design_id = design.public_id
+            self.sent_at = design.updated_at.timestamp()
             return self.state(design)
 
     def state(self, design) -> dict:
@@ -84,8 +85,12 @@ class WidgetDesignConsumer(WorkspaceSocket):
         """A saved transition: the design as the shopper sees it (signed, absolute links).
 
         The design is read again for its links, but status, step and progress are the
-        transition's: a fast pipeline may have moved on before this message is handled.
+        transition's: a fast pipeline may have moved on before this message is handled. A
+        transition saved before the first message was read is not sent again after it.
         """
+        if message["at"] <= self.sent_at:
+            return
+        self.sent_at = message["at"]
         state = await self.fresh_state()
         if state is not None:
             await self.send_json({**state, **{key: message[key] for key in TRANSITION}})

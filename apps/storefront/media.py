@@ -1,8 +1,9 @@
-"""`/widget/v1/media/<token>`: the images the widget shows before a design exists.
+"""`/widget/v1/media/<token>`: the images the widget shows besides a design's own files.
 
-Product mockups and brand logos are not secret, but workspace media are never served as plain
-files: the configuration links each one through a token signed for (schema, kind, id), valid
-for MEDIA_URL_MAX_AGE, loadable from any shop's page (CORS) and cached by browsers for a day.
+Product mockups and brand logos are not secret, and a shopper's photo is linked only to that
+shopper's widget (the link is the secret); workspace media are never served as plain files: each
+is linked through a token signed for (schema, kind, id), valid for MEDIA_URL_MAX_AGE, loadable
+from any shop's page (CORS) and cached by browsers (a day; the photo privately, an hour).
 """
 
 from django.db import connection
@@ -14,6 +15,7 @@ from django_tenants.utils import schema_context
 from apps.brands.models import Brand
 from apps.core.signed_links import link_token, link_token_read
 from apps.designs.downloads import schema_allowed
+from apps.designs.selectors import design_by_pk
 from apps.products.selectors import view_of_active_product
 
 SALT = "storefront.media"
@@ -24,12 +26,16 @@ def _file(kind: str, pk: int):
     if kind == "mockup":
         view = view_of_active_product(pk=pk)
         return view.mockup if view is not None else None
+    if kind == "photo":
+        design = design_by_pk(pk)
+        return design.photo if design is not None and design.photo else None
     brand = Brand.objects.filter(pk=pk).first() if kind == "logo" else None
     return brand.logo if brand is not None and brand.logo else None
 
 
 def media_url(kind: str, pk: int) -> str:
-    """The signed path of a view's mockup (`mockup`) or a brand's logo (`logo`) in this schema."""
+    """The signed path of a view's mockup (`mockup`), a brand's logo (`logo`) or a design's photo
+    (`photo`) in this schema."""
     return reverse("storefront:widget-media", args=[link_token(SALT, connection.schema_name, kind, pk)])
 
 
@@ -48,7 +54,7 @@ def widget_media(request, token: str):
         except FileNotFoundError:
             raise Http404 from None
     response = FileResponse(handle)
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "private, max-age=3600" if kind == "photo" else "public, max-age=86400"
     response["Access-Control-Allow-Origin"] = "*"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -17,7 +17,8 @@ from apps.brands.models import Brand
 from apps.core.hashing import sha256_hex
 from apps.core.memo import MISSING, ProcessCache
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
-from apps.designs.services import TEXT_LAYERS_MAX
+from apps.designs.selectors import design_ordered, view_print_spec
+from apps.designs.services import EDITABLE_SPEC_VERSION, TEXT_LAYERS_MAX, layout_clean
 from apps.designs.signing import asset_urls
 from apps.orders.models import QUANTITY_MAX
 from apps.products.models import Product
@@ -125,6 +126,8 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
                 "width": view.mockup_width,
                 "height": view.mockup_height,
                 "print_area": {"shape": view.area_shape, "points": view.area_points},
+                # Where photo and text must stay (fractions of the print area): the editor keeps them in.
+                "safe": view_print_spec(view).safe_box(),
             }
             for view in product.views.all()
         ],
@@ -132,6 +135,14 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             {"id": o.pk, "name": o.name, "price_delta": str(o.price_delta)} for o in product.options.all()
         ],
         "styles": [{"id": style.key, "label": str(style.label)} for style in STYLES.values()],
+        "fonts": [
+            {
+                "id": font.key,
+                "name": font.label,
+                "url": absolute(reverse("storefront:widget-font", args=[font.regular])),
+            }
+            for font in FONTS.values()
+        ],
         "limits": {
             "prompt_max_length": PROMPT_MAX_LENGTH,
             "quantity_max": QUANTITY_MAX,
@@ -148,8 +159,9 @@ def widget_design(*, public_id: str, session_id: str) -> Design | None:
 
 
 def widget_design_state(design: Design, absolute) -> dict:
-    """What the widget shows of a design: status, progress, error, previews by view, the 3D model."""
-    previews, model_url = {}, None
+    """What the widget shows of a design: status, progress, error, previews by view, the 3D model,
+    and what its editor needs (the artwork and photo, where they sit, the text layers)."""
+    previews, model_url, artwork_url = {}, None, None
     if design.status in (Design.Status.EXPORTING, Design.Status.READY):
         for key, asset in asset_urls(design).items():
             view, _, kind = key.rpartition("/")
@@ -157,6 +169,13 @@ def widget_design_state(design: Design, absolute) -> dict:
                 previews[view] = absolute(asset["url"])
             elif kind == "glb":
                 model_url = absolute(asset["url"])
+            elif kind == "artwork":
+                artwork_url = absolute(asset["url"])
+    editable = (
+        design.status == Design.Status.READY
+        and design.spec.get("version", 0) >= EDITABLE_SPEC_VERSION
+        and not design_ordered(design)
+    )
     error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
     return {
         "id": design.public_id,
@@ -167,4 +186,9 @@ def widget_design_state(design: Design, absolute) -> dict:
         "previews": previews,
         "model_url": model_url,
         "offline": design.provider == "offline",  # made by the offline generator, not an AI service
+        "editable": editable,
+        "artwork_url": artwork_url,
+        "photo_url": absolute(media_url("photo", design.pk)) if design.photo else None,
+        "layout": layout_clean(design.layout),
+        "text_layers": design.text_layers,
     }

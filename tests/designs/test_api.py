@@ -132,7 +132,15 @@ def test_create_with_a_photo_and_a_text_layer_in_multipart(client, product):
     design = Design.objects.get(public_id=response.json()["id"])
     assert design.photo
     assert design.text_layers == [
-        {"text": "Smith", "font": "dejavu-sans", "color": "#ff0000", "x": 0.5, "y": 0.85, "size": 0.08}
+        {
+            "text": "Smith",
+            "font": "dejavu-sans",
+            "color": "#ff0000",
+            "x": 0.5,
+            "y": 0.85,
+            "size": 0.08,
+            "rotation": 0,
+        }
     ]
 
 

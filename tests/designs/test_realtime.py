@@ -34,6 +34,7 @@ def receive(socket) -> dict:
 def test_a_member_receives_the_design_state_then_every_transition_in_order(daphne, tenant):
     session = login(daphne, tenant)
     design = design_create(product=product_make().pk, prompt="A fox in the snow")
+    saved_at = design.updated_at.timestamp()
 
     path = f"/ws/designs/{design.public_id}/"
 
@@ -48,7 +49,9 @@ def test_a_member_receives_the_design_state_then_every_transition_in_order(daphn
         "status": "queued",
         "step": "queued",
         "progress": 0,
+        "at": saved_at,
     }
+    assert [event["at"] for event in events] == sorted({event["at"] for event in events})
     assert [(event["status"], event["progress"]) for event in events] == [
         ("moderating", 10), ("generating", 30), ("compositing", 60), ("exporting", 85), ("ready", 100),
     ]  # fmt: skip

@@ -10,12 +10,13 @@ from PIL import Image, ImageCms, ImageDraw, PdfParser
 
 from apps.designs.rendering import (
     SHAPES,
+    Composition,
     Placement,
     PrintSpec,
     TextLayer,
     compose_print,
     encode_preview,
-    fit_artwork,
+    print_facts,
     render_glb,
     render_preview,
     render_print_pdf,
@@ -45,12 +46,12 @@ def close(pixel, expected, tolerance=12) -> bool:
 
 @pytest.fixture(scope="module")
 def print_png() -> bytes:
-    return render_print_png(artwork(), SPEC, [TextLayer("Luneo")])
+    return render_print_png(Composition(artwork(), texts=(TextLayer("Luneo"),)), SPEC)
 
 
 @pytest.fixture(scope="module")
 def print_pdf() -> bytes:
-    return render_print_pdf(artwork(), SPEC, [TextLayer("Luneo")])
+    return render_print_pdf(Composition(artwork(), texts=(TextLayer("Luneo"),)), SPEC)
 
 
 # --- print spec -----------------------------------------------------------------------------------
@@ -127,38 +128,37 @@ def test_print_pdf_marks_trim_and_bleed_and_tags_the_image_srgb(print_pdf):
     assert pdf.read_indirect(profile_ref).dictionary[b"N"] == 3
 
 
-def test_fit_artwork_reports_effective_dpi_and_flags_low_dpi_past_twice_upscaled():
+def test_print_facts_report_effective_dpi_and_flag_low_dpi_past_twice_upscaled():
     # given artwork of 1000 px across a 256 mm page (99 dpi) and of 1600 x 1280 px (158 dpi)
-    small, small_info = fit_artwork(artwork((1000, 900)), SPEC)
-    _, large_info = fit_artwork(artwork((1600, 1280)), SPEC)
+    small_info = print_facts((1000, 900), SPEC)
+    large_info = print_facts((1600, 1280), SPEC)
 
-    # then both are resampled to the print canvas; only the first is flagged
-    assert small.size == (3024, 2433)
-    assert small.mode == "RGBA"
+    # then only the first is flagged; the artwork printed at half its size is twice as sharp
     assert small_info == {"effective_dpi": pytest.approx(99.2, abs=0.1), "upscale": 3.024, "low_dpi": True}
     assert large_info["upscale"] == pytest.approx(1.9, abs=0.01)
     assert large_info["low_dpi"] is False
+    assert print_facts((1000, 900), SPEC, scale=0.5)["effective_dpi"] == pytest.approx(198.4, abs=0.1)
 
 
-def test_fit_artwork_cover_crops_to_the_page_aspect():
+def test_the_artwork_covers_the_page_cropped_to_its_aspect():
     # given a panorama whose outer thirds are red and centre blue
     panorama = Image.new("RGB", (3000, 1000), (255, 0, 0))
     panorama.paste(BLUE, (1000, 0, 2000, 1000))
     small_spec = PrintSpec(width_mm=50, height_mm=50, dpi=100, bleed_mm=0)
 
-    fitted, info = fit_artwork(panorama, small_spec)
+    fitted, info = compose_print(Composition(panorama), small_spec)
 
-    # then only the centre remains, at the page's aspect
+    # then only the centre remains, at the page's size
     assert fitted.size == (197, 197)
+    assert fitted.mode == "RGBA"
     assert close(fitted.getpixel((2, 2)), BLUE)
     assert close(fitted.getpixel((194, 194)), BLUE)
     assert info["effective_dpi"] == pytest.approx(1000 / (50 / 25.4), abs=0.1)
 
 
 def test_text_layers_are_drawn_inside_the_trim_area():
-    canvas, _ = compose_print(
-        Image.new("RGB", (600, 480), WHITE), SPEC, [TextLayer("LUNEO", color="#000000", y=0.5, size=0.2)]
-    )
+    page = Composition(Image.new("RGB", (600, 480), WHITE), texts=(TextLayer("LUNEO", y=0.5, size=0.2),))
+    canvas, _ = compose_print(page, SPEC)
 
     dark = canvas.convert("L").point(lambda value: 255 if value < 80 else 0)
     left, top, right, bottom = dark.getbbox()
@@ -223,7 +223,7 @@ def test_preview_is_at_most_1600_px_with_the_artwork_inside_the_quad_only():
     # given a 3000 x 2400 mockup whose print area is a slanted quad
     big_quad = [(x * 1.5, y * 1.5) for x, y in QUAD]
 
-    preview = render_preview(mockup((3000, 2400)), artwork(), Placement(big_quad))
+    preview = render_preview(mockup((3000, 2400)), Composition(artwork()), Placement(big_quad))
 
     # then the preview is scaled to 1600 px, the art fills the quad and stops at its edges
     assert preview.size == (1600, 1280)
@@ -237,8 +237,8 @@ def test_preview_is_at_most_1600_px_with_the_artwork_inside_the_quad_only():
 def test_quad_corners_may_come_in_any_order():
     shuffled = [QUAD[2], QUAD[0], QUAD[3], QUAD[1]]
 
-    ordered = render_preview(mockup(), artwork(), Placement(QUAD), max_px=2000)
-    reordered = render_preview(mockup(), artwork(), Placement(shuffled), max_px=2000)
+    ordered = render_preview(mockup(), Composition(artwork()), Placement(QUAD), max_px=2000)
+    reordered = render_preview(mockup(), Composition(artwork()), Placement(shuffled), max_px=2000)
 
     assert Placement(shuffled).quad() == tuple(map(tuple, QUAD))
     assert reordered.tobytes() == ordered.tobytes()
@@ -247,7 +247,7 @@ def test_quad_corners_may_come_in_any_order():
 def test_a_concave_four_point_area_is_filled_through_its_box():
     arrow = Placement([(200, 200), (1000, 200), (600, 400), (600, 1200)])
 
-    preview = render_preview(mockup(), artwork(), arrow, max_px=2000)
+    preview = render_preview(mockup(), Composition(artwork()), arrow, max_px=2000)
 
     assert arrow.quad() is None
     assert close(preview.getpixel((600, 600)), BLUE)
@@ -257,7 +257,7 @@ def test_a_concave_four_point_area_is_filled_through_its_box():
 def test_preview_fills_any_other_polygon_through_its_box():
     triangle = Placement([(500, 300), (900, 1100), (100, 1100)])
 
-    preview = render_preview(mockup(), artwork(), triangle, max_px=2000)
+    preview = render_preview(mockup(), Composition(artwork()), triangle, max_px=2000)
 
     assert preview.size == (2000, 1600)
     assert close(preview.getpixel((500, 1000)), BLUE)
@@ -268,7 +268,7 @@ def test_mask_hides_the_artwork_where_it_is_black():
     mask = Image.new("L", (2000, 1600), 255)
     mask.paste(0, (0, 0, 1000, 1600))
 
-    preview = render_preview(mockup(), artwork(), Placement(QUAD), mask=mask, max_px=2000)
+    preview = render_preview(mockup(), Composition(artwork()), Placement(QUAD), mask=mask, max_px=2000)
 
     assert close(preview.getpixel((800, 1000)), GREY)
     assert close(preview.getpixel((1200, 1000)), BLUE)
@@ -278,7 +278,7 @@ def test_a_transparent_mask_hides_the_artwork_where_it_is_clear():
     mask = Image.new("RGBA", (2000, 1600), (255, 255, 255, 255))
     mask.paste((255, 255, 255, 0), (0, 0, 1000, 1600))
 
-    preview = render_preview(mockup(), artwork(), Placement(QUAD), mask=mask, max_px=2000)
+    preview = render_preview(mockup(), Composition(artwork()), Placement(QUAD), mask=mask, max_px=2000)
 
     assert close(preview.getpixel((800, 1000)), GREY)
     assert close(preview.getpixel((1200, 1000)), BLUE)
@@ -287,7 +287,9 @@ def test_a_transparent_mask_hides_the_artwork_where_it_is_clear():
 def test_multiply_and_engrave_blend_with_the_mockup():
     surface = (220, 160, 120)
     results = {
-        mode: render_preview(mockup(color=surface), artwork(), Placement(QUAD, mode), max_px=2000)
+        mode: render_preview(
+            mockup(color=surface), Composition(artwork()), Placement(QUAD, mode), max_px=2000
+        )
         for mode in ("normal", "multiply", "engrave")
     }
 
@@ -302,9 +304,11 @@ def test_multiply_and_engrave_blend_with_the_mockup():
 
 
 def test_preview_draws_text_layers_on_the_artwork():
-    plain = render_preview(mockup(), artwork(), Placement(QUAD), max_px=2000)
+    plain = render_preview(mockup(), Composition(artwork()), Placement(QUAD), max_px=2000)
     layers = [TextLayer("HELLO", color="#ffffff", y=0.8)]
-    with_text = render_preview(mockup(), artwork(), Placement(QUAD), text_layers=layers, max_px=2000)
+    with_text = render_preview(
+        mockup(), Composition(artwork(), texts=tuple(layers)), Placement(QUAD), max_px=2000
+    )
 
     changed = [
         (x, y)
@@ -317,7 +321,7 @@ def test_preview_draws_text_layers_on_the_artwork():
 
 
 def test_encode_preview_gives_jpeg_webp_and_a_256_px_png_thumbnail():
-    preview = render_preview(mockup(), artwork(), Placement(QUAD))
+    preview = render_preview(mockup(), Composition(artwork()), Placement(QUAD))
 
     files = encode_preview(preview)
 
@@ -403,10 +407,10 @@ def test_glb_shrinks_large_textures_and_refuses_unknown_shapes():
 
 def test_same_inputs_give_the_same_bytes(print_png, print_pdf):
     layers = [TextLayer("Luneo")]
-    assert render_print_png(artwork(), SPEC, layers) == print_png
-    assert render_print_pdf(artwork(), SPEC, layers) == print_pdf
+    assert render_print_png(Composition(artwork(), texts=tuple(layers)), SPEC) == print_png
+    assert render_print_pdf(Composition(artwork(), texts=tuple(layers)), SPEC) == print_pdf
     models = [render_glb("mug", artwork((256, 200)), (200, 90)) for _ in range(2)]
     assert models[0] == models[1]
     engraved = Placement(QUAD, "engrave")
-    previews = [encode_preview(render_preview(mockup(), artwork(), engraved)) for _ in range(2)]
+    previews = [encode_preview(render_preview(mockup(), Composition(artwork()), engraved)) for _ in range(2)]
     assert previews[0] == previews[1]

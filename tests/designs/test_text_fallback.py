@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from apps.brands.fonts import FONTS, font_path
 from apps.designs.rendering import (
+    Composition,
     Placement,
     PrintSpec,
     TextLayer,
@@ -51,9 +52,9 @@ def test_a_chinese_text_layer_is_not_the_fonts_missing_glyph_boxes(font):
 
 
 def test_the_print_png_and_pdf_show_the_glyphs_of_mixed_scripts():
-    png = Image.open(io.BytesIO(render_print_png(artwork(), SPEC, [layer(MIXED)])))
-    boxed = Image.open(io.BytesIO(render_print_png(artwork(), SPEC, [boxes(MIXED)])))
-    pdf = PdfReader(io.BytesIO(render_print_pdf(artwork(), SPEC, [layer(MIXED)])))
+    png = Image.open(io.BytesIO(render_print_png(Composition(artwork(), texts=(layer(MIXED),)), SPEC)))
+    boxed = Image.open(io.BytesIO(render_print_png(Composition(artwork(), texts=(boxes(MIXED),)), SPEC)))
+    pdf = PdfReader(io.BytesIO(render_print_pdf(Composition(artwork(), texts=(layer(MIXED),)), SPEC)))
 
     assert differ(png, boxed)
     # the PDF's image is the print PNG's pixels (opaque here), glyphs and all
@@ -64,6 +65,6 @@ def test_the_preview_shows_the_glyphs():
     mockup = Image.new("RGB", (800, 600), (200, 200, 200))
     placement = Placement(((200, 150), (600, 150), (600, 450), (200, 450)))
 
-    preview = render_preview(mockup, artwork(), placement, text_layers=[layer(CHINESE)])
+    preview = render_preview(mockup, Composition(artwork(), texts=(layer(CHINESE),)), placement)
 
-    assert differ(preview, render_preview(mockup, artwork(), placement, text_layers=[boxes(CHINESE)]))
+    assert differ(preview, render_preview(mockup, Composition(artwork(), texts=(boxes(CHINESE),)), placement))

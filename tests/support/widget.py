@@ -39,9 +39,18 @@ class Widget:
         return self.client.get(self.url(path, **params), **self.headers({}))
 
     def post(self, path: str, data=None, headers=None, **params):
-        body = json.dumps(data or {})
-        return self.client.post(
-            self.url(path, **params), body, content_type="application/json", **self.headers(headers or {})
+        return self.send("post", path, data, headers, **params)
+
+    def patch(self, path: str, data=None, headers=None, **params):
+        return self.send("patch", path, data, headers, **params)
+
+    def send(self, method: str, path: str, data=None, headers=None, **params):
+        """A JSON request of `method` (post, patch) with the page's origin and the shopper's session."""
+        return getattr(self.client, method)(
+            self.url(path, **params),
+            json.dumps(data or {}),
+            content_type="application/json",
+            **self.headers(headers or {}),
         )
 
     def start_session(self) -> None:

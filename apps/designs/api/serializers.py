@@ -6,7 +6,7 @@ from rest_framework import serializers
 from apps.core.api.serializers import QuerySerializer
 
 from ..models import Design
-from ..payloads import TextLayerSerializer, TextLayersField
+from ..payloads import LayoutField, LayoutSerializer, TextLayerSerializer, TextLayersField
 from ..signing import asset_urls
 
 
@@ -28,11 +28,19 @@ class DesignCreateSerializer(serializers.Serializer):
     text_layers = TextLayersField(
         required=False,
         default=list,
-        help_text="Up to 5 `{text, font, color, x, y, size}` (a JSON string in multipart requests).",
+        help_text="Up to 5 `{text, font, color, x, y, size, rotation}` (a JSON string in multipart forms).",
     )
+    layout = LayoutField(required=False)
     photo = serializers.FileField(
         required=False,
         help_text="Multipart only: a PNG, JPEG, WebP or GIF photo (413/422 if too large or invalid).",
+    )
+
+
+class DesignEditSerializer(serializers.Serializer):
+    layout = LayoutField(required=False)
+    text_layers = TextLayersField(
+        required=False, help_text="The design's text layers, all of them (`[]`: none)."
     )
 
 
@@ -84,6 +92,7 @@ class DesignSerializer(serializers.Serializer):
     prompt = serializers.CharField()
     style = serializers.CharField()
     text_layers = serializers.ListField(child=TextLayerSerializer())
+    layout = LayoutSerializer()
     provider = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()

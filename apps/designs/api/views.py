@@ -12,16 +12,17 @@ from apps.tenants.api.idempotency import idempotent
 
 from ..models import Design
 from ..selectors import design_get, design_list
-from ..services import design_cancel, design_create, design_retry, design_variation
+from ..services import design_cancel, design_create, design_edit, design_retry, design_variation
 from .serializers import (
     DesignAcceptedSerializer,
     DesignCreateSerializer,
+    DesignEditSerializer,
     DesignFilterSerializer,
     DesignSerializer,
 )
 
 READ = {"GET": "designs:read"}
-WRITE = {"POST": "designs:write"}
+WRITE = {"POST": "designs:write", "PATCH": "designs:write"}
 # Designs are named by their id, `dsg_…`; any other value (the integers of old answers) is a 404.
 DESIGN_ID = OpenApiParameter(
     "id", str, OpenApiParameter.PATH, description="The design's id, `dsg_…`, as its answers show it."
@@ -93,6 +94,7 @@ class DesignListView(ListAPIView):
             prompt=data["prompt"],
             style=data["style"],
             text_layers=data["text_layers"],
+            layout=data.get("layout"),
             photo=data.get("photo"),
             **_actor(request),
         )
@@ -104,7 +106,7 @@ class DesignListView(ListAPIView):
 
 
 class DesignDetailView(GenericAPIView):
-    required_scopes = READ
+    required_scopes = {**READ, **WRITE}
     serializer_class = DesignSerializer
 
     @extend_schema(
@@ -112,6 +114,24 @@ class DesignDetailView(GenericAPIView):
     )
     def get(self, request, id: str):
         return Response(DesignSerializer(_design_or_404(id), context={"request": request}).data)
+
+    @extend_schema(
+        parameters=[DESIGN_ID],
+        request=DesignEditSerializer,
+        responses={202: DesignAcceptedSerializer},
+        summary="Edit a ready design: move, scale and turn its artwork and photo, change its text",
+        description=(
+            "The edit becomes the design's spec; its previews, print files and 3D model are drawn "
+            "again from the same artwork (no new generation, no design counted against the plan) and "
+            "it is `ready` again a moment later: follow it as after a create. New text is moderated "
+            "first (422 `moderation_rejected`, nothing changed). Errors: 409 `design_not_editable` "
+            "(not ready), 409 `design_ordered` (an order holds it: make a variation), 422 "
+            "`layout_invalid`, `text_layers_invalid`, `text_layers_not_allowed`."
+        ),
+    )
+    def patch(self, request, id: str):
+        data = _validated(DesignEditSerializer, request.data)
+        return _accepted(request, design_edit(design=_design_or_404(id), **data))
 
 
 class DesignRetryView(GenericAPIView):

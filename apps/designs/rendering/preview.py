@@ -1,14 +1,13 @@
-"""Mockup previews: the artwork warped into the print area, masked and blended, then encoded for the web."""
+"""Mockup previews: the composed page warped into the print area, masked, blended, encoded for the web."""
 
 import io
-from collections.abc import Iterable
 from math import dist
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
-from .printfiles import cover_resize
-from .spec import Placement, TextLayer
-from .text import render_badge, render_text_layers
+from .compose import WHOLE_PAGE, Composition, compose
+from .spec import Placement
+from .text import render_badge
 
 THUMB_PX = 256
 JPEG_QUALITY = 85
@@ -22,21 +21,23 @@ ENGRAVE_THRESHOLD = 40
 
 def render_preview(
     mockup: Image.Image,
-    art: Image.Image,
+    composition: Composition,
     placement: Placement,
     mask: Image.Image | None = None,
-    text_layers: Iterable[TextLayer] = (),
+    *,
+    safe=WHOLE_PAGE,
     max_px: int = 1600,
     badge: str = "",
 ) -> Image.Image:
-    """The mockup (RGB, max side <= max_px) with the artwork and its text layers on the print area.
+    """The mockup (RGB, max side <= max_px) with the composition on the print area (the page,
+    `safe` its safe zone: the print spec's, so that the preview shows what prints).
 
     A `badge` (e.g. "offline preview") is written in the preview's corner; print files never carry it.
     """
     scale = min(1.0, max_px / max(mockup.size))
     base = _flatten(_scaled(mockup, scale))
     placement = placement.scaled(scale)
-    layer = _warp_artwork(art, placement, base.size, text_layers)
+    layer = _warp_page(composition, placement, base.size, safe)
     alpha = ImageChops.multiply(layer.getchannel("A"), _polygon_mask(placement, base.size))
     if mask is not None:
         alpha = ImageChops.multiply(alpha, _mask_channel(mask, base.size))
@@ -79,16 +80,16 @@ def _flatten(image: Image.Image, background: str = "white") -> Image.Image:
     return flat
 
 
-def _warp_artwork(art, placement: Placement, size, text_layers) -> Image.Image:
-    """An RGBA layer of `size`: the artwork (plus text) mapped onto the placement, transparent elsewhere."""
+def _warp_page(composition: Composition, placement: Placement, size, safe) -> Image.Image:
+    """An RGBA layer of `size`: the composed page mapped onto the placement, transparent elsewhere."""
     quad = placement.quad()
     if quad is not None:
         target = _quad_size(quad)
-        artwork = render_text_layers(cover_resize(art, target), text_layers)
+        artwork = compose(composition, target, safe)
         coefficients = _perspective_coefficients(quad, target)
         return artwork.transform(size, Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC)
     left, top, right, bottom = (round(value) for value in placement.bbox())
-    artwork = render_text_layers(cover_resize(art, (max(1, right - left), max(1, bottom - top))), text_layers)
+    artwork = compose(composition, (max(1, right - left), max(1, bottom - top)), safe)
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     layer.paste(artwork, (left, top))
     return layer

@@ -1,14 +1,13 @@
-"""Print-ready files: the artwork fitted to the print spec, as a PNG (alpha, DPI, sRGB ICC) and a PDF page."""
+"""Print-ready files: a design's page at the print spec's size, as a PNG (alpha, DPI, sRGB ICC) and a PDF."""
 
 import io
-from collections.abc import Iterable
 from functools import lru_cache
 
 from PIL import Image, ImageCms
 
+from .compose import Composition, compose, cover_box
 from .pdf import PdfPage, single_image_pdf
-from .spec import MM_PER_INCH, PrintSpec, TextLayer, mm_to_points
-from .text import render_text_layers
+from .spec import MM_PER_INCH, PrintSpec, mm_to_points
 
 # zlib level for print PNGs: levels 1-3 take a third of the time of the default 6 (~0.35-0.6 s vs
 # 1-2 s for 3024 x 2433 px); 2 is the middle, files ~25 % larger than at 6.
@@ -21,48 +20,26 @@ def srgb_icc_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def cover_box(size: tuple[int, int], aspect: float) -> tuple[float, float, float, float]:
-    """The largest centred box of `aspect` (width / height) inside an image of `size`."""
-    width, height = size
-    if width / height > aspect:
-        crop_width = height * aspect
-        left = (width - crop_width) / 2
-        return (left, 0, left + crop_width, height)
-    crop_height = width / aspect
-    top = (height - crop_height) / 2
-    return (0, top, width, top + crop_height)
-
-
-def cover_resize(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """Centre-crop `image` to the aspect of `size` and resample it (Lanczos) to exactly `size`, RGBA."""
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    box = cover_box(rgba.size, size[0] / size[1])
-    return rgba.resize(size, Image.Resampling.LANCZOS, box=box)
-
-
-def fit_artwork(artwork: Image.Image, spec: PrintSpec) -> tuple[Image.Image, dict]:
-    """Artwork cover-cropped to the page aspect and resampled to the print canvas, with DPI facts."""
-    canvas_size = spec.canvas_px()
-    left, _, right, _ = cover_box(artwork.size, canvas_size[0] / canvas_size[1])
+def print_facts(art_size: tuple[int, int], spec: PrintSpec, scale: float = 1.0) -> dict:
+    """How sharp the artwork prints: its effective DPI once cover-fitted to the page and scaled by
+    `scale`, the upscale that takes, and `low_dpi` past LOW_DPI_UPSCALE."""
+    canvas_width, canvas_height = spec.canvas_px()
+    left, _, right, _ = cover_box(art_size, canvas_width / canvas_height)
     page_width_in = spec.page_mm()[0] / MM_PER_INCH
-    upscale = canvas_size[0] / (right - left)
-    info = {
-        "effective_dpi": round((right - left) / page_width_in, 1),
+    upscale = canvas_width * scale / (right - left)
+    return {
+        "effective_dpi": round((right - left) / (page_width_in * scale), 1),
         "upscale": round(upscale, 3),
         "low_dpi": upscale > LOW_DPI_UPSCALE,
     }
-    return cover_resize(artwork, canvas_size), info
 
 
-def compose_print(
-    art: Image.Image, spec: PrintSpec, text_layers: Iterable[TextLayer] = ()
-) -> tuple[Image.Image, dict]:
-    """The full print canvas (RGBA): fitted artwork plus text layers placed within the trim area.
-
-    Returns the canvas and fit_artwork's DPI facts; encode it once per format with encode_print_*.
+def compose_print(composition: Composition, spec: PrintSpec) -> tuple[Image.Image, dict]:
+    """The full print canvas (RGBA): the composition at the page's pixel size, photo and text kept
+    within the safe zone. Returns the canvas and print_facts; encode it once per format.
     """
-    canvas, info = fit_artwork(art, spec)
-    return render_text_layers(canvas, text_layers, box=spec.trim_box_px()), info
+    canvas = compose(composition, spec.canvas_px(), spec.safe_box())
+    return canvas, print_facts(composition.art.size, spec, composition.artwork.scale)
 
 
 def encode_print_png(canvas: Image.Image, spec: PrintSpec) -> bytes:
@@ -98,9 +75,9 @@ def encode_print_pdf(canvas: Image.Image, spec: PrintSpec) -> bytes:
     return single_image_pdf(page)
 
 
-def render_print_png(art: Image.Image, spec: PrintSpec, text_layers: Iterable[TextLayer] = ()) -> bytes:
-    return encode_print_png(compose_print(art, spec, text_layers)[0], spec)
+def render_print_png(composition: Composition, spec: PrintSpec) -> bytes:
+    return encode_print_png(compose_print(composition, spec)[0], spec)
 
 
-def render_print_pdf(art: Image.Image, spec: PrintSpec, text_layers: Iterable[TextLayer] = ()) -> bytes:
-    return encode_print_pdf(compose_print(art, spec, text_layers)[0], spec)
+def render_print_pdf(composition: Composition, spec: PrintSpec) -> bytes:
+    return encode_print_pdf(compose_print(composition, spec)[0], spec)

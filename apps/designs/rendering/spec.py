@@ -53,6 +53,14 @@ class PrintSpec:
         width, height = self.page_mm()
         return width / height
 
+    def safe_box(self) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of the safe zone (bleed + safe margin inside the page edge), as
+        fractions of the page: what must be printed lies within it."""
+        width, height = self.page_mm()
+        inset = self.bleed_mm + self.safe_mm
+        left, top = min(inset / width, 0.45), min(inset / height, 0.45)
+        return (left, top, 1 - left, 1 - top)
+
     def trim_box_px(self) -> tuple[int, int, int, int]:
         """(left, top, right, bottom) of the trim area inside the canvas."""
         bleed = mm_to_px(self.bleed_mm, self.dpi)
@@ -107,9 +115,40 @@ def _turn(a, b, c) -> float:
     return (b[0] - a[0]) * (c[1] - b[1]) - (b[1] - a[1]) * (c[0] - b[0])
 
 
+def _fraction_check(x: float, y: float) -> None:
+    if not (0 <= x <= 1 and 0 <= y <= 1):
+        raise ValueError("A layer's centre must be within the print area (0 to 1).")
+
+
+def _rotation_check(rotation: float) -> None:
+    if not -180 <= rotation <= 180:
+        raise ValueError("Rotation must be between -180 and 180 degrees.")
+
+
+@dataclass(frozen=True)
+class Transform:
+    """Where an image layer sits: its centre (x, y) as fractions of the page, its scale (1 = the
+    artwork covering the page, the photo contained in it) and its clockwise rotation in degrees."""
+
+    x: float = 0.5
+    y: float = 0.5
+    scale: float = 1.0
+    rotation: float = 0.0
+
+    def __post_init__(self):
+        _fraction_check(self.x, self.y)
+        if not 0.05 <= self.scale <= 4:
+            raise ValueError("Scale must be between 0.05 and 4.")
+        _rotation_check(self.rotation)
+
+    def is_identity(self) -> bool:
+        return self == Transform()
+
+
 @dataclass(frozen=True)
 class TextLayer:
-    """A line of text; x/y (its centre) and size (its height) are fractions of the print area."""
+    """A line of text; x/y (its centre) and size (its height) are fractions of the page, rotation
+    is clockwise in degrees."""
 
     text: str
     font: str = "dejavu-sans"  # a key of apps.brands.fonts.FONTS
@@ -117,12 +156,13 @@ class TextLayer:
     x: float = 0.5
     y: float = 0.85
     size: float = 0.08
+    rotation: float = 0.0
 
     def __post_init__(self):
         if not self.text.strip():
             raise ValueError("Text layer is empty.")
-        if not (0 <= self.x <= 1 and 0 <= self.y <= 1):
-            raise ValueError("Text position must be within the print area (0 to 1).")
+        _fraction_check(self.x, self.y)
+        _rotation_check(self.rotation)
         if not 0 < self.size <= 1:
             raise ValueError("Text size must be between 0 and 1 of the print area height.")
         try:

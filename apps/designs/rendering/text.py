@@ -13,8 +13,9 @@ from apps.core.fonts import TextFonts, font_chain, text_fonts
 
 from .spec import TextLayer
 
-# Text stays this fraction of the area's width (height) away from its left and right (top and bottom) edges.
+# Without a print spec's safe zone, text stays this fraction of the canvas away from its edges.
 MARGIN = 0.05
+MARGIN_BOX = (MARGIN, MARGIN, 1 - MARGIN, 1 - MARGIN)
 BADGE_INK = (24, 24, 28)
 BADGE_PAPER = (255, 255, 255, 190)
 
@@ -27,21 +28,31 @@ def load_font(key: str, size_px: int) -> TextFonts:
 
 
 def render_text_layers(
-    canvas: Image.Image,
-    text_layers: Iterable[TextLayer],
-    *,
-    box: tuple[int, int, int, int] | None = None,
+    canvas: Image.Image, text_layers: Iterable[TextLayer], *, safe=MARGIN_BOX
 ) -> Image.Image:
-    """Return a copy of `canvas` (RGBA) with each layer drawn, positioned relative to `box` (default: all)."""
-    layers = tuple(text_layers)
+    """A copy of `canvas` (RGBA) with each layer drawn where its (x, y) puts it, turned by its
+    rotation, shrunk and moved as little as needed to lie within `safe` (fractions of the canvas)."""
     result = canvas.convert("RGBA") if canvas.mode != "RGBA" else canvas.copy()
-    if not layers:
-        return result
-    box = box or (0, 0, *result.size)
-    draw = ImageDraw.Draw(result)
-    for layer in layers:
-        _draw_layer(draw, layer, box)
+    for layer in text_layers:
+        result.alpha_composite(
+            *safe_place(_layer_image(layer, result.size, safe), (layer.x, layer.y), result.size, safe)
+        )
     return result
+
+
+def safe_place(image: Image.Image, centre, size, safe) -> tuple[Image.Image, tuple[int, int]]:
+    """`image` (shrunk to fit `safe` if larger) and its top-left corner: centred on `centre` (fractions
+    of `size`) and moved as little as needed to lie within `safe`."""
+    width, height = size
+    left, top, right, bottom = safe[0] * width, safe[1] * height, safe[2] * width, safe[3] * height
+    ratio = min(1.0, (right - left) / image.width, (bottom - top) / image.height)
+    if ratio < 1.0:
+        image = image.resize(
+            (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))), Image.Resampling.LANCZOS
+        )
+    x = min(max(centre[0] * width - image.width / 2, left), right - image.width)
+    y = min(max(centre[1] * height - image.height / 2, top), bottom - image.height)
+    return image, (max(0, round(x)), max(0, round(y)))
 
 
 def render_badge(image: Image.Image, text: str) -> Image.Image:
@@ -59,35 +70,30 @@ def render_badge(image: Image.Image, text: str) -> Image.Image:
     return result
 
 
-def _draw_layer(draw: ImageDraw.ImageDraw, layer: TextLayer, box) -> None:
-    """The layer centred on its (x, y), shrunk to fit and moved to stay MARGIN inside the box."""
-    left, top, right, bottom = box
-    width, height = right - left, bottom - top
-    inner = (left + MARGIN * width, top + MARGIN * height, right - MARGIN * width, bottom - MARGIN * height)
-    font = _fitting_font(layer, round(layer.size * height), inner)
-    x, y = left + layer.x * width, top + layer.y * height
-    text_left, text_top, text_right, text_bottom = font.textbbox((x, y), layer.text, anchor="mm")
-    x += _shift_into(text_left, text_right, inner[0], inner[2])
-    y += _shift_into(text_top, text_bottom, inner[1], inner[3])
-    font.draw(draw, (x, y), layer.text, fill=layer.rgba(), anchor="mm")
-
-
-def _fitting_font(layer: TextLayer, size_px: int, inner) -> TextFonts:
-    """The layer's font at `size_px`, smaller if the text (one or more lines) would not fit `inner`."""
-    font = load_font(layer.font, max(1, size_px))
-    text_left, text_top, text_right, text_bottom = font.textbbox((0, 0), layer.text, anchor="mm")
-    scale = min(
+def _layer_image(layer: TextLayer, size, safe) -> Image.Image:
+    """The layer's ink (RGBA, tight around it), turned; its font made smaller if the turned text
+    would not fit within `safe`, so that it is never resampled."""
+    height = size[1]
+    size_px = max(1, round(layer.size * height))
+    image = _turned_ink(layer, load_font(layer.font, size_px))
+    ratio = min(
         1.0,
-        (inner[2] - inner[0]) / max(1, text_right - text_left),
-        (inner[3] - inner[1]) / max(1, text_bottom - text_top),
+        (safe[2] - safe[0]) * size[0] / image.width,
+        (safe[3] - safe[1]) * height / image.height,
     )
-    return font if scale == 1.0 else load_font(layer.font, max(1, int(size_px * scale)))
+    if ratio == 1.0:
+        return image
+    return _turned_ink(layer, load_font(layer.font, max(1, int(size_px * ratio))))
 
 
-def _shift_into(low: float, high: float, minimum: float, maximum: float) -> float:
-    """How far to move [low, high] so that it lies within [minimum, maximum]."""
-    if low < minimum:
-        return minimum - low
-    if high > maximum:
-        return maximum - high
-    return 0.0
+def _turned_ink(layer: TextLayer, font: TextFonts) -> Image.Image:
+    """The text in its colour on transparency: its coverage drawn as a mask, then turned."""
+    left, top, right, bottom = font.textbbox((0, 0), layer.text, anchor="mm")
+    mask = Image.new("L", (right - left + 2, bottom - top + 2), 0)
+    font.draw(ImageDraw.Draw(mask), (1 - left, 1 - top), layer.text, fill=255, anchor="mm")
+    if layer.rotation:
+        mask = mask.rotate(-layer.rotation, Image.Resampling.BICUBIC, expand=True)
+    red, green, blue, alpha = layer.rgba()
+    ink = Image.new("RGBA", mask.size, (red, green, blue, 255))
+    ink.putalpha(mask if alpha == 255 else mask.point(lambda value: value * alpha // 255))
+    return ink

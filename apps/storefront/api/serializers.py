@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from apps.designs.models import Design
-from apps.designs.payloads import TextLayersField
+from apps.designs.payloads import LayoutField, LayoutSerializer, TextLayerSerializer, TextLayersField
 from apps.orders.payloads import AddressSerializer, CustomerInputSerializer
 
 
@@ -24,7 +24,13 @@ class WidgetDesignCreateSerializer(serializers.Serializer):
     prompt = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, default="")
     style = serializers.CharField(required=False, allow_blank=True, default="")
     text_layers = TextLayersField(required=False, default=list)
+    layout = LayoutField(required=False)
     photo = serializers.FileField(required=False)
+
+
+class WidgetDesignEditSerializer(serializers.Serializer):
+    layout = LayoutField(required=False)
+    text_layers = TextLayersField(required=False)
 
 
 class WidgetDesignEventSerializer(serializers.Serializer):
@@ -46,6 +52,11 @@ class WidgetDesignSerializer(serializers.Serializer):
     previews = serializers.DictField(child=serializers.CharField(), help_text="View name → JPEG preview URL.")
     model_url = serializers.CharField(allow_null=True, help_text="The textured 3D model (.glb).")
     offline = serializers.BooleanField(help_text="Made by the offline generator, not an AI service.")
+    editable = serializers.BooleanField(help_text="Ready, and no order holds it: it can be edited.")
+    artwork_url = serializers.CharField(allow_null=True, help_text="The generated artwork (PNG).")
+    photo_url = serializers.CharField(allow_null=True, help_text="The shopper's photo, if any.")
+    layout = LayoutSerializer()
+    text_layers = serializers.ListField(child=TextLayerSerializer())
 
 
 class WidgetOrderCreateSerializer(serializers.Serializer):

@@ -19,6 +19,11 @@ urlpatterns = [
         views.WidgetDesignEventView.as_view(),
         name="design-events",
     ),
+    path(
+        "api/v1/widget/designs/<str:public_id>/variations",
+        views.WidgetDesignVariationView.as_view(),
+        name="design-variations",
+    ),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
     path("api/v1/widget/payments", views.WidgetPaymentView.as_view(), name="payments"),
     path("", include("apps.storefront.urls_hooks")),

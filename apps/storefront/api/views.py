@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
 from apps.core.errors import ValidationFailed
-from apps.designs.services import design_create, design_funnel_mark
+from apps.designs.services import design_create, design_edit, design_funnel_mark, design_variation
 from apps.orders.errors import OrderInvalid
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
@@ -52,6 +52,7 @@ from .serializers import (
     SessionSerializer,
     WidgetDesignAcceptedSerializer,
     WidgetDesignCreateSerializer,
+    WidgetDesignEditSerializer,
     WidgetDesignEventSerializer,
     WidgetDesignSerializer,
     WidgetOrderCreateSerializer,
@@ -95,6 +96,31 @@ class WidgetView(GenericAPIView):
     def idempotency_scope(self, request) -> str:
         """Idempotency-Key values are the shopper's own (apps/tenants/api/idempotency.py)."""
         return shopper_session(request)
+
+    def design(self, public_id: str):
+        """A design of the request's shopper session; 404 `design_not_found` for anyone else's."""
+        design = widget_design(public_id=public_id, session_id=shopper_session(self.request))
+        if design is None:
+            raise DesignNotFound()
+        return design
+
+    def accepted(self, design) -> Response:
+        """202 with where to follow the design: this API, and its websocket."""
+        request = self.request
+        query = urlencode({"key": widget_key(request), "session": request.META[SESSION_HEADER]})
+        scheme = "wss" if request.is_secure() else "ws"
+        links = {
+            "self": self.absolute(reverse("storefront:design", args=[design.public_id])),
+            "events": f"{scheme}://{request.get_host()}/ws/widget/designs/{design.public_id}/?{query}",
+        }
+        body = {"id": design.public_id, "status": design.status, "links": links}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": links["self"]})
+
+    def designs_throttle(self) -> None:
+        """Generation costs: per key and shopper IP, at most WIDGET_DESIGNS_PER_HOUR designs (429)."""
+        wait = designs_throttle(self.request)
+        if wait is not None:
+            raise Throttled(wait)
 
 
 class WidgetConfigView(WidgetView):
@@ -149,30 +175,19 @@ class WidgetDesignListView(WidgetView):
         data = validated(WidgetDesignCreateSerializer, request.data)
         session_id = shopper_session(request)
         product = widget_product(brand=request.brand, sku=data["product"])
-        wait = designs_throttle(request)
-        if wait is not None:
-            raise Throttled(wait)
+        self.designs_throttle()
         design = design_create(
             product=product.pk,
             variant=data.get("variant"),
             prompt=data["prompt"],
             style=data["style"],
             text_layers=data["text_layers"],
+            layout=data.get("layout"),
             photo=data.get("photo"),
             shopper_session=session_id,
             api_key_prefix=request.auth.prefix,
         )
-        body = {"id": design.public_id, "status": design.status, "links": self.links(design)}
-        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["links"]["self"]})
-
-    def links(self, design) -> dict:
-        request = self.request
-        query = urlencode({"key": widget_key(request), "session": request.META[SESSION_HEADER]})
-        scheme = "wss" if request.is_secure() else "ws"
-        return {
-            "self": self.absolute(reverse("storefront:design", args=[design.public_id])),
-            "events": f"{scheme}://{request.get_host()}/ws/widget/designs/{design.public_id}/?{query}",
-        }
+        return self.accepted(design)
 
 
 class WidgetDesignDetailView(WidgetView):
@@ -182,10 +197,40 @@ class WidgetDesignDetailView(WidgetView):
         summary="A design of this shopper: status, progress, previews, 3D model",
     )
     def get(self, request, public_id: str):
-        design = widget_design(public_id=public_id, session_id=shopper_session(request))
-        if design is None:
-            raise DesignNotFound()
-        return Response(widget_design_state(design, self.absolute))
+        return Response(widget_design_state(self.design(public_id), self.absolute))
+
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        request=WidgetDesignEditSerializer,
+        responses={202: WidgetDesignAcceptedSerializer},
+        summary="Edit a ready design: where the artwork and photo sit, the text layers",
+        description=(
+            "The same edit as `PATCH /api/v1/designs/{id}`: previews and print files are drawn again "
+            "from the same artwork. 409 `design_not_editable`, `design_ordered`; 422 `layout_invalid`, "
+            "`text_layers_invalid`, `moderation_rejected`."
+        ),
+    )
+    def patch(self, request, public_id: str):
+        data = validated(WidgetDesignEditSerializer, request.data)
+        return self.accepted(design_edit(design=self.design(public_id), **data))
+
+
+class WidgetDesignVariationView(WidgetView):
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        request=None,
+        responses={202: WidgetDesignAcceptedSerializer},
+        summary="Generate the design again: same prompt, style, text, photo and layout, a new seed",
+        description="Counts as a design (429 `rate_limited` past `WIDGET_DESIGNS_PER_HOUR`).",
+    )
+    @idempotent
+    def post(self, request, public_id: str):
+        design = self.design(public_id)
+        self.designs_throttle()
+        variation = design_variation(
+            design=design, shopper_session=design.shopper_session, api_key_prefix=request.auth.prefix
+        )
+        return self.accepted(variation)
 
 
 class WidgetDesignEventView(WidgetView):
@@ -197,9 +242,7 @@ class WidgetDesignEventView(WidgetView):
         description="Recorded once per design and step, for analytics. 422 `funnel_step_invalid`: not ready.",
     )
     def post(self, request, public_id: str):
-        design = widget_design(public_id=public_id, session_id=shopper_session(request))
-        if design is None:
-            raise DesignNotFound()
+        design = self.design(public_id)
         data = validated(WidgetDesignEventSerializer, request.data)
         design_funnel_mark(design=design, step=data["type"])
         return Response(status=status.HTTP_204_NO_CONTENT)

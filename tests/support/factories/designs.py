@@ -11,6 +11,7 @@ STEPS = (
     tasks.design_composite_task,
     tasks.design_export_task,
 )
+REDRAW = (tasks.design_composite_task, tasks.design_export_task)  # what an edit runs again
 
 
 def pipeline_run(design: Design, steps=STEPS, *, throw: bool = True) -> Design:
