@@ -1,7 +1,8 @@
-"""Build the widget: widget/src/*.js, in a fixed order, inside one IIFE, minified → dist/luneo.js.
+"""Build the widget: widget/src/*.js, in a fixed order, inside one IIFE, minified → dist/luneo.js;
+and its design editor, loaded on first use, as an ES module → dist/luneo-editor.js.
 
-    python widget/build.py            # write widget/dist/luneo.js (what `make widget` runs)
-    python widget/build.py --check    # exit 1 if the committed file differs from a fresh build
+    python widget/build.py            # write widget/dist/ (what `make widget` runs)
+    python widget/build.py --check    # exit 1 if a committed file differs from a fresh build
 
 No Node: the sources are plain modern JavaScript (ES2020) sharing one scope, so joining them
 is the whole bundling; rjsmin only strips comments and whitespace. Same sources, same bytes.
@@ -21,6 +22,7 @@ import rjsmin
 WIDGET_DIR = Path(__file__).resolve().parent
 SOURCE_DIR = WIDGET_DIR / "src"
 OUTPUT = WIDGET_DIR / "dist" / "luneo.js"
+EDITOR_OUTPUT = WIDGET_DIR / "dist" / "luneo-editor.js"
 CATALOGUE = WIDGET_DIR.parent / "apps" / "storefront" / "strings.py"
 # Each file may use what the files before it declare.
 SOURCES = (
@@ -34,6 +36,8 @@ SOURCES = (
     "widget.js",
     "main.js",
 )
+# The editor module: the DOM helpers it shares with the widget, then the editor, exported.
+EDITOR_SOURCES = ("dom.js", "editor.js")
 BANNER = "/*! Luneo widget v1 | built by widget/build.py from widget/src: do not edit */\n"
 
 
@@ -55,16 +59,22 @@ def bundle() -> str:
     return BANNER + rjsmin.jsmin(f'(()=>{{"use strict";\n{body}\n}})();') + "\n"
 
 
+def editor_bundle() -> str:
+    """The editor module, as text (modules are strict without saying so)."""
+    body = "\n".join((SOURCE_DIR / name).read_text(encoding="utf-8") for name in EDITOR_SOURCES)
+    return BANNER + rjsmin.jsmin(f"{body}\nexport {{ Editor }};") + "\n"
+
+
 def main(argv: list[str]) -> int:
-    built = bundle()
+    outputs = {OUTPUT: bundle(), EDITOR_OUTPUT: editor_bundle()}
     if "--check" in argv:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != built:
-            print(f"{OUTPUT} is stale: run `make widget` and commit it.", file=sys.stderr)  # noqa: T201
-            return 1
-        return 0
+        stale = [path for path, built in outputs.items() if not path.exists() or path.read_text(encoding="utf-8") != built]
+        for path in stale:
+            print(f"{path} is stale: run `make widget` and commit it.", file=sys.stderr)  # noqa: T201
+        return 1 if stale else 0
     OUTPUT.parent.mkdir(exist_ok=True)
-    OUTPUT.write_text(built, encoding="utf-8", newline="\n")
+    for path, built in outputs.items():
+        path.write_text(built, encoding="utf-8", newline="\n")
     return 0
 
 

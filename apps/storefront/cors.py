@@ -34,7 +34,7 @@ class WidgetCorsMiddleware:
                 error = OriginNotAllowed(details={"origin": request_origin(request) or None})
                 return JsonResponse(error_body(error.code, error.message, error.details), status=error.status)
             response = HttpResponse(status=204)
-            response["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response["Access-Control-Allow-Methods"] = "GET, POST, PATCH, OPTIONS"
             response["Access-Control-Allow-Headers"] = ALLOW_HEADERS
             response["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
         else:

@@ -1,4 +1,4 @@
-"""The widget's script, its lazily loaded 3D viewer, brand fonts and a demo shop page: on every host.
+"""The widget's script, its lazily loaded editor and 3D viewer, brand fonts and a demo shop page: on every host.
 
 `/widget/v1/` is the major version of the embed contract: merchants' pages keep one URL for
 years, and every compatible change ships under it. So the script cannot have a hashed name;
@@ -23,6 +23,7 @@ from apps.brands.fonts import FONT_DIR, FONTS
 from apps.tenants.selectors import widget_demo_key_allowed
 
 WIDGET_SCRIPT = Path(settings.BASE_DIR) / "widget" / "dist" / "luneo.js"
+EDITOR_SCRIPT = Path(settings.BASE_DIR) / "widget" / "dist" / "luneo-editor.js"
 MODEL_VIEWER = Path(settings.BASE_DIR) / "static" / "vendor" / "model-viewer" / "model-viewer.min.js"
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
 JAVASCRIPT = "text/javascript; charset=utf-8"
@@ -76,6 +77,12 @@ def model_viewer_script(request):
     Served here rather than from /static/ so that any shop may import it (CORS) on every host.
     """
     return _serve(request, MODEL_VIEWER)
+
+
+@require_safe
+def editor_script(request):
+    """`/widget/v1/editor.js`: the design editor, an ES module the widget imports when first opened."""
+    return _serve(request, EDITOR_SCRIPT)
 
 
 @require_safe

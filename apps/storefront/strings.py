@@ -61,6 +61,21 @@ STRINGS = {
     "offline_label": _("Preview made by the offline generator"),
     "required": _("This field is required."),
     "powered_by": _("Personalized with Luneo"),
+    "layer_artwork": _("Artwork"),
+    "layer_photo": _("Photo"),
+    "layer_text": _("Text"),
+    "add_text": _("Add a text"),
+    "edit_design": _("Edit the design"),
+    "regenerate": _("Regenerate"),
+    "editor_help": _("Drag to move; drag the corner handle to resize and the top handle to turn. With the keyboard: arrows move, + and − resize, [ and ] turn, Delete removes a text."),
+    "apply_changes": _("Apply changes"),
+    "cancel": _("Cancel"),
+    "resize": _("Resize"),
+    "rotate": _("Turn"),
+    "font_label": _("Font"),
+    "color_label": _("Colour"),
+    "remove_text": _("Remove this text"),
+    "text_default": _("Your text"),
 }
 
 

@@ -9,10 +9,10 @@ from django.test import Client
 from django.utils import translation
 
 from apps.brands.services import brand_create, brand_publishable_key_create
-from apps.storefront.script import WIDGET_SCRIPT
+from apps.storefront.script import EDITOR_SCRIPT, WIDGET_SCRIPT
 from apps.storefront.strings import strings
 from apps.tenants.services import api_key_create
-from widget.build import bundle
+from widget.build import bundle, editor_bundle
 
 BUDGET_GZIP_BYTES = 15 * 1024
 HOSTS = ["localhost", "alpha.localhost"]
@@ -73,13 +73,17 @@ def test_a_browser_accepting_gzip_gets_it_compressed_under_its_own_etag(tenant):
     assert again.status_code == 304
 
 
-def test_the_model_viewer_is_served_for_the_widget_to_import_from_any_origin(tenant):
-    response = Client(HTTP_HOST="alpha.localhost").get("/widget/v1/model-viewer.js")
+@pytest.mark.parametrize(
+    ("path", "marker"),
+    [("/widget/v1/model-viewer.js", b"model-viewer"), ("/widget/v1/editor.js", b"export{Editor}")],
+)
+def test_the_lazy_modules_are_served_for_the_widget_to_import_from_any_origin(tenant, path, marker):
+    response = Client(HTTP_HOST="alpha.localhost").get(path)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/javascript; charset=utf-8"
     assert response["Access-Control-Allow-Origin"] == "*"
-    assert b"model-viewer" in response.content
+    assert marker in response.content.replace(b" ", b"")
 
 
 def test_the_script_refuses_writes(tenant):
@@ -94,6 +98,9 @@ def test_the_committed_build_is_up_to_date():
 
     # then the committed file is exactly that build (else: run `make widget` and commit)
     assert WIDGET_SCRIPT.read_text(encoding="utf-8") == built, "widget/dist/luneo.js is stale: make widget"
+    assert EDITOR_SCRIPT.read_text(encoding="utf-8") == editor_bundle(), (
+        "luneo-editor.js is stale: make widget"
+    )
 
 
 def test_the_scripts_english_text_is_the_servers_catalogue():

@@ -96,6 +96,16 @@ class Api {
     return this.sessionRequest("GET", "designs/" + encodeURIComponent(id));
   }
 
+  // A ready design's new layout and text: {layout, text_layers}; its files are drawn again.
+  designEdit(id, body) {
+    return this.sessionRequest("PATCH", "designs/" + encodeURIComponent(id), { body });
+  }
+
+  // The same design generated again with a new seed.
+  designVary(id) {
+    return this.sessionRequest("POST", "designs/" + encodeURIComponent(id) + "/variations", { headers: { "Idempotency-Key": uuid() } });
+  }
+
   // The shopper's funnel for the brand's analytics: never in the shopper's way, so errors are dropped.
   funnel(id, step) {
     this.sessionRequest("POST", "designs/" + encodeURIComponent(id) + "/events", { body: { type: step } }).catch(() => {});

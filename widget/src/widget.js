@@ -1,6 +1,8 @@
 // One mounted widget: configuration → design form → live progress → preview → price → cart.
 
 // Set-up errors: the site, the key, the workspace or the product named on the page.
+let editorLoading = null; // one load per page, shared by every widget
+
 const MERCHANT_ERRORS = ["origin_not_allowed", "publishable_key_invalid", "tenant_suspended", "product_not_found", "cart_not_configured"];
 
 class Widget {
@@ -76,6 +78,9 @@ class Widget {
     this.steps = h("ol", { class: "lw-steps" });
     this.progress = h("div", { class: "lw-progress", hidden: true }, this.bar, this.steps);
     this.offlineNote = h("p", { class: "lw-note", hidden: true }, t("offline_label"));
+    this.editButton = h("button", { type: "button", onclick: () => this.openEditor() }, t("edit_design"));
+    this.varyButton = h("button", { type: "button", onclick: () => this.regenerate() }, t("regenerate"));
+    this.designBar = h("div", { class: "lw-bar", hidden: true }, this.editButton, this.varyButton);
     this.el.replaceChildren(
       ...present([
         h(
@@ -89,7 +94,7 @@ class Widget {
         h(
           "div",
           { class: "lw-cols" },
-          h("div", {}, this.stage.el, this.offlineNote),
+          h("div", {}, this.stage.el, this.designBar, this.offlineNote),
           h("div", {}, this.designForm(), this.live, this.progress, this.purchase()),
         ),
         this.checkout.el,
@@ -246,7 +251,9 @@ class Widget {
 
   resetDesign() {
     this.stopFollowing?.();
+    this.closeEditor();
     this.design = null;
+    this.designBar.hidden = true;
     this.checkout.close();
     this.cartStatus.replaceChildren();
     this.showMockups();
@@ -270,16 +277,30 @@ class Widget {
     return form;
   }
 
-  async createDesign(event) {
+  createDesign(event) {
     event?.preventDefault();
     this.alerts.replaceChildren();
     fieldError(this.prompt, this.prompt.value.trim() ? "" : this.t("required"));
     if (!this.prompt.value.trim()) return this.prompt.focus();
     this.resetDesign();
+    this.track(() => this.api.designCreate(this.designBody()));
+  }
+
+  // The same prompt, style, text and photo generated again: nothing to retype.
+  regenerate() {
+    const id = this.design.id;
+    this.resetDesign();
+    this.track(() => this.api.designVary(id));
+  }
+
+  // Send a request answering with a design (202) and follow it to the end. A refused request
+  // (an edit's new text, say) gives `previous` back to the shopper as it was.
+  async track(request, previous = null) {
+    this.alerts.replaceChildren();
     this.createButton.disabled = true;
     this.showProgress({ status: "queued", progress: 0 });
     try {
-      const design = await this.api.designCreate(this.designBody());
+      const design = await request();
       if (this.destroyed) return;
       this.stopFollowing = this.api.follow(
         design,
@@ -288,7 +309,50 @@ class Widget {
       );
     } catch (error) {
       this.designFailed(error);
+      if (previous) this.designReady(previous);
     }
+  }
+
+  // --- editor (loaded on first use) -------------------------------------------------------
+
+  async openEditor() {
+    const design = this.design;
+    this.editButton.disabled = true;
+    try {
+      editorLoading = editorLoading || import(BASE + "/widget/v1/editor.js");
+      const { Editor } = await editorLoading;
+      if (this.design !== design) return;
+      const views = this.config.views.filter((view) => !view.variant || view.variant === this.variant()?.id);
+      this.editor = new Editor({
+        t: this.t,
+        view: views.find((view) => view.name === this.stage.current) || views[0],
+        design,
+        fonts: this.config.fonts,
+        textMax: this.config.limits.text_layers_max,
+        onApply: (body) => this.applyEdit(design, body),
+        onClose: () => this.closeEditor(),
+      });
+      this.stage.el.hidden = this.designBar.hidden = true;
+      this.stage.el.after(this.editor.el);
+      this.editor.el.querySelector(".lw-ed-item").focus();
+    } catch (error) {
+      editorLoading = null;
+      this.fail(new ApiError("network_error"), () => this.openEditor());
+    }
+    this.editButton.disabled = false;
+  }
+
+  closeEditor() {
+    if (!this.editor) return;
+    this.editor.el.remove();
+    this.editor = null;
+    this.stage.el.hidden = false;
+    this.designBar.hidden = !this.design;
+  }
+
+  applyEdit(design, body) {
+    this.resetDesign();
+    this.track(() => this.api.designEdit(design.id, body), design);
   }
 
   showProgress(state) {
@@ -325,6 +389,8 @@ class Widget {
     this.design = design;
     this.createButton.disabled = false;
     this.progress.hidden = true;
+    this.designBar.hidden = false;
+    this.editButton.disabled = !design.editable;
     this.showPreviews(design);
     this.updatePrice();
     emit(this.host, "luneo:design-ready", { design_id: design.id, preview_url: this.previewUrl() });

@@ -6,6 +6,7 @@ from . import views
 app_name = "storefront"
 urlpatterns = [
     path("widget/v1/luneo.js", script.widget_script, name="widget-script"),
+    path("widget/v1/editor.js", script.editor_script, name="widget-editor"),
     path("widget/v1/model-viewer.js", script.model_viewer_script, name="widget-model-viewer"),
     path("widget/v1/fonts/<str:name>", script.widget_font, name="widget-font"),
     path("widget/v1/demo", script.widget_demo, name="widget-demo"),
