@@ -24,15 +24,15 @@ def _name_field(label, max_length: int) -> forms.CharField:
         max_length=max_length,
         required=False,
         validators=[single_line],
-        help_text=_("Optional: shoppers reading this language see it instead of the name."),
+        help_text=_("Optional: the name shoppers reading this language see instead of the one above."),
     )
 
 
 class TranslatedNameForm(forms.Form):
     """The name in French and in Chinese beside the default one; `name_translations()` as stored."""
 
-    name_fr = _name_field(_("Name in French"), 200)
-    name_zh_hans = _name_field(_("Name in Simplified Chinese"), 200)
+    name_fr = _name_field(_("In French"), 200)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 200)
 
     def translated_names_initial(self, translations: dict | None) -> None:
         for language, field in NAME_FIELDS.items():
@@ -77,8 +77,8 @@ class ProductForm(TranslatedNameForm, forms.ModelForm):
 class VariantForm(TranslatedNameForm, forms.ModelForm):
     """A variant's own fields; its attributes are the rows of an AttributeFormSet beside it."""
 
-    name_fr = _name_field(_("Name in French"), 100)
-    name_zh_hans = _name_field(_("Name in Simplified Chinese"), 100)
+    name_fr = _name_field(_("In French"), 100)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 100)
 
     class Meta:
         model = Variant
@@ -193,8 +193,8 @@ class OptionForm(TranslatedNameForm):
         error_messages={"invalid_choice": _("This option no longer exists: reload the page.")},
     )
     name = forms.CharField(label=_("Name"), max_length=100, required=False, validators=[single_line])
-    name_fr = _name_field(_("Name in French"), 100)
-    name_zh_hans = _name_field(_("Name in Simplified Chinese"), 100)
+    name_fr = _name_field(_("In French"), 100)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 100)
     price_delta = forms.DecimalField(
         label=_("Price difference"), max_digits=10, decimal_places=2, required=False, initial=Decimal(0)
     )
@@ -264,8 +264,8 @@ OptionFormSet = forms.formset_factory(
 class ViewForm(TranslatedNameForm, forms.ModelForm):
     """A view: mockup, print area (as x/y/width/height for a rectangle, or [x, y] points), print size."""
 
-    name_fr = _name_field(_("Name in French"), 50)
-    name_zh_hans = _name_field(_("Name in Simplified Chinese"), 50)
+    name_fr = _name_field(_("In French"), 50)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 50)
     mockup_upload = forms.FileField(
         label=_("Mockup image"), required=False, help_text=_("PNG, JPEG or WebP.")
     )

@@ -211,8 +211,8 @@ def test_the_view_form_in_french_labels_every_field_in_french(editor, tenant):
 
     assert ">Variante</label>" in page
     assert ">Variant</label>" not in page
-    assert ">Nom en français</label>" in page
-    assert ">Nom en chinois simplifié</label>" in page
+    assert ">En français</label>" in page
+    assert ">En chinois simplifié</label>" in page
     assert ">Black</option>" in page  # the variant by its name, not its SKU
 
 
