@@ -14,9 +14,11 @@ matches anywhere ("炸弹" in "我想要一个炸弹").
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Obvious violence, hate and sexual terms (en, fr). The offline provider's stand-in for a classifier:
 # deliberately small, so ordinary prompts are not refused.
@@ -99,4 +101,89 @@ def blocked_words_found(text: str, words: Iterable[str]) -> list[str]:
 
 
 def blocked_word_reasons(text: str, words: Sequence[str]) -> list[str]:
+    """For operators: which words were found, e.g. ["blocked word: gore"]."""
     return [_("blocked word: %(word)s") % {"word": word} for word in blocked_words_found(text, words)]
+
+
+# --- what moderation found, and how people are told ------------------------------------------
+
+BLOCKED_WORD = "blocked_word"
+# The categories of OpenAI's moderation (omni-moderation), named for people.
+CATEGORY_LABELS = {
+    "harassment": gettext_lazy("harassment"),
+    "harassment/threatening": gettext_lazy("threatening harassment"),
+    "hate": gettext_lazy("hate"),
+    "hate/threatening": gettext_lazy("threatening hate"),
+    "illicit": gettext_lazy("illicit acts"),
+    "illicit/violent": gettext_lazy("violent illicit acts"),
+    "self-harm": gettext_lazy("self-harm"),
+    "self-harm/intent": gettext_lazy("intent of self-harm"),
+    "self-harm/instructions": gettext_lazy("self-harm instructions"),
+    "sexual": gettext_lazy("sexual content"),
+    "sexual/minors": gettext_lazy("sexual content involving minors"),
+    "violence": gettext_lazy("violence"),
+    "violence/graphic": gettext_lazy("graphic violence"),
+}
+OTHER_CATEGORY = gettext_lazy("content the moderation does not allow")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing moderation found: a blocked word, or a category a classifier flagged."""
+
+    code: str  # BLOCKED_WORD, or the classifier's category, e.g. "violence", "hate/threatening"
+    word: str = ""  # the blocked word found: for operators only, never shown to shoppers
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "word": self.word} if self.word else {"code": self.code}
+
+
+def blocked_word_findings(text: str, words: Sequence[str]) -> list[Finding]:
+    return [Finding(BLOCKED_WORD, word) for word in blocked_words_found(text, words)]
+
+
+def category_label(code: str) -> str:
+    """A classifier's category in the active language (never the raw key)."""
+    return str(CATEGORY_LABELS.get(code, OTHER_CATEGORY))
+
+
+def _codes(findings: Iterable[Finding | Mapping]) -> list[str]:
+    codes = (f.code if isinstance(f, Finding) else str(f.get("code", "")) for f in findings)
+    return list(dict.fromkeys(code for code in codes if code))
+
+
+def moderation_message(findings: Iterable[Finding | Mapping]) -> str:
+    """Why a design was refused, for the shopper, in the active language.
+
+    Never names the blocked word (the shopper would learn the brand's list, and the message may
+    be shown to others); a classifier's categories are named by their translated labels.
+    """
+    codes = _codes(findings)
+    sentences = []
+    if BLOCKED_WORD in codes:
+        sentences.append(_("Your text contains a word this brand does not allow."))
+    categories = [category_label(code) for code in codes if code != BLOCKED_WORD]
+    if categories:
+        sentences.append(
+            _("This request cannot be printed: it was flagged for %(categories)s.")
+            % {"categories": ", ".join(dict.fromkeys(categories))}
+        )
+    if not sentences:
+        sentences.append(_("This request cannot be printed. Try another description."))
+    return " ".join(sentences)
+
+
+def finding_labels(findings: Iterable[Finding | Mapping]) -> list[str]:
+    """For the brand's staff and operators, in the active language: which word, which category."""
+    labels = []
+    for finding in findings:
+        code, word = (
+            (finding.code, finding.word)
+            if isinstance(finding, Finding)
+            else (str(finding.get("code", "")), str(finding.get("word", "")))
+        )
+        if code == BLOCKED_WORD:
+            labels.append(_("blocked word: %(word)s") % {"word": word})
+        elif code:
+            labels.append(category_label(code))
+    return labels

@@ -57,6 +57,15 @@ def style_get(key: str | None) -> Style:
         raise ValueError(f"Unknown style {key!r}; expected one of {sorted(STYLES)}.") from None
 
 
+def style_label(key: str | None) -> str:
+    """A style as people read it, in the active language: its preset's label ("Watercolour"), the
+    default preset's for no style, the key itself for a preset no longer offered."""
+    try:
+        return str(style_get(key).label)
+    except ValueError:
+        return str(key)
+
+
 def style_prompt(*, prompt: str, style: str | None) -> str:
     """The text sent to an image model: the person's prompt and the style's description."""
     preset = style_get(style)

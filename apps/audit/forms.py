@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .labels import object_type_label
 from .models import AuditEntry
 
 
@@ -15,4 +16,5 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, object_types: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["object_type"].choices = [("", _("Anything")), *((name, name) for name in object_types)]
+        named = sorted(((name, object_type_label(name)) for name in object_types), key=lambda pair: pair[1])
+        self.fields["object_type"].choices = [("", _("Anything")), *named]

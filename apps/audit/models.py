@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.tenants.models import Tenant
 
+from .labels import field_label, object_type_label
+
 
 class AuditEntry(models.Model):
     class Action(models.TextChoices):
@@ -32,7 +34,22 @@ class AuditEntry(models.Model):
             models.Index(fields=["tenant", "object_type", "object_id"]),
             models.Index(fields=["created_at"]),
         ]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
         return f"{self.actor_label} {self.action} {self.object_type} {self.object_id}"
+
+    @property
+    def object_type_label(self) -> str:
+        """What the entry is about, for people ("Order"), in the active language."""
+        return object_type_label(self.object_type)
+
+    @property
+    def change_rows(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each changed field, for people."""
+        changes = self.changes if isinstance(self.changes, dict) else {}
+        return [
+            (field_label(self.object_type, name), *(list(values) + [None, None])[:2])
+            for name, values in changes.items()
+        ]

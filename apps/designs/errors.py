@@ -1,6 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
+from apps.ai.moderation import moderation_message
 from apps.core.errors import ApplicationError, Conflict, NotFound
+
+# The key of a rejected design's `spec` that lists what moderation found ([{"code", "word"?}]).
+MODERATION_SPEC = "moderation"
 
 
 class ProductNotFound(NotFound):
@@ -91,3 +95,27 @@ class DesignOrdered(Conflict):
 class EditRejected(DesignInvalid):
     code = "moderation_rejected"
     message = _("This text is not allowed on this product. Change it and try again.")
+
+
+# Reasons stored in the language the worker ran in, said again in the reader's.
+PUBLIC_MESSAGES = {
+    "content_policy": _("The AI service refused this request. Try another description."),
+    "provider_unavailable": _("The AI provider is unavailable for now; try again later."),
+    "step_timeout": _("A step took too long. Retry the design."),
+    "internal_error": _("An unexpected error stopped the design."),
+}
+
+
+def design_error_public(*, code: str, message: str, spec: dict | None) -> dict | None:
+    """A design's error as shoppers and API callers read it, in the active language.
+
+    A refusal never repeats what moderation found (the stored `message` names the blocked word,
+    for the brand's staff and operators): it says why in words of the shopper's language.
+    """
+    if not code:
+        return None
+    if code == "moderation_rejected":
+        message = moderation_message((spec or {}).get(MODERATION_SPEC) or [])
+    elif code in PUBLIC_MESSAGES:
+        message = str(PUBLIC_MESSAGES[code])
+    return {"code": code, "message": message}

@@ -18,6 +18,7 @@ from PIL import Image
 from apps.ai.providers import GeneratedImage, get_provider
 from apps.products.models import Product, View
 
+from .errors import MODERATION_SPEC
 from .models import Design, DesignAsset
 from .rendering import (
     SHAPES,
@@ -233,6 +234,10 @@ def step_moderate(design: Design, queue_next) -> Design:
         verdicts.append(provider.moderate_image(image=_open(design.photo)))
     flagged = [verdict for verdict in verdicts if verdict.flagged]
     if flagged:
+        # What was found, as codes: the shopper is told why in their language, without the word
+        # (errors.design_error_public); the brand's staff and operators see the word.
+        findings = [finding.as_dict() for verdict in flagged for finding in verdict.findings]
+        Design.objects.filter(pk=design.pk).update(spec={**design.spec, MODERATION_SPEC: findings})
         raise Rejected([reason for verdict in flagged for reason in verdict.reasons] or [gettext("flagged")])
     return _advance(design, Design.Status.GENERATING, queue_next)
 

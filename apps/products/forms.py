@@ -9,11 +9,38 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.hygiene import json_loads, single_line
 
-from .models import HEX_COLOUR, Option, Product, Variant, View
+from .models import HEX_COLOUR, NAME_LANGUAGES, Option, Product, Variant, View
 from .services import rect_points
 
 MAX_ATTRIBUTES = 20  # rows of one variant
 MAX_OPTIONS = 50  # rows of one product
+# The form field of each language a name may be translated into (models.NAME_LANGUAGES).
+NAME_FIELDS = {code: "name_" + code.replace("-", "_") for code in NAME_LANGUAGES}  # name_fr, name_zh_hans
+
+
+def _name_field(label, max_length: int) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        validators=[single_line],
+        help_text=_("Optional: the name shoppers reading this language see instead of the one above."),
+    )
+
+
+class TranslatedNameForm(forms.Form):
+    """The name in French and in Chinese beside the default one; `name_translations()` as stored."""
+
+    name_fr = _name_field(_("In French"), 200)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 200)
+
+    def translated_names_initial(self, translations: dict | None) -> None:
+        for language, field in NAME_FIELDS.items():
+            self.fields[field].initial = (translations or {}).get(language, "")
+
+    def name_translations(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {language: data[field] for language, field in NAME_FIELDS.items() if data.get(field)}
 
 
 class ProductFilterForm(forms.Form):
@@ -23,32 +50,50 @@ class ProductFilterForm(forms.Form):
     )
 
 
-class ProductForm(forms.ModelForm):
+class ProductForm(TranslatedNameForm, forms.ModelForm):
     base_model_upload = forms.FileField(
         label=_("3D model (.glb)"), required=False, help_text=_("Only for the “Uploaded 3D model” shape.")
     )
+
+    field_order = ["brand", "sku", "name", "name_fr", "name_zh_hans"]
 
     class Meta:
         model = Product
         fields = ["brand", "sku", "name", "description", "price", "currency", "status", "shape"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.translated_names_initial(self.instance.name_translations)
+
     def _post_clean(self):
         """The service validates the model (SKU clashes become a form error there)."""
 
     def cleaned_data_for_service(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return fields | {"name_translations": self.name_translations()}
 
 
-class VariantForm(forms.ModelForm):
+class VariantForm(TranslatedNameForm, forms.ModelForm):
     """A variant's own fields; its attributes are the rows of an AttributeFormSet beside it."""
+
+    name_fr = _name_field(_("In French"), 100)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 100)
 
     class Meta:
         model = Variant
         fields = ["name", "sku_suffix", "price_delta"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.translated_names_initial(self.instance.name_translations)
+
     def _post_clean(self):
         pass
+
+    def service_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return fields | {"name_translations": self.name_translations()}
 
 
 class AttributeForm(forms.Form):
@@ -138,7 +183,7 @@ AttributeFormSet = forms.formset_factory(
 )
 
 
-class OptionForm(forms.Form):
+class OptionForm(TranslatedNameForm):
     """One row of the options list: an existing option (hidden id) or a new one."""
 
     option = forms.ModelChoiceField(
@@ -148,9 +193,13 @@ class OptionForm(forms.Form):
         error_messages={"invalid_choice": _("This option no longer exists: reload the page.")},
     )
     name = forms.CharField(label=_("Name"), max_length=100, required=False, validators=[single_line])
+    name_fr = _name_field(_("In French"), 100)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 100)
     price_delta = forms.DecimalField(
         label=_("Price difference"), max_digits=10, decimal_places=2, required=False, initial=Decimal(0)
     )
+
+    field_order = ["option", "name", "name_fr", "name_zh_hans", "price_delta"]
 
     def __init__(self, *args, product: Product, **kwargs):
         super().__init__(*args, **kwargs)
@@ -168,7 +217,12 @@ class BaseOptionFormSet(RowsFormSet):
 
     def __init__(self, *args, product: Product, **kwargs):
         initial = [
-            {"option": option, "name": option.name, "price_delta": option.price_delta}
+            {
+                "option": option,
+                "name": option.name,
+                "price_delta": option.price_delta,
+                **{field: option.name_translations.get(code, "") for code, field in NAME_FIELDS.items()},
+            }
             for option in product.options.all()
         ]
         super().__init__(*args, initial=initial, form_kwargs={"product": product}, **kwargs)
@@ -193,7 +247,11 @@ class BaseOptionFormSet(RowsFormSet):
                 continue  # a blank new row, or a new row removed before it was saved
             row = {"option": data["option"], "delete": delete}
             if not delete:
-                row |= {"name": data["name"], "price_delta": data["price_delta"] or Decimal(0)}
+                row |= {
+                    "name": data["name"],
+                    "name_translations": form.name_translations(),
+                    "price_delta": data["price_delta"] or Decimal(0),
+                }
             found.append((form, row))
         return found
 
@@ -203,9 +261,11 @@ OptionFormSet = forms.formset_factory(
 )
 
 
-class ViewForm(forms.ModelForm):
+class ViewForm(TranslatedNameForm, forms.ModelForm):
     """A view: mockup, print area (as x/y/width/height for a rectangle, or [x, y] points), print size."""
 
+    name_fr = _name_field(_("In French"), 50)
+    name_zh_hans = _name_field(_("In Simplified Chinese"), 50)
     mockup_upload = forms.FileField(
         label=_("Mockup image"), required=False, help_text=_("PNG, JPEG or WebP.")
     )
@@ -243,7 +303,9 @@ class ViewForm(forms.ModelForm):
         variant = self.fields["variant"]
         variant.queryset, variant.required = product.variants.all(), False
         variant.label, variant.empty_label = _("Variant"), _("None: the product's own mockup")
+        variant.label_from_instance = lambda choice: choice.name  # the variant's name, not its SKU
         view = self.instance
+        self.translated_names_initial(view.name_translations)
         if view.pk:
             self.fields["points"].initial = json.dumps(view.area_points)
             if view.area_shape == View.AreaShape.RECT:
@@ -276,4 +338,7 @@ class ViewForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in self.Meta.fields} | {"area_points": data["area_points"]}
+        return {name: data[name] for name in self.Meta.fields} | {
+            "area_points": data["area_points"],
+            "name_translations": self.name_translations(),
+        }

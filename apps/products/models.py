@@ -3,10 +3,13 @@
 import re
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.deconstruct import deconstructible
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.brands.models import Brand
@@ -16,6 +19,76 @@ from apps.core.uploads import RandomPath
 MONEY = {"max_digits": 10, "decimal_places": 2}
 MM = {"max_digits": 7, "decimal_places": 2}
 HEX_COLOUR = re.compile(r"\A#[0-9a-fA-F]{6}\Z")  # a variant attribute with such a value is a swatch
+
+
+# The languages a name may be given in besides the default name (which is the English one).
+NAME_LANGUAGES = ("fr", "zh-hans")
+
+
+@deconstructible
+class NameTranslationsValidator:
+    """`{"fr": "…", "zh-hans": "…"}`: only NAME_LANGUAGES, each a single line of text up to
+    `max_length` characters."""
+
+    def __init__(self, max_length: int):
+        self.max_length = max_length
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, dict):
+            raise ValidationError(
+                _('Give the names by language, e.g. {"fr": "…", "zh-hans": "…"}.'), code="invalid"
+            )
+        unknown = sorted(str(key) for key in value if key not in NAME_LANGUAGES)
+        if unknown:
+            raise ValidationError(
+                _("Names are given in %(languages)s only, not in %(unknown)s."),
+                code="unknown_language",
+                params={"languages": ", ".join(NAME_LANGUAGES), "unknown": ", ".join(unknown)},
+            )
+        for name in value.values():
+            if not isinstance(name, str) or not name.strip():
+                raise ValidationError(_("Each translated name is a non-empty text."), code="invalid")
+            if len(name) > self.max_length:
+                raise ValidationError(
+                    _("A translated name has at most %(max)d characters."),
+                    code="max_length",
+                    params={"max": self.max_length},
+                )
+            single_line(name)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, NameTranslationsValidator) and other.max_length == self.max_length
+
+
+def name_translations_field(max_length: int) -> models.JSONField:
+    return models.JSONField(
+        _("translated names"),
+        default=dict,
+        blank=True,
+        validators=[NameTranslationsValidator(max_length)],
+        help_text=_('The name in other languages, e.g. {"fr": "…", "zh-hans": "…"}.'),
+    )
+
+
+class TranslatedName:
+    """A catalog row whose `name` has translations: `localized_name` is the one shoppers read."""
+
+    name: str
+    name_translations: dict
+
+    def name_in(self, language: str | None) -> str:
+        """The name in `language` (e.g. "fr", "fr-ca", "zh-hans"), else the default name."""
+        translations = self.name_translations if isinstance(self.name_translations, dict) else {}
+        language = (language or "").lower().replace("_", "-")
+        base = language.split("-")[0]
+        found = translations.get(language) or next(
+            (name for key, name in translations.items() if key.split("-")[0] == base), ""
+        )
+        return found or self.name
+
+    @property
+    def localized_name(self) -> str:
+        return self.name_in(get_language())
 
 
 class Currency(models.TextChoices):
@@ -29,7 +102,7 @@ class Currency(models.TextChoices):
     CNY = "CNY", "CNY"
 
 
-class Product(models.Model):
+class Product(TranslatedName, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
@@ -53,6 +126,7 @@ class Product(models.Model):
     )
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200, validators=[single_line])
+    name_translations = name_translations_field(200)
     description = models.TextField(_("description"), blank=True)
     price = models.DecimalField(_("price"), **MONEY, validators=[MinValueValidator(Decimal(0))])
     currency = models.CharField(_("currency"), max_length=3, choices=Currency.choices, default=Currency.EUR)
@@ -77,9 +151,10 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
 
-class Variant(models.Model):
+class Variant(TranslatedName, models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    name_translations = name_translations_field(100)
     sku_suffix = models.CharField(_("SKU suffix"), max_length=32)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     price_delta = models.DecimalField(_("price difference"), **MONEY, default=Decimal(0))
@@ -108,7 +183,7 @@ class Variant(models.Model):
         ]
 
 
-class View(models.Model):
+class View(TranslatedName, models.Model):
     """One side of a product (front, back…): a mockup image and where the artwork is printed on it.
 
     The print area is drawn in mockup pixels (`area_points`, [x, y] pairs; a rectangle has four)
@@ -131,6 +206,7 @@ class View(models.Model):
         Variant, on_delete=models.CASCADE, null=True, blank=True, related_name="views"
     )
     name = models.CharField(_("name"), max_length=50, validators=[single_line])
+    name_translations = name_translations_field(50)
     mockup = models.FileField(_("mockup image"), upload_to=RandomPath("products/mockups"))
     mockup_width = models.PositiveIntegerField()
     mockup_height = models.PositiveIntegerField()
@@ -196,11 +272,12 @@ class View(models.Model):
         return " ".join(f"{x},{y}" for x, y in self.area_points)
 
 
-class Option(models.Model):
+class Option(TranslatedName, models.Model):
     """A priced extra the shopper may pick, e.g. "Premium print" +5."""
 
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="options")
     name = models.CharField(_("name"), max_length=100, validators=[single_line])
+    name_translations = name_translations_field(100)
     price_delta = models.DecimalField(_("price difference"), **MONEY, default=Decimal(0))
     created_at = models.DateTimeField(default=timezone.now)
 

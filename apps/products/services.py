@@ -19,11 +19,22 @@ from .errors import CatalogInvalid, InUse, NameTaken, PrintAreaInvalid, SkuTaken
 from .models import Option, Product, Variant, View
 
 MAX_POLYGON_POINTS = 64
-PRODUCT_FIELDS = ("brand", "sku", "name", "description", "price", "currency", "status", "shape")
-VARIANT_FIELDS = ("name", "sku_suffix", "attributes", "price_delta")
+PRODUCT_FIELDS = (
+    "brand",
+    "sku",
+    "name",
+    "name_translations",
+    "description",
+    "price",
+    "currency",
+    "status",
+    "shape",
+)
+VARIANT_FIELDS = ("name", "name_translations", "sku_suffix", "attributes", "price_delta")
 VIEW_FIELDS = (
     "variant",
     "name",
+    "name_translations",
     "area_shape",
     "area_points",
     "width_mm",
@@ -34,7 +45,24 @@ VIEW_FIELDS = (
     "blend_mode",
     "position",
 )
-OPTION_FIELDS = ("name", "price_delta")
+OPTION_FIELDS = ("name", "name_translations", "price_delta")
+
+
+def name_translations_clean(value):
+    """Names by language as stored: keys as Django spells languages ("zh_Hans" → "zh-hans"), names
+    stripped, empty ones left out (the default name applies). Anything else is left for the
+    model's validator to refuse."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return value
+    cleaned = {}
+    for key, name in value.items():
+        key = str(key).strip().lower().replace("_", "-")
+        name = name.strip() if isinstance(name, str) else name
+        if name not in ("", None):
+            cleaned[key] = name
+    return cleaned
 
 
 def _assign(instance: models.Model, fields: dict, allowed: tuple[str, ...]) -> None:
@@ -42,6 +70,8 @@ def _assign(instance: models.Model, fields: dict, allowed: tuple[str, ...]) -> N
     if unknown:
         raise CatalogInvalid(details={"unknown_fields": unknown})
     for field, value in fields.items():
+        if field == "name_translations":
+            value = name_translations_clean(value)
         setattr(instance, field, value.strip() if isinstance(value, str) else value)
 
 

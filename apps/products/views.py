@@ -122,7 +122,7 @@ def _variant_form_page(request, product, variant=None):
     form = VariantForm(request.POST or None, instance=variant)
     attributes = AttributeFormSet(request.POST or None, variant=variant, prefix="attributes")
     if request.method == "POST" and form.is_valid() and attributes.is_valid():
-        fields = {name: form.cleaned_data[name] for name in VariantForm.Meta.fields}
+        fields = form.service_fields()
         try:
             if variant is None:
                 services.variant_create(product=product, **fields, attributes=attributes.attributes())

@@ -1,4 +1,4 @@
-"""The widget's script, its lazily loaded editor and 3D viewer, brand fonts and a demo shop page: on every host.
+"""The widget's script, its lazy editor and 3D viewer, brand fonts and a demo shop page: on every host.
 
 `/widget/v1/` is the major version of the embed contract: merchants' pages keep one URL for
 years, and every compatible change ships under it. So the script cannot have a hashed name;

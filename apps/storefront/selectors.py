@@ -16,6 +16,7 @@ from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
 from apps.core.hashing import sha256_hex
 from apps.core.memo import MISSING, ProcessCache
+from apps.designs.errors import design_error_public
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
 from apps.designs.selectors import design_ordered, view_print_spec
 from apps.designs.services import EDITABLE_SPEC_VERSION, TEXT_LAYERS_MAX, layout_clean
@@ -106,7 +107,7 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
         },
         "product": {
             "sku": product.sku,
-            "name": product.name,
+            "name": product.localized_name,  # in the shopper's language, else the default name
             "description": product.description,
             "price": str(product.price),
             "currency": product.currency,
@@ -114,13 +115,13 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             "has_3d": True,  # every product gets a textured GLB (its shape's, or its own model)
         },
         "variants": [
-            {"id": v.pk, "name": v.name, "price": str(product.price + v.price_delta)}
+            {"id": v.pk, "name": v.localized_name, "price": str(product.price + v.price_delta)}
             for v in product.variants.all()
         ],
         "views": [
             {
                 "id": view.pk,
-                "name": view.name,
+                "name": view.localized_name,  # the key of the design's previews too
                 "variant": view.variant_id,
                 "mockup_url": absolute(media_url("mockup", view.pk)),
                 "width": view.mockup_width,
@@ -132,7 +133,8 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
             for view in product.views.all()
         ],
         "options": [
-            {"id": o.pk, "name": o.name, "price_delta": str(o.price_delta)} for o in product.options.all()
+            {"id": o.pk, "name": o.localized_name, "price_delta": str(o.price_delta)}
+            for o in product.options.all()
         ],
         "styles": [{"id": style.key, "label": str(style.label)} for style in STYLES.values()],
         "fonts": [
@@ -158,15 +160,26 @@ def widget_design(*, public_id: str, session_id: str) -> Design | None:
     return Design.objects.filter(public_id=public_id, shopper_session=session_id).first()
 
 
+def _view_names(design: Design) -> dict[str, str]:
+    """Each view's name → its name in the active language (as the widget's configuration names it)."""
+    return {view.name: view.localized_name for view in design.product.views.all()}
+
+
 def widget_design_state(design: Design, absolute) -> dict:
     """What the widget shows of a design: status, progress, error, previews by view, the 3D model,
-    and what its editor needs (the artwork and photo, where they sit, the text layers)."""
+    and what its editor needs (the artwork and photo, where they sit, the text layers).
+
+    Previews are keyed by the view's name in the active language, as in the configuration; the
+    error is the shopper's (design_error_public: a refusal never names the blocked word).
+    """
     previews, model_url, artwork_url = {}, None, None
     if design.status in (Design.Status.EXPORTING, Design.Status.READY):
+        names = None
         for key, asset in asset_urls(design).items():
             view, _, kind = key.rpartition("/")
             if kind == "preview_jpg":
-                previews[view] = absolute(asset["url"])
+                names = _view_names(design) if names is None else names
+                previews[names.get(view, view)] = absolute(asset["url"])
             elif kind == "glb":
                 model_url = absolute(asset["url"])
             elif kind == "artwork":
@@ -176,7 +189,7 @@ def widget_design_state(design: Design, absolute) -> dict:
         and design.spec.get("version", 0) >= EDITABLE_SPEC_VERSION
         and not design_ordered(design)
     )
-    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
+    error = design_error_public(code=design.error_code, message=design.error_message, spec=design.spec)
     return {
         "id": design.public_id,
         "status": design.status,

@@ -67,7 +67,10 @@ STRINGS = {
     "add_text": _("Add a text"),
     "edit_design": _("Edit the design"),
     "regenerate": _("Regenerate"),
-    "editor_help": _("Drag to move; drag the corner handle to resize and the top handle to turn. With the keyboard: arrows move, + and − resize, [ and ] turn, Delete removes a text."),
+    "editor_help": _(
+        "Drag to move; drag the corner handle to resize and the top handle to turn. With the keyboard: "
+        "arrows move, + and − resize, [ and ] turn, Delete removes a text."
+    ),
     "apply_changes": _("Apply changes"),
     "cancel": _("Cancel"),
     "resize": _("Resize"),

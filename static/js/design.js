@@ -9,14 +9,19 @@
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
     var socket = new WebSocket(scheme + location.host + card.dataset.designSocket);
     var field = function (name) { return card.querySelector('[data-design-field="' + name + '"]'); };
+    // Steps and statuses in the page's language (the template's data-design-labels), never the keys.
+    var label = function (kind, key) {
+      var item = card.querySelector("[data-design-labels] [data-" + kind + '="' + CSS.escape(key) + '"]');
+      return item ? item.textContent : "";
+    };
 
     socket.addEventListener("message", function (message) {
       var event = JSON.parse(message.data);
       if (event.type !== "design.status") return;
-      field("status").textContent = event.status;
+      field("status").textContent = label("status", event.status);
       field("status").className = "badge design-status-" + event.status;
       field("progress").value = event.progress;
-      field("step").textContent = event.step;
+      field("step").textContent = label("step", event.step);
       field("percent").textContent = event.progress;
       if (event.assets) showPreviews(event.assets);
       var wasFinished = FINISHED.indexOf(card.dataset.designStatus) >= 0;

@@ -5,7 +5,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from apps.audit.labels import OBJECT_LABELS
 from apps.audit.models import AuditEntry
+from apps.audit.recorder import AUDITED
 from apps.audit.services import audit_purge
 from apps.brands.services import brand_create
 from apps.products.models import Product
@@ -114,10 +116,10 @@ def test_the_page_filters_by_who_and_what_for_admins_only(tenant):
     viewer = dashboard_client(tenant, member(tenant, Role.VIEWER)).get("/settings/audit/")
 
     # Then each list holds its own entries, and a viewer may not look
-    assert "<code>brands.brand</code>" in by_key
-    assert "<code>tenants.tenant</code>" not in by_key
+    assert "<td>Brand #" in by_key
+    assert "<td>Workspace #" not in by_key
     assert "Alpha Studio" in by_type
-    assert "<code>brands.brand</code>" not in by_type
+    assert "<td>Brand #" not in by_type
     assert viewer.status_code == 403
 
 
@@ -142,3 +144,47 @@ def test_entries_are_kept_one_year(tenant):
     assert audit_purge() == 1
     brands = AuditEntry.objects.filter(object_type="brands.brand")
     assert list(brands.values_list("changes__name", flat=True)) == [[None, "Recent"]]
+
+
+def test_the_page_names_what_changed_in_the_readers_language(tenant):
+    # Given a product created and repriced by a person, then viewed in French
+    client = owner_client(tenant)
+    client.post("/i18n/language/", {"language": "fr", "next": "/"})
+    product = ProductFactory(name="Mug")
+    AuditEntry.objects.create(
+        tenant=tenant,
+        actor="user:1",
+        actor_label="owner@alpha.test",
+        action="update",
+        object_type="products.variant",
+        object_id=str(product.pk),
+        object_repr="MUG-BLK",
+        changes={"price_delta": ["0.00", "1.50"]},
+    )
+    AuditEntry.objects.create(
+        tenant=tenant,
+        actor="user:1",
+        actor_label="owner@alpha.test",
+        action="create",
+        object_type="orders.order",
+        object_id="7",
+        object_repr="LU-000007",
+        changes={},
+    )
+
+    # When the owner opens the audit log
+    page = client.get("/settings/audit/").content.decode()
+
+    # Then models, fields and actions are named in French, never by their keys
+    assert "<td>Variante #" in page
+    assert "<td>Commande #" in page
+    assert "<dt>différence de prix</dt>" in page
+    assert '<span class="badge audit-update">Modifié</span>' in page
+    assert "orders.order" not in page.replace('value="orders.order"', "")
+    assert "products.variant" not in page.replace('value="products.variant"', "")
+    assert "price_delta" not in page
+    assert '<option value="orders.order">Commande</option>' in page
+
+
+def test_every_watched_model_has_a_label():
+    assert {label.lower() for label in AUDITED} == set(OBJECT_LABELS)

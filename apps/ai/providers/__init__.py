@@ -10,12 +10,13 @@ Errors: `apps.ai.errors.TransientAIError` (retry) and `PermanentAIError` (fail w
 """
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from .base import GeneratedImage, Moderation, Provider
 from .offline import OfflineProvider
 from .openai import OpenAIProvider
 
-__all__ = ["GeneratedImage", "Moderation", "Provider", "get_provider", "provider_name"]
+__all__ = ["GeneratedImage", "Moderation", "Provider", "get_provider", "provider_label", "provider_name"]
 
 PROVIDERS: dict[str, type] = {OfflineProvider.name: OfflineProvider, OpenAIProvider.name: OpenAIProvider}
 
@@ -32,3 +33,9 @@ def provider_name(name: str | None = None) -> str:
 
 def get_provider(name: str | None = None, *, design_id: int | None = None) -> Provider:
     return PROVIDERS[provider_name(name)](design_id=design_id)
+
+
+def provider_label(name: str | None) -> str:
+    """What made a design, for people, in the active language ("offline generator"): never the key."""
+    provider = PROVIDERS.get(name or "")
+    return str(provider.label) if provider is not None else gettext("an AI service")

@@ -6,6 +6,8 @@ from typing import Any, Protocol
 
 from PIL import Image, ImageOps
 
+from ..moderation import Finding
+
 MAX_IMAGE_SIDE = 16384  # pixels; beyond it a request is a bug, not a print size
 
 
@@ -20,8 +22,9 @@ class GeneratedImage:
 @dataclass(frozen=True)
 class Moderation:
     flagged: bool
-    reasons: list[str] = field(default_factory=list)  # human-readable, e.g. ["blocked word: gun"]
+    reasons: list[str] = field(default_factory=list)  # for operators, e.g. ["blocked word: gun"]
     meta: dict[str, Any] = field(default_factory=dict)  # e.g. {"checked": False} when nothing was inspected
+    findings: list[Finding] = field(default_factory=list)  # the reasons as codes, shopper-safe labels
 
 
 class Provider(Protocol):

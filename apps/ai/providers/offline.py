@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
 from ..models import AIUsage
-from ..moderation import BUILTIN_BLOCKED_WORDS, blocked_word_reasons
+from ..moderation import BUILTIN_BLOCKED_WORDS, blocked_word_findings, finding_labels
 from ..services import ai_call
 from ..styles import style_get
 from .artwork import LABEL, artwork_draw
@@ -20,6 +21,7 @@ class OfflineProvider:
 
     design_id: int | None = None
     name: ClassVar[str] = "offline"
+    label: ClassVar[str] = _("offline generator")  # what made a design, for people
     image_model: ClassVar[str] = "luneo-offline-artwork-1"
     moderation_model: ClassVar[str] = "luneo-offline-wordlist-1"
 
@@ -42,10 +44,13 @@ class OfflineProvider:
 
     def moderate_text(self, *, text: str, blocked_words: Sequence[str] = ()) -> Moderation:
         with self._call(AIUsage.Operation.TEXT_MODERATE, self.moderation_model) as call:
-            reasons = blocked_word_reasons(text, [*blocked_words, *BUILTIN_BLOCKED_WORDS])
+            findings = blocked_word_findings(text, [*blocked_words, *BUILTIN_BLOCKED_WORDS])
             call.units = 1
         return Moderation(
-            flagged=bool(reasons), reasons=reasons, meta={"provider": self.name, "checked": True}
+            flagged=bool(findings),
+            reasons=finding_labels(findings),
+            meta={"provider": self.name, "checked": True},
+            findings=findings,
         )
 
     def moderate_image(self, *, image: Image.Image) -> Moderation:

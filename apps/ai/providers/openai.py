@@ -22,11 +22,12 @@ from typing import Any, ClassVar
 import openai
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import AIError, PermanentAIError, TransientAIError
 from ..models import AIUsage
-from ..moderation import blocked_word_reasons
+from ..moderation import Finding, blocked_word_findings, finding_labels
 from ..services import AICall, ai_call
 from ..styles import style_get, style_prompt
 from .base import GeneratedImage, Moderation, check_size, fit_cover
@@ -129,6 +130,7 @@ def moderation_reasons(result: Any) -> list[str]:
 class OpenAIProvider:
     design_id: int | None = None
     name: ClassVar[str] = "openai"
+    label: ClassVar[str] = gettext_lazy("OpenAI")  # what made a design, for people
 
     def generate_image(
         self, *, prompt: str, style: str, width: int, height: int, seed: int
@@ -160,11 +162,16 @@ class OpenAIProvider:
 
     def moderate_text(self, *, text: str, blocked_words: Sequence[str] = ()) -> Moderation:
         """The brand's blocked words and OpenAI's classifier (free, so always asked: full reasons)."""
-        word_reasons = blocked_word_reasons(text, blocked_words)
+        words = blocked_word_findings(text, blocked_words)
         moderation = self._moderate(AIUsage.Operation.TEXT_MODERATE, text)
-        if not word_reasons:
+        if not words:
             return moderation
-        return replace(moderation, flagged=True, reasons=[*word_reasons, *moderation.reasons])
+        return replace(
+            moderation,
+            flagged=True,
+            reasons=[*finding_labels(words), *moderation.reasons],
+            findings=[*words, *moderation.findings],
+        )
 
     def moderate_image(self, *, image: Image.Image) -> Moderation:
         data_url = png_data_url(image)
@@ -182,7 +189,8 @@ class OpenAIProvider:
         result = response.results[0]
         reasons = moderation_reasons(result) if result.flagged else []
         meta = {"provider": self.name, "model": response.model, "checked": True}
-        return Moderation(flagged=result.flagged, reasons=reasons, meta=meta)
+        findings = [Finding(reason) for reason in reasons]
+        return Moderation(flagged=result.flagged, reasons=reasons, meta=meta, findings=findings)
 
     @contextmanager
     def _call(self, operation: str, model: str) -> Iterator[AICall]:

@@ -11,9 +11,50 @@ from apps.brands.models import Brand
 from apps.core.api.serializers import QuerySerializer, StrictSerializer
 from apps.core.hygiene import json_loads
 
-from ..models import Currency, Product, Variant, View
+from ..models import NAME_LANGUAGES, Currency, Product, Variant, View
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
+NAME_TRANSLATIONS_HELP = (
+    f"The name in other languages ({', '.join(f'`{code}`' for code in NAME_LANGUAGES)}), "
+    'e.g. `{"fr": "Affiche", "zh-hans": "海报"}`; shoppers reading another language see `name`. '
+    "Replaces the stored ones; an empty name removes that language."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {code: {"type": "string"} for code in NAME_LANGUAGES},
+        "additionalProperties": False,
+    }
+)
+class NameTranslationsField(serializers.Field):
+    """{language: name}, as JSON or (in multipart forms) a JSON string; the model checks the rest."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            try:
+                data = json_loads(data) if data.strip() else {}
+            except ValueError as exc:
+                raise serializers.ValidationError(
+                    _('Give the names as JSON: {"fr": "…", "zh-hans": "…"}.')
+                ) from exc
+        if not isinstance(data, dict) or not all(isinstance(name, str) for name in data.values()):
+            raise serializers.ValidationError(
+                _('Give the names by language, e.g. {"fr": "…", "zh-hans": "…"}.')
+            )
+        return data
+
+    def to_representation(self, value):
+        return value if isinstance(value, dict) else {}
+
+
+def name_translations_input():
+    return NameTranslationsField(required=False, help_text=NAME_TRANSLATIONS_HELP)
+
+
+def name_translations_output():
+    return NameTranslationsField(help_text="The name in other languages, by language code.")
 
 
 class ProductFilterSerializer(QuerySerializer):
@@ -26,6 +67,7 @@ class ProductInputSerializer(StrictSerializer):
     brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.all(), allow_null=True, required=False)
     sku = serializers.CharField(max_length=64, help_text="Unique in the workspace.")
     name = serializers.CharField(max_length=200)
+    name_translations = name_translations_input()
     description = serializers.CharField(required=False, allow_blank=True)
     price = serializers.DecimalField(**MONEY, min_value=Decimal(0))
     currency = serializers.ChoiceField(choices=Currency.choices, required=False)
@@ -40,6 +82,7 @@ class ProductInputSerializer(StrictSerializer):
 
 class VariantInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
+    name_translations = name_translations_input()
     sku_suffix = serializers.CharField(
         max_length=32, help_text="Unique in the product; the variant's SKU is `<sku>-<suffix>`."
     )
@@ -49,6 +92,7 @@ class VariantInputSerializer(StrictSerializer):
 
 class OptionInputSerializer(StrictSerializer):
     name = serializers.CharField(max_length=100)
+    name_translations = name_translations_input()
     price_delta = serializers.DecimalField(**MONEY, required=False)
 
 
@@ -84,6 +128,7 @@ class ViewInputSerializer(StrictSerializer):
         help_text="This variant's own mockup.",
     )
     name = serializers.CharField(max_length=50, help_text="e.g. front, back")
+    name_translations = name_translations_input()
     mockup = serializers.FileField(help_text="The mockup image (PNG, JPEG, WebP); checked and re-encoded.")
     mask = serializers.FileField(required=False, help_text="Optional mask: white where the artwork shows.")
     area_shape = serializers.ChoiceField(choices=View.AreaShape.choices, required=False)
@@ -100,6 +145,7 @@ class ViewInputSerializer(StrictSerializer):
 class VariantSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_translations = name_translations_output()
     sku_suffix = serializers.CharField()
     sku = serializers.CharField()
     attributes = serializers.DictField()
@@ -110,6 +156,7 @@ class VariantSerializer(serializers.Serializer):
 class OptionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    name_translations = name_translations_output()
     price_delta = serializers.DecimalField(**MONEY)
     created_at = serializers.DateTimeField()
 
@@ -118,6 +165,7 @@ class ViewSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     variant = serializers.IntegerField(source="variant_id", allow_null=True)
     name = serializers.CharField()
+    name_translations = name_translations_output()
     mockup_width = serializers.IntegerField()
     mockup_height = serializers.IntegerField()
     has_mask = serializers.SerializerMethodField()
@@ -144,6 +192,7 @@ class ProductSerializer(serializers.Serializer):
     brand = serializers.IntegerField(source="brand_id", allow_null=True)
     sku = serializers.CharField()
     name = serializers.CharField()
+    name_translations = name_translations_output()
     description = serializers.CharField()
     price = serializers.DecimalField(**MONEY)
     currency = serializers.CharField()
