@@ -108,3 +108,42 @@ def test_the_snippet_box_wraps_inside_the_page(live_server, workspace, width):
         expect(page.get_by_role("button", name="Copied")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == snippet.inner_text().strip()
         browser.close()
+
+
+def test_at_phone_width_the_tables_scroll_in_focusable_regions(live_server, workspace):
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://alpha.localhost:{live_server.thread.port}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.set_default_timeout(20_000)
+        log_in(page, base, "owner@alpha.test")
+
+        for path in ["/orders/", "/designs/", "/products/", f"/orders/{workspace['order']}/"]:
+            page.goto(f"{base}{path}")
+            # The page itself never scrolls sideways: each table scrolls in its own region
+            assert not page.evaluate(PAGE_WIDER_THAN_VIEWPORT), path
+            tables = page.locator("table.table")
+            assert tables.count() > 0, path
+            for index in range(tables.count()):
+                region = tables.nth(index).locator("xpath=..")
+                assert region.get_attribute("role") == "region", path
+                assert region.get_attribute("tabindex") == "0", path
+                assert region.get_attribute("aria-label"), path
+            axe_check(page)
+
+        # On the orders list, the region is what scrolls, and the keyboard alone scrolls it
+        page.goto(f"{base}/orders/")
+        region = page.locator("table.table").first.locator("xpath=..")
+        assert region.evaluate("(element) => element.scrollWidth > element.clientWidth")
+        page.locator("main h1").click()
+        for _ in range(20):  # Tab from the heading until the region has the focus
+            page.keyboard.press("Tab")
+            if region.evaluate("(element) => element === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reaches the orders table's region")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+        browser.close()
