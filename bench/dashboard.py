@@ -1,6 +1,6 @@
 """The home page over the demo workspace's 90 days of history: selectors and the whole page.
 
-A workspace with the demo catalog and `demo_history_seed` (≈ 600 designs, their funnels and
+A workspace with the demo catalog and `demo_history_seed` (459 designs, their funnels and 81
 orders), the rollup refreshed; then, per period (7, 30, 90 and 365 days), 30 computations of
 everything the panel shows (`selectors.dashboard`) and 30 renders of `/` through Django's
 test client as a logged-in owner. Target: the page p95 <= 150 ms for 90 days.

@@ -1,5 +1,6 @@
 """The one error family. Services raise these; the API and the dashboard render them."""
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -48,3 +49,20 @@ class MalformedInput(ApplicationError, ValueError):
     code = "malformed_request"
     status = 400
     message = _("The request is malformed.")
+
+
+class RateLimited(ApplicationError):
+    """Too many requests. `retry_after`: whole seconds (at least 1) until one may pass again.
+
+    The API sends it as the `Retry-After` header and `details.retry_after` (apps/core/api/errors.py).
+    """
+
+    code = "rate_limited"
+    status = 429
+    message = _("Too many requests: retry later.")
+
+    def __init__(
+        self, message: str | None = None, *, retry_after: float, details: dict[str, Any] | None = None
+    ):
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(message, details={**(details or {}), "retry_after": self.retry_after})

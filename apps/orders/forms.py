@@ -11,6 +11,11 @@ class OrderFilterForm(forms.Form):
     source = forms.ChoiceField(
         label=_("Source"), choices=[("", _("All sources")), *Order.Source.choices], required=False
     )
+    payment = forms.ChoiceField(
+        label=_("Payment"),
+        choices=[("", _("Any payment")), ("awaiting", _("Awaiting payment"))],
+        required=False,
+    )
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -23,7 +28,12 @@ class OrderFilterForm(forms.Form):
         if not self.is_valid():
             return {}
         data = self.cleaned_data
-        return {"status": data["status"], "source": data["source"], "search": data["q"]}
+        return {
+            "status": data["status"],
+            "source": data["source"],
+            "search": data["q"],
+            "awaiting_payment": data["payment"] == "awaiting",
+        }
 
 
 class OrderTransitionForm(forms.Form):

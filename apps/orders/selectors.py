@@ -3,13 +3,22 @@
 import re
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from apps.designs.models import DesignAsset
 
 from .models import Order
 
 NUMBER_SEARCH = re.compile(r"^(?:LU-?)?0*(\d{1,9})$", re.IGNORECASE)
+# An order request awaiting payment: a widget order of a brand that takes no online payment.
+# It stays pending with the note the storefront writes on it (`order_request_note`); the widget
+# writes no other note, and a paying widget order has none.
+AWAITING_PAYMENT = Q(status=Order.Status.PENDING, source=Order.Source.WIDGET) & ~Q(note="")
+
+
+def order_awaits_payment(order: Order) -> bool:
+    """Whether `order` is an order request awaiting payment (AWAITING_PAYMENT, for one order)."""
+    return order.status == Order.Status.PENDING and order.source == Order.Source.WIDGET and bool(order.note)
 
 
 def order_list(
@@ -19,10 +28,14 @@ def order_list(
     search: str | None = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    awaiting_payment: bool = False,
 ) -> QuerySet[Order]:
-    """Orders, newest first. `search` is a number (`LU-000123`, `123`), or part of the customer's
-    email or name."""
-    orders = Order.objects.all()
+    """Orders, newest first, each with `awaits_payment`. `search` is a number (`LU-000123`,
+    `123`), or part of the customer's email or name; `awaiting_payment` keeps order requests
+    awaiting payment only."""
+    orders = Order.objects.annotate(awaits_payment=ExpressionWrapper(AWAITING_PAYMENT, BooleanField()))
+    if awaiting_payment:
+        orders = orders.filter(AWAITING_PAYMENT)
     if status:
         orders = orders.filter(status=status)
     if source:

@@ -17,7 +17,7 @@ from .forms import OrderFilterForm, OrderTransitionForm
 from .models import Order
 from .pack import order_pack_request
 from .payloads import item_previews
-from .selectors import order_get, order_list, order_status_counts
+from .selectors import order_awaits_payment, order_get, order_list, order_status_counts
 from .services import TRANSITIONS, order_transition
 from .signing import pack_url
 
@@ -82,6 +82,7 @@ def order_detail(request, number: int):
     allowed = [(value, label) for value, label in Order.Status.choices if value in TRANSITIONS[order.status]]
     context = {
         "order": order,
+        "awaits_payment": order_awaits_payment(order),
         "rows": rows,
         "history": [(change, _status_label(change.from_status)) for change in order.history.all()],
         "transitions": allowed,

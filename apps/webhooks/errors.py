@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import ApplicationError, Conflict
+from apps.core.errors import ApplicationError, Conflict, RateLimited
 
 
 class WebhookUrlInvalid(ApplicationError):
@@ -32,7 +32,6 @@ class DeliveryInProgress(Conflict):
     message = _("This delivery is being sent right now. Try again in a few seconds.")
 
 
-class WebhookTestTooSoon(ApplicationError):
+class WebhookTestTooSoon(RateLimited):
     code = "webhook_test_too_soon"
-    status = 429
     message = _("A test event was just sent to this endpoint. Wait a few seconds, then send another.")

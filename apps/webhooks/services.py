@@ -17,7 +17,6 @@ attempt, once: it is never retried and never disables the endpoint.
 """
 
 import json
-import math
 import random
 from datetime import timedelta
 
@@ -203,7 +202,7 @@ def endpoint_test(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     )
     if last is not None:
         wait = (last + TEST_EVENT_INTERVAL - now).total_seconds()
-        raise WebhookTestTooSoon(details={"retry_after": max(1, math.ceil(wait))})
+        raise WebhookTestTooSoon(retry_after=wait)
     data = {
         "endpoint": locked.pk,
         "message": "A test event from Luneo: this endpoint receives signed events.",

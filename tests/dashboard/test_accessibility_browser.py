@@ -1,7 +1,8 @@
 """Headless Chromium with axe-core: dashboard pages pass WCAG 2.2 AA, and the embed snippet fits a phone.
 
-Every status badge is on screen (designs and orders in each status), as are the first steps
-of the home page and the publishable key's snippet on the brand and product pages.
+Every status badge is on screen (designs and orders in each status, an order awaiting payment),
+as are the first steps of the home page and the publishable key's snippet on the brand and
+product pages.
 """
 
 import pytest
@@ -10,9 +11,11 @@ from django_tenants.utils import tenant_context
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.designs.models import Design
 from apps.orders.models import Order
+from apps.orders.services import ItemInput, order_create
 from tests.support.axe import axe_check
 from tests.support.browser import launch, log_in, needs_chromium
 from tests.support.factories.analytics import TODAY, design_on, order_on
+from tests.support.factories.orders import ADDRESS
 from tests.support.factories.products import product_make
 from tests.support.workspaces import ensure_tenant
 
@@ -22,8 +25,8 @@ PAGE_WIDER_THAN_VIEWPORT = "() => document.documentElement.scrollWidth > window.
 
 @pytest.fixture
 def workspace(settings, tmp_path):
-    """Workspace `alpha` with a brand and its key, a product, designs and orders in every status;
-    `beta`, new and empty."""
+    """Workspace `alpha` with a brand and its key, a product, designs and orders in every status
+    and an order request awaiting payment; `beta`, new and empty."""
     settings.MEDIA_ROOT = tmp_path / "media"
     ensure_tenant("beta")
     tenant = ensure_tenant("alpha")
@@ -37,6 +40,14 @@ def workspace(settings, tmp_path):
             order_on(
                 TODAY, total="20.00", email=f"shopper{number}@example.com", product=product, status=status
             )
+        awaiting = order_create(  # as the widget of a brand taking no online payment records it
+            source=Order.Source.WIDGET,
+            items=[ItemInput(design=design_on(TODAY, product, status=Design.Status.READY))],
+            shopper_session="s1",
+            customer={"email": "request@example.com", "name": "Request"},
+            shipping_address=ADDRESS,
+            note="Order request awaiting payment: the customer has not paid.",
+        )
         first_design = Design.objects.order_by("pk").first()
         first_order = Order.objects.order_by("pk").first()
     return {
@@ -44,6 +55,7 @@ def workspace(settings, tmp_path):
         "product": product.pk,
         "design": first_design.pk,
         "order": first_order.number,
+        "awaiting": awaiting.number,
     }
 
 
@@ -60,6 +72,7 @@ def test_dashboard_pages_have_no_serious_accessibility_violation(live_server, wo
         f"/designs/{workspace['design']}/",
         "/orders/",
         f"/orders/{workspace['order']}/",
+        f"/orders/{workspace['awaiting']}/",
         "/settings/brands/",
         f"/settings/brands/{workspace['brand']}/",
     ]
@@ -107,4 +120,45 @@ def test_the_snippet_box_wraps_inside_the_page(live_server, workspace, width):
         page.get_by_role("button", name="Copy the snippet").click()
         expect(page.get_by_role("button", name="Copied")).to_be_visible()
         assert page.evaluate("navigator.clipboard.readText()") == snippet.inner_text().strip()
+        browser.close()
+
+
+def test_at_phone_width_the_tables_scroll_in_focusable_regions(live_server, workspace):
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://alpha.localhost:{live_server.thread.port}"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(viewport={"width": 375, "height": 800})
+        page.set_default_timeout(20_000)
+        log_in(page, base, "owner@alpha.test")
+
+        for path in ["/orders/", "/designs/", "/products/", f"/orders/{workspace['awaiting']}/"]:
+            page.goto(f"{base}{path}")
+            # The page itself never scrolls sideways: each table scrolls in its own region
+            assert not page.evaluate(PAGE_WIDER_THAN_VIEWPORT), path
+            tables = page.locator("table.table")
+            assert tables.count() > 0, path
+            for index in range(tables.count()):
+                region = tables.nth(index).locator("xpath=..")
+                assert region.get_attribute("role") == "region", path
+                assert region.get_attribute("tabindex") == "0", path
+                assert region.get_attribute("aria-label"), path
+            axe_check(page)
+
+        assert page.locator("h1 [data-awaiting-payment]").is_visible()  # its badge was checked too
+
+        # On the orders list, the region is what scrolls, and the keyboard alone scrolls it
+        page.goto(f"{base}/orders/")
+        region = page.locator("table.table").first.locator("xpath=..")
+        assert region.evaluate("(element) => element.scrollWidth > element.clientWidth")
+        page.locator("main h1").click()
+        for _ in range(20):  # Tab from the heading until the region has the focus
+            page.keyboard.press("Tab")
+            if region.evaluate("(element) => element === document.activeElement"):
+                break
+        else:
+            raise AssertionError("Tab never reaches the orders table's region")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
         browser.close()

@@ -143,3 +143,20 @@ def test_other_allauth_pages_use_the_luneo_layout(public_client):
     assert response.status_code == 200
     assert "/static/css/luneo.css" in response.text
     assert 'class="card auth-card"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "named"),
+    [
+        ("en", "Scrollable table", "Scrollable table: {name}"),
+        ("fr", "Tableau défilant", "Tableau défilant : {name}"),
+        ("zh-hans", "可滚动表格", "可滚动表格：{name}"),
+    ],
+)
+def test_the_table_regions_are_named_in_the_persons_language(as_role, settings, language, label, named):
+    client = as_role(Role.VIEWER)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    page = client.get("/orders/").text
+
+    assert f'data-label="{label}" data-label-named="{named}"' in page

@@ -5,12 +5,16 @@ from django.db import connection
 from django.urls import reverse
 
 from apps.orders.models import Order
+from apps.orders.selectors import order_number_parse
 from apps.orders.services import order_transition
 from apps.orders.tasks import order_pack_build_task
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client, operator_client
-from tests.support.factories.orders import order_make
+from tests.support.factories.orders import ADDRESS, CUSTOMER, order_make
+from tests.support.widget import widget_ready_design
 from tests.support.workspaces import member
+
+AWAITING_BADGE = "data-awaiting-payment"
 
 
 @pytest.fixture
@@ -150,3 +154,65 @@ def test_operators_see_a_workspaces_orders_with_items_and_history_read_only(tena
     assert "Order items" in html
     assert "Order status changes" in html
     assert add.status_code == 403
+
+
+def order_request(widget, product) -> Order:
+    """An order the widget took for a brand without online payment: an order request."""
+    design = widget_ready_design(widget, product)
+    body = {"design": design.public_id, "customer": CUSTOMER, "shipping_address": ADDRESS}
+    response = widget.post("orders", body)
+    assert response.status_code == 201, response.content
+    assert response.json()["payment_url"] is None
+    return Order.objects.get(number=order_number_parse(response.json()["number"]))
+
+
+def test_order_requests_awaiting_payment_are_badged_and_can_be_listed_alone(
+    as_role, widget, widget_product, design
+):
+    # Given an order request, an API order with a note of its own, and an order request since paid
+    request = order_request(widget, widget_product)
+    noted = order_make(design, note="Gift wrap, please")
+    paid = order_transition(order=order_request(widget, widget_product), status="paid")
+    viewer = as_role(Role.VIEWER)
+
+    # When the list is shown, whole then filtered to what awaits payment, and each order's page
+    listed = viewer.get("/orders/").text
+    awaiting = viewer.get("/orders/", {"payment": "awaiting"})
+    pages = {order: viewer.get(f"/orders/{order.number}/").text for order in (request, noted, paid)}
+
+    # Then only the unpaid order request carries the badge, in the list and on its page
+    assert listed.count(AWAITING_BADGE) == 1
+    row = listed.split(f">{request.reference}</a>", 1)[1].split("</tr>", 1)[0]
+    assert f'<span class="badge badge-awaiting" {AWAITING_BADGE}>Awaiting payment</span>' in row
+    assert AWAITING_BADGE in pages[request]
+    assert AWAITING_BADGE not in pages[noted]
+    assert AWAITING_BADGE not in pages[paid]
+    # and the filter keeps it alone, counted under Pending
+    assert list(awaiting.context["page"].object_list) == [request]
+    chips = {chip["label"]: chip["count"] for chip in awaiting.context["chips"]}
+    assert (chips["All"], chips["Pending"], chips["Paid"]) == (1, 1, 0)
+    assert '<option value="awaiting" selected>Awaiting payment</option>' in awaiting.text
+
+
+@pytest.mark.parametrize(("language", "label"), [("fr", "En attente de paiement"), ("zh-hans", "等待付款")])
+def test_the_awaiting_payment_badge_is_translated(as_role, widget, widget_product, settings, language, label):
+    request = order_request(widget, widget_product)
+    viewer = as_role(Role.VIEWER)
+    viewer.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    listed = viewer.get("/orders/").text
+    detail = viewer.get(f"/orders/{request.number}/").text
+
+    assert f"{AWAITING_BADGE}>{label}</span>" in listed
+    assert f"{AWAITING_BADGE}>{label}</span>" in detail
+
+
+def test_another_workspace_lists_none_of_this_ones_order_requests(other_tenant, widget, widget_product):
+    order_request(widget, widget_product)
+    stranger = dashboard_client(other_tenant, member(other_tenant, Role.OWNER))
+
+    response = stranger.get("/orders/", {"payment": "awaiting"})
+
+    assert response.status_code == 200
+    assert list(response.context["page"].object_list) == []
+    assert AWAITING_BADGE not in response.text

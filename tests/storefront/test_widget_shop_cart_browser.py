@@ -5,6 +5,10 @@ records its cart requests: the line must carry the design's id as `_luneo_design
 Luneo's order webhooks read (apps/integrations). The design is made by a real Celery worker.
 """
 
+import contextlib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
 from django_tenants.utils import tenant_context
 
@@ -13,8 +17,11 @@ from apps.designs.models import Design
 from apps.orders.models import Order
 from tests.support.browser import launch, needs_chromium
 from tests.support.factories.products import product_make
-from tests.support.merchant_shop import WOO_CART, WOO_COOKIE, merchant_page, merchant_shop
+from tests.support.merchant_shop import WOO_CART, WOO_COOKIE, Shop, merchant_page, merchant_shop
 from tests.support.processes import free_port
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [
     pytest.mark.browser,
@@ -27,14 +34,33 @@ SHOPIFY_VARIANT = 44012345678901  # Shopify's ids are larger than 2³²
 
 
 @pytest.fixture
-def shop_setup(tenant, daphne):  # noqa: F811
-    """A brand allowing one merchant origin, its publishable key and a 12.00 EUR mug."""
+def shop_setup(tenant, daphne, worker):
+    """A brand allowing one merchant origin, its publishable key and a 12.00 EUR mug; Luneo's
+    daphne and a Celery worker running."""
     port = free_port()
     brand = brand_create(name="Mugs & Co", allowed_origins=[f"http://127.0.0.1:{port}"])
     _key, raw_key = brand_publishable_key_create(brand=brand)
     product = product_make(brand=brand)
     script = f"http://127.0.0.1:{daphne.port}/widget/v1/luneo.js"
     return {"port": port, "key": raw_key, "sku": product.sku, "script": script}
+
+
+@contextlib.contextmanager
+def shop_page(shop_setup: dict, path: str, **snippet: str) -> Iterator[tuple[Shop, "Page"]]:
+    """The merchant's product page at `path`, its widget set up by `snippet` (`merchant_page`'s
+    head, script_attributes, attributes), open in Chromium; yields the shop and the page."""
+    from playwright.sync_api import sync_playwright
+
+    html = merchant_page(script=shop_setup["script"], key=shop_setup["key"], sku=shop_setup["sku"], **snippet)
+    with merchant_shop(shop_setup["port"], html) as shop, sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(20_000)
+            page.goto(f"http://127.0.0.1:{shop_setup['port']}{path}")
+            yield shop, page
+        finally:
+            browser.close()
 
 
 def event(page, name: str) -> dict:
@@ -50,28 +76,17 @@ def design(page) -> dict:
     return event(page, "luneo:design-ready")
 
 
-def test_on_a_shopify_shop_the_design_goes_into_the_shops_cart_as_a_line_item_property(
-    tenant,
-    worker,  # noqa: F811
-    shop_setup,
-):
-    from playwright.sync_api import expect, sync_playwright
+def test_on_a_shopify_shop_the_design_goes_into_the_shops_cart_as_a_line_item_property(tenant, shop_setup):
+    from playwright.sync_api import expect
 
     # given a Shopify product page (its shop lives under /en/) set up for the shop's cart
-    page_html = merchant_page(
-        script=shop_setup["script"],
-        key=shop_setup["key"],
-        sku=shop_setup["sku"],
+    with shop_page(
+        shop_setup,
+        "/en/products/mug",
         head='<script>window.Shopify = {routes: {root: "/en/"}};</script>',
         script_attributes='data-luneo-cart="shopify"',
         attributes=f'data-luneo-shop-variant="{SHOPIFY_VARIANT}"',
-    )
-    with merchant_shop(shop_setup["port"], page_html) as shop, sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(f"http://127.0.0.1:{shop_setup['port']}/en/products/mug")
-
+    ) as (shop, page):
         # when the shopper makes a design and adds two to the cart
         ready = design(page)
         page.get_by_label("Quantity").fill("2")
@@ -84,7 +99,6 @@ def test_on_a_shopify_shop_the_design_goes_into_the_shops_cart_as_a_line_item_pr
         added = event(page, "luneo:added-to-cart")
         # and Luneo's own checkout did not open
         expect(page.get_by_label("Email")).to_have_count(0)
-        browser.close()
 
     [request] = shop.posted("/en/cart/add.js")
     assert request.headers["Content-Type"] == "application/json"
@@ -98,27 +112,16 @@ def test_on_a_shopify_shop_the_design_goes_into_the_shops_cart_as_a_line_item_pr
         assert not Order.objects.exists()  # the shop's order webhook will bring it
 
 
-def test_on_a_woocommerce_shop_the_design_goes_into_the_store_api_cart_with_its_nonce(
-    tenant,
-    worker,  # noqa: F811
-    shop_setup,
-):
-    from playwright.sync_api import expect, sync_playwright
+def test_on_a_woocommerce_shop_the_design_goes_into_the_store_api_cart_with_its_nonce(shop_setup):
+    from playwright.sync_api import expect
 
     # given a WordPress product page (its REST root announced in a link) set up for WooCommerce
-    page_html = merchant_page(
-        script=shop_setup["script"],
-        key=shop_setup["key"],
-        sku=shop_setup["sku"],
+    with shop_page(
+        shop_setup,
+        "/product/mug/",
         head=f'<link rel="https://api.w.org/" href="http://127.0.0.1:{shop_setup["port"]}/wp-json/">',
         attributes='data-luneo-cart="woocommerce" data-luneo-shop-variant="31"',
-    )
-    with merchant_shop(shop_setup["port"], page_html) as shop, sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        page.goto(f"http://127.0.0.1:{shop_setup['port']}/product/mug/")
-
+    ) as (shop, page):
         # when the shopper adds the design to the cart
         ready = design(page)
         button = page.get_by_role("button", name="Add to cart")
@@ -131,7 +134,6 @@ def test_on_a_woocommerce_shop_the_design_goes_into_the_store_api_cart_with_its_
         page.evaluate("window.luneoEvents = []")
         button.click()
         event(page, "luneo:added-to-cart")
-        browser.close()
 
     # then the Store API was asked for the cart session's nonce, then given the item with it
     gets = [request for request in shop.received if request.method == "GET" and request.path == WOO_CART]
@@ -148,28 +150,14 @@ def test_on_a_woocommerce_shop_the_design_goes_into_the_store_api_cart_with_its_
     assert first.body == second.body == line
 
 
-def test_a_shop_cart_without_the_shops_variant_tells_the_merchant_what_to_set(
-    tenant,
-    worker,  # noqa: F811
-    shop_setup,
-):
-    from playwright.sync_api import expect, sync_playwright
+def test_a_shop_cart_without_the_shops_variant_tells_the_merchant_what_to_set(shop_setup):
+    from playwright.sync_api import expect
 
     # given a Shopify page whose snippet forgot data-luneo-shop-variant
-    page_html = merchant_page(
-        script=shop_setup["script"],
-        key=shop_setup["key"],
-        sku=shop_setup["sku"],
-        script_attributes='data-luneo-cart="shopify"',
-    )
-    with merchant_shop(shop_setup["port"], page_html) as shop, sync_playwright() as playwright:
-        browser = launch(playwright)
-        page = browser.new_page()
-        page.set_default_timeout(20_000)
-        console = []
-        page.on("console", lambda message: console.append((message.type, message.text)))
-        page.goto(f"http://127.0.0.1:{shop_setup['port']}/products/mug")
-
+    with shop_page(shop_setup, "/products/mug", script_attributes='data-luneo-cart="shopify"') as (
+        shop,
+        page,
+    ):
         # when the shopper adds the design to the cart
         design(page)
         page.get_by_role("button", name="Add to cart").click()
@@ -179,7 +167,7 @@ def test_a_shop_cart_without_the_shops_variant_tells_the_merchant_what_to_set(
         expect(alert).to_have_text("Personalization unavailable")
         expect(alert.get_by_role("button")).to_have_count(0)
         assert event(page, "luneo:error")["code"] == "cart_not_configured"
-        browser.close()
+        console = [(message.type, message.text) for message in page.console_messages()]
 
     # and the merchant's console says what to set; the shop was never called
     errors = [text for kind, text in console if kind == "error"]

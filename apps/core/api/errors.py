@@ -1,5 +1,7 @@
 """One error format for the whole API: {"error": {"code", "message", "details"}}."""
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
@@ -35,6 +37,16 @@ class RequestTooLarge(ApplicationError):
         "The request is too large: too many form fields or files, or too much form data. "
         "Send long lists as JSON instead."
     )
+
+
+# Retry-After when a 429 does not know its wait (a DRF throttle whose wait() is None).
+DEFAULT_RETRY_AFTER = 60
+
+
+def _retry_after(exc) -> int:
+    """Whole seconds (at least 1) a 429 tells the client to wait: the throttle's or the error's."""
+    wait = exc.wait if isinstance(exc, exceptions.Throttled) else getattr(exc, "retry_after", None)
+    return DEFAULT_RETRY_AFTER if wait is None else max(1, math.ceil(wait))
 
 
 # Django's limits on parsing a request body, raised while DRF parses it (else a bare 400).
@@ -89,14 +101,15 @@ def exception_handler(exc, context):
         status, body = exc.status, error_body(exc.code, exc.message, exc.details)
     elif isinstance(exc, exceptions.APIException):
         status, code, message, details = _from_api_exception(exc)
-        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-            headers["Retry-After"] = str(int(exc.wait))
-            details = {"retry_after": int(exc.wait)}
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
         body = error_body(code, message, details)
     else:
         return None
+    if status == 429:  # every 429, a throttle's or ours, says when to come back
+        seconds = _retry_after(exc)
+        headers["Retry-After"] = str(seconds)
+        body["error"]["details"] = {**body["error"]["details"], "retry_after": seconds}
     set_rollback()
     return Response(body, status=status, headers=headers)
 

@@ -46,14 +46,17 @@ ERROR_DESCRIPTIONS = {
         "`brand_invalid`, `prompt_invalid`, `webhook_url_invalid`, `upload_invalid`) or "
         "`idempotency_key_reused`."
     ),
-    429: "`rate_limited`: too many requests for this key; retry after `Retry-After` seconds.",
+    429: (
+        "`rate_limited`: too many requests for this key, or a repeat refused too soon "
+        "(`webhook_test_too_soon`); retry after `Retry-After` seconds."
+    ),
 }
 RETRY_AFTER = OpenApiParameter(
     "Retry-After",
     OpenApiTypes.INT,
     OpenApiParameter.HEADER,
     response=[429],
-    description="Seconds to wait before the key may make another request.",
+    description="Whole seconds (at least 1) to wait before the key may make another request.",
 )
 BASE_DOCS = {inspect.cleandoc(base.__doc__) for base in (StrictSerializer, QuerySerializer)}
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
