@@ -8,6 +8,7 @@ from rest_framework import serializers
 from apps.core.hygiene import json_loads
 from apps.tenants.services import public_url
 
+from .errors import design_error_public
 from .models import Design
 from .signing import asset_urls
 
@@ -32,7 +33,7 @@ def design_event(design: Design) -> dict:
 
 def design_webhook_data(design: Design) -> dict:
     """A design as webhook receivers get it: signed asset links (they expire) on the public host."""
-    error = {"code": design.error_code, "message": design.error_message} if design.error_code else None
+    error = design_error_public(code=design.error_code, message=design.error_message, spec=design.spec)
     return {
         "id": design.public_id,
         "status": design.status,

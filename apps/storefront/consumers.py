@@ -1,17 +1,18 @@
-"""`/ws/widget/designs/<public id>/?key=pk_…&session=…`: a shopper's design, live.
+"""`/ws/widget/designs/<public id>/?key=pk_…&session=…&locale=…`: a shopper's design, live.
 
 The workspace comes from the publishable key (apps.tenants.channels). The socket is refused
 (4403) unless the browser's Origin is one of the key's brand's allowed origins and the session
 token is valid for that brand; a design of another session closes it with 4404. Messages are
 the design's widget state (as `GET /api/v1/widget/designs/<id>`) with `type: "design.status"`,
-the current state first. A key revoked (or rotated, or its brand deleted) closes the socket
-with 4401, a workspace suspended or the Origin removed from the brand's allowed origins with
-4403 (apps.accounts.consumers).
+the current state first, in the link's `locale` (else the brand's language). A key revoked
+(or rotated, or its brand deleted) closes the socket with 4401, a workspace suspended or the
+Origin removed from the brand's allowed origins with 4403 (apps.accounts.consumers).
 """
 
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from django.utils import translation
 from django_tenants.utils import schema_context
 
 from apps.accounts.channels import scope_header
@@ -20,7 +21,7 @@ from apps.brands.selectors import brand_allows_origin
 from apps.designs.consumers import CLOSE_NOT_FOUND
 from apps.designs.services import design_group
 
-from .selectors import widget_design, widget_design_state
+from .selectors import supported_language, widget_design, widget_design_state
 from .sessions import session_read
 
 TRANSITION = ("status", "step", "progress")
@@ -65,7 +66,14 @@ class WidgetDesignConsumer(WorkspaceSocket):
             return self.state(design)
 
     def state(self, design) -> dict:
-        return {"type": "design.status", **widget_design_state(design, self.absolute)}
+        """The widget's state of `design` in the link's language (else the brand's, else English)."""
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        language = supported_language(query.get("locale", [""])[0])
+        language = language or supported_language(
+            design.product.brand and design.product.brand.default_language
+        )
+        with translation.override(language or "en"):
+            return {"type": "design.status", **widget_design_state(design, self.absolute)}
 
     def absolute(self, path: str) -> str:
         if "://" in path:

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError, NotFound, RateLimited
 
 
 class PublishableKeyInvalid(ApplicationError):
@@ -44,7 +44,5 @@ class PaymentUnavailable(ApplicationError):
     message = _("Payment is unavailable right now. Try again in a moment.")
 
 
-class EventsRateLimited(ApplicationError):
-    code = "rate_limited"
-    status = 429
+class EventsRateLimited(RateLimited):
     message = _("Too many requests from this address: retry later.")

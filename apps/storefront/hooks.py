@@ -14,7 +14,7 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.core.api.errors import error_body
 from apps.core.api.ratelimit import rate_limit_hit
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.errors import ApplicationError, NotFound, RateLimited
 
 from .auth import client_ip
 from .errors import EventsRateLimited
@@ -34,8 +34,11 @@ def stripe_events(request):
         bucket = ("stripe-events", schema, client_ip(request))
         wait = rate_limit_hit(bucket=bucket, limit=STRIPE_EVENTS_PER_MINUTE, window=60)
         if wait is not None:
-            raise EventsRateLimited(details={"retry_after": wait})
+            raise EventsRateLimited(retry_after=wait)
         received = stripe_event_receive(body=request.body)
     except ApplicationError as exc:
-        return JsonResponse(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        response = JsonResponse(error_body(exc.code, exc.message, exc.details), status=exc.status)
+        if isinstance(exc, RateLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     return JsonResponse({"status": received})

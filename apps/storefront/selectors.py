@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_supported_language_variant
 
 from apps.ai.styles import STYLES
 from apps.billing.entitlements import entitlements
@@ -153,6 +153,14 @@ def _config(brand: Brand, product: Product, absolute) -> dict:
         "locale": get_language(),
         "strings": strings(),
     }
+
+
+def supported_language(code: str | None) -> str | None:
+    """The language of ours closest to `code` (`fr-CA`, `zh_Hans` …), or None."""
+    try:
+        return get_supported_language_variant(code.replace("_", "-").lower()) if code else None
+    except LookupError:
+        return None
 
 
 def widget_design(*, public_id: str, session_id: str) -> Design | None:

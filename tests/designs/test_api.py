@@ -7,6 +7,7 @@ from django.core import signing
 from django.test import Client
 
 from apps.designs.models import Design
+from apps.designs.payloads import design_webhook_data
 from apps.designs.services import design_create
 from apps.designs.signing import SALT, asset_token
 from apps.products.models import Product
@@ -341,3 +342,17 @@ def test_the_openapi_schema_documents_the_designs_endpoints(db, tmp_path):
     for action in ("retry", "cancel", "variations"):
         assert "post" in paths[f"/api/v1/designs/{{id}}/{action}"]
     assert "assets" in yaml.safe_load(target.read_text())["components"]["schemas"]["Design"]["properties"]
+
+
+def test_a_refused_design_says_why_without_repeating_the_refused_word(client, product):
+    design = pipeline_run(design_create(product=product.pk, prompt="a gun on a table"))
+
+    body = client.get(f"{DESIGNS}/{design.public_id}", HTTP_ACCEPT_LANGUAGE="fr").json()
+    webhook = design_webhook_data(design)
+
+    assert (body["status"], body["error"]["code"]) == ("rejected", "moderation_rejected")
+    assert body["error"]["message"]
+    assert "gun" not in body["error"]["message"]
+    assert webhook["error"]["code"] == "moderation_rejected"
+    assert "gun" not in webhook["error"]["message"]
+    assert "gun" in design.error_message  # the brand's staff still see which word, on the dashboard

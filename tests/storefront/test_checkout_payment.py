@@ -16,6 +16,7 @@ from django_tenants.utils import tenant_context
 
 from apps.brands.services import brand_create, brand_publishable_key_create
 from apps.orders.models import Order
+from apps.storefront.hooks import STRIPE_EVENTS_PER_MINUTE
 from tests.support.clients import error_code
 from tests.support.factories.products import product_make
 from tests.support.fakes.stripe import FakeStripe, obj
@@ -304,3 +305,17 @@ def test_a_brand_never_uses_another_workspaces_stripe_key(other_tenant, tenant, 
     assert all(bearer(call) != f"Bearer {ALPHA_KEY}" for call in fake_stripe.calls[calls:])
     with tenant_context(tenant):
         assert Order.objects.get().status == Order.Status.PENDING
+
+
+def test_too_many_stripe_events_from_one_address_are_429_with_retry_after(tenant):
+    client = Client(HTTP_HOST=host(tenant))
+
+    answers = [
+        client.post(EVENTS, "{}", content_type="application/json")
+        for _ in range(STRIPE_EVENTS_PER_MINUTE + 1)
+    ]
+
+    assert 429 not in {answer.status_code for answer in answers[:-1]}
+    assert answers[-1].status_code == 429
+    assert error_code(answers[-1]) == "rate_limited"
+    assert 1 <= int(answers[-1]["Retry-After"]) <= 60

@@ -3,9 +3,11 @@
 import json
 
 import pytest
+from django.utils import translation
 from websockets.exceptions import ConnectionClosed
 
 from apps.brands.services import brand_create, brand_delete, brand_publishable_key_create
+from apps.designs.errors import design_error_public
 from apps.designs.services import design_cancel, design_create
 from apps.storefront.sessions import session_new, session_read
 from apps.tenants.models import Role
@@ -106,3 +108,31 @@ def test_the_socket_closes_when_its_key_or_workspace_loses_access(daphne, tenant
         messages, code = closed_with(socket)
 
     assert (messages, code) == ([], expected_code)
+
+
+@pytest.mark.parametrize("locale", ["fr", "zh-hans"])
+def test_the_socket_speaks_the_shoppers_language_and_never_repeats_a_refused_word(
+    daphne, tenant, shop, locale
+):
+    key, sessions, design = shop
+    session_id = session_read(sessions["own"], schema=tenant.schema_name, brand_id=design.product.brand_id)
+    refused = pipeline_run(
+        design_create(product=design.product_id, prompt="a gun on the table", shopper_session=session_id)
+    )
+    with translation.override(locale):
+        expected = design_error_public(
+            code=refused.error_code, message=refused.error_message, spec=refused.spec
+        )
+
+    link = path(refused, key, sessions["own"]) + f"&locale={locale}"
+    with daphne.websocket(link, host="localhost", origin=SHOP) as socket:
+        first = receive(socket)
+
+    assert first["status"] == "rejected"
+    assert first["error"] == expected
+    assert "gun" not in first["error"]["message"]
+    with translation.override("en"):
+        english = design_error_public(
+            code=refused.error_code, message=refused.error_message, spec=refused.spec
+        )
+    assert first["error"]["message"] != english["message"]

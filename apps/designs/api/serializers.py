@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from apps.core.api.serializers import QuerySerializer
 
+from ..errors import design_error_public
 from ..models import Design
 from ..payloads import LayoutField, LayoutSerializer, TextLayerSerializer, TextLayersField
 from ..signing import asset_urls
@@ -100,9 +101,7 @@ class DesignSerializer(serializers.Serializer):
 
     @extend_schema_field(ErrorFieldSerializer(allow_null=True))
     def get_error(self, design: Design) -> dict | None:
-        if not design.error_code:
-            return None
-        return {"code": design.error_code, "message": design.error_message}
+        return design_error_public(code=design.error_code, message=design.error_message, spec=design.spec)
 
     @extend_schema_field(
         serializers.DictField(child=AssetSerializer(), help_text="By `<view>/<kind>` (or `<kind>`).")

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_supported_language_variant
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -45,7 +45,7 @@ from ..payments import (
     payment_start,
     return_url_clean,
 )
-from ..selectors import widget_config, widget_design, widget_design_state, widget_product
+from ..selectors import supported_language, widget_config, widget_design, widget_design_state, widget_product
 from ..sessions import session_new
 from .serializers import (
     ConfigQuerySerializer,
@@ -70,25 +70,18 @@ SESSION_PARAMETER = OpenApiParameter(
 LOCALE_PARAMETER = OpenApiParameter("locale", required=False, description="`en`, `fr` or `zh-hans`.")
 
 
-def _language(code: str | None) -> str | None:
-    try:
-        return get_supported_language_variant(code.replace("_", "-").lower()) if code else None
-    except LookupError:
-        return None
-
-
 class WidgetView(GenericAPIView):
     authentication_classes = [WidgetKeyAuthentication]
     permission_classes = [AllowedOrigin]
     throttle_classes = [WidgetRateThrottle]
 
     def initial(self, request, *args, **kwargs):
-        asked = _language(request.query_params.get("locale"))
+        asked = supported_language(request.query_params.get("locale"))
         if asked:
             translation.activate(asked)
         super().initial(request, *args, **kwargs)  # key, origin (sets request.brand), throttle
         if not asked:
-            translation.activate(_language(request.brand.default_language) or "en")
+            translation.activate(supported_language(request.brand.default_language) or "en")
 
     def absolute(self, path: str) -> str:
         return path if "://" in path else self.request.build_absolute_uri(path)
@@ -107,7 +100,9 @@ class WidgetView(GenericAPIView):
     def accepted(self, design) -> Response:
         """202 with where to follow the design: this API, and its websocket."""
         request = self.request
-        query = urlencode({"key": widget_key(request), "session": request.META[SESSION_HEADER]})
+        query = urlencode(
+            {"key": widget_key(request), "session": request.META[SESSION_HEADER], "locale": get_language()}
+        )
         scheme = "wss" if request.is_secure() else "ws"
         links = {
             "self": self.absolute(reverse("storefront:design", args=[design.public_id])),
