@@ -62,6 +62,7 @@ def test_the_shopper_drags_the_artwork_and_the_print_file_shows_it_where_it_was_
         page.get_by_role("button", name="Edit the design").click()
         artwork = page.get_by_role("button", name="Artwork")
         expect(artwork).to_be_focused()
+        expect(page.get_by_role("button", name="Regenerate")).to_be_hidden()  # one thing at a time
         for _ in range(SHRINK_PRESSES):
             artwork.press("-")
         axe_check(page)
@@ -101,5 +102,5 @@ def test_the_shopper_drags_the_artwork_and_the_print_file_shows_it_where_it_was_
     assert [(layer["text"], layer["rotation"]) for layer in design.text_layers] == [("Ahoy", 5)]
     # the print file: the artwork on the right half, nothing on the left
     width, height = printed.size
-    assert printed.getpixel((round(width * 0.75), round(height * 0.3)))[3] == 255
+    assert printed.getpixel((round(width * 0.75), round(height * 0.3)))[3] > 128
     assert printed.getpixel((round(width * 0.2), round(height * 0.3)))[3] == 0

@@ -36,6 +36,7 @@ const STYLES=`
 :host { display: block; }
 :host([hidden]) { display: none; }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 .lw { --lw-primary: #111827; --lw-secondary: #6366f1; color: #1f2937; font: 15px/1.45 var(--lw-font, system-ui), system-ui, sans-serif; border: 1px solid #e5e7eb; border-radius: var(--lw-radius, 10px); padding: 16px; background: #fff; max-width: 100%; }
 .lw-head { display: flex; align-items: center; gap: 10px; margin: 0 0 12px; }
 .lw-head img { max-height: 32px; max-width: 120px; }
