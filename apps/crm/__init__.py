@@ -1,1 +1,2 @@
-"""crm: reserved for its issue (its place in the layers is in docs/directory-structure.md); no code yet."""
+"""crm: one customer base per workspace from every channel and from ERP exports; imports with
+a data-health report, RFM segments and explainable recommendations."""

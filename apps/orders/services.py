@@ -30,6 +30,7 @@ from .errors import (
 from .models import NUMBER_SEQUENCE, QUANTITY_MAX, Order, OrderItem, OrderStatusChange
 from .pack import order_pack_request
 from .payloads import order_event_data
+from .signals import order_placed
 
 TRANSITIONS: dict[str, set[str]] = {
     Order.Status.PENDING: {Order.Status.PAID, Order.Status.CANCELLED},
@@ -279,6 +280,7 @@ def order_create(
         line.order = order
     OrderItem.objects.bulk_create(lines)
     OrderStatusChange.objects.create(order=order, to_status=order.status, actor=actor or source)
+    order_placed.send(sender=Order, order=order)
     _announce(order, "order.created")
     return order
 

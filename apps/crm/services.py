@@ -1,0 +1,55 @@
+"""Writes for the CRM's customers: match a person to their customer (client code, else e-mail),
+and attach every Luneo order to its customer as it is placed."""
+
+from django.db import transaction
+
+from apps.orders.models import Order
+
+from .models import Customer, CustomerOrder
+from .models.customers import Channel
+
+
+def email_normalize(email: str) -> str:
+    """Trimmed and lowercased: `Loic.Lefevre@Example.FR ` → `loic.lefevre@example.fr`."""
+    return (email or "").strip().lower()
+
+
+def customer_match(*, external_id: str = "", email: str = "") -> Customer | None:
+    """The customer with this client code, else the oldest with this e-mail, else None."""
+    if external_id:
+        found = Customer.objects.filter(external_id=external_id).first()
+        if found is not None:
+            return found
+    email = email_normalize(email)
+    if email:
+        return Customer.objects.filter(email=email).order_by("pk").first()
+    return None
+
+
+def _name_split(name: str) -> tuple[str, str]:
+    first, _, last = (name or "").strip().partition(" ")
+    return first, last
+
+
+@transaction.atomic
+def order_attach(*, order: Order) -> CustomerOrder:
+    """Link `order` to the customer with its e-mail, creating that customer from the order if none."""
+    existing = CustomerOrder.objects.filter(order=order).select_related("customer").first()
+    if existing is not None:
+        return existing
+    customer = customer_match(email=order.customer_email)
+    if customer is None:
+        first_name, last_name = _name_split(order.customer_name)
+        address = order.shipping_address or {}
+        customer = Customer.objects.create(
+            email=email_normalize(order.customer_email),
+            first_name=first_name,
+            last_name=last_name,
+            phone=order.customer_phone[:32],
+            city=str(address.get("city", ""))[:120],
+            postal_code=str(address.get("postal_code", ""))[:20],
+            country=str(address.get("country", ""))[:2].upper(),
+            source=order.source if order.source in Channel.values else Channel.API,
+            created_at=order.created_at,
+        )
+    return CustomerOrder.objects.create(customer=customer, order=order)
