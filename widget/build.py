@@ -68,7 +68,11 @@ def editor_bundle() -> str:
 def main(argv: list[str]) -> int:
     outputs = {OUTPUT: bundle(), EDITOR_OUTPUT: editor_bundle()}
     if "--check" in argv:
-        stale = [path for path, built in outputs.items() if not path.exists() or path.read_text(encoding="utf-8") != built]
+        stale = [
+            path
+            for path, built in outputs.items()
+            if not path.exists() or path.read_text(encoding="utf-8") != built
+        ]
         for path in stale:
             print(f"{path} is stale: run `make widget` and commit it.", file=sys.stderr)  # noqa: T201
         return 1 if stale else 0
