@@ -233,7 +233,7 @@ def test_the_360_page_shows_everything_known_about_the_customer(as_role, wine):
     assert "Riesling" in text
     assert "A0000002" in text
     assert ">Return</span>" in text
-    assert "1 sale lines, 1 returns, 101.46 net incl. tax" in text
+    assert "Sale lines: 1 · returns: 1 · net incl. tax: 101.46" in text
     view = page.context["view"]
     assert [design.pk for design, _thumb in view.designs] == [ordered.pk]
     assert [design.pk for design, _thumb in view.abandoned] == [abandoned.pk]
