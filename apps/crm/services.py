@@ -2,6 +2,7 @@
 and attach every Luneo order to its customer as it is placed."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.orders.models import Order
 
@@ -53,3 +54,15 @@ def order_attach(*, order: Order) -> CustomerOrder:
             created_at=order.created_at,
         )
     return CustomerOrder.objects.create(customer=customer, order=order)
+
+
+def customer_consent_set(*, customer: Customer, consent: bool | None, source: str) -> Customer:
+    """Record the customer's e-mail marketing consent (True, False, or None: unknown), when it
+    changed and where from; an unchanged answer keeps its first date and source."""
+    if customer.marketing_consent is consent:
+        return customer
+    customer.marketing_consent = consent
+    customer.consent_at = timezone.now()
+    customer.consent_source = source[:40]
+    customer.save(update_fields=["marketing_consent", "consent_at", "consent_source", "updated_at"])
+    return customer

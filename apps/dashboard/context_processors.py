@@ -12,7 +12,7 @@ NAVIGATION = [
     ("dashboard:products", _("Products"), "box"),
     ("dashboard:designs", _("Designs"), "sparkles"),
     ("dashboard:orders:list", _("Orders"), "cart"),
-    ("dashboard:customers", _("Customers"), "users"),
+    ("dashboard:crm:customers", _("Customers"), "users"),
     ("dashboard:campaigns", _("Campaigns"), "mail"),
     ("dashboard:copilot", _("Copilot"), "chat"),
     ("accounts:settings", _("Settings"), "cog"),

@@ -5,10 +5,6 @@ from apps.tenants.decorators import member_required
 
 # Dashboard sections that later issues fill; until then each says what is coming.
 SECTIONS = {
-    "customers": (
-        _("Customers"),
-        _("Your customers and their consent, imported from your store or a CSV file."),
-    ),
     "campaigns": (
         _("Campaigns"),
         _("Email campaigns to your customers, with tracking and one-click unsubscribe."),

@@ -1,0 +1,439 @@
+"""Reads for the dashboard's Customers pages: the list with its filters, one customer's 360 view,
+the occasions coming back, and what a customer's designs say they like (design affinity).
+
+Each function runs a fixed number of queries whatever the number of customers, lines or designs.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate, TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.ai.styles import DEFAULT_STYLE, STYLES, style_label
+from apps.designs.models import Design
+from apps.designs.selectors import design_thumbs
+from apps.orders.models import Order, OrderItem
+
+from .models import CatalogItem, Customer, CustomerOrder, Recommendation, SalesLine, SegmentChange
+from .occasions import Occasion, occasions_extract, ordinal_on, reminder_date
+
+SALE = SalesLine.DocumentType.SALE
+SALES_LINES_SHOWN = 200
+# Last purchase periods of the list's filter: within N days, more than a year ago, never.
+LAST_PURCHASE_WITHIN = {"30": 30, "90": 90, "365": 365}
+LAST_PURCHASE_OLDER = "older"
+LAST_PURCHASE_NEVER = "never"
+CONSENT_VALUES = {"yes": True, "no": False}
+CONSENT_UNKNOWN = "unknown"
+SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "-last_purchase": (F("last_purchase").desc(nulls_last=True), "pk"),
+    "last_purchase": (F("last_purchase").asc(nulls_first=True), "pk"),
+    "-monetary": (F("score__monetary").desc(nulls_last=True), "pk"),
+    "-created": ("-created_at", "-pk"),
+}
+OCCASION_DAYS = 60  # how far ahead the Customers page looks for occasions
+# Texts that may name an occasion: a digit (a date, an age) or a word for one. Designs without
+# any are not read in Python.
+OCCASION_HINT = r"[0-9]|birthday|b-?day|anniv|wedding|married|mariage|mari[ée]|noces|生日|婚|周年|纪念|寿"
+
+
+# --- which designs are a customer's ------------------------------------------------------------
+
+
+def _designs_of(customer) -> QuerySet[Design]:
+    """Designs `customer` (an id, or an OuterRef to one) made: those in their orders, and those
+    started in the widget sessions their orders came from."""
+    outer = OuterRef(customer) if isinstance(customer, OuterRef) else customer
+    sessions = (
+        Order.objects.filter(crm_link__customer=outer).exclude(shopper_session="").values("shopper_session")
+    )
+    return Design.objects.filter(
+        Q(order_items__order__crm_link__customer=customer) | Q(shopper_session__in=sessions)
+    )
+
+
+def _design_texts(design) -> list[str]:
+    """The personalization a design carries: its prompt and each text layer."""
+    texts = [design.prompt or ""]
+    for layer in design.text_layers or []:
+        if isinstance(layer, dict) and isinstance(layer.get("text"), str):
+            texts.append(layer["text"])
+    return [text for text in texts if text.strip()]
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+
+def _last_purchase():
+    """The day of a customer's last sale document or Luneo order (None: never bought)."""
+    sale = (
+        SalesLine.objects.filter(customer=OuterRef("pk"), document_type=SALE)
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    order = (
+        CustomerOrder.objects.filter(customer=OuterRef("pk"))
+        .annotate(day=TruncDate("order__created_at"))
+        .order_by("-order__created_at")
+        .values("day")[:1]
+    )
+    return Greatest(Subquery(sale), Subquery(order))
+
+
+def customer_list(
+    *,
+    search: str = "",
+    segment: str = "",
+    last_purchase: str = "",
+    item: int | None = None,
+    product: int | None = None,
+    consent: str = "",
+    style: str = "",
+    word: str = "",
+    sort: str = "name",
+    today: date | None = None,
+) -> QuerySet[Customer]:
+    """Customers with their score and `last_purchase` (a date or None).
+
+    `search`: each word in the name, e-mail or client code; `segment`: an RFM segment;
+    `last_purchase`: "30", "90", "365" (within that many days), "older" (over a year ago) or
+    "never"; `item`: bought this ERP article; `product`: bought this Luneo product (through an
+    order, or an article linked to it); `consent`: "yes", "no" or "unknown"; `style`: made a
+    design in this style preset; `word`: a word of their designs; `sort`: a key of SORTS.
+    """
+    today = today or timezone.localdate()
+    customers = Customer.objects.select_related("score").annotate(last_purchase=_last_purchase())
+    for term in (search or "").split():
+        customers = customers.filter(
+            Q(first_name__icontains=term)
+            | Q(last_name__icontains=term)
+            | Q(email__icontains=term)
+            | Q(external_id__icontains=term)
+        )
+    if segment:
+        customers = customers.filter(score__segment=segment)
+    if last_purchase in LAST_PURCHASE_WITHIN:
+        customers = customers.filter(
+            last_purchase__gte=today - timedelta(days=LAST_PURCHASE_WITHIN[last_purchase])
+        )
+    elif last_purchase == LAST_PURCHASE_OLDER:
+        customers = customers.filter(last_purchase__lt=today - timedelta(days=365))
+    elif last_purchase == LAST_PURCHASE_NEVER:
+        customers = customers.filter(last_purchase__isnull=True)
+    if item:
+        bought = SalesLine.objects.filter(customer=OuterRef("pk"), item_id=item, document_type=SALE)
+        customers = customers.filter(Exists(bought))
+    if product:
+        ordered = OrderItem.objects.filter(order__crm_link__customer=OuterRef("pk"), product_id=product)
+        bought = SalesLine.objects.filter(
+            customer=OuterRef("pk"), item__product_id=product, document_type=SALE
+        )
+        customers = customers.filter(Exists(ordered) | Exists(bought))
+    if consent in CONSENT_VALUES:
+        customers = customers.filter(marketing_consent=CONSENT_VALUES[consent])
+    elif consent == CONSENT_UNKNOWN:
+        customers = customers.filter(marketing_consent__isnull=True)
+    if style:
+        styled = Q(style=style) | Q(style="") if style == DEFAULT_STYLE else Q(style=style)
+        customers = customers.filter(Exists(_designs_of(OuterRef("pk")).filter(styled)))
+    if word and word.strip():
+        term = word.strip()
+        worded = Q(prompt__icontains=term) | Q(layers_text__icontains=term)
+        designs = _designs_of(OuterRef("pk")).annotate(layers_text=Cast("text_layers", TextField()))
+        customers = customers.filter(Exists(designs.filter(worded)))
+    return customers.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def catalog_choices() -> list[CatalogItem]:
+    """The ERP articles a list can be filtered by."""
+    return list(
+        CatalogItem.objects.only("pk", "label", "vintage", "article").order_by("label", "vintage", "pk")
+    )
+
+
+# --- design affinity ---------------------------------------------------------------------------
+
+WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+CJK = re.compile(r"[\u4e00-\u9fff]")
+STOPWORDS = frozenset(
+    """
+    the and for with from this that into onto over under your you our their his her its a an of on in
+    at to by be is are was were it as or not but all any some very more most much many one two three
+    happy birthday anniversary wedding love dear best wishes day year years forever always
+    style image picture design print text make made please like looking background colour color colors
+    colours white black red blue green yellow pink purple orange brown grey gray gold silver
+    les des une pour avec dans sur sous par est sont mon ton son mes tes ses nos vos leur leurs notre votre
+    joyeux joyeuse bon bonne anniversaire mariage qui que quoi très plus tout tous toute toutes
+    aux ans jour jours années année fond couleur
+    """.split()
+)
+
+
+@dataclass
+class Affinity:
+    """What a customer's designs say they like: style presets (label, count) and words (word, count),
+    most frequent first."""
+
+    styles: list[tuple[str, int]] = field(default_factory=list)
+    words: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def likes(self) -> list[str]:
+        """At most two styles, then at most four words: "watercolour, lighthouse, sea"."""
+        return [label for label, _count in self.styles[:2]] + [word for word, _count in self.words[:4]]
+
+
+def design_words(texts: list[str]) -> Counter:
+    """Words of personalization texts, each counted once per text: three letters or more, no
+    common words (English, French), no numbers. Chinese, written without spaces, is not split."""
+    counts: Counter = Counter()
+    for text in texts:
+        words = {word.lower() for word in WORD.findall(text or "") if not CJK.search(word)}
+        counts.update(word for word in words if word not in STOPWORDS)
+    return counts
+
+
+def affinity(designs) -> Affinity:
+    """The affinity of a customer from their designs (objects with `style`, `prompt`, `text_layers`)."""
+    designs = list(designs)
+    styles = Counter(design.style or DEFAULT_STYLE for design in designs)
+    words = design_words([" ".join(_design_texts(design)) for design in designs])
+    return Affinity(
+        styles=[(style_label(key), count) for key, count in styles.most_common()],
+        words=[(word, count) for word, count in words.most_common(8)],
+    )
+
+
+def style_choices() -> list[tuple[str, str]]:
+    return [(key, str(style.label)) for key, style in STYLES.items()]
+
+
+# --- occasions ---------------------------------------------------------------------------------
+
+OCCASION_LABELS = {
+    "birthday": lambda: _("Birthday"),
+    "wedding": lambda: _("Wedding anniversary"),
+    "anniversary": lambda: _("Anniversary"),
+    "date": lambda: _("A date they wrote"),
+}
+
+
+@dataclass
+class Reminder:
+    """An occasion found in a design, and when it comes back."""
+
+    occasion: Occasion
+    on: date
+    seen_on: date
+    ordinal: int | None
+    customer_id: int | None = None
+    customer: Customer | None = None
+    design_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return OCCASION_LABELS[self.occasion.kind]()
+
+    @property
+    def names(self) -> str:
+        return " & ".join(self.occasion.names)
+
+
+def _reminders(designs, *, today: date) -> list[Reminder]:
+    """Each design's occasions (one per distinct kind, names and day), with their reminder date."""
+    found: dict[tuple, Reminder] = {}
+    for design in designs:
+        seen_on = timezone.localdate(design.created_at)
+        for text in _design_texts(design):
+            for occasion in occasions_extract(text, default_year=seen_on.year):
+                on = reminder_date(occasion, seen_on=seen_on, today=today)
+                key = (getattr(design, "customer_id", None), occasion.kind, occasion.names, on)
+                if key in found:
+                    continue
+                found[key] = Reminder(
+                    occasion=occasion,
+                    on=on,
+                    seen_on=seen_on,
+                    ordinal=ordinal_on(occasion, seen_on=seen_on, on=on),
+                    customer_id=getattr(design, "customer_id", None),
+                    design_id=design.public_id,
+                )
+    return sorted(found.values(), key=lambda reminder: (reminder.on, reminder.customer_id or 0))
+
+
+def occasions_upcoming(
+    *, today: date | None = None, days: int = OCCASION_DAYS, limit: int = 20
+) -> list[Reminder]:
+    """Occasions found in customers' designs that come back within `days` of `today`, soonest
+    first, each with its customer. Two queries."""
+    today = today or timezone.localdate()
+    ordered_by = CustomerOrder.objects.filter(order__items__design=OuterRef("pk")).values("customer_id")[:1]
+    session_of = (
+        CustomerOrder.objects.filter(order__shopper_session=OuterRef("shopper_session"))
+        .exclude(order__shopper_session="")
+        .values("customer_id")[:1]
+    )
+    designs = (
+        Design.objects.annotate(
+            customer_id=Coalesce(Subquery(ordered_by), Subquery(session_of)),
+            layers_text=Cast("text_layers", TextField()),
+        )
+        .filter(customer_id__isnull=False)
+        .filter(Q(prompt__iregex=OCCASION_HINT) | Q(layers_text__iregex=OCCASION_HINT))
+        .only("pk", "public_id", "prompt", "text_layers", "created_at")
+    )
+    end = today + timedelta(days=days)
+    reminders = [reminder for reminder in _reminders(designs, today=today) if reminder.on <= end][:limit]
+    customers = Customer.objects.in_bulk({reminder.customer_id for reminder in reminders})
+    for reminder in reminders:
+        reminder.customer = customers.get(reminder.customer_id)
+    return reminders
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+def reason_text(recommendation: Recommendation) -> str:
+    """Why a recommendation was made, in the reader's language, from its reason's code and figures.
+
+    Kept minimal until the scoring's own renderer is used here: known figures are written out,
+    anything else falls back to the recommendation's kind."""
+    reason = recommendation.reason if isinstance(recommendation.reason, dict) else {}
+    code = reason.get("code") or recommendation.kind
+    figures = {key: value for key, value in reason.items() if key != "code"}
+    try:
+        if code == Recommendation.Kind.REBUY and {"count", "interval_days", "days_since"} <= set(figures):
+            return _("Bought %(count)s× about every %(interval)s days, last %(since)s days ago") % {
+                "count": figures["count"],
+                "interval": figures["interval_days"],
+                "since": figures["days_since"],
+            }
+        if code == Recommendation.Kind.CROSS_SELL and {"with", "lift"} <= set(figures):
+            return _("Often bought with %(other)s (lift %(lift)s)") % {
+                "other": figures["with"],
+                "lift": round(float(figures["lift"]), 1),
+            }
+        if code == Recommendation.Kind.DIVERSITY and "family" in figures:
+            return _("Not tried yet: %(family)s, in their usual price band") % {"family": figures["family"]}
+    except (TypeError, ValueError):
+        pass
+    if code in Recommendation.Kind.values:
+        return str(Recommendation.Kind(code).label)
+    return str(recommendation.get_kind_display())
+
+
+# --- the 360 view ------------------------------------------------------------------------------
+
+
+@dataclass
+class Customer360:
+    customer: Customer
+    orders: list
+    sales_lines: list
+    sales_count: int
+    returns_count: int
+    net_total: Decimal
+    designs: list  # (design, thumbnail asset or None, ordered)
+    abandoned: list  # (design, thumbnail asset or None)
+    segment_history: list
+    recommendations: list  # (recommendation, reason text)
+    chart: dict
+    reminders: list
+    affinity: Affinity
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _chart(monthly_sales: dict[date, Decimal], orders: list[Order]) -> dict:
+    """Purchases per month: sales lines net of returns, and Luneo orders' totals."""
+    monthly_orders: dict[date, Decimal] = {}
+    for order in orders:
+        month = timezone.localdate(order.created_at).replace(day=1)
+        monthly_orders[month] = monthly_orders.get(month, Decimal(0)) + order.total
+    known = list(monthly_sales) + list(monthly_orders)
+    if not known:
+        return {}
+    months = _months(min(known), max(known))
+    return {
+        "labels": [month.strftime("%Y-%m") for month in months],
+        "datasets": [
+            {"label": _("Sales (net of returns)"), "data": [float(monthly_sales.get(m, 0)) for m in months]},
+            {"label": _("Luneo orders"), "data": [float(monthly_orders.get(m, 0)) for m in months]},
+        ],
+    }
+
+
+def customer_360(*, customer_id: int, today: date | None = None) -> Customer360 | None:
+    """Everything the dashboard shows about one customer, in a fixed number of queries; None when
+    no customer has this id."""
+    today = today or timezone.localdate()
+    customer = Customer.objects.select_related("score").filter(pk=customer_id).first()
+    if customer is None:
+        return None
+    orders = list(
+        Order.objects.filter(crm_link__customer=customer)
+        .prefetch_related("items")
+        .order_by("-created_at", "-pk")
+    )
+    lines = customer.sales_lines.select_related("item").order_by("-date", "document_no", "pk")
+    sales_lines = list(lines[:SALES_LINES_SHOWN])
+    totals = customer.sales_lines.aggregate(
+        net=Coalesce(Sum("amount_incl_tax"), Value(Decimal(0))),
+        sales=Coalesce(Sum(Value(1), filter=Q(document_type=SALE)), Value(0)),
+        returns=Coalesce(Sum(Value(1), filter=Q(document_type=SalesLine.DocumentType.CREDIT_NOTE)), Value(0)),
+    )
+    monthly = (
+        customer.sales_lines.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(total=Sum("amount_incl_tax"))
+        .order_by("month")
+    )
+    monthly_sales = {row["month"]: row["total"] for row in monthly}
+    ordered = OrderItem.objects.filter(design=OuterRef("pk"))
+    designs = list(
+        _designs_of(customer.pk)
+        .select_related("product")
+        .annotate(ordered=Exists(ordered))
+        .distinct()
+        .order_by("-created_at", "-pk")
+    )
+    thumbs = design_thumbs([design.pk for design in designs])
+    recommendations = list(customer.recommendations.select_related("item").order_by("-score", "pk"))
+    return Customer360(
+        customer=customer,
+        orders=orders,
+        sales_lines=sales_lines,
+        sales_count=totals["sales"],
+        returns_count=totals["returns"],
+        net_total=totals["net"],
+        designs=[(design, thumbs.get(design.pk)) for design in designs if design.ordered],
+        abandoned=[(design, thumbs.get(design.pk)) for design in designs if not design.ordered],
+        segment_history=list(SegmentChange.objects.filter(customer=customer).order_by("-as_of", "-pk")),
+        recommendations=[(recommendation, reason_text(recommendation)) for recommendation in recommendations],
+        chart=_chart(monthly_sales, orders),
+        reminders=_reminders(designs, today=today),
+        affinity=affinity(designs),
+    )
