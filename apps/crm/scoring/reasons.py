@@ -10,6 +10,7 @@ Codes (`Recommendation.reason["code"]`) and their figures:
 - `diversity`: `label`, `family` (a family the customer never bought).
 """
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -18,6 +19,8 @@ def reason_text(reason: dict) -> str:
     """The sentence for `reason` in the active language; an unknown code gives a generic one."""
     code = reason.get("code")
     figures = {key: value for key, value in reason.items() if key != "code"}
+    if isinstance(figures.get("lift"), int | float):
+        figures["lift"] = number_format(figures["lift"], 1)  # 1.5 in English, 1,5 in French
     try:
         if code == "rebuy":
             return (
