@@ -233,3 +233,24 @@ def test_the_task_runs_nightly_for_every_workspace_and_by_name(shop):
 
 def test_today_is_the_default_date(shop):
     assert crm_refresh()["as_of"] == date.today().isoformat()  # noqa: DTZ011
+
+
+def test_the_debug_page_shows_rules_and_scores_to_admins_only(tenant, as_role):
+    x, y = item_make("Riesling"), item_make("Sylvaner")
+    for _ in range(3):
+        sale_make(customer_make(), date.today(), (x, 1, 10), (y, 1, 10))  # noqa: DTZ011
+    sale_make(customer_make(), date.today(), (item_make("Muscat"), 1, 10))  # noqa: DTZ011
+    customer_make(last_name="<b>Bold</b>")
+    crm_refresh()
+
+    page = as_role("admin").get("/crm/scores/")
+    denied = as_role("viewer").get("/crm/scores/")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Riesling" in html
+    assert "Sylvaner" in html
+    assert "1.33" in html  # lift = 3·4 / (3·3)
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in html
+    assert "<b>Bold</b>" not in html
+    assert denied.status_code == 403
