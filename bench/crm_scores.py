@@ -23,12 +23,12 @@ TARGET_SECONDS = 10.0
 SEED_SQL = """
 INSERT INTO crm_catalogitem (article, label, vintage, family, sub_family, category, price, price_band, tier,
                              active, recommendable, row_hash, created_at, updated_at)
-SELECT 'ART' || i, 'Wine ' || i, '', 'Family ' || (i %% 10), '', '', 5 + (i %% 40), '', '', i %% 50 <> 0, TRUE,
-       '', now(), now()
+SELECT 'ART' || i, 'Wine ' || i, '', 'Family ' || (i %% 10), '', '', 5 + (i %% 40), '', '',
+       i %% 50 <> 0, TRUE, '', now(), now()
 FROM generate_series(1, %(items)s) i;
 
-INSERT INTO crm_customer (external_id, email, first_name, last_name, phone, address, postal_code, city, country,
-                          language, consent_source, source, row_hash, created_at, updated_at)
+INSERT INTO crm_customer (external_id, email, first_name, last_name, phone, address, postal_code, city,
+                          country, language, consent_source, source, row_hash, created_at, updated_at)
 SELECT 'C' || i, 'c' || i || '@example.com', '', 'Customer ' || i, '', '', '', '', 'FR', '', '', 'import', '',
        now(), now()
 FROM generate_series(1, %(customers)s) i;
@@ -81,7 +81,8 @@ def run(env: dict[str, str]) -> bool:
         f"crm_scores: {CUSTOMERS:,} customers, {lines:,} lines; baseline count(*) {baseline_seconds:.3f} s\n"
         f"  RFM {rfm_seconds:.2f} s ({rfm['scored']:,} scored, {rfm['moves']:,} moves, "
         f"{rfm['estimates']:,} estimates)\n"
-        f"  recommendations {reco_seconds:.2f} s ({reco['rules']:,} rules, {reco['recommendations']:,} made)\n"
+        f"  recommendations {reco_seconds:.2f} s ({reco['rules']:,} rules, "
+        f"{reco['recommendations']:,} made)\n"
         f"  total {total:.2f} s = {total / max(baseline_seconds, 1e-6):.0f}× the baseline "
         f"[target <= {TARGET_SECONDS:.0f} s: {'met' if met else 'MISSED'}]",
         flush=True,
