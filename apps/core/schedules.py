@@ -70,6 +70,12 @@ SCHEDULES = (
         per_tenant=True,
     ),
     Schedule(name="purge audit entries after a year", task="apps.audit.tasks.audit_purge_task", every=24),
+    Schedule(
+        name="refresh CRM scores and recommendations",
+        task="apps.crm.scoring.tasks.crm_refresh_task",
+        crontab="30 2 * * *",  # every night, 02:30 UTC
+        per_tenant=True,
+    ),
 )
 
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from apps.analytics.views import home as analytics_home
+from apps.crm.views_debug import scores_debug as crm_scores_debug
 from apps.designs.views import design_list_page
 
 from . import views
@@ -19,5 +20,6 @@ urlpatterns = [
     path("settings/integrations/", include("apps.integrations.urls")),
     path("settings/billing/", include("apps.billing.urls")),
     path("settings/audit/", include("apps.audit.urls")),
+    path("crm/scores/", crm_scores_debug, name="crm-scores"),  # owners and admins: rules and RFM
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]

@@ -75,6 +75,8 @@ class CatalogItem(models.Model):
         "products.Product", on_delete=models.SET_NULL, null=True, blank=True, related_name="catalog_items"
     )
     active = models.BooleanField(_("active"), default=True)
+    # The brand's exclusion: off, the item is never recommended (still scored and listed).
+    recommendable = models.BooleanField(_("may be recommended"), default=True)
     row_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
