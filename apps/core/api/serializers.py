@@ -14,14 +14,24 @@ class StrictSerializer(serializers.Serializer):
             unknown = sorted(set(data.keys()) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({field: [_("Unknown field.")] for field in unknown})
-            not_text = [name for name in data.keys() if _not_text(self.fields[name], data[name])]
-            if not_text:  # DRF would turn a JSON number into text; the schema says string
-                raise serializers.ValidationError({name: [_("Not a valid string.")] for name in not_text})
+            # DRF would turn a JSON number into text, or 0 into false; the schema says string, boolean
+            form = isinstance(data, QueryDict)  # a form's values are all text
+            wrong = {name: _wrong_type(self.fields[name], data[name], form) for name in data.keys()}
+            errors = {name: [message] for name, message in wrong.items() if message}
+            if errors:
+                raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
 
 
-def _not_text(field, value) -> bool:
-    return isinstance(field, serializers.CharField) and value is not None and not isinstance(value, str)
+def _wrong_type(field, value, form: bool) -> str:
+    """Why a JSON value does not have the field's type ("" if it does, or comes from a form)."""
+    if value is None or form:
+        return ""
+    if isinstance(field, serializers.CharField) and not isinstance(value, str):
+        return _("Not a valid string.")
+    if isinstance(field, serializers.BooleanField) and not isinstance(value, bool):
+        return _("Must be true or false.")
+    return ""
 
 
 class QuerySerializer(serializers.Serializer):

@@ -1,7 +1,6 @@
 """The customers API's shapes: a customer with their RFM and estimates, recommendations with
 their reasons, segments; the list's filters and the PATCH input."""
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from apps.core.api.serializers import QuerySerializer, StrictSerializer
@@ -140,8 +139,3 @@ class CustomerUpdateSerializer(StrictSerializer):
         max_length=40,
         help_text="Where the consent was given or withdrawn (default `api`); recorded with the time.",
     )
-
-    def validate(self, data):
-        if not data:
-            raise serializers.ValidationError(_("Nothing to change."))
-        return data
