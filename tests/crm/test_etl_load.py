@@ -54,7 +54,7 @@ def test_products_and_sales_with_french_numbers_dates_and_credit_notes(tenant):
         Decimal("-97.99"),
         "2025-04-05",
     )
-    assert credit.customer.external_id == "C00002" and credit.item.article == "PGSGN"
+    assert (credit.customer.external_id, credit.item.article) == ("C00002", "PGSGN")
 
 
 def test_reimporting_the_same_file_changes_nothing(tenant):
