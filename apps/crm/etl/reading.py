@@ -170,12 +170,10 @@ def shape_detect(
     headers, _rows = rows_read(text, delimiter, 0)
     if not any(headers):
         raise ImportFileEmpty()
-    chosen = kind or kind_guess(headers)
+    chosen = kind or _kind_with(headers, saved, mapping)
     if chosen is None:
         raise ImportColumnsUnmatched(details={"headers": headers})
-    guessed = mapping_guess(chosen, headers)
-    for given in (saved or {}, mapping or {}):
-        guessed.update({header: name for header, name in given.items() if header in headers})
+    guessed = _mapping_with(chosen, headers, saved, mapping)
     known = {f.name for f in FIELDS[chosen]}
     final = {header: name for header, name in guessed.items() if name in known}
     if len(set(final.values())) != len(final):
@@ -199,6 +197,23 @@ def shape_detect(
     )
 
 
-def header_bytes(stream, shape: FileShape) -> None:
-    """Position `stream` where COPY starts: after the byte-order mark (COPY skips the header)."""
-    stream.seek(shape.start)
+def _mapping_with(kind: str, headers: list[str], *given: dict[str, str] | None) -> dict[str, str]:
+    mapping = mapping_guess(kind, headers)
+    for one in given:
+        mapping.update({header: name for header, name in (one or {}).items() if header in headers})
+    return {header: name for header, name in mapping.items() if name}
+
+
+def _kind_with(headers: list[str], *given: dict[str, str] | None) -> str | None:
+    """The kind the headers (and the mappings given) fill best, all its required fields named."""
+    if not any(given):
+        return kind_guess(headers)
+    best, best_score = None, 0
+    for kind in FIELDS:
+        known = {f.name for f in FIELDS[kind]}
+        if any(name and name not in known for one in given for name in (one or {}).values()):
+            continue
+        mapping = _mapping_with(kind, headers, *given)
+        if not missing_required(kind, mapping) and len(mapping) > best_score:
+            best, best_score = kind, len(mapping)
+    return best
