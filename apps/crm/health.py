@@ -17,6 +17,9 @@ COMPLETENESS_FIELDS = (
     "country",
 )
 SAMPLE = 20
+# Same first and last name (case aside) on customers with different e-mails, or without one.
+SIMILAR = "HAVING count(DISTINCT email) > 1 OR count(*) > count(DISTINCT email)"
+MARGIN_ABOVE_PRICE = "margin IS NOT NULL AND amount_excl_tax > 0 AND margin > amount_excl_tax"
 # The figures kept in each snapshot (the trend chart draws each of them).
 TREND_METRICS = (
     "customers",
@@ -50,13 +53,16 @@ def health_metrics() -> dict:
     today = timezone.localdate()
     (figures,) = _rows(
         f"SELECT "
-        f"(SELECT count(*) FROM (SELECT email FROM {customers} WHERE email <> '' GROUP BY email HAVING count(*) > 1) d), "
+        f"(SELECT count(*) FROM (SELECT email FROM {customers} WHERE email <> '' "
+        f"  GROUP BY email HAVING count(*) > 1) d), "
         f"(SELECT count(*) FROM (SELECT lower(first_name), lower(last_name) FROM {customers} "
-        f"  WHERE last_name <> '' GROUP BY 1, 2 HAVING count(DISTINCT email) > 1 OR count(*) > count(DISTINCT email)) n), "
-        f"(SELECT count(*) FROM {customers} c WHERE NOT EXISTS (SELECT 1 FROM {lines} s WHERE s.customer_id = c.id) "
+        f"  WHERE last_name <> '' GROUP BY 1, 2 {SIMILAR}) n), "
+        f"(SELECT count(*) FROM {customers} c "
+        f"  WHERE NOT EXISTS (SELECT 1 FROM {lines} s WHERE s.customer_id = c.id) "
         f"  AND NOT EXISTS (SELECT 1 FROM {links} o WHERE o.customer_id = c.id)), "
-        f"(SELECT count(*) FROM {items} i WHERE NOT EXISTS (SELECT 1 FROM {lines} s WHERE s.item_id = i.id)), "
-        f"(SELECT count(*) FROM {lines} WHERE margin IS NOT NULL AND amount_excl_tax > 0 AND margin > amount_excl_tax), "
+        f"(SELECT count(*) FROM {items} i "
+        f"  WHERE NOT EXISTS (SELECT 1 FROM {lines} s WHERE s.item_id = i.id)), "
+        f"(SELECT count(*) FROM {lines} WHERE {MARGIN_ABOVE_PRICE}), "
         f"(SELECT count(*) FROM {lines} WHERE date > %s)",
         [today],
     )
@@ -75,17 +81,18 @@ def health_details() -> dict:
     metrics["duplicate_email_samples"] = [
         {"email": email, "count": count, "codes": codes}
         for email, count, codes in _rows(
-            f"SELECT email, count(*), string_agg(nullif(external_id, ''), ', ' ORDER BY external_id) FROM {customers} "
-            f"WHERE email <> '' GROUP BY email HAVING count(*) > 1 ORDER BY count(*) DESC, email LIMIT %s",
+            f"SELECT email, count(*), string_agg(nullif(external_id, ''), ', ' ORDER BY external_id) "
+            f"FROM {customers} WHERE email <> '' GROUP BY email HAVING count(*) > 1 "
+            f"ORDER BY count(*) DESC, email LIMIT %s",
             [SAMPLE],
         )
     ]
     metrics["similar_name_samples"] = [
         {"name": name, "count": count, "emails": emails}
         for name, count, emails in _rows(
-            f"SELECT min(first_name || ' ' || last_name), count(*), string_agg(DISTINCT nullif(email, ''), ', ') "
-            f"FROM {customers} WHERE last_name <> '' GROUP BY lower(first_name), lower(last_name) "
-            f"HAVING count(DISTINCT email) > 1 OR count(*) > count(DISTINCT email) ORDER BY count(*) DESC LIMIT %s",
+            f"SELECT min(first_name || ' ' || last_name), count(*), "
+            f"string_agg(DISTINCT nullif(email, ''), ', ') FROM {customers} WHERE last_name <> '' "
+            f"GROUP BY lower(first_name), lower(last_name) {SIMILAR} ORDER BY count(*) DESC LIMIT %s",
             [SAMPLE],
         )
     ]
@@ -97,7 +104,7 @@ def health_details() -> dict:
         for doc, label, date, amount, margin, kind in _rows(
             f"SELECT document_no, label, date, amount_excl_tax, margin, "
             f"CASE WHEN date > %s THEN 'future_date' ELSE 'margin_above_price' END FROM {lines} "
-            f"WHERE date > %s OR (margin IS NOT NULL AND amount_excl_tax > 0 AND margin > amount_excl_tax) "
+            f"WHERE date > %s OR ({MARGIN_ABOVE_PRICE}) "
             f"ORDER BY date DESC LIMIT %s",
             [timezone.localdate(), timezone.localdate(), SAMPLE],
         )

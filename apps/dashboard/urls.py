@@ -18,5 +18,6 @@ urlpatterns = [
     path("settings/integrations/", include("apps.integrations.urls")),
     path("settings/billing/", include("apps.billing.urls")),
     path("settings/audit/", include("apps.audit.urls")),
+    path("crm/", include("apps.crm.urls_imports")),  # dashboard:crm_imports:<page>
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]

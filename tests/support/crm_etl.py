@@ -7,8 +7,10 @@ from apps.crm.models import Import
 
 CUSTOMERS = (
     "client_code;nom;prenom;email;telephone;adresse;code_postal;ville;pays\n"
-    'C00001;Lefèvre;Loïc;loic.lefevre1@example.fr;+33 1 23 45 67 89;"1 rue de l\'Église; bât. B";68100;Mulhouse;France\n'
-    "C00002;Müller;Zoé; ZOE.Muller@Example.FR ;03 89 12 34 56;2 place de la Réunion;1000;Bourg-en-Bresse;France\n"
+    "C00001;Lefèvre;Loïc;loic.lefevre1@example.fr;+33 1 23 45 67 89;"
+    '"1 rue de l\'Église; bât. B";68100;Mulhouse;France\n'
+    "C00002;Müller;Zoé; ZOE.Muller@Example.FR ;03 89 12 34 56;2 place de la Réunion;1000;"
+    "Bourg-en-Bresse;France\n"
     "C00003;Durand;Élise;not-an-email;abc;3 rue Haute;75002;Paris;France\n"
 )
 PRODUCTS = (
@@ -24,7 +26,8 @@ SALES_HEADER = (
 SALES = SALES_HEADER + (
     "C00001;02/01/2024;Muscat d'Alsace;11;9,58;105,38;126,46;31,61;VENTE;V0000001;MUSCAT;;;\n"
     "C00002;2025-04-05;Pinot Gris SGN;-2;40,83;-81,66;-97,99;-24,50;AVOIR;A0000002;PGSGN;;;\n"
-    "C00001;03/01/2024;Crémant d'Alsace Extra Brut;6;8,50;1\u00a0051,00;1\u00a0261,20;20,00;VENTE;V0000003;CREMANT;;;\n"
+    "C00001;03/01/2024;Crémant d'Alsace Extra Brut;6;8,50;1\u00a0051,00;1\u00a0261,20;20,00;"
+    "VENTE;V0000003;CREMANT;;;\n"
 )
 
 

@@ -12,8 +12,8 @@ from apps.core.api.pagination import CursorPagination as BasePagination
 from apps.core.api.parsers import MultiPartParser
 from apps.core.api.serializers import validated
 
-from ..etl.services import import_create
 from ..etl.selectors import import_get, import_list, rejections_csv
+from ..etl.services import import_create
 from .serializers_imports import ImportCreateSerializer, ImportSerializer, RejectionSerializer
 
 READ = {"GET": "customers:read"}

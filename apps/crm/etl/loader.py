@@ -121,10 +121,15 @@ def _clean(column: str | None, type_: str) -> str:
     trimmed = f"btrim(coalesce({column}, ''), {WS})"
     if type_ in NUMBER_TYPES:
         bare = f"translate({trimmed}, E' \\u00a0\\u202f''', '')"
-        return f"(CASE WHEN strpos({bare}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') ELSE {bare} END)"
+        # `1.234,56` → `1234.56`; `1234.56` stays.
+        return (
+            f"(CASE WHEN strpos({bare}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') "
+            f"ELSE {bare} END)"
+        )
     if type_ == "date":
         return (
-            f"(CASE WHEN {trimmed} = '' THEN '' WHEN {trimmed} ~ {ISO_DATE} THEN split_part(replace({trimmed}, 'T', ' '), ' ', 1) "
+            f"(CASE WHEN {trimmed} = '' THEN '' "
+            f"WHEN {trimmed} ~ {ISO_DATE} THEN split_part(replace({trimmed}, 'T', ' '), ' ', 1) "
             f"WHEN {trimmed} ~ {FR_DATE} THEN regexp_replace({trimmed}, "
             r"'^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}).*$', '\3-\2-\1') "
             f"ELSE '?' END)"
@@ -146,7 +151,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
 
     inner = [f"{RAW}.*"]
     inner.append(
-        f"(row_number() OVER (PARTITION BY md5(concat_ws(E'\\x1f', {all_raw}))::uuid ORDER BY line) > 1) AS dup"
+        f"(row_number() OVER (PARTITION BY md5(concat_ws(E'\\x1f', {all_raw}))::uuid ORDER BY line) > 1)"
+        " AS dup"
     )
     for f in fields:
         inner.append(f"{_clean(columns.get(f.name), f.type)} AS s_{f.name}")
@@ -163,7 +169,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
                 f"(i.{name} = '' OR pg_input_is_valid(i.{name}, '{NUMBER_TYPES[f.type]}')) AS ok_{f.name}"
             )
             outer.append(
-                f"(CASE WHEN v.ok_{f.name} AND v.{name} <> '' THEN v.{name}::{NUMBER_TYPES[f.type]} END) AS v_{f.name}"
+                f"(CASE WHEN v.ok_{f.name} AND v.{name} <> '' THEN v.{name}::{NUMBER_TYPES[f.type]} END)"
+                f" AS v_{f.name}"
             )
         elif f.type == "date":
             middle.append(f"(i.{name} <> '' AND pg_input_is_valid(i.{name}, 'date')) AS ok_{f.name}")
@@ -177,7 +184,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
             french = f"(lower({country}) IN ('fr', 'fra', 'france')" + (f" OR {country} = '')" if fr else ")")
             middle.append(f"(i.{name} ~ '^[0-9]{{4}}$') AS short_{f.name}")
             outer.append(
-                f"(CASE WHEN v.short_{f.name} AND {french} THEN '0' || v.{name} ELSE left(v.{name}, {f.max_length}) END) AS v_{f.name}"
+                f"(CASE WHEN v.short_{f.name} AND {french} THEN '0' || v.{name} "
+                f"ELSE left(v.{name}, {f.max_length}) END) AS v_{f.name}"
             )
             outer.append(f"(v.short_{f.name} AND {french}) AS w_{f.name}")
             outer.append(f"v.{name} AS r_{f.name}")
@@ -294,7 +302,8 @@ def _rejections_write(cursor, shape: FileShape, import_id: int) -> None:
     table = ImportRejection._meta.db_table
     headers = {name: header for header, name in shape.mapping.items()}
     selects = [
-        f"SELECT {import_id}, line + 1, coalesce(reason_column, ''), coalesce(reason_value, ''), reason, false "
+        f"SELECT {import_id}, line + 1, coalesce(reason_column, ''), coalesce(reason_value, ''), "
+        f"reason, false "
         f"FROM {TYPED} WHERE reason IS NOT NULL"
     ]
     for flag, reason, name in WARNING_COLUMNS[shape.kind]:
@@ -323,10 +332,12 @@ def _upsert_customers(cursor, shape: FileShape) -> tuple[int, int]:
     if "email" in mapped:
         _run(
             cursor,
-            f"WITH cand AS (SELECT DISTINCT ON (s.v_external_id) s.v_external_id AS code, c.id FROM {TYPED} s "
+            f"WITH cand AS (SELECT DISTINCT ON (s.v_external_id) s.v_external_id AS code, c.id "
+            f"FROM {TYPED} s "
             f"JOIN {table} c ON c.email = s.v_email AND c.external_id = '' "
             f"WHERE s.reason IS NULL AND s.v_email <> '' AND NOT EXISTS "
-            f"(SELECT 1 FROM {table} x WHERE x.external_id = s.v_external_id) ORDER BY s.v_external_id, c.id), "
+            f"(SELECT 1 FROM {table} x WHERE x.external_id = s.v_external_id) "
+            f"ORDER BY s.v_external_id, c.id), "
             f"one AS (SELECT DISTINCT ON (id) id, code FROM cand ORDER BY id, code) "
             f"UPDATE {table} c SET external_id = one.code FROM one WHERE c.id = one.id",
         )
@@ -339,10 +350,12 @@ def _upsert_customers(cursor, shape: FileShape) -> tuple[int, int]:
         cursor,
         f"WITH src AS (SELECT DISTINCT ON (v_external_id) * FROM {TYPED} WHERE reason IS NULL "
         f"ORDER BY v_external_id, line DESC) "
-        f"INSERT INTO {table} AS t ({', '.join(every)}, language, consent_source, source, row_hash, created_at, updated_at) "
+        f"INSERT INTO {table} AS t ({', '.join(every)}, "
+        f"language, consent_source, source, row_hash, created_at, updated_at) "
         f"SELECT {values}, '', '', 'import', {_hash([f'v_{n}' for n in mapped])}, now(), now() FROM src "
-        f"ON CONFLICT (external_id) WHERE external_id <> '' DO UPDATE SET {sets}, row_hash = EXCLUDED.row_hash, "
-        f"updated_at = now() WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash",
+        f"ON CONFLICT (external_id) WHERE external_id <> '' "
+        f"DO UPDATE SET {sets}, row_hash = EXCLUDED.row_hash, updated_at = now() "
+        f"WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash",
     )
 
 
@@ -355,13 +368,21 @@ def _upsert_products(cursor, shape: FileShape) -> tuple[int, int]:
     sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in [*every, "product_id"] if name != "article")
     return _upsert(
         cursor,
-        f"WITH src AS (SELECT DISTINCT ON (v_article) * FROM {TYPED} WHERE reason IS NULL ORDER BY v_article, line DESC) "
-        f"INSERT INTO {table} AS t ({', '.join(every)}, product_id, active, row_hash, created_at, updated_at) "
+        f"WITH src AS (SELECT DISTINCT ON (v_article) * FROM {TYPED} WHERE reason IS NULL "
+        f"ORDER BY v_article, line DESC) "
+        f"INSERT INTO {table} AS t ({', '.join(every)}, "
+        f"product_id, active, row_hash, created_at, updated_at) "
         f"SELECT {values}, p.id, true, {_hash([*(f'v_{n}' for n in every), 'p.id'])}, now(), now() "
         f"FROM src LEFT JOIN {Product._meta.db_table} p ON p.sku = src.v_article "
         f"ON CONFLICT (article) DO UPDATE SET {sets}, row_hash = EXCLUDED.row_hash, updated_at = now() "
         f"WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash",
     )
+
+
+def _credit_negative(column: str, default: str | None = "0") -> str:
+    """Credit notes are returns: their quantity and amounts are negative whatever the file's sign."""
+    value = f"coalesce({column}, {default})" if default is not None else column
+    return f"CASE WHEN v_document_type = 'credit_note' THEN -abs({value}) ELSE {value} END"
 
 
 SALES_COLUMNS = {
@@ -372,11 +393,11 @@ SALES_COLUMNS = {
     "document_no": "v_document_no",
     "line_key": "line_key",
     "date": "v_date",
-    "quantity": "CASE WHEN v_document_type = 'credit_note' THEN -abs(coalesce(v_quantity, 0)) ELSE coalesce(v_quantity, 0) END",
+    "quantity": _credit_negative("v_quantity"),
     "unit_price": "v_unit_price",
-    "amount_excl_tax": "CASE WHEN v_document_type = 'credit_note' THEN -abs(coalesce(v_amount_excl_tax, 0)) ELSE coalesce(v_amount_excl_tax, 0) END",
-    "amount_incl_tax": "CASE WHEN v_document_type = 'credit_note' THEN -abs(coalesce(v_amount_incl_tax, 0)) ELSE coalesce(v_amount_incl_tax, 0) END",
-    "margin": "CASE WHEN v_document_type = 'credit_note' THEN -abs(v_margin) ELSE v_margin END",
+    "amount_excl_tax": _credit_negative("v_amount_excl_tax"),
+    "amount_incl_tax": _credit_negative("v_amount_incl_tax"),
+    "margin": _credit_negative("v_margin", None),
 }
 
 
@@ -445,7 +466,8 @@ def preview_rows(shape: FileShape, *, limit: int) -> list[dict]:
     with connection.cursor() as cursor:
         _run(
             cursor,
-            f"SELECT line + 1, reason, {', '.join(f'v_{n}::text' for n in names)} FROM {TYPED} ORDER BY line LIMIT %s",
+            f"SELECT line + 1, reason, {', '.join(f'v_{n}::text' for n in names)} "
+            f"FROM {TYPED} ORDER BY line LIMIT %s",
             [limit],
         )
         rows = cursor.fetchall()
