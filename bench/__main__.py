@@ -5,7 +5,7 @@ fresh database. Exit status 1 if one crashes or misses a target, 2 for an unknow
 import sys
 import traceback
 
-from bench import SMOKE, api, billing, dashboard, pipeline, provisioning, storefront, widget
+from bench import SMOKE, api, billing, dashboard, etl, pipeline, provisioning, storefront, widget
 from bench.database import django_on_fresh_database
 
 BENCHMARKS = {
@@ -16,6 +16,7 @@ BENCHMARKS = {
     "widget": widget,
     "billing": billing,
     "dashboard": dashboard,
+    "etl": etl,
 }
 
 
