@@ -35,8 +35,9 @@ from .reading import CHUNK, ENCODINGS, FileShape
 RAW, TYPED = "crm_etl_raw", "crm_etl_typed"
 WS = r"E' \t\u00a0\u202f'"  # trimmed: spaces, tabs, non-breaking spaces
 EMAIL = r"'^[^@\s]+@[^@\s]+\.[^@\s]+$'"
-ISO_DATE = r"'^\d{4}-\d{1,2}-\d{1,2}([ T].*)?$'"
 FR_DATE = r"'^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}( .*)?$'"
+FR_DATE_PARTS = r"'^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}).*$'"
+SEPARATORS = "E' \\u00a0\\u202f'''"  # thousands: spaces, non-breaking spaces, apostrophes
 CREDIT_WORDS = "('AVOIR', 'AV', 'CREDIT', 'CREDIT_NOTE', 'RETOUR', 'RETURN', 'CREDIT NOTE')"
 NUMBER_TYPES = {"number": "numeric(14,2)", "quantity": "numeric(12,3)"}
 KEYS = {
@@ -80,6 +81,9 @@ def stage(stream, shape: FileShape, *, on_bytes: Callable[[int], None] | None = 
     connection.ensure_connection()
     with connection.cursor() as cursor:
         _run(cursor, f"DROP TABLE IF EXISTS {RAW}, {TYPED}")
+        _run(cursor, "SET work_mem = '256MB'")  # sorts and hashes of a million rows stay in memory
+        # The staging tables have no statistics: without this, matching client codes sorts them all.
+        _run(cursor, "SET enable_mergejoin = off")
         _run(cursor, f"CREATE TEMPORARY TABLE {RAW} (line bigint GENERATED ALWAYS AS IDENTITY, {columns})")
         copy_sql = (
             f"COPY {RAW} ({names}) FROM STDIN (FORMAT csv, HEADER true, DELIMITER {_lit(shape.delimiter)}, "
@@ -115,30 +119,38 @@ def _malformed(error: Exception) -> ImportMalformed:
 # --- 2. normalise and check ------------------------------------------------------------------
 
 
-def _clean(column: str | None, type_: str) -> str:
+def _trimmed(column: str | None, type_: str) -> str:
+    """The cell without surrounding spaces (e-mails lowercased, document types uppercased)."""
     if column is None:
         return "''::text"
     trimmed = f"btrim(coalesce({column}, ''), {WS})"
-    if type_ in NUMBER_TYPES:
-        bare = f"translate({trimmed}, E' \\u00a0\\u202f''', '')"
-        # `1.234,56` → `1234.56`; `1234.56` stays.
-        return (
-            f"(CASE WHEN strpos({bare}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') "
-            f"ELSE {bare} END)"
-        )
-    if type_ == "date":
-        return (
-            f"(CASE WHEN {trimmed} = '' THEN '' "
-            f"WHEN {trimmed} ~ {ISO_DATE} THEN split_part(replace({trimmed}, 'T', ' '), ' ', 1) "
-            f"WHEN {trimmed} ~ {FR_DATE} THEN regexp_replace({trimmed}, "
-            r"'^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}).*$', '\3-\2-\1') "
-            f"ELSE '?' END)"
-        )
     if type_ == "email":
         return f"lower({trimmed})"
     if type_ == "document_type":
         return f"upper({trimmed})"
     return trimmed
+
+
+def _clean(t: str, type_: str) -> str:
+    """From the trimmed cell `t`: numbers in PostgreSQL's notation, dates in ISO, the rest as is."""
+    if type_ in NUMBER_TYPES:
+        bare = f"translate({t}, {SEPARATORS}, '')"
+        # `1 234,56` and `1.234,56` → `1234.56`; `1234.56` stays.
+        return (
+            f"(CASE WHEN strpos({bare}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') "
+            f"ELSE {bare} END)"
+        )
+    if type_ == "date":
+        # `dd/mm/yyyy` and ISO by position (cheap), other spellings by pattern; checked afterwards.
+        return (
+            f"(CASE WHEN {t} = '' THEN '' "
+            f"WHEN substr({t}, 5, 1) = '-' THEN left({t}, 10) "
+            f"WHEN substr({t}, 3, 1) = '/' AND substr({t}, 6, 1) = '/' "
+            f"THEN substr({t}, 7, 4) || '-' || substr({t}, 4, 2) || '-' || left({t}, 2) "
+            f"WHEN {t} ~ {FR_DATE} THEN regexp_replace({t}, {FR_DATE_PARTS}, '\\3-\\2-\\1') "
+            f"ELSE '?' END)"
+        )
+    return t
 
 
 def typed_build(shape: FileShape, *, default_country: str) -> None:
@@ -155,7 +167,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
         " AS dup"
     )
     for f in fields:
-        inner.append(f"{_clean(columns.get(f.name), f.type)} AS s_{f.name}")
+        inner.append(f"{_trimmed(columns.get(f.name), f.type)} AS t_{f.name}")
+    cleaned = ["l.*"] + [f"{_clean(f't_{f.name}', f.type)} AS s_{f.name}" for f in fields]
 
     middle = ["i.*"]
     outer = ["v.line", "v.dup"]
@@ -216,7 +229,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
             "it.id AS item_id",
             "coalesce(it.label, '') AS item_label",
             "(v.s_document_no || '|' || v.s_article || '|' || row_number() OVER "
-            "(PARTITION BY v.s_document_no, v.s_article, v.dup ORDER BY v.line)) AS line_key",
+            '(PARTITION BY v.s_document_no COLLATE "C", v.s_article COLLATE "C", v.dup ORDER BY v.line))'
+            " AS line_key",
         ]
         checks.append(("cu.id IS NULL", reasons.UNKNOWN_CUSTOMER, "customer"))
         checks.append(("it.id IS NULL", reasons.UNKNOWN_PRODUCT, "article"))
@@ -239,7 +253,8 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
 
     statement = (
         f"CREATE TEMPORARY TABLE {TYPED} AS SELECT {', '.join(outer)} FROM ("
-        f"SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {RAW}) i OFFSET 0"
+        f"SELECT {', '.join(middle)} FROM (SELECT {', '.join(cleaned)} FROM "
+        f"(SELECT {', '.join(inner)} FROM {RAW}) l OFFSET 0) i OFFSET 0"
         f") v{joins}"
     )
     with connection.cursor() as cursor:
@@ -458,6 +473,8 @@ def write(shape: FileShape, *, import_id: int) -> Report:
 def cleanup() -> None:
     with connection.cursor() as cursor:
         _run(cursor, f"DROP TABLE IF EXISTS {RAW}, {TYPED}, crm_etl_phones")
+        _run(cursor, "RESET work_mem")
+        _run(cursor, "RESET enable_mergejoin")
 
 
 def preview_rows(shape: FileShape, *, limit: int) -> list[dict]:
