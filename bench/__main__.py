@@ -5,7 +5,7 @@ fresh database. Exit status 1 if one crashes or misses a target, 2 for an unknow
 import sys
 import traceback
 
-from bench import SMOKE, api, billing, crm_scores, dashboard, pipeline, provisioning, storefront, widget
+from bench import SMOKE, api, billing, crm_scores, dashboard, etl, pipeline, provisioning, storefront, widget
 from bench.database import django_on_fresh_database
 
 BENCHMARKS = {
@@ -17,6 +17,7 @@ BENCHMARKS = {
     "billing": billing,
     "dashboard": dashboard,
     "crm_scores": crm_scores,
+    "etl": etl,
 }
 
 

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -23,17 +23,11 @@ from .selectors import catalog_choices, customer_360, customer_list, occasions_u
 from .services import customer_consent_set
 
 PAGE_SIZE = 25
-IMPORTS_URL_NAME = "dashboard:crm:imports"
-IMPORTS_PATH = "/crm/imports/"  # until the imports page is wired under its name
 editor_required = role_required(Role.EDITOR)
 
 
 def imports_url() -> str:
-    """The imports page, by its URL name when it exists."""
-    try:
-        return reverse(IMPORTS_URL_NAME)
-    except NoReverseMatch:
-        return IMPORTS_PATH
+    return reverse("dashboard:crm_imports:list")
 
 
 def _filter_form(request) -> CustomerFilterForm:

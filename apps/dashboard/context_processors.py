@@ -13,6 +13,8 @@ NAVIGATION = [
     ("dashboard:designs", _("Designs"), "sparkles"),
     ("dashboard:orders:list", _("Orders"), "cart"),
     ("dashboard:crm:customers", _("Customers"), "users"),
+    ("dashboard:crm_imports:list", _("Imports"), "copy"),
+    ("dashboard:crm_imports:health", _("Data health"), "sparkles"),
     ("dashboard:campaigns", _("Campaigns"), "mail"),
     ("dashboard:copilot", _("Copilot"), "chat"),
     ("accounts:settings", _("Settings"), "cog"),

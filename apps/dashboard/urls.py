@@ -21,5 +21,6 @@ urlpatterns = [
     path("settings/billing/", include("apps.billing.urls")),
     path("settings/audit/", include("apps.audit.urls")),
     path("crm/scores/", crm_scores_debug, name="crm-scores"),  # owners and admins: rules and RFM
+    path("crm/", include("apps.crm.urls_imports")),  # dashboard:crm_imports:<page>
     *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
 ]
