@@ -111,7 +111,14 @@ def test_patch_changes_contact_fields_and_records_consent(customers):
 
 @pytest.mark.parametrize(
     "data",
-    [{"email": "not-an-email"}, {"country": "France"}, {"score": 5}, {}, {"marketing_consent": "maybe"}],
+    [
+        {"email": "not-an-email"},
+        {"country": "France"},
+        {"score": 5},
+        {"marketing_consent": "maybe"},
+        {"marketing_consent": 0},  # JSON's 0 is not false
+        {"marketing_consent": "true"},
+    ],
 )
 def test_patch_refuses_bad_input_with_a_400(customers, data):
     response = _patch(api_client(_tenant(), READ_WRITE), f"{BASE}/customers/{customers['ada'].pk}", data)
@@ -179,3 +186,16 @@ def test_another_workspace_key_sees_none_of_this_workspaces_customers(other_tena
     with tenant_context(tenant):
         ada.refresh_from_db()
     assert ada.city == ""
+
+
+def test_an_empty_patch_changes_nothing(customers):
+    path = f"{BASE}/customers/{customers['ada'].pk}"
+    client = api_client(_tenant(), READ_WRITE)
+    before = client.get(path).json()
+
+    response = _patch(client, path, {})
+
+    assert response.status_code == 200
+    assert {key: value for key, value in response.json().items() if key != "updated_at"} == {
+        key: value for key, value in before.items() if key != "updated_at"
+    }

@@ -8,6 +8,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="catalogitem",
             name="recommendable",
-            field=models.BooleanField(default=True, verbose_name="may be recommended"),
+            field=models.BooleanField(default=True, db_default=True, verbose_name="may be recommended"),
         ),
     ]

@@ -76,7 +76,7 @@ class CatalogItem(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     # The brand's exclusion: off, the item is never recommended (still scored and listed).
-    recommendable = models.BooleanField(_("may be recommended"), default=True)
+    recommendable = models.BooleanField(_("may be recommended"), default=True, db_default=True)
     row_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
