@@ -5,7 +5,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.core.management import call_command
 from django.test import Client
+from django_tenants.utils import tenant_context
 
+from apps.crm.models import CustomerScore
 from apps.dashboard.management.commands.seed_demo import demo_password
 from apps.tenants.models import Membership, Role, Tenant, User
 
@@ -41,6 +43,10 @@ def test_seed_demo_creates_the_demo_workspace_its_people_and_an_operator(db):
         assert User.objects.get(email=email).check_password(demo_password())
         assert email in output
     assert demo_password() in output
+    # and the demo's customers (from its orders) have their RFM segments
+    with tenant_context(tenant):
+        assert CustomerScore.objects.exclude(segment="").count() > 10
+    assert "customers scored" in output
 
 
 def test_seed_demo_again_changes_nothing_and_prints_the_same_logins(db):

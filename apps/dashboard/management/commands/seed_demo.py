@@ -10,6 +10,7 @@ from apps.accounts.services import tenant_provision
 from apps.analytics.demo import demo_history_seed
 from apps.brands.services import brand_publishable_key_create, brand_update
 from apps.core.errors import ApplicationError
+from apps.crm.scoring.refresh import crm_refresh
 from apps.products.services import catalog_seed_demo
 from apps.tenants.models import Membership, Role, Tenant, User
 from apps.tenants.selectors import DEMO_SLUG
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             # Its own transaction, committed in the workspace: what it queues runs in the workspace.
             with tenant_context(tenant):
                 orders = demo_history_seed()
+                customers = crm_refresh()["customers"]  # segments and recommendations from that history
         except ApplicationError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         dashboard, admin_site = tenant_url(tenant), public_url("/admin/")
@@ -60,7 +62,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<9} {email:<22} {password}   {url}")
         query = urlencode({"key": widget_key, "product": WIDGET_DEMO_PRODUCT})
         self.stdout.write(f"Widget demo shop: {public_url('/widget/v1/demo?' + query)}")
-        self.stdout.write(f"Demo history: 90 days of designs and {orders} orders.")
+        self.stdout.write(
+            f"Demo history: 90 days of designs and {orders} orders, {customers} customers scored."
+        )
 
     @staticmethod
     def _widget_key(brand) -> str:
