@@ -19,7 +19,7 @@ from .etl.reasons import LABELS
 from .etl.selectors import import_get, import_list, rejection_list, rejections_csv
 from .etl.services import import_create, import_payload, import_preview, import_report
 from .health import TREND_METRICS, health_details, health_trend
-from .models import Import
+from .models import Customer, Import
 from .models.imports import Kind
 
 editor_required = role_required(Role.EDITOR)
@@ -197,5 +197,15 @@ def health_page(request):
             if name != "customers"
         ],
     }
-    context = {"health": details, "labels": labels, "chart": chart, "has_trend": len(trend) > 1}
+    completeness = [
+        (Customer._meta.get_field(name).verbose_name, percent)
+        for name, percent in details["completeness"].items()
+    ]
+    context = {
+        "health": details,
+        "completeness": completeness,
+        "labels": labels,
+        "chart": chart,
+        "has_trend": len(trend) > 1,
+    }
     return render(request, "crm/health.html", context)

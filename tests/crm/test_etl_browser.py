@@ -9,6 +9,7 @@ import pytest
 
 from apps.crm.models import CatalogItem, Customer
 from apps.tenants.models import Role
+from tests.support.axe import axe_check
 from tests.support.browser import csp_violations, launch, log_in, needs_chromium, serve_static
 from tests.support.crm_etl import CUSTOMERS, PRODUCTS
 from tests.support.workspaces import member
@@ -47,6 +48,7 @@ def test_an_editor_uploads_previews_imports_and_reads_the_report(daphne, worker,
         log_in(page, base, "erp@alpha.test")
         page.get_by_role("link", name="Imports").first.click()
         expect(page.get_by_text("No imports yet.")).to_be_visible()
+        axe_check(page)
 
         # when they drop two files: each is previewed as it will be read
         page.locator("#crm-files").set_input_files([str(customers), str(products)])
@@ -69,6 +71,7 @@ def test_an_editor_uploads_previews_imports_and_reads_the_report(daphne, worker,
         )
         expect(first.locator(".crm-import-summary")).to_contain_text("3 rows read: 3 created")
         expect(first.locator("progress")).to_have_js_property("value", 100)
+        axe_check(page)
 
         # then the report lists the warnings, with a CSV download
         first.get_by_role("link", name="See the report").click()
@@ -76,11 +79,13 @@ def test_an_editor_uploads_previews_imports_and_reads_the_report(daphne, worker,
         expect(page.locator("[data-figure=created]")).to_have_text("3")
         expect(page.get_by_text("postal_code_fixed").first).to_be_visible()
         expect(page.get_by_role("link", name="Download CSV")).to_be_visible()
+        axe_check(page)
         page.screenshot(path=str(tmp_path / "imports.png"), full_page=True)
 
         # and the data-health page has figures
         page.get_by_role("link", name="Data health").first.click()
         expect(page.locator("[data-metric=customers]")).to_have_text("3")
+        axe_check(page)
         browser.close()
 
     assert blocked == []
