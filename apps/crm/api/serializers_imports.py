@@ -1,8 +1,9 @@
 """The imports API's input and output."""
 
-import json
-
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from apps.core.hygiene import json_loads
 
 from ..etl.reading import DELIMITERS, ENCODINGS
 from ..etl.services import import_report
@@ -10,6 +11,7 @@ from ..models import Import, ImportRejection
 from ..models.imports import Kind
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "string"}})
 class MappingField(serializers.Field):
     """`{"file column": "field"}`, as a JSON object or (multipart) its JSON text."""
 
@@ -18,7 +20,7 @@ class MappingField(serializers.Field):
     def to_internal_value(self, data):
         if isinstance(data, str):
             try:
-                data = json.loads(data) if data.strip() else {}
+                data = json_loads(data) if data.strip() else {}
             except ValueError:
                 self.fail("invalid")
         if not isinstance(data, dict) or not all(
