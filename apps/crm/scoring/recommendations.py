@@ -198,10 +198,13 @@ eligible AS (
            ) AS per_item
     FROM candidates c
     JOIN crm_reco_items i ON i.id = c.item_id
-    LEFT JOIN crm_reco_bought b ON b.customer_id = c.customer_id AND b.item_id = c.item_id
     LEFT JOIN crm_reco_bands bd ON bd.customer_id = c.customer_id
-    WHERE (b.last_day IS NULL OR %(as_of)s::date - b.last_day > %(recent_days)s)
-      AND (i.price IS NULL OR bd.low IS NULL OR i.price BETWEEN bd.low AND bd.high)
+    WHERE (i.price IS NULL OR bd.low IS NULL OR i.price BETWEEN bd.low AND bd.high)
+      AND NOT EXISTS (
+          SELECT 1 FROM crm_reco_bought b
+          WHERE b.customer_id = c.customer_id AND b.item_id = c.item_id
+            AND b.last_day >= %(as_of)s::date - %(recent_days)s
+      )
 ),
 kept AS (
     SELECT * FROM (
