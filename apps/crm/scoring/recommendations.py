@@ -26,7 +26,8 @@ Guardrails, for every kind:
 - price band: an item with a price lies within `[lowest × (1 − t), highest × (1 + t)]` of the
   prices of the items the customer bought (`price_tolerance` t = 0.25); items without a price,
   or customers without any priced purchase, are not constrained;
-- at most `max_per_customer` (5) per customer, best score first; one kind per item (the best).
+- at most `max_per_customer` (5) per customer, best score first; one kind per item (the best;
+  between equal cross-sell scores, the rule of the lowest antecedent id).
 
 The figures are settings: `CRM_RECOMMENDATIONS = {"recent_days": 30, …}` overrides `DEFAULTS`.
 Each recommendation stores `reason` = `{"code": …, figures…}`, written out by `reasons.reason_text`.
