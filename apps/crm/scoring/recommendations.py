@@ -26,7 +26,8 @@ Guardrails, for every kind:
 - price band: an item with a price lies within `[lowest × (1 − t), highest × (1 + t)]` of the
   prices of the items the customer bought (`price_tolerance` t = 0.25); items without a price,
   or customers without any priced purchase, are not constrained;
-- at most `max_per_customer` (5) per customer, best score first; one kind per item (the best).
+- at most `max_per_customer` (5) per customer, best score first; one kind per item (the best;
+  between equal cross-sell scores, the rule of the lowest antecedent id).
 
 The figures are settings: `CRM_RECOMMENDATIONS = {"recent_days": 30, …}` overrides `DEFAULTS`.
 Each recommendation stores `reason` = `{"code": …, figures…}`, written out by `reasons.reason_text`.
@@ -48,6 +49,11 @@ DEFAULTS = {
     "recent_items": 5,
     "price_tolerance": 0.25,
 }
+
+
+# Memory for each sort and hash of the refresh (this transaction only): its million-row sorts stay
+# in memory instead of spilling to disk.
+WORK_MEM = "128MB"
 
 
 def config() -> dict:
@@ -101,16 +107,37 @@ PREPARE_SQL = (
            ON p.item_id = c.id
        WHERE c.active AND c.recommendable AND (c.product_id IS NULL OR lp.status = 'active')""",
     "ANALYZE crm_reco_items",
+    """CREATE TEMP TABLE crm_reco_intervals ON COMMIT DROP AS
+       SELECT item_id, percentile_cont(0.25) WITHIN GROUP (ORDER BY gap) AS p25,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS p50
+       FROM (
+           SELECT item_id, day - lag(day) OVER (PARTITION BY customer_id, item_id ORDER BY day) AS gap
+           FROM (SELECT DISTINCT customer_id, item_id, day FROM crm_reco_lines) d
+       ) g
+       WHERE gap IS NOT NULL GROUP BY item_id HAVING count(*) >= %(min_pair_count)s""",
+    # One row per customer with a priced purchase: their price band and the families they bought.
     """CREATE TEMP TABLE crm_reco_bands ON COMMIT DROP AS
-       SELECT b.customer_id, min(c.price) * (1 - %(price_tolerance)s) AS low,
-              max(c.price) * (1 + %(price_tolerance)s) AS high
+       SELECT b.customer_id,
+              min(c.price) FILTER (WHERE c.price IS NOT NULL) * (1 - %(price_tolerance)s) AS low,
+              max(c.price) FILTER (WHERE c.price IS NOT NULL) * (1 + %(price_tolerance)s) AS high,
+              COALESCE(array_agg(DISTINCT c.family) FILTER (WHERE c.family <> ''), '{}') AS families
        FROM crm_reco_bought b JOIN crm_catalogitem c ON c.id = b.item_id
-       WHERE c.price IS NOT NULL GROUP BY b.customer_id""",
-    """CREATE TEMP TABLE crm_reco_families ON COMMIT DROP AS
-       SELECT DISTINCT b.customer_id, c.family
-       FROM crm_reco_bought b JOIN crm_catalogitem c ON c.id = b.item_id WHERE c.family <> ''""",
-    "CREATE INDEX ON crm_reco_families (customer_id, family)",
-    "ANALYZE crm_reco_families",
+       GROUP BY b.customer_id HAVING count(c.price) > 0""",
+    "ANALYZE crm_reco_bands",
+    # Diversity without a lookup per customer: for each distinct price band, each family's most
+    # bought item within it, the families ranked by that item (`k`). A customer's pick is the
+    # first of their band's families they never bought: among the first (families bought + 1).
+    """CREATE TEMP TABLE crm_reco_band_best ON COMMIT DROP AS
+       SELECT low, high, family, id, buyers,
+              row_number() OVER (PARTITION BY low, high ORDER BY buyers DESC, id) AS k
+       FROM (
+           SELECT DISTINCT ON (bd.low, bd.high, i.family) bd.low, bd.high, i.family, i.id, i.buyers
+           FROM (SELECT DISTINCT low, high FROM crm_reco_bands) bd
+           JOIN crm_reco_items i ON i.price BETWEEN bd.low AND bd.high
+           WHERE i.family <> '' AND i.buyers > 0
+           ORDER BY bd.low, bd.high, i.family, i.buyers DESC, i.id
+       ) best""",
+    "ANALYZE crm_reco_band_best",
 )
 
 TEMP_TABLES = (
@@ -118,36 +145,22 @@ TEMP_TABLES = (
     "crm_reco_rules",
     "crm_reco_bought",
     "crm_reco_items",
+    "crm_reco_intervals",
     "crm_reco_bands",
-    "crm_reco_families",
+    "crm_reco_band_best",
 )
 
+# Candidates carry ids and scores only (`ref`: a cross-sell's antecedent); the guardrails, one
+# kind per item and the cut to `max_per_customer` run on them, and reasons are built for the
+# kept rows alone.
 CANDIDATES_SQL = """
 INSERT INTO crm_recommendation (customer_id, item_id, kind, score, reason, as_of)
-WITH intervals AS (
-    SELECT item_id, percentile_cont(0.25) WITHIN GROUP (ORDER BY gap) AS p25,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY gap) AS p50
-    FROM (
-        SELECT item_id, day - lag(day) OVER (PARTITION BY customer_id, item_id ORDER BY day) AS gap
-        FROM (SELECT DISTINCT customer_id, item_id, day FROM crm_reco_lines) d
-    ) g
-    WHERE gap IS NOT NULL GROUP BY item_id HAVING count(*) >= %(min_pair_count)s
-),
-rebuy AS (
+WITH rebuy AS (
     SELECT b.customer_id, b.item_id, 'rebuy' AS kind,
            2 + (%(as_of)s::date - b.last_day - i.p25) / GREATEST(i.p50 - i.p25, 1) AS score,
-           jsonb_build_object(
-               'code', CASE WHEN b.times > 1 THEN 'rebuy' ELSE 'rebuy_once' END,
-               'label', c.label, 'times', b.times,
-               'every_days', CASE WHEN b.times > 1
-                   THEN round((b.last_day - b.first_day)::numeric / (b.times - 1))
-                   ELSE round(i.p50::numeric) END,
-               'last_days', %(as_of)s::date - b.last_day,
-               'window_days', jsonb_build_array(round(i.p25::numeric), round(i.p50::numeric))
-           ) AS reason
+           NULL::bigint AS ref
     FROM crm_reco_bought b
-    JOIN intervals i ON i.item_id = b.item_id
-    JOIN crm_catalogitem c ON c.id = b.item_id
+    JOIN crm_reco_intervals i ON i.item_id = b.item_id
     WHERE %(as_of)s::date - b.last_day BETWEEN i.p25 AND i.p50
 ),
 recent AS (
@@ -158,52 +171,72 @@ recent AS (
     ) r WHERE k <= %(recent_items)s
 ),
 top_rules AS (
-    SELECT * FROM (
+    SELECT antecedent, consequent, confidence FROM (
         SELECT *, row_number() OVER (PARTITION BY antecedent ORDER BY lift * confidence DESC, consequent) AS k
         FROM crm_reco_rules
     ) r WHERE k <= %(rules_per_item)s
 ),
 cross_sell AS (
     SELECT r.customer_id, t.consequent AS item_id, 'cross_sell' AS kind, 1 + t.confidence AS score,
-           jsonb_build_object(
-               'code', 'cross_sell', 'label', c.label, 'with', a.label, 'together', t.together,
-               'confidence', round((t.confidence * 100)::numeric), 'lift', round(t.lift::numeric, 1)
-           ) AS reason
-    FROM recent r
-    JOIN top_rules t ON t.antecedent = r.item_id
-    JOIN crm_catalogitem a ON a.id = t.antecedent
-    JOIN crm_catalogitem c ON c.id = t.consequent
+           t.antecedent AS ref
+    FROM recent r JOIN top_rules t ON t.antecedent = r.item_id
 ),
 diversity AS (
-    SELECT bd.customer_id, pick.id AS item_id, 'diversity' AS kind,
-           pick.buyers::float8
+    SELECT DISTINCT ON (bd.customer_id) bd.customer_id, bb.id AS item_id, 'diversity' AS kind,
+           bb.buyers::float8
                / GREATEST((SELECT count(DISTINCT customer_id) FROM crm_reco_bought), 1) AS score,
-           jsonb_build_object('code', 'diversity', 'label', pick.label, 'family', pick.family) AS reason
+           NULL::bigint AS ref
     FROM crm_reco_bands bd
-    CROSS JOIN LATERAL (
-        SELECT i.id, i.label, i.family, i.buyers FROM crm_reco_items i
-        WHERE i.family <> '' AND i.buyers > 0 AND i.price BETWEEN bd.low AND bd.high
-          AND NOT EXISTS (
-              SELECT 1 FROM crm_reco_families f WHERE f.customer_id = bd.customer_id AND f.family = i.family
-          )
-        ORDER BY i.buyers DESC, i.id LIMIT 1
-    ) pick
+    JOIN crm_reco_band_best bb
+        ON bb.low = bd.low AND bb.high = bd.high AND bb.k <= cardinality(bd.families) + 1
+    WHERE bb.family <> ALL (bd.families)
+    ORDER BY bd.customer_id, bb.k
 ),
 candidates AS (SELECT * FROM rebuy UNION ALL SELECT * FROM cross_sell UNION ALL SELECT * FROM diversity),
 eligible AS (
-    SELECT DISTINCT ON (c.customer_id, c.item_id) c.*
+    SELECT c.*, row_number() OVER (
+               PARTITION BY c.customer_id, c.item_id ORDER BY c.score DESC, c.kind, c.ref
+           ) AS per_item
     FROM candidates c
     JOIN crm_reco_items i ON i.id = c.item_id
-    LEFT JOIN crm_reco_bought b ON b.customer_id = c.customer_id AND b.item_id = c.item_id
     LEFT JOIN crm_reco_bands bd ON bd.customer_id = c.customer_id
-    WHERE (b.last_day IS NULL OR %(as_of)s::date - b.last_day > %(recent_days)s)
-      AND (i.price IS NULL OR bd.low IS NULL OR i.price BETWEEN bd.low AND bd.high)
-    ORDER BY c.customer_id, c.item_id, c.score DESC
+    WHERE (i.price IS NULL OR bd.low IS NULL OR i.price BETWEEN bd.low AND bd.high)
+      AND NOT EXISTS (
+          SELECT 1 FROM crm_reco_bought b
+          WHERE b.customer_id = c.customer_id AND b.item_id = c.item_id
+            AND b.last_day >= %(as_of)s::date - %(recent_days)s
+      )
+),
+kept AS (
+    SELECT * FROM (
+        SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY score DESC, item_id) AS k
+        FROM eligible WHERE per_item = 1
+    ) ranked WHERE k <= %(max_per_customer)s
 )
-SELECT customer_id, item_id, kind, score, reason, %(as_of)s FROM (
-    SELECT *, row_number() OVER (PARTITION BY customer_id ORDER BY score DESC, item_id) AS k FROM eligible
-) ranked
-WHERE k <= %(max_per_customer)s
+SELECT k.customer_id, k.item_id, k.kind, k.score,
+       CASE k.kind
+       WHEN 'rebuy' THEN jsonb_build_object(
+           'code', CASE WHEN b.times > 1 THEN 'rebuy' ELSE 'rebuy_once' END,
+           'label', c.label, 'times', b.times,
+           'every_days', CASE WHEN b.times > 1
+               THEN round((b.last_day - b.first_day)::numeric / (b.times - 1))
+               ELSE round(iv.p50::numeric) END,
+           'last_days', %(as_of)s::date - b.last_day,
+           'window_days', jsonb_build_array(round(iv.p25::numeric), round(iv.p50::numeric))
+       )
+       WHEN 'cross_sell' THEN jsonb_build_object(
+           'code', 'cross_sell', 'label', c.label, 'with', a.label, 'together', r.together,
+           'confidence', round((r.confidence * 100)::numeric), 'lift', round(r.lift::numeric, 1)
+       )
+       ELSE jsonb_build_object('code', 'diversity', 'label', c.label, 'family', c.family)
+       END,
+       %(as_of)s
+FROM kept k
+JOIN crm_catalogitem c ON c.id = k.item_id
+LEFT JOIN crm_reco_bought b ON k.kind = 'rebuy' AND b.customer_id = k.customer_id AND b.item_id = k.item_id
+LEFT JOIN crm_reco_intervals iv ON k.kind = 'rebuy' AND iv.item_id = k.item_id
+LEFT JOIN crm_reco_rules r ON k.kind = 'cross_sell' AND r.antecedent = k.ref AND r.consequent = k.item_id
+LEFT JOIN crm_catalogitem a ON a.id = r.antecedent
 """
 
 
@@ -213,6 +246,7 @@ def recommendations_refresh(*, as_of: date, **overrides) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         # ON COMMIT DROP, and dropped first: a caller's outer transaction may hold an earlier run's.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join('pg_temp.' + name for name in TEMP_TABLES)}")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         for statement in PREPARE_SQL:
             cursor.execute(statement, params)
         cursor.execute("SELECT count(*) FROM crm_reco_rules")

@@ -14,8 +14,8 @@ them score F = 1. The segment follows `segments.SEGMENT_MAP`. Customers without 
 get scores 0 and no segment.
 
 One refresh: one temporary table, one `INSERT … SELECT` of `SegmentChange` rows for customers
-whose segment differs from their previous score, one upsert of every `CustomerScore`, then the
-BG/NBD estimates (`bgnbd`) written through `COPY` and one `UPDATE`.
+whose segment differs from their previous score, the BG/NBD estimates (`bgnbd`) loaded through
+`COPY` into a second temporary table, then one upsert of every `CustomerScore` with its estimates.
 """
 
 from datetime import date
@@ -71,17 +71,22 @@ FROM crm_rfm_new n LEFT JOIN crm_customerscore s ON s.customer_id = n.customer_i
 WHERE n.segment <> '' AND n.segment <> COALESCE(s.segment, '')
 """
 
+# One write per customer: scores and segment with their BG/NBD estimates (`crm_bgnbd_new`).
 UPSERT_SQL = """
 INSERT INTO crm_customerscore (customer_id, as_of, recency_days, frequency, monetary, r, f, m, segment,
                                p_alive, expected_purchases, computed_at)
-SELECT customer_id, %(as_of)s, recency, frequency, monetary, r, f, m, segment, NULL, NULL, now()
-FROM crm_rfm_new
+SELECT n.customer_id, %(as_of)s, n.recency, n.frequency, n.monetary, n.r, n.f, n.m, n.segment,
+       e.p_alive, e.expected, now()
+FROM crm_rfm_new n LEFT JOIN crm_bgnbd_new e ON e.customer_id = n.customer_id
 ON CONFLICT (customer_id) DO UPDATE SET
     as_of = EXCLUDED.as_of, recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
     monetary = EXCLUDED.monetary, r = EXCLUDED.r, f = EXCLUDED.f, m = EXCLUDED.m,
-    segment = EXCLUDED.segment, p_alive = NULL, expected_purchases = NULL,
-    computed_at = EXCLUDED.computed_at
+    segment = EXCLUDED.segment, p_alive = EXCLUDED.p_alive,
+    expected_purchases = EXCLUDED.expected_purchases, computed_at = EXCLUDED.computed_at
 """
+
+# Memory for each sort and hash of the refresh (this transaction only).
+WORK_MEM = "64MB"
 
 
 def rfm_refresh(*, as_of: date) -> dict[str, int]:
@@ -90,29 +95,27 @@ def rfm_refresh(*, as_of: date) -> dict[str, int]:
     with transaction.atomic(), connection.cursor() as cursor:
         # ON COMMIT DROP, and dropped first: a caller's outer transaction may hold an earlier run's.
         cursor.execute("DROP TABLE IF EXISTS pg_temp.crm_rfm_new, pg_temp.crm_bgnbd_new")
+        cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
         cursor.execute(RFM_SQL, params)
         cursor.execute("SELECT count(*), count(*) FILTER (WHERE segment <> '') FROM crm_rfm_new")
         customers, scored = cursor.fetchone()
         cursor.execute(MOVES_SQL, params)
         moves = cursor.rowcount
-        cursor.execute(UPSERT_SQL, params)
         cursor.execute(
             "SELECT customer_id, x, t_x, t FROM crm_rfm_new WHERE segment <> '' ORDER BY customer_id"
         )
         estimates = bgnbd.estimates(cursor.fetchall())
-        if estimates:
-            _estimates_write(cursor, estimates)
+        _estimates_write(cursor, estimates)
+        cursor.execute(UPSERT_SQL, params)
     return {"customers": customers, "scored": scored, "moves": moves, "estimates": len(estimates)}
 
 
 def _estimates_write(cursor, estimates: dict[int, tuple[float, float | None]]) -> None:
     cursor.execute(
-        "CREATE TEMP TABLE crm_bgnbd_new (customer_id bigint, p_alive float8, expected float8) ON COMMIT DROP"
+        "CREATE TEMP TABLE crm_bgnbd_new (customer_id bigint PRIMARY KEY, p_alive float8, expected float8) "
+        "ON COMMIT DROP"
     )
     with cursor.copy("COPY crm_bgnbd_new (customer_id, p_alive, expected) FROM STDIN") as copy:
         for customer_id, (alive, expected) in estimates.items():
             copy.write_row((customer_id, alive, expected))
-    cursor.execute(
-        "UPDATE crm_customerscore s SET p_alive = n.p_alive, expected_purchases = n.expected "
-        "FROM crm_bgnbd_new n WHERE n.customer_id = s.customer_id"
-    )
+    cursor.execute("ANALYZE crm_bgnbd_new")
