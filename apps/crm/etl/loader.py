@@ -135,9 +135,9 @@ def _clean(t: str, type_: str) -> str:
     """From the trimmed cell `t`: numbers in PostgreSQL's notation, dates in ISO, the rest as is."""
     if type_ in NUMBER_TYPES:
         bare = f"translate({t}, {SEPARATORS}, '')"
-        # `1 234,56` and `1.234,56` → `1234.56`; `1234.56` stays.
+        # `1 234,56` and `1.234,56` → `1234.56`; `1234.56` stays (the separators removed are no commas).
         return (
-            f"(CASE WHEN strpos({bare}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') "
+            f"(CASE WHEN strpos({t}, ',') > 0 THEN replace(replace({bare}, '.', ''), ',', '.') "
             f"ELSE {bare} END)"
         )
     if type_ == "date":
@@ -263,7 +263,7 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
     statement = (
         f"CREATE TEMPORARY TABLE {TYPED} AS SELECT {', '.join(outer)} FROM ("
         f"SELECT {', '.join(middle)} FROM (SELECT {', '.join(cleaned)} FROM "
-        f"(SELECT {', '.join(inner)} FROM {source} r) l OFFSET 0) i OFFSET 0"
+        f"(SELECT {', '.join(inner)} FROM {source} r OFFSET 0) l OFFSET 0) i OFFSET 0"
         f") v{joins}"
     )
     with connection.cursor() as cursor:
@@ -429,34 +429,32 @@ def _upsert_sales(cursor, shape: FileShape) -> tuple[int, int]:
     """Changed lines first (an UPDATE that touches only the lines whose hash differs), then new ones.
 
     An `INSERT … ON CONFLICT DO UPDATE … WHERE` alone would lock, and so write, every existing
-    line it meets, changed or not: re-importing a file would rewrite the whole table.
+    line it meets, changed or not: re-importing a file would rewrite the whole table. The table
+    is locked against other writers (readers go on) until the import commits, so another import
+    of the workspace waits for this one instead of adding the same lines meanwhile.
     """
     table = SalesLine._meta.db_table
     names = list(SALES_COLUMNS)
+    _run(cursor, f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     src = (
-        f"src AS (SELECT {', '.join(f'{expr} AS {name}' for name, expr in SALES_COLUMNS.items())} "
-        f"FROM {TYPED} WHERE reason IS NULL)"
+        f"WITH src AS (SELECT {', '.join(f'{expr} AS {name}' for name, expr in SALES_COLUMNS.items())}, "
+        f"{_hash([f'({expr})' for expr in SALES_COLUMNS.values()])} AS row_hash "
+        f"FROM {TYPED} WHERE reason IS NULL) "
     )
-    changed = ", ".join(f"{name} = h.{name}" for name in names if name != "line_key")
+    changed = ", ".join(f"{name} = src.{name}" for name in [*names, "row_hash"] if name != "line_key")
     _run(
         cursor,
-        f"WITH {src}, hashed AS (SELECT *, {_hash(names)} AS row_hash FROM src), "
-        f"up AS (UPDATE {table} t SET {changed}, row_hash = h.row_hash FROM hashed h "
-        f"WHERE t.line_key = h.line_key AND t.row_hash IS DISTINCT FROM h.row_hash RETURNING 1) "
-        f"SELECT count(*) FROM up",
+        f"{src}UPDATE {table} t SET {changed} FROM src "
+        f"WHERE t.line_key = src.line_key AND t.row_hash IS DISTINCT FROM src.row_hash",
     )
-    (updated,) = cursor.fetchone()
-    # A line another import added meanwhile is updated as the upsert would have (never a conflict).
-    sets = ", ".join(f"{name} = EXCLUDED.{name}" for name in names if name != "line_key")
-    created, late = _upsert(
+    updated = cursor.rowcount
+    _run(
         cursor,
-        f"WITH {src} INSERT INTO {table} AS t ({', '.join(names)}, source, row_hash) "
-        f"SELECT {', '.join(names)}, 'import', {_hash(names)} FROM src "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.line_key = src.line_key) "
-        f"ON CONFLICT (line_key) DO UPDATE SET {sets}, row_hash = EXCLUDED.row_hash "
-        f"WHERE t.row_hash IS DISTINCT FROM EXCLUDED.row_hash",
+        f"{src}INSERT INTO {table} ({', '.join(names)}, source, row_hash) "
+        f"SELECT {', '.join(names)}, 'import', row_hash FROM src "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.line_key = src.line_key)",
     )
-    return created, updated + late
+    return cursor.rowcount, updated
 
 
 def _upsert(cursor, statement: str) -> tuple[int, int]:

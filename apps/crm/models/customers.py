@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,7 +138,10 @@ class SalesLine(models.Model):
 
     class Meta:
         ordering = ["-date", "document_no", "pk"]
-        constraints = [models.UniqueConstraint(fields=["line_key"], name="crm_salesline_line_key_unique")]
+        constraints = [
+            # Compared byte by byte (equal keys are equal under any collation; the index is cheaper).
+            models.UniqueConstraint(Collate("line_key", "C"), name="crm_salesline_line_key_unique"),
+        ]
         indexes = [
             models.Index(fields=["customer", "date"]),
             models.Index(fields=["order"], condition=Q(order__isnull=False), name="crm_salesline_order_set"),
