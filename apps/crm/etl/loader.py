@@ -9,10 +9,11 @@ Steps (`import_load`):
    postal codes restored to 5 digits, credit notes (`AVOIR`) with negative amounts — and the
    first reason, if any, for which the row is rejected. Phones and countries are read in Python
    once per distinct value (`normalise.py`).
-3. In one transaction: the rejected rows and warnings into `ImportRejection`, then `INSERT … ON
-   CONFLICT DO UPDATE … WHERE row_hash IS DISTINCT FROM …` into the target. A row whose hash has
-   not changed is not written: it counts as `unchanged`. If anything fails, the transaction rolls
-   back and the workspace's data is exactly as before.
+3. In one transaction: the rejected rows and warnings into `ImportRejection`, then the target:
+   `INSERT … ON CONFLICT DO UPDATE … WHERE row_hash IS DISTINCT FROM …` for customers and the
+   catalogue; for sales lines an `UPDATE` of the lines whose hash changed, then an `INSERT` of
+   the new ones. A row whose hash has not changed is not written: it counts as `unchanged`. If
+   anything fails, the transaction rolls back and the workspace's data is exactly as before.
 """
 
 from collections.abc import Callable
