@@ -162,21 +162,24 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
     fields = FIELDS[kind]
     all_raw = ", ".join(f"c{index}" for index in range(len(shape.headers)))
 
-    # The two windows sort the raw rows only (narrow), before a cell is trimmed or parsed.
-    source = (
-        f"(SELECT {RAW}.*, (row_number() OVER (PARTITION BY md5(concat_ws(E'\\x1f', {all_raw}))::uuid "
-        f"ORDER BY line) > 1) AS dup FROM {RAW})"
-    )
+    # The windows sort the raw rows only (narrow), before a cell is trimmed or parsed.
+    digest = f"md5(concat_ws(E'\\x1f', {all_raw}))::uuid"
     if kind == Kind.SALES:
-        # The occurrence of the article in its document (duplicates apart), for `line_key`.
+        # Identical rows have the same document and article: partitioning duplicates by those
+        # first lets the occurrence of the article in its document (duplicates apart, for
+        # `line_key`) reuse the sort, refined within each document and article only.
         document, article = (
-            _trimmed(f"d.{columns[name]}" if name in columns else None, "text")
-            for name in ("document_no", "article")
+            _trimmed(columns.get(name), "text") + ' COLLATE "C"' for name in ("document_no", "article")
         )
         source = (
-            f'(SELECT d.*, row_number() OVER (PARTITION BY {document} COLLATE "C", '
-            f'{article} COLLATE "C", d.dup ORDER BY d.line) AS occurrence FROM {source} d)'
+            f"(SELECT d.*, row_number() OVER (PARTITION BY d.k_document, d.k_article, d.dup ORDER BY d.line) "
+            f"AS occurrence FROM (SELECT {RAW}.*, {document} AS k_document, {article} AS k_article, "
+            f"(row_number() OVER (PARTITION BY {document}, {article}, {digest} ORDER BY line) > 1) AS dup "
+            f"FROM {RAW}) d)"
         )
+    else:
+        dup = f"(row_number() OVER (PARTITION BY {digest} ORDER BY line) > 1)"
+        source = f"(SELECT {RAW}.*, {dup} AS dup FROM {RAW})"
     inner = ["r.*"]
     for f in fields:
         inner.append(f"{_trimmed(columns.get(f.name), f.type)} AS t_{f.name}")
