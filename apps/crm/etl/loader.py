@@ -439,6 +439,7 @@ def _upsert_sales(cursor, shape: FileShape) -> tuple[int, int]:
     """
     table = SalesLine._meta.db_table
     names = list(SALES_COLUMNS)
+    # Keys are compared as the unique index does (`COLLATE "C"`): a small file probes it.
     _run(cursor, f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     src = (
         f"WITH src AS (SELECT {', '.join(f'{expr} AS {name}' for name, expr in SALES_COLUMNS.items())}, "
@@ -449,14 +450,14 @@ def _upsert_sales(cursor, shape: FileShape) -> tuple[int, int]:
     _run(
         cursor,
         f"{src}UPDATE {table} t SET {changed} FROM src "
-        f"WHERE t.line_key = src.line_key AND t.row_hash IS DISTINCT FROM src.row_hash",
+        f'WHERE t.line_key = src.line_key COLLATE "C" AND t.row_hash IS DISTINCT FROM src.row_hash',
     )
     updated = cursor.rowcount
     _run(
         cursor,
         f"{src}INSERT INTO {table} ({', '.join(names)}, source, row_hash) "
         f"SELECT {', '.join(names)}, 'import', row_hash FROM src "
-        f"WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.line_key = src.line_key)",
+        f'WHERE NOT EXISTS (SELECT 1 FROM {table} x WHERE x.line_key = src.line_key COLLATE "C")',
     )
     return cursor.rowcount, updated
 
