@@ -5,8 +5,9 @@ catalogue (`,`, quoted French prices) and sales lines (`;`, Windows-1252, `dd/mm
 dates, `1 234,56` with a non-breaking space, `VENTE` and `AVOIR` lines). The customers and the
 catalogue are imported first (not timed); then the sales file is imported end to end
 (`import_create`: checks, detection, storing the file; `import_execute`: COPY into staging,
-normalisation and checks in SQL, rejections, one upsert) and timed. In the same run, a bare
-`COPY` of the same file into a table of text columns gives the floor the import is compared to.
+normalisation and checks in SQL, rejections, changed lines updated and new ones inserted) and
+timed. In the same run, a bare `COPY` of the same file into a table of text columns gives the
+floor the import is compared to.
 Peak RSS is this process's (the import's Python side; PostgreSQL's own memory is not in it).
 
 Targets: >= 100,000 rows/s and peak RSS <= 300 MB. BENCH_SMOKE=1: 20,000 lines, no target.

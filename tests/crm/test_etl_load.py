@@ -80,3 +80,26 @@ def test_a_newer_export_updates_what_changed(tenant):
 
     assert (newer.created, newer.updated, newer.unchanged) == (0, 1, 2)
     assert SalesLine.objects.get(document_no="V0000001").amount_incl_tax == Decimal("130.00")
+
+
+def _sales_line_versions() -> list[tuple]:
+    """Each line's row versions: `xmin` changes when a line is rewritten, `xmax` when it is locked."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, xmin::text, xmax::text FROM {SalesLine._meta.db_table} ORDER BY id")
+        return cursor.fetchall()
+
+
+def test_reimporting_writes_only_the_lines_that_changed(tenant):
+    catalogue_and_customers()
+    run_import(SALES)
+    before = _sales_line_versions()
+
+    newer = run_import(SALES.replace("126,46", "130,00"))
+
+    after = _sales_line_versions()
+    changed = SalesLine.objects.get(document_no="V0000001").pk
+    assert newer.updated == 1
+    assert [row for row in after if row[0] != changed] == [row for row in before if row[0] != changed]
+    assert [row[1] for row in after if row[0] == changed] != [row[1] for row in before if row[0] == changed]

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,15 +102,24 @@ class SalesLine(models.Model):
         SALE = "sale", _("Sale")
         CREDIT_NOTE = "credit_note", _("Credit note")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="sales_lines")
+    # Indexes are few on purpose: each one is written for every imported line. `customer` is
+    # served by (customer, date); `item` and `date` are read over whole tables (scores, health).
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="sales_lines", db_index=False
+    )
     item = models.ForeignKey(
-        CatalogItem, on_delete=models.PROTECT, null=True, blank=True, related_name="sales_lines"
+        CatalogItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sales_lines",
+        db_index=False,
     )
     label = models.CharField(_("label"), max_length=200, blank=True)  # as the document named it
     document_type = models.CharField(max_length=20, choices=DocumentType.choices, default=DocumentType.SALE)
     document_no = models.CharField(_("document number"), max_length=64)
     line_key = models.CharField(max_length=200)
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"))
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=Decimal(0))
     unit_price = models.DecimalField(_("unit price excl. tax"), null=True, blank=True, **MONEY)
     amount_excl_tax = models.DecimalField(_("amount excl. tax"), default=Decimal(0), **MONEY)
@@ -117,14 +127,25 @@ class SalesLine(models.Model):
     margin = models.DecimalField(_("margin"), null=True, blank=True, **MONEY)
     source = models.CharField(max_length=20, choices=Channel.choices, default=Channel.IMPORT)
     order = models.ForeignKey(
-        "orders.Order", on_delete=models.CASCADE, null=True, blank=True, related_name="crm_sales_lines"
+        "orders.Order",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="crm_sales_lines",
+        db_index=False,  # indexed where set only (below): imported lines have none
     )
     row_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-date", "document_no", "pk"]
-        constraints = [models.UniqueConstraint(fields=["line_key"], name="crm_salesline_line_key_unique")]
-        indexes = [models.Index(fields=["customer", "date"])]
+        constraints = [
+            # Compared byte by byte (equal keys are equal under any collation; the index is cheaper).
+            models.UniqueConstraint(Collate("line_key", "C"), name="crm_salesline_line_key_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "date"]),
+            models.Index(fields=["order"], condition=Q(order__isnull=False), name="crm_salesline_order_set"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_no} {self.label}"
