@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("crm", "0003_rfm_item_recommendable"),
+        ("crm", "0004_salesline_fewer_indexes"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crm', '0003_rfm_item_recommendable'),
+        ('crm', '0003_item_recommendable'),
         ('orders', '0003_shops_move_to_integrations'),
     ]
 
