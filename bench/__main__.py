@@ -30,8 +30,9 @@ def _run(name: str, environment: dict[str, str]) -> str:
         return "ok" if BENCHMARKS[name].run(environment) else "failed"
     except Exception:
         traceback.print_exc()
-        connection.set_schema_to_public()  # for the next benchmark
         return "crashed"
+    finally:
+        connection.set_schema_to_public()  # each benchmark starts on the public schema
 
 
 def main(names: list[str]) -> int:

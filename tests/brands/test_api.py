@@ -116,3 +116,12 @@ def test_another_workspaces_key_sees_no_brand(other_tenant, tenant, client):
     assert spy.get(f"/api/v1/brands/{brand_id}").status_code == 404
     assert spy.post(f"/api/v1/brands/{brand_id}/publishable-key").status_code == 404
     assert spy.delete(f"/api/v1/brands/{brand_id}").status_code == 404
+
+
+def test_blank_blocked_words_are_dropped_not_refused(client, tenant):
+    response = post_json(
+        client, "/api/v1/brands", {"name": "Blank Co", "blocked_words": ["Gore", "", " \x1e ", "gore"]}
+    )
+
+    assert response.status_code == 201, response.content
+    assert response.json()["blocked_words"] == ["gore"]

@@ -147,3 +147,17 @@ def test_another_workspace_key_gets_404_on_this_workspaces_import(other_tenant, 
     assert stranger.get(f"{IMPORTS}/{body['uuid']}/rejections").status_code == 404
     assert stranger.get(f"{IMPORTS}/{body['uuid']}/rejections?format=csv").status_code == 404
     assert stranger.get(IMPORTS).json()["results"] == []
+
+
+def test_an_error_asked_as_csv_is_json_with_its_allow_header(tenant):
+    client = api_client(tenant, ["customers:read"])
+    path = "/api/v1/crm/imports/e3e70682-c209-1cac-a29f-6fbed82c07cd/rejections?format=csv"
+
+    trace = client.generic("TRACE", path)
+    missing = client.get(path)
+
+    assert trace.status_code == 405
+    assert trace["Allow"] == "GET, HEAD, OPTIONS"
+    assert trace.json()["error"]["code"] == "method_not_allowed"
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"

@@ -30,7 +30,9 @@ class BrandInputSerializer(StrictSerializer):
         help_text="Websites where the widget may run: `https://shop.example`, without a path.",
     )
     blocked_words = serializers.ListField(
-        child=serializers.CharField(max_length=100), required=False, max_length=1000
+        child=serializers.CharField(max_length=100, allow_blank=True),  # blank words are dropped
+        required=False,
+        max_length=1000,
     )
     allow_photo_upload = serializers.BooleanField(required=False)
     allow_text_layers = serializers.BooleanField(required=False)

@@ -120,3 +120,10 @@ class ImportRejectionListView(ListAPIView):
 
     def get_queryset(self):
         return self.import_run.rejection_rows.all()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        """Errors are JSON, in the project's format, even when `?format=csv` was asked."""
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer, response.accepted_media_type = JSONRenderer(), "application/json"
+        return response
