@@ -104,3 +104,27 @@ def test_a_crash_mid_import_leaves_the_data_as_it_was(tenant, failing_line_inser
         cursor.execute("RESET crm.boom")
     retried = run_import(SALES.replace("126,46", "999,00"))
     assert (retried.status, retried.created, retried.updated, retried.unchanged) == ("done", 1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("date", "quantity", "reason"),
+    [
+        ("29/02/2024", "1", None),  # a leap day
+        ("2024-4-5", "1", None),  # ISO without leading zeros
+        ("29/02/2023", "1", "invalid_date"),
+        ("31/04/2024", "1", "invalid_date"),
+        ("2024-13-01", "1", "invalid_date"),
+        ("0000-01-01", "1", "invalid_date"),
+        ("02/01/2024", "123456789012", "invalid_number"),  # would overflow the column
+        ("02/01/2024", "1e3", "invalid_number"),
+        ("02/01/2024", "-1 234,5", None),
+    ],
+)
+def test_dates_and_numbers_are_checked_without_casting_errors(tenant, date, quantity, reason):
+    catalogue_and_customers()
+    text = SALES_HEADER + f"C00001;{date};Muscat;{quantity};9,58;9,58;11,50;3,00;VENTE;V1;MUSCAT;;;\n"
+
+    done = run_import(text)
+
+    assert done.status == "done", done.error
+    assert done.rejections == ({reason: 1} if reason else {})

@@ -154,6 +154,27 @@ def _clean(t: str, type_: str) -> str:
     return t
 
 
+def _number_valid(value: str, sql_type: str) -> str:
+    """SQL: `value` casts to `sql_type` (`numeric(p,s)`) without overflow, even once rounded.
+
+    A pattern, not `pg_input_is_valid` (PostgreSQL 16 only): the servers we run on include 15.
+    """
+    precision, scale = (int(part) for part in sql_type[len("numeric(") : -1].split(","))
+    digits = precision - scale - 1  # one digit of room for rounding up (99.995 → 100.00)
+    return f"({value} ~ '^[+-]?([0-9]{{1,{digits}}}([.][0-9]*)?|[.][0-9]+)$')"
+
+
+def _date_valid(value: str) -> str:
+    """SQL: `value`, ISO `yyyy-m-d`, is a day of the calendar (31 April and 29 February 2023 are not)."""
+    year, month, day = (f"split_part({value}, '-', {part})::int" for part in (1, 2, 3))
+    last_day = f"extract(day FROM make_date({year}, {month}, 1) + interval '1 month - 1 day')"
+    return (
+        f"(CASE WHEN {value} !~ '^[1-9][0-9]{{3}}-[0-9]{{1,2}}-[0-9]{{1,2}}$' THEN false "
+        f"WHEN {month} NOT BETWEEN 1 AND 12 THEN false "
+        f"ELSE {day} BETWEEN 1 AND {last_day} END)"
+    )
+
+
 def typed_build(shape: FileShape, *, default_country: str) -> None:
     """`crm_etl_typed`: one row per staged row, normalised, with `reason` set when rejected."""
     kind = shape.kind
@@ -194,14 +215,14 @@ def typed_build(shape: FileShape, *, default_country: str) -> None:
         name = f"s_{f.name}"
         if f.type in NUMBER_TYPES:
             middle.append(
-                f"(i.{name} = '' OR pg_input_is_valid(i.{name}, '{NUMBER_TYPES[f.type]}')) AS ok_{f.name}"
+                f"(i.{name} = '' OR {_number_valid(f'i.{name}', NUMBER_TYPES[f.type])}) AS ok_{f.name}"
             )
             outer.append(
                 f"(CASE WHEN v.ok_{f.name} AND v.{name} <> '' THEN v.{name}::{NUMBER_TYPES[f.type]} END)"
                 f" AS v_{f.name}"
             )
         elif f.type == "date":
-            middle.append(f"(i.{name} <> '' AND pg_input_is_valid(i.{name}, 'date')) AS ok_{f.name}")
+            middle.append(f"(i.{name} <> '' AND {_date_valid(f'i.{name}')}) AS ok_{f.name}")
             outer.append(f"(CASE WHEN v.ok_{f.name} THEN v.{name}::date END) AS v_{f.name}")
         elif f.type == "email":
             outer.append(f"(CASE WHEN v.{name} ~ {EMAIL} THEN left(v.{name}, 254) ELSE '' END) AS v_{f.name}")
