@@ -1,16 +1,14 @@
 """An editor in headless Chromium: the Customers list, a search, a customer's 360 page with its
 chart, and a change of consent; axe finds no serious violation on either page."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from apps.tenants.models import Role
 from tests.support.axe import axe_check
-from tests.support.browser import launch, log_in, needs_chromium
+from tests.support.browser import in_workspace, launch, log_in, needs_chromium
 from tests.support.crm_pages import (
     customer_make,
     item_make,
@@ -23,20 +21,6 @@ from tests.support.factories.products import product_make
 from tests.support.workspaces import ensure_tenant, member
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-def in_workspace(tenant, work):
-    """Run `work` in another thread (Playwright's loop forbids the ORM in this one), in `tenant`."""
-
-    def run():
-        connection.set_tenant(tenant)
-        try:
-            return work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def customers_of_a_wine_estate():

@@ -1,8 +1,10 @@
 """Shared pieces of the headless-Chromium tests: the browser, logging in, building a product."""
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from tests.support.factories.tenants import PASSWORD
 
@@ -80,3 +82,17 @@ def create_product_with_front_view(
     if dpi:
         page.get_by_label("Target DPI").fill(dpi)
     page.get_by_role("button", name="Save view").click()
+
+
+def in_workspace(tenant, work):
+    """Run `work` in another thread (Playwright's loop forbids the ORM in this one), in `tenant`."""
+
+    def run():
+        connection.set_tenant(tenant)
+        try:
+            return work()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run).result()

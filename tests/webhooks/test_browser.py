@@ -1,7 +1,5 @@
 """An admin in headless Chromium: add a webhook endpoint, copy its secret, read the delivery log."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.db import connection
 
@@ -9,24 +7,10 @@ from apps.tenants.models import Role
 from apps.webhooks.models import WebhookEndpoint
 from apps.webhooks.services import delivery_attempt, endpoint_secret, event_publish
 from tests.support.axe import axe_check
-from tests.support.browser import launch, log_in, needs_chromium
+from tests.support.browser import in_workspace, launch, log_in, needs_chromium
 from tests.support.workspaces import ensure_tenant, member
 
 pytestmark = [pytest.mark.browser, needs_chromium]
-
-
-def in_workspace(tenant, work):
-    """Run `work` in another thread (Playwright's loop forbids the ORM in this one), in `tenant`."""
-
-    def run():
-        connection.set_tenant(tenant)
-        try:
-            return work()
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run).result()
 
 
 def deliver_an_order_event():
