@@ -30,8 +30,9 @@ from apps.designs.models import Design
 from apps.designs.selectors import design_thumbs
 from apps.orders.models import Order, OrderItem
 
-from .models import CatalogItem, Customer, CustomerOrder, Recommendation, SalesLine, SegmentChange
+from .models import CatalogItem, Customer, CustomerOrder, SalesLine, SegmentChange
 from .occasions import Occasion, occasions_extract, ordinal_on, reminder_date
+from .scoring.reasons import reason_text
 
 SALE = SalesLine.DocumentType.SALE
 SALES_LINES_SHOWN = 200
@@ -307,38 +308,6 @@ def occasions_upcoming(
     return reminders
 
 
-# --- recommendations ---------------------------------------------------------------------------
-
-
-def reason_text(recommendation: Recommendation) -> str:
-    """Why a recommendation was made, in the reader's language, from its reason's code and figures.
-
-    Kept minimal until the scoring's own renderer is used here: known figures are written out,
-    anything else falls back to the recommendation's kind."""
-    reason = recommendation.reason if isinstance(recommendation.reason, dict) else {}
-    code = reason.get("code") or recommendation.kind
-    figures = {key: value for key, value in reason.items() if key != "code"}
-    try:
-        if code == Recommendation.Kind.REBUY and {"count", "interval_days", "days_since"} <= set(figures):
-            return _("Bought %(count)s× about every %(interval)s days, last %(since)s days ago") % {
-                "count": figures["count"],
-                "interval": figures["interval_days"],
-                "since": figures["days_since"],
-            }
-        if code == Recommendation.Kind.CROSS_SELL and {"with", "lift"} <= set(figures):
-            return _("Often bought with %(other)s (lift %(lift)s)") % {
-                "other": figures["with"],
-                "lift": round(float(figures["lift"]), 1),
-            }
-        if code == Recommendation.Kind.DIVERSITY and "family" in figures:
-            return _("Not tried yet: %(family)s, in their usual price band") % {"family": figures["family"]}
-    except (TypeError, ValueError):
-        pass
-    if code in Recommendation.Kind.values:
-        return str(Recommendation.Kind(code).label)
-    return str(recommendation.get_kind_display())
-
-
 # --- the 360 view ------------------------------------------------------------------------------
 
 
@@ -432,7 +401,9 @@ def customer_360(*, customer_id: int, today: date | None = None) -> Customer360 
         designs=[(design, thumbs.get(design.pk)) for design in designs if design.ordered],
         abandoned=[(design, thumbs.get(design.pk)) for design in designs if not design.ordered],
         segment_history=list(SegmentChange.objects.filter(customer=customer).order_by("-as_of", "-pk")),
-        recommendations=[(recommendation, reason_text(recommendation)) for recommendation in recommendations],
+        recommendations=[
+            (recommendation, reason_text(recommendation.reason)) for recommendation in recommendations
+        ],
         chart=_chart(monthly_sales, orders),
         reminders=_reminders(designs, today=today),
         affinity=affinity(designs),

@@ -34,7 +34,19 @@ def customers_of_a_wine_estate():
         line_make(loic, riesling, day=today - timedelta(days=days), amount="126.46")
     line_make(loic, riesling, day=today - timedelta(days=30), amount="42.00", credit_note=True)
     score_make(loic, "champions", p_alive=0.8)
-    recommendation_make(loic, cremant, "cross_sell", {"code": "cross_sell", "with": "Riesling", "lift": 2.1})
+    recommendation_make(
+        loic,
+        cremant,
+        "cross_sell",
+        {
+            "code": "cross_sell",
+            "label": "Crémant",
+            "with": "Riesling",
+            "together": 9,
+            "confidence": 35,
+            "lift": 2.1,
+        },
+    )
     for n in range(5):
         customer_make(first_name=f"Client{n}", last_name="Durand")
     widget_order(
@@ -79,7 +91,7 @@ def test_an_editor_finds_a_customer_reads_their_360_page_and_records_consent(liv
         page.wait_for_url(f"{base}/customers/{loic_pk}/")
         expect(page.locator("#customer-segment")).to_have_text("Champions")
         expect(page.locator("#customer-sales")).to_contain_text("Return")
-        expect(page.locator("#customer-recommendations")).to_contain_text("Often bought with Riesling")
+        expect(page.locator("#customer-recommendations")).to_contain_text("often bought with Riesling")
         expect(page.locator("#customer-likes")).to_contain_text("Watercolour")
         expect(page.locator("#customer-occasions")).to_contain_text("Anna & Tom")
         expect(page.locator("#customer-designs img")).to_have_count(1)

@@ -211,10 +211,30 @@ def test_the_360_page_shows_everything_known_about_the_customer(as_role, wine):
     segment_move(loic, "", "new", date(2024, 1, 1))
     segment_move(loic, "new", "champions", date(2025, 1, 1))
     recommendation_make(
-        loic, wine["cremant"], "cross_sell", {"code": "cross_sell", "with": "Riesling", "lift": 2.37}
+        loic,
+        wine["cremant"],
+        "cross_sell",
+        {
+            "code": "cross_sell",
+            "label": "Crémant",
+            "with": "Riesling",
+            "together": 12,
+            "confidence": 40,
+            "lift": 2.4,
+        },
     )
     recommendation_make(
-        loic, riesling, "rebuy", {"code": "rebuy", "count": 3, "interval_days": 60, "days_since": 58}
+        loic,
+        riesling,
+        "rebuy",
+        {
+            "code": "rebuy",
+            "label": "Riesling",
+            "times": 3,
+            "every_days": 60,
+            "last_days": 58,
+            "window_days": [50, 62],
+        },
     )
     loic.score.p_alive = 0.83
     loic.score.save()
@@ -241,8 +261,8 @@ def test_the_360_page_shows_everything_known_about_the_customer(as_role, wine):
     assert "Seagulls over the sea" in text
     assert "Not Loïc" not in text
     assert "New → Champions" in text
-    assert "Often bought with Riesling (lift 2.4)" in text
-    assert "Bought 3× about every 60 days, last 58 days ago" in text
+    assert "often bought with Riesling: 40% of baskets with it, 2.4× more than usual (12 baskets)" in text
+    assert "bought Riesling 3× about every 60 days, last 58 days ago" in text
     assert "Likes: Watercolour, sea, " in text
     assert "Anniversary" in text
     assert "Anna &amp; Tom" in text
@@ -372,7 +392,12 @@ def test_the_360_page_runs_the_same_queries_whatever_its_history(
     for index in range(40):
         line_make(loic, riesling, day=TODAY - timedelta(days=index * 7))
         segment_move(loic, "loyal", "champions", TODAY - timedelta(days=index))
-    recommendation_make(loic, wine["cremant"], "diversity", {"code": "diversity", "family": "Effervescents"})
+    recommendation_make(
+        loic,
+        wine["cremant"],
+        "diversity",
+        {"code": "diversity", "label": "Crémant", "family": "Effervescents"},
+    )
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(f"/customers/{loic.pk}/")
-    assert "Not tried yet: Effervescents" in page.text
+    assert "something new: the Effervescents family, never bought, within their usual prices" in page.text
