@@ -1,5 +1,5 @@
 """Writes for the CRM's customers: match a person to their customer (client code, else e-mail),
-and attach every Luneo order to its customer as it is placed."""
+attach every Luneo order to its customer as it is placed, change contact fields and consent."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -56,13 +56,38 @@ def order_attach(*, order: Order) -> CustomerOrder:
     return CustomerOrder.objects.create(customer=customer, order=order)
 
 
-def customer_consent_set(*, customer: Customer, consent: bool | None, source: str) -> Customer:
-    """Record the customer's e-mail marketing consent (True, False, or None: unknown), when it
-    changed and where from; an unchanged answer keeps its first date and source."""
-    if customer.marketing_consent is consent:
-        return customer
-    customer.marketing_consent = consent
-    customer.consent_at = timezone.now()
-    customer.consent_source = source[:40]
-    customer.save(update_fields=["marketing_consent", "consent_at", "consent_source", "updated_at"])
+CONTACT_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "address",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+)
+
+
+@transaction.atomic
+def customer_update(*, customer: Customer, consent_source: str = "api", **fields) -> Customer:
+    """Change contact fields and the e-mail marketing consent (`marketing_consent`: True, False or
+    None). A consent that changes records `consent_at` (now) and `consent_source`."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    changed = []
+    for name in CONTACT_FIELDS:
+        if name in fields:
+            value = fields[name]
+            value = email_normalize(value) if name == "email" else value
+            value = value.upper() if name == "country" else value
+            if getattr(customer, name) != value:
+                setattr(customer, name, value)
+                changed.append(name)
+    if "marketing_consent" in fields and fields["marketing_consent"] != customer.marketing_consent:
+        customer.marketing_consent = fields["marketing_consent"]
+        customer.consent_at = timezone.now()
+        customer.consent_source = consent_source[:40]
+        changed += ["marketing_consent", "consent_at", "consent_source"]
+    if changed:
+        customer.save(update_fields=[*changed, "updated_at"])
     return customer

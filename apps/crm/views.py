@@ -20,7 +20,7 @@ from .forms import ConsentForm, CustomerFilterForm
 from .models import Customer
 from .models.customers import Channel
 from .selectors import catalog_choices, customer_360, customer_list, occasions_upcoming
-from .services import customer_consent_set
+from .services import customer_update
 
 PAGE_SIZE = 25
 editor_required = role_required(Role.EDITOR)
@@ -120,6 +120,8 @@ def customer_consent(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose yes, no or unknown."))
         return redirect("dashboard:crm:detail", customer.pk)
-    customer_consent_set(customer=customer, consent=form.consent_value(), source=Channel.DASHBOARD)
+    customer_update(
+        customer=customer, marketing_consent=form.consent_value(), consent_source=Channel.DASHBOARD
+    )
     messages.success(request, _("The e-mail consent is saved."))
     return redirect("dashboard:crm:detail", customer.pk)

@@ -10,13 +10,8 @@ from rest_framework.response import Response
 from apps.core.api.serializers import validated
 
 from ..models import Customer
-from ..scoring.customers import (
-    customer_get,
-    customer_list,
-    customer_recommendations,
-    customer_update,
-    segment_summary,
-)
+from ..scoring.customers import customer_get, customer_list, customer_recommendations, segment_summary
+from ..services import customer_update
 from .serializers_customers import (
     CustomerFilterSerializer,
     CustomerOutputSerializer,

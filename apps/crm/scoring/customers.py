@@ -1,25 +1,10 @@
-"""Reads and writes of customers for the customers API: filtered lists, segment figures, contact
-and consent changes (consent changes record when and from where)."""
+"""Reads of customers for the customers API: filtered lists, recommendations, segment figures."""
 
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 
 from ..models import Customer, CustomerScore, Recommendation
 from ..models.scores import Segment
 from ..services import email_normalize
-
-CONTACT_FIELDS = (
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "address",
-    "postal_code",
-    "city",
-    "country",
-    "language",
-)
 
 
 def customer_list(
@@ -76,27 +61,3 @@ def segment_summary() -> dict:
             for segment in Segment
         ],
     }
-
-
-@transaction.atomic
-def customer_update(*, customer: Customer, consent_source: str = "api", **fields) -> Customer:
-    """Change contact fields and the e-mail marketing consent (`marketing_consent`: True, False or
-    None). A consent that changes records `consent_at` (now) and `consent_source`."""
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    changed = []
-    for name in CONTACT_FIELDS:
-        if name in fields:
-            value = fields[name]
-            value = email_normalize(value) if name == "email" else value
-            value = value.upper() if name == "country" else value
-            if getattr(customer, name) != value:
-                setattr(customer, name, value)
-                changed.append(name)
-    if "marketing_consent" in fields and fields["marketing_consent"] != customer.marketing_consent:
-        customer.marketing_consent = fields["marketing_consent"]
-        customer.consent_at = timezone.now()
-        customer.consent_source = consent_source[:40]
-        changed += ["marketing_consent", "consent_at", "consent_source"]
-    if changed:
-        customer.save(update_fields=[*changed, "updated_at"])
-    return customer
