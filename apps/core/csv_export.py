@@ -9,7 +9,9 @@ must not format its numbers into strings before writing them.
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+
+from django.http import StreamingHttpResponse
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 CONTROL_STARTS = ("\t", "\r")
@@ -24,8 +26,24 @@ def csv_cell(value):
     return value
 
 
-def csv_text(rows: Iterable[Sequence]) -> str:
-    """The rows (the header first) as CSV text; None is written as an empty cell."""
+def csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
+    """The rows (the header first) as CSV lines, one at a time; None is written as an empty cell."""
     out = io.StringIO()
-    csv.writer(out).writerows([csv_cell(value) for value in row] for row in rows)
-    return out.getvalue()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+
+
+def csv_text(rows: Iterable[Sequence]) -> str:
+    """The rows (the header first) as one CSV text."""
+    return "".join(csv_lines(rows))
+
+
+def csv_download(rows: Iterable[Sequence], filename: str) -> StreamingHttpResponse:
+    """The rows as a CSV attachment, streamed: a list of any length is never held in memory."""
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -3,12 +3,13 @@
 import json
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.csv_export import csv_download
 from apps.core.errors import ApplicationError
 from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
@@ -16,7 +17,7 @@ from apps.tenants.models import Role
 from .etl.fields import FIELDS
 from .etl.reading import DELIMITERS, ENCODINGS
 from .etl.reasons import LABELS
-from .etl.selectors import import_get, import_list, rejection_list, rejections_csv
+from .etl.selectors import import_get, import_list, rejection_list, rejection_table, rejections_filename
 from .etl.services import import_create, import_payload, import_preview, import_report
 from .health import TREND_METRICS, health_details, health_trend
 from .models import Customer, Import
@@ -171,9 +172,7 @@ def import_detail_page(request, uuid):
 @member_required
 def import_rejections_csv(request, uuid):
     import_run = _import_or_404(uuid)
-    response = HttpResponse(rejections_csv(import_run), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{import_run.uuid}-rejections.csv"'
-    return response
+    return csv_download(rejection_table(import_run), rejections_filename(import_run))
 
 
 @member_required

@@ -76,7 +76,7 @@ def test_rejections_as_csv_neutralise_formulas(tenant):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == ["line", "column", "value", "reason", "warning"]
     assert rows[1] == ["3", "email", "'=1+1", "invalid_email", "True"]
 

@@ -44,7 +44,7 @@ def test_a_report_lists_rejected_rows_escaped(tenant, as_role):
     client = as_role(Role.VIEWER)
 
     page = client.get(f"/crm/imports/{done.uuid}/").content.decode()
-    csv_text = client.get(f"/crm/imports/{done.uuid}/rejections.csv").content.decode()
+    csv_text = client.get(f"/crm/imports/{done.uuid}/rejections.csv").getvalue().decode()
 
     assert "&lt;b&gt;x&lt;/b&gt;" in page
     assert "<b>x</b>" not in page

@@ -1,6 +1,6 @@
 """The imports API: send a file, follow its import, read its report and rejected rows."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from apps.core.api.pagination import CursorPagination as BasePagination
 from apps.core.api.parsers import MultiPartParser
 from apps.core.api.serializers import validated
+from apps.core.csv_export import csv_download
 
-from ..etl.selectors import import_get, import_list, rejections_csv
+from ..etl.selectors import import_get, import_list, rejection_table, rejections_filename
 from ..etl.services import import_create
 from .serializers_imports import ImportCreateSerializer, ImportSerializer, RejectionSerializer
 
@@ -110,11 +111,7 @@ class ImportRejectionListView(ListAPIView):
     def get(self, request, uuid):
         import_run = _import_or_404(uuid)
         if request.query_params.get("format") == "csv":
-            response = HttpResponse(rejections_csv(import_run), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = (
-                f'attachment; filename="import-{import_run.uuid}-rejections.csv"'
-            )
-            return response
+            return csv_download(rejection_table(import_run), rejections_filename(import_run))
         self.import_run = import_run
         return super().get(request)
 
