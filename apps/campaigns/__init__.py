@@ -1,3 +1,2 @@
-"""campaigns: reserved for its issue (its place in the layers is in docs/directory-structure.md); no
-code yet.
-"""
+"""campaigns: e-mail campaigns to CRM audiences — audiences, templates, sending with a send log,
+compliance (unsubscribe, suppression, double opt-in) and tracking."""

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.orders.models import Order
 
-from .models import Customer, CustomerOrder
+from .models import ConsentEvent, Customer, CustomerOrder
 from .models.customers import Channel
 
 
@@ -70,9 +70,12 @@ CONTACT_FIELDS = (
 
 
 @transaction.atomic
-def customer_update(*, customer: Customer, consent_source: str = "api", **fields) -> Customer:
+def customer_update(
+    *, customer: Customer, consent_source: str = "api", consent_ip: str | None = None, **fields
+) -> Customer:
     """Change contact fields and the e-mail marketing consent (`marketing_consent`: True, False or
-    None). A consent that changes records `consent_at` (now) and `consent_source`."""
+    None). A consent that changes records `consent_at` (now) and `consent_source`, and is logged
+    (with `consent_ip`, the address of the person who gave it on a page)."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     changed = []
     for name in CONTACT_FIELDS:
@@ -88,6 +91,13 @@ def customer_update(*, customer: Customer, consent_source: str = "api", **fields
         customer.consent_at = timezone.now()
         customer.consent_source = consent_source[:40]
         changed += ["marketing_consent", "consent_at", "consent_source"]
+        ConsentEvent.objects.create(
+            customer=customer,
+            consent=customer.marketing_consent,
+            source=customer.consent_source,
+            ip=consent_ip,
+            at=customer.consent_at,
+        )
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
     return customer

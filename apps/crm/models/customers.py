@@ -159,3 +159,20 @@ class CustomerOrder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} · {self.order_id}"
+
+
+class ConsentEvent(models.Model):
+    """The consent log: each change of a customer's e-mail marketing consent, when, from where
+    (source, and the IP address when a person gave it on a page) — proof for a regulator."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events")
+    consent = models.BooleanField(null=True)
+    source = models.CharField(max_length=40, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.consent} {self.at:%Y-%m-%d %H:%M}"
