@@ -47,6 +47,7 @@ class CustomerFilterForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"placeholder": _("lighthouse, sea…")}),
     )
+    abandoned = forms.BooleanField(label=_("Left a design unordered"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, catalog_items=(), products=(), **kwargs):
@@ -72,6 +73,7 @@ class CustomerFilterForm(forms.Form):
             "consent": data.get("consent", ""),
             "style": data.get("style", ""),
             "word": data.get("word", ""),
+            "abandoned": bool(data.get("abandoned")),
             "sort": data.get("sort") or "name",
         }
 

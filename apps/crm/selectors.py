@@ -70,6 +70,18 @@ def _designs_of(customer) -> QuerySet[Design]:
     )
 
 
+def _abandoned_designs(customer) -> QuerySet[Design]:
+    """Designs `customer` (an id, or an OuterRef to one) took to a finished preview in the widget
+    and never ordered: design abandonment."""
+    ordered = OrderItem.objects.filter(design=OuterRef("pk"))
+    return _designs_of(customer).filter(status=Design.Status.READY).exclude(Exists(ordered))
+
+
+def abandoned_customers() -> QuerySet[Customer]:
+    """Customers who left at least one finished design unordered."""
+    return Customer.objects.filter(Exists(_abandoned_designs(OuterRef("pk"))))
+
+
 def _design_texts(design) -> list[str]:
     """The personalization a design carries: its prompt and each text layer."""
     texts = [design.prompt or ""]
@@ -108,6 +120,7 @@ def customer_list(
     consent: str = "",
     style: str = "",
     word: str = "",
+    abandoned: bool = False,
     sort: str = "name",
     today: date | None = None,
 ) -> QuerySet[Customer]:
@@ -117,7 +130,8 @@ def customer_list(
     `last_purchase`: "30", "90", "365" (within that many days), "older" (over a year ago) or
     "never"; `item`: bought this ERP article; `product`: bought this Luneo product (through an
     order, or an article linked to it); `consent`: "yes", "no" or "unknown"; `style`: made a
-    design in this style preset; `word`: a word of their designs; `sort`: a key of SORTS.
+    design in this style preset; `word`: a whole word of their designs; `abandoned`: left a finished
+    design unordered; `sort`: a key of SORTS.
     """
     today = today or timezone.localdate()
     customers = Customer.objects.select_related("score").annotate(last_purchase=_last_purchase())
@@ -155,10 +169,12 @@ def customer_list(
         styled = Q(style=style) | Q(style="") if style == DEFAULT_STYLE else Q(style=style)
         customers = customers.filter(Exists(_designs_of(OuterRef("pk")).filter(styled)))
     if word and word.strip():
-        term = word.strip()
-        worded = Q(prompt__icontains=term) | Q(layers_text__icontains=term)
+        whole_word = rf"\m{re.escape(word.strip())}\M"  # PostgreSQL's word boundaries
+        worded = Q(prompt__iregex=whole_word) | Q(layers_text__iregex=whole_word)
         designs = _designs_of(OuterRef("pk")).annotate(layers_text=Cast("text_layers", TextField()))
         customers = customers.filter(Exists(designs.filter(worded)))
+    if abandoned:
+        customers = customers.filter(Exists(_abandoned_designs(OuterRef("pk"))))
     return customers.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
@@ -220,6 +236,60 @@ def affinity(designs) -> Affinity:
         styles=[(style_label(key), count) for key, count in styles.most_common()],
         words=[(word, count) for word, count in words.most_common(8)],
     )
+
+
+@dataclass
+class AffinityGroups:
+    """Customers grouped by what their designs say they like: style presets (key, label, customers)
+    and words (word, customers), largest group first; `customers`: customers with a design."""
+
+    customers: int
+    styles: list[tuple[str, str, int]]
+    words: list[tuple[str, int]]
+
+
+def _customer_designs() -> dict[int, dict]:
+    """Each design of a customer (design id: its style and texts) per customer id: designs in their
+    orders and designs started in the widget sessions their orders came from. Three queries."""
+    fields = ("style", "prompt", "text_layers")
+    ordered = OrderItem.objects.filter(design__isnull=False, order__crm_link__isnull=False).values_list(
+        "order__crm_link__customer_id", "design_id", *(f"design__{name}" for name in fields)
+    )
+    sessions = dict(
+        Order.objects.filter(crm_link__isnull=False)
+        .exclude(shopper_session="")
+        .values_list("shopper_session", "crm_link__customer_id")
+    )
+    started = Design.objects.filter(shopper_session__in=list(sessions)).values_list(
+        "shopper_session", "pk", *fields
+    )
+    found: dict[int, dict] = {}
+    for customer_id, design_id, *values in ordered:
+        found.setdefault(customer_id, {})[design_id] = Design(**dict(zip(fields, values, strict=True)))
+    for session, design_id, *values in started:
+        found.setdefault(sessions[session], {})[design_id] = Design(**dict(zip(fields, values, strict=True)))
+    return found
+
+
+def affinity_groups(*, limit: int = 12) -> AffinityGroups:
+    """The largest groups of customers by design style and by design word (a word counts when at
+    least two customers used it)."""
+    styles: Counter = Counter()
+    words: Counter = Counter()
+    designs_by_customer = _customer_designs()
+    for designs in designs_by_customer.values():
+        styles.update({design.style or DEFAULT_STYLE for design in designs.values()})
+        words.update(set(design_words([" ".join(_design_texts(d)) for d in designs.values()])))
+    return AffinityGroups(
+        customers=len(designs_by_customer),
+        styles=[(key, style_label(key), count) for key, count in _largest(styles, limit)],
+        words=[(word, count) for word, count in _largest(words, limit) if count >= 2],
+    )
+
+
+def _largest(counts: Counter, limit: int) -> list[tuple[str, int]]:
+    """The `limit` largest counts, ties in alphabetical order."""
+    return sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
 
 
 def style_choices() -> list[tuple[str, str]]:
@@ -399,7 +469,11 @@ def customer_360(*, customer_id: int, today: date | None = None) -> Customer360 
         returns_count=totals["returns"],
         net_total=totals["net"],
         designs=[(design, thumbs.get(design.pk)) for design in designs if design.ordered],
-        abandoned=[(design, thumbs.get(design.pk)) for design in designs if not design.ordered],
+        abandoned=[
+            (design, thumbs.get(design.pk))
+            for design in designs
+            if not design.ordered and design.status == Design.Status.READY
+        ],
         segment_history=list(SegmentChange.objects.filter(customer=customer).order_by("-as_of", "-pk")),
         recommendations=[
             (recommendation, reason_text(recommendation.reason)) for recommendation in recommendations

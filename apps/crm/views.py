@@ -1,5 +1,6 @@
 """Dashboard pages for customers: the list (search, filters, sort, CSV export, upcoming
-occasions), one customer's 360 page, and the change of their e-mail consent."""
+occasions), the design affinity groups, one customer's 360 page, and the change of their e-mail
+consent."""
 
 from itertools import chain
 
@@ -22,7 +23,14 @@ from apps.tenants.streaming import workspace_bound
 from .forms import ConsentForm, CustomerFilterForm
 from .models import Customer
 from .models.customers import Channel
-from .selectors import catalog_choices, customer_360, customer_list, occasions_upcoming
+from .selectors import (
+    abandoned_customers,
+    affinity_groups,
+    catalog_choices,
+    customer_360,
+    customer_list,
+    occasions_upcoming,
+)
 from .services import customer_update
 
 PAGE_SIZE = 25
@@ -59,6 +67,15 @@ def customer_list_page(request):
         "today": timezone.localdate(),
     }
     return render(request, "crm/customers_list.html", context)
+
+
+@require_GET
+@member_required
+def customer_affinity(request):
+    """Customers grouped by the styles and words of their designs, and those who left a design
+    unordered; each group links to the list filtered on it."""
+    context = {"groups": affinity_groups(), "abandoned": abandoned_customers().count()}
+    return render(request, "crm/customers_affinity.html", context)
 
 
 CSV_HEADER = [

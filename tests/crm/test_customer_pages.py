@@ -122,6 +122,83 @@ def test_the_list_filters_by_luneo_product_design_style_and_design_word(as_role,
     assert names(client.get("/customers/", {"last_purchase": "30"})) == ["Loïc Lefèvre", "Anna Weber"]
 
 
+def test_design_words_match_whole_words_only(as_role, wine):
+    mug = product_make()
+    widget_order(
+        mug, email="anna@example.com", name="Anna Weber", session="s-anna", prompt="Seagulls at dawn"
+    )
+    client = as_role(Role.VIEWER)
+
+    assert names(client.get("/customers/", {"word": "seagulls"})) == ["Anna Weber"]
+    assert names(client.get("/customers/", {"word": "sea"})) == []
+
+
+def _design_lovers():
+    """Anna and Bob (watercolour lighthouses; Bob also left a finished seagull unordered), Chloé
+    (a pop-art lighthouse), Dan (an unfinished design, never ordered)."""
+    mug = product_make()
+    widget_order(
+        mug,
+        email="anna@example.com",
+        name="Anna Weber",
+        session="s-a",
+        prompt="A lighthouse, waves",
+        style="watercolor",
+    )
+    widget_order(
+        mug,
+        email="bob@example.com",
+        name="Bob Stone",
+        session="s-b",
+        prompt="Lighthouse at night",
+        style="watercolor",
+    )
+    design_started(mug, session="s-b", prompt="Seagulls", style="watercolor", ready=True)
+    widget_order(
+        mug,
+        email="chloe@example.com",
+        name="Chloé Petit",
+        session="s-c",
+        prompt="Pop lighthouse",
+        style="pop-art",
+    )
+    widget_order(mug, email="dan@example.com", name="Dan Ray", session="s-d", prompt="Fox", style="pop-art")
+    design_started(mug, session="s-d", prompt="Owl")  # never finished: not abandoned
+    return mug
+
+
+def test_customers_who_left_a_finished_design_unordered_are_a_filter(as_role, wine):
+    _design_lovers()
+    client = as_role(Role.VIEWER)
+
+    assert names(client.get("/customers/", {"abandoned": "on"})) == ["Bob Stone"]
+    assert "Left a design unordered" in client.get("/customers/").text
+
+
+def test_the_affinity_page_groups_customers_by_design_style_and_word(as_role, wine):
+    _design_lovers()
+
+    page = as_role(Role.VIEWER).get("/customers/affinity/")
+
+    groups = page.context["groups"]
+    assert groups.customers == 4
+    styles = [(key, count) for key, _label, count in groups.styles]
+    assert styles == [("pop-art", 2), ("watercolor", 2), ("illustration", 1)]  # Dan's owl: no style
+    assert groups.words == [("lighthouse", 3)]  # "seagulls", "waves", "fox" are one customer's each
+    assert page.context["abandoned"] == 1
+    assert "/customers/?word=lighthouse" in page.text
+    assert "/customers/?style=watercolor" in page.text
+    assert "/customers/?abandoned=on" in page.text
+
+
+def test_the_affinity_page_invites_to_wait_for_designs_when_there_are_none(as_role, tenant):
+    page = as_role(Role.VIEWER).get("/customers/affinity/")
+
+    assert page.status_code == 200
+    assert page.context["groups"].customers == 0
+    assert "No design from a known customer yet" in page.text
+
+
 def test_the_list_sorts_and_pages(as_role, wine):
     for n in range(30):
         customer_make(first_name="Zed", last_name=f"Zulu{n:02d}")
@@ -315,6 +392,7 @@ def test_unknown_customers_are_404(as_role, tenant):
 
 def test_another_workspace_member_sees_none_of_this_workspaces_customers(other_tenant, tenant, wine):
     loic = wine["loic"]
+    _design_lovers()
     stranger_user = member(other_tenant, Role.OWNER, email="crm-owner@beta.test")
     stranger = dashboard_client(other_tenant, stranger_user)
     on_our_host = dashboard_client(tenant, stranger_user)
@@ -323,11 +401,13 @@ def test_another_workspace_member_sees_none_of_this_workspaces_customers(other_t
     consent = stranger.post(f"/customers/{loic.pk}/consent/", {"consent": "no"})
     listed = stranger.get("/customers/")
     exported = stranger.get("/customers/export.csv")
+    affinity = stranger.get("/customers/affinity/")
     here = on_our_host.get(f"/customers/{loic.pk}/")
 
     assert detail.status_code == consent.status_code == 404
     assert "Lefèvre" not in listed.text
     assert "loic@example.fr" not in exported.getvalue().decode()
+    assert affinity.context["groups"].customers == 0
     assert here.status_code in (302, 403, 404)
     assert "Lefèvre" not in here.content.decode()
     loic.refresh_from_db()

@@ -10,7 +10,9 @@ from django_tenants.utils import tenant_context
 from apps.crm.models import Customer
 from apps.crm.scoring.refresh import crm_refresh
 from tests.support.clients import api_client, error_code
+from tests.support.crm_pages import design_started, widget_order
 from tests.support.factories.crm import customer_make, item_make, sale_make
+from tests.support.factories.products import product_make
 
 BASE = "/api/v1/crm"
 READ = ["customers:read"]
@@ -167,6 +169,22 @@ def test_segments_count_customers_and_their_value(customers):
     assert len(body["results"]) == 10
     assert sum(row["customers"] for row in body["results"]) == 8
     assert sum(float(row["monetary"]) for row in body["results"]) == 80 + 15 + 4 * 20 + 2 * 10
+    assert body["design_abandoned"] == 0
+
+
+def test_customers_who_left_a_finished_design_unordered_are_listed_and_counted(tenant, customers):
+    mug = product_make()
+    widget_order(mug, email="ada@example.com", name="Ada Lovelace", session="s-ada")
+    design_started(mug, session="s-ada", prompt="A second idea", ready=True)
+    widget_order(mug, email="grace@example.com", name="Grace Hopper", session="s-grace")
+    client = api_client(_tenant(), READ)
+
+    listed = client.get(f"{BASE}/customers?abandoned=true").json()["results"]
+    segments = client.get(f"{BASE}/segments").json()
+
+    assert [row["email"] for row in listed] == ["ada@example.com"]
+    assert segments["design_abandoned"] == 1
+    assert client.get(f"{BASE}/customers?abandoned=maybe").status_code == 400
 
 
 def test_another_workspace_key_sees_none_of_this_workspaces_customers(other_tenant, tenant, customers):
@@ -182,7 +200,7 @@ def test_another_workspace_key_sees_none_of_this_workspaces_customers(other_tena
 
     assert listed["results"] == []
     assert detail.status_code == changed.status_code == recommendations.status_code == 404
-    assert segments["customers"] == 0
+    assert segments["customers"] == segments["design_abandoned"] == 0
     with tenant_context(tenant):
         ada.refresh_from_db()
     assert ada.city == ""

@@ -104,6 +104,10 @@ class SegmentSerializer(serializers.Serializer):
 class SegmentListSerializer(serializers.Serializer):
     as_of = serializers.DateField(allow_null=True, help_text="The date of the last refresh.")
     customers = serializers.IntegerField()
+    design_abandoned = serializers.IntegerField(
+        help_text="Customers who finished a design in the widget and never ordered it "
+        "(`/crm/customers?abandoned=true` lists them); whatever their RFM segment."
+    )
     results = SegmentSerializer(many=True)
 
 
@@ -116,6 +120,9 @@ class CustomerFilterSerializer(QuerySerializer):
     segment = serializers.ChoiceField(choices=Segment.choices, required=False)
     search = serializers.CharField(
         required=False, max_length=200, help_text="Part of a name, e-mail or code."
+    )
+    abandoned = serializers.BooleanField(
+        required=False, help_text="`true`: only customers who left a finished design unordered."
     )
 
 

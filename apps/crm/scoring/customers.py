@@ -4,15 +4,16 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from ..models import Customer, CustomerScore, Recommendation
 from ..models.scores import Segment
+from ..selectors import abandoned_customers
 from ..services import email_normalize
 
 
 def customer_list(
-    *, external_id: str = "", email: str = "", segment: str = "", search: str = ""
+    *, external_id: str = "", email: str = "", segment: str = "", search: str = "", abandoned: bool = False
 ) -> QuerySet[Customer]:
     """Customers with their score, filtered: exact client code, exact (normalised) e-mail, segment,
-    or `search` in the name, e-mail or client code."""
-    customers = Customer.objects.select_related("score")
+    `search` in the name, e-mail or client code, `abandoned`: left a finished design unordered."""
+    customers = (abandoned_customers() if abandoned else Customer.objects).select_related("score")
     if external_id:
         customers = customers.filter(external_id=external_id)
     if email:
@@ -50,6 +51,7 @@ def segment_summary() -> dict:
     return {
         "as_of": as_of,
         "customers": total,
+        "design_abandoned": abandoned_customers().count(),
         "results": [
             {
                 "segment": segment.value,
