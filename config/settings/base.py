@@ -253,6 +253,13 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Luneo <no-reply@luneo.app>")
+# Campaigns: sent through Brevo's API (django-anymail) when BREVO_API_KEY is set, else EMAIL_BACKEND.
+BREVO_API_KEY = env("BREVO_API_KEY", default="")
+ANYMAIL = {"BREVO_API_URL": env("BREVO_API_URL", default="https://api.brevo.com/v3/")}
+# The campaigns' sender address; the display name is the workspace's.
+CAMPAIGNS_FROM_EMAIL = env("CAMPAIGNS_FROM_EMAIL", default="campaigns@luneo.app")
+# Messages per minute per workspace: each send task sends one batch, then queues the next a minute on.
+CAMPAIGNS_RATE_PER_MINUTE = env.int("CAMPAIGNS_RATE_PER_MINUTE", default=600)
 
 # --- API (DRF + drf-spectacular) ----------------------------------------------------
 

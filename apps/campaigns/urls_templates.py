@@ -1,0 +1,3 @@
+"""Dashboard pages under /campaigns/templates/ (names `dashboard:campaigns:<page>`)."""
+
+urlpatterns = []
