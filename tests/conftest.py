@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.support.webhooks",  # `deliver_eagerly`: webhook delivery tasks run at once, here
     "tests.support.dns",  # `fake_dns`
     "tests.support.smtp",  # `smtp_server`
+    "tests.support.campaigns",  # `send_eagerly`
     "tests.support.widget",  # `widget`, `widget_brand`, `widget_product`
     "tests.support.fakes.openai",  # `fake_openai`
     "tests.support.fakes.stripe",  # `fake_stripe`, `stripe_endpoint`

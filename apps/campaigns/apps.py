@@ -3,3 +3,6 @@ from django.apps import AppConfig
 
 class CampaignsConfig(AppConfig):
     name = "apps.campaigns"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects Brevo's tracking events

@@ -1,8 +1,22 @@
 """Dashboard pages under /campaigns/ (names `dashboard:campaigns:<page>`)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from . import views
 
 app_name = "campaigns"
 urlpatterns = [
+    path("", views.campaign_list_page, name="list"),
+    path("new/", views.campaign_create_page, name="create"),
+    path("<int:pk>/", views.campaign_detail_page, name="detail"),
+    path("<int:pk>/progress/", views.campaign_progress_partial, name="progress"),
+    path("<int:pk>/start/", views.campaign_start_action, name="start"),
+    re_path(r"^(?P<pk>[0-9]+)/(?P<action>pause|resume|cancel)/$", views.campaign_action, name="action"),
+    path("<int:pk>/recipients.csv", views.campaign_recipients_export, name="recipients-export"),
+    path("audiences/", views.audience_list_page, name="audiences"),
+    path("audiences/new/", views.audience_edit_page, name="audience-create"),
+    path("audiences/size/", views.audience_size_partial, name="audience-size"),
+    path("audiences/<int:pk>/", views.audience_edit_page, name="audience"),
+    path("audiences/<int:pk>/delete/", views.audience_delete_action, name="audience-delete"),
     path("templates/", include("apps.campaigns.urls_templates")),
 ]

@@ -71,6 +71,13 @@ SCHEDULES = (
     ),
     Schedule(name="purge audit entries after a year", task="apps.audit.tasks.audit_purge_task", every=24),
     Schedule(
+        name="start scheduled campaigns, resume lost sends",
+        task="apps.campaigns.tasks.campaigns_tick_task",
+        every=1,
+        period=IntervalSchedule.MINUTES,
+        per_tenant=True,
+    ),
+    Schedule(
         name="refresh CRM scores and recommendations",
         task="apps.crm.scoring.tasks.crm_refresh_task",
         crontab="30 2 * * *",  # every night, 02:30 UTC

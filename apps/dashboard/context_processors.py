@@ -15,7 +15,7 @@ NAVIGATION = [
     ("dashboard:crm:customers", _("Customers"), "users"),
     ("dashboard:crm_imports:list", _("Imports"), "copy"),
     ("dashboard:crm_imports:health", _("Data health"), "sparkles"),
-    ("dashboard:campaigns", _("Campaigns"), "mail"),
+    ("dashboard:campaigns:list", _("Campaigns"), "mail"),
     ("dashboard:copilot", _("Copilot"), "chat"),
     ("accounts:settings", _("Settings"), "cog"),
 ]

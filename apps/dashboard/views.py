@@ -5,10 +5,6 @@ from apps.tenants.decorators import member_required
 
 # Dashboard sections that later issues fill; until then each says what is coming.
 SECTIONS = {
-    "campaigns": (
-        _("Campaigns"),
-        _("Email campaigns to your customers, with tracking and one-click unsubscribe."),
-    ),
     "copilot": (
         _("Copilot"),
         _("An assistant that answers questions about your sales, designs and customers."),

@@ -62,6 +62,7 @@ class Recipient(models.Model):
         COMPLAINED = "complained", _("Complained")
         UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
         FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")  # consent withdrawn or address suppressed after queueing
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="recipients")
     customer = models.ForeignKey(Customer, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -92,8 +93,16 @@ class TrackingEvent(models.Model):
     send events out of order and without ids: (recipient, event, at) is unique, so a repeat is
     stored once."""
 
+    class Kind(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        OPENED = "opened", _("Opened")
+        CLICKED = "clicked", _("Clicked")
+        BOUNCED = "bounced", _("Bounced")
+        COMPLAINED = "complained", _("Complained")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+
     recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="events")
-    event = models.CharField(max_length=20)
+    event = models.CharField(max_length=20, choices=Kind.choices)
     at = models.DateTimeField()
     url = models.CharField(max_length=2000, blank=True)
     source = models.CharField(max_length=20, blank=True)  # "brevo", "luneo"

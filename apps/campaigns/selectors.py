@@ -1,0 +1,159 @@
+"""Reads for campaigns: who an audience is (evaluated in SQL each time, never stored as a list),
+how many of them a campaign may write to and why the others are left out, and a campaign's
+progress and funnel."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from apps.crm.models import CatalogItem, Customer, SalesLine
+from apps.crm.selectors import customer_list
+
+from .models import Campaign, Recipient, Suppression
+
+SALE = SalesLine.DocumentType.SALE
+SAMPLE_SIZE = 10
+
+
+def _suppressed():
+    return Suppression.objects.filter(email=OuterRef("email"))
+
+
+def audience_customers(rules: dict) -> QuerySet[Customer]:
+    """Every customer the rules select, whatever their consent (see `audience_recipients`).
+    `rules` are clean (`services.rules_clean`); an empty rule does not filter."""
+    customers = customer_list(
+        last_purchase=rules.get("last_purchase", ""), abandoned=bool(rules.get("abandoned_design"))
+    )
+    if rules.get("segments"):
+        customers = customers.filter(score__segment__in=rules["segments"])
+    if rules.get("languages"):
+        customers = customers.filter(language__in=rules["languages"])
+    if rules.get("countries"):
+        customers = customers.filter(country__in=rules["countries"])
+    bought = Q()
+    if rules.get("items"):
+        bought |= Q(item_id__in=rules["items"])
+    if rules.get("families"):
+        bought |= Q(item__family__in=rules["families"])
+    if bought:
+        lines = SalesLine.objects.filter(bought, customer=OuterRef("pk"), document_type=SALE)
+        customers = customers.filter(Exists(lines))
+    return customers
+
+
+def audience_recipients(rules: dict) -> QuerySet[Customer]:
+    """The customers of an audience a campaign may write to: an e-mail address, marketing consent
+    given, and the address not on the suppression list."""
+    return (
+        audience_customers(rules)
+        .exclude(email="")
+        .filter(marketing_consent=True)
+        .exclude(Exists(_suppressed()))
+    )
+
+
+@dataclass(frozen=True)
+class AudienceSize:
+    """How many customers the rules select, how many a campaign would write to, and why the
+    others are left out (each customer counted under the first reason that applies)."""
+
+    matching: int
+    no_email: int
+    no_consent: int
+    suppressed: int
+    sample: list
+
+    @property
+    def sendable(self) -> int:
+        return self.matching - self.no_email - self.no_consent - self.suppressed
+
+
+def audience_size(rules: dict) -> AudienceSize:
+    """Two queries: the counts, and a sample of those who would receive it."""
+    has_email = ~Q(email="")
+    consented = has_email & Q(marketing_consent=True)
+    counts = audience_customers(rules).aggregate(
+        matching=Count("pk"),
+        no_email=Count("pk", filter=~has_email),
+        no_consent=Count("pk", filter=has_email & ~Q(marketing_consent=True)),
+        suppressed=Count("pk", filter=consented & Exists(_suppressed())),
+    )
+    sample = list(audience_recipients(rules).order_by("last_name", "first_name", "pk")[:SAMPLE_SIZE])
+    return AudienceSize(**counts, sample=sample)
+
+
+# --- campaigns ---------------------------------------------------------------------------------
+
+# The funnel: recipients whose message left, and those with each tracked event.
+SENT = [
+    Recipient.Status.SENT,
+    Recipient.Status.DELIVERED,
+    Recipient.Status.OPENED,
+    Recipient.Status.CLICKED,
+    Recipient.Status.UNSUBSCRIBED,
+    Recipient.Status.COMPLAINED,
+    Recipient.Status.BOUNCED,
+]
+EVENTS = ("delivered", "opened", "clicked", "bounced", "unsubscribed", "complained")
+WAITING = [Recipient.Status.QUEUED, Recipient.Status.SENDING]
+FAILED = [Recipient.Status.FAILED, Recipient.Status.SKIPPED]
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    waiting: int
+    funnel: dict[str, int]
+
+    @property
+    def done(self) -> int:
+        return self.total - self.waiting
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def campaign_progress(campaign: Campaign) -> Progress:
+    """One query: the recipients by how far they got (`funnel`: sent, failed and each event)."""
+    recipients = Recipient.objects.filter(campaign=campaign)
+    counts = recipients.aggregate(
+        total=Count("pk", distinct=True),
+        waiting=Count("pk", filter=Q(status__in=WAITING), distinct=True),
+        sent=Count("pk", filter=Q(status__in=SENT), distinct=True),
+        failed=Count("pk", filter=Q(status__in=FAILED), distinct=True),
+        **{event: Count("pk", filter=Q(events__event=event), distinct=True) for event in EVENTS},
+    )
+    total, waiting = counts.pop("total"), counts.pop("waiting")
+    return Progress(total=total, waiting=waiting, funnel=counts)
+
+
+def campaign_list(*, search: str = "", status: str = "") -> QuerySet[Campaign]:
+    campaigns = Campaign.objects.select_related("audience", "template").annotate(
+        recipient_count=Count("recipients")
+    )
+    if search.strip():
+        campaigns = campaigns.filter(name__icontains=search.strip())
+    if status:
+        campaigns = campaigns.filter(status=status)
+    return campaigns
+
+
+def catalog_families() -> list[str]:
+    """The families of the brand's catalogue, for the audience editor."""
+    return list(
+        CatalogItem.objects.exclude(family="").order_by("family").values_list("family", flat=True).distinct()
+    )
+
+
+def recipient_rows(campaign: Campaign, *, status: str = ""):
+    """The send log as CSV rows (header first), streamed."""
+    recipients = Recipient.objects.filter(campaign=campaign).order_by("pk")
+    if status:
+        recipients = recipients.filter(status=status)
+    yield ["email", "language", "segment", "status", "error", "queued_at", "sent_at", "status_at"]
+    for row in recipients.values_list(
+        "email", "language", "segment", "status", "error", "queued_at", "sent_at", "status_at"
+    ).iterator(chunk_size=2000):
+        yield [value.isoformat() if hasattr(value, "isoformat") else value for value in row]

@@ -1,0 +1,120 @@
+"""Sending a campaign in batches: each batch claims its recipients (status `sending`, committed)
+before any message leaves, so a second worker, a retried task or a task queued again after Redis
+lost it never sends the same message twice. A worker that dies between the claim and the send
+leaves those recipients `sending`; the sweep marks them failed after a while rather than risk a
+second message (what the provider accepted cannot be known)."""
+
+import smtplib
+from datetime import timedelta
+
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from apps.crm.models import Customer
+
+from .delivery import mail_connection, message_build
+from .links import click_url, list_unsubscribe_headers, preferences_url, unsubscribe_url
+from .models import Campaign, Recipient, Suppression
+from .rendering import Links, message_render
+from .services import campaign_finish_if_done
+
+STUCK_AFTER = timedelta(minutes=15)
+STALLED_AFTER = timedelta(minutes=3)
+
+
+def _claim(campaign: Campaign, size: int) -> list[Recipient]:
+    with transaction.atomic():
+        ids = list(
+            Recipient.objects.select_for_update(skip_locked=True)
+            .filter(campaign=campaign, status=Recipient.Status.QUEUED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:size]
+        )
+        Recipient.objects.filter(pk__in=ids).update(status=Recipient.Status.SENDING, status_at=timezone.now())
+    return list(Recipient.objects.filter(pk__in=ids).select_related("customer").order_by("pk"))
+
+
+def _mark(recipient: Recipient, status: str, **fields) -> None:
+    fields = {"status": status, "status_at": timezone.now(), **fields}
+    Recipient.objects.filter(pk=recipient.pk).update(**fields)
+
+
+def _may_receive(recipient: Recipient) -> bool:
+    """Checked again at send time: consent withdrawn or address suppressed since it was queued."""
+    customer: Customer | None = recipient.customer
+    if customer is None or customer.marketing_consent is not True:
+        return False
+    return not Suppression.objects.filter(email=recipient.email).exists()
+
+
+def _send_one(campaign: Campaign, recipient: Recipient, connection) -> None:
+    if not _may_receive(recipient):
+        _mark(recipient, Recipient.Status.SKIPPED, error="no consent or suppressed")
+        return
+    links = Links(
+        click=lambda url: click_url(recipient, url),
+        unsubscribe=unsubscribe_url(recipient),
+        preferences=preferences_url(recipient),
+    )
+    rendered = message_render(campaign.template, customer=recipient.customer, links=links)
+    message = message_build(
+        rendered, to=recipient.email, headers=list_unsubscribe_headers(recipient), connection=connection
+    )
+    try:
+        message.send()
+    except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, AnymailRecipientsRefused) as error:
+        _mark(recipient, Recipient.Status.FAILED, error=str(error)[:300], attempts=recipient.attempts + 1)
+        return
+    status = getattr(message, "anymail_status", None)
+    _mark(
+        recipient,
+        Recipient.Status.SENT,
+        sent_at=timezone.now(),
+        attempts=recipient.attempts + 1,
+        message_id=(getattr(status, "message_id", None) or "")[:200] if status else "",
+    )
+
+
+def batch_send(campaign: Campaign) -> int:
+    """Send one batch (`CAMPAIGNS_RATE_PER_MINUTE` messages) of a sending campaign. Returns how
+    many recipients were claimed; 0 when there is nothing left (the campaign is then sent). When
+    the mail server cannot be reached, the unsent recipients go back to the queue and the error
+    is raised (the task retries)."""
+    campaign = Campaign.objects.select_related("template").get(pk=campaign.pk)
+    if campaign.status != Campaign.Status.SENDING:
+        return 0
+    recipients = _claim(campaign, settings.CAMPAIGNS_RATE_PER_MINUTE)
+    if recipients:
+        with mail_connection() as connection:
+            for index, recipient in enumerate(recipients):
+                try:
+                    _send_one(campaign, recipient, connection)
+                except (OSError, smtplib.SMTPException, AnymailAPIError):
+                    # The server could not be reached: this message and the rest did not leave.
+                    unsent = [each.pk for each in recipients[index:]]
+                    Recipient.objects.filter(pk__in=unsent).update(status=Recipient.Status.QUEUED)
+                    raise
+    campaign_finish_if_done(campaign)
+    return len(recipients)
+
+
+def stalled() -> list[Campaign]:
+    """Sending campaigns with recipients waiting and no progress for a while: their task was lost
+    (a worker or Redis restarted). Queueing them again is safe: claims never overlap."""
+    recent = Recipient.objects.filter(campaign=OuterRef("pk"), status_at__gte=timezone.now() - STALLED_AFTER)
+    waiting = Recipient.objects.filter(campaign=OuterRef("pk"), status=Recipient.Status.QUEUED)
+    return list(Campaign.objects.filter(Exists(waiting), ~Exists(recent), status=Campaign.Status.SENDING))
+
+
+def stuck_sweep() -> int:
+    """Recipients claimed long ago and never marked: their worker died mid-send."""
+    return Recipient.objects.filter(
+        status=Recipient.Status.SENDING, status_at__lt=timezone.now() - STUCK_AFTER
+    ).update(
+        status=Recipient.Status.FAILED,
+        error="interrupted while sending; not sent again, as it may have left",
+        status_at=timezone.now(),
+    )

@@ -1,0 +1,288 @@
+"""Writes for campaigns: audiences, a campaign's life (draft → scheduled → sending ⇄ paused → sent,
+or cancelled), the send log it queues, and what recipients do (unsubscribe, click) or providers
+report (delivered, bounced, complained).
+
+A campaign writes to each customer at most once: its recipients are inserted once (unique per
+campaign and customer, one per e-mail address) and each is claimed before its message leaves."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import Conflict, ValidationFailed
+from apps.crm.models import CatalogItem
+from apps.crm.models.scores import Segment
+from apps.crm.selectors import LAST_PURCHASE_NEVER, LAST_PURCHASE_OLDER, LAST_PURCHASE_WITHIN
+from apps.crm.services import customer_update, email_normalize
+
+from .models import Audience, Campaign, Recipient, Suppression, Template, TrackingEvent
+from .selectors import audience_recipients
+
+LIST_RULES = ("segments", "items", "families", "languages", "countries")
+LAST_PURCHASE_VALUES = {"", *LAST_PURCHASE_WITHIN, LAST_PURCHASE_OLDER, LAST_PURCHASE_NEVER}
+MAX_RULE_VALUES = 200
+# A status set by a provider's event never replaces a later one (events arrive out of order).
+STATUS_RANK = {
+    Recipient.Status.SENT: 1,
+    Recipient.Status.DELIVERED: 2,
+    Recipient.Status.OPENED: 3,
+    Recipient.Status.CLICKED: 4,
+    Recipient.Status.BOUNCED: 5,
+    Recipient.Status.UNSUBSCRIBED: 6,
+    Recipient.Status.COMPLAINED: 7,
+}
+# Addresses a campaign must never write to again after these events.
+SUPPRESSING = {
+    TrackingEvent.Kind.BOUNCED: Suppression.Reason.HARD_BOUNCE,
+    TrackingEvent.Kind.COMPLAINED: Suppression.Reason.COMPLAINT,
+    TrackingEvent.Kind.UNSUBSCRIBED: Suppression.Reason.UNSUBSCRIBED,
+}
+
+
+# --- audiences ---------------------------------------------------------------------------------
+
+
+def _strings(values, *, field: str) -> list[str]:
+    if not isinstance(values, list) or len(values) > MAX_RULE_VALUES:
+        raise ValidationFailed(
+            details={field: [_("Expected a list of at most %d values.") % MAX_RULE_VALUES]}
+        )
+    if not all(isinstance(value, str | int) and not isinstance(value, bool) for value in values):
+        raise ValidationFailed(details={field: [_("Expected a list of values.")]})
+    return sorted({str(value).strip() for value in values if str(value).strip()})
+
+
+def rules_clean(rules) -> dict:
+    """Audience rules, checked and normalised: unknown keys and bad values are errors."""
+    if not isinstance(rules, dict):
+        raise ValidationFailed(details={"rules": [_("Expected an object.")]})
+    unknown = set(rules) - {*LIST_RULES, "last_purchase", "abandoned_design"}
+    if unknown:
+        raise ValidationFailed(details={"rules": [_("Unknown rules: %s.") % ", ".join(sorted(unknown))]})
+    clean = {name: _strings(rules.get(name, []), field=name) for name in LIST_RULES}
+    bad_segments = set(clean["segments"]) - set(Segment.values)
+    if bad_segments:
+        raise ValidationFailed(
+            details={"segments": [_("Unknown segments: %s.") % ", ".join(sorted(bad_segments))]}
+        )
+    if not all(item.isdigit() for item in clean["items"]):
+        raise ValidationFailed(details={"items": [_("Expected catalogue item ids.")]})
+    clean["items"] = sorted(int(item) for item in clean["items"])
+    if CatalogItem.objects.filter(pk__in=clean["items"]).count() != len(clean["items"]):
+        raise ValidationFailed(details={"items": [_("Some catalogue items do not exist.")]})
+    clean["languages"] = [language.lower() for language in clean["languages"]]
+    clean["countries"] = [country.upper() for country in clean["countries"]]
+    last_purchase = rules.get("last_purchase", "")
+    if last_purchase not in LAST_PURCHASE_VALUES:
+        raise ValidationFailed(details={"last_purchase": [_("Unknown period.")]})
+    clean["last_purchase"] = last_purchase
+    clean["abandoned_design"] = bool(rules.get("abandoned_design"))
+    return clean
+
+
+def audience_save(
+    *, audience: Audience | None = None, name: str, rules: dict, user_id: int | None
+) -> Audience:
+    audience = audience or Audience(created_by=user_id)
+    audience.name = name.strip()
+    audience.rules = rules_clean(rules)
+    if not audience.name:
+        raise ValidationFailed(details={"name": [_("A name is required.")]})
+    audience.save()
+    return audience
+
+
+def audience_delete(*, audience: Audience) -> None:
+    if audience.campaigns.exists():
+        raise Conflict(_("This audience is used by a campaign: it cannot be deleted."))
+    audience.delete()
+
+
+# --- a campaign's life -------------------------------------------------------------------------
+
+
+def campaign_create(*, name: str, audience: Audience, template: Template, user_id: int | None) -> Campaign:
+    if not name.strip():
+        raise ValidationFailed(details={"name": [_("A name is required.")]})
+    return Campaign.objects.create(
+        name=name.strip(), audience=audience, template=template, created_by=user_id
+    )
+
+
+def _locked(campaign: Campaign, *allowed: str) -> Campaign:
+    """The campaign, locked for the transaction, if its status is one of `allowed`."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.status not in allowed:
+        raise Conflict(
+            _("The campaign is %(status)s: this cannot be done now.")
+            % {"status": campaign.get_status_display()}
+        )
+    return campaign
+
+
+def _send_soon(campaign: Campaign) -> None:
+    from .tasks import campaign_send_task  # tasks import services
+
+    transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk))
+
+
+@transaction.atomic
+def campaign_start(*, campaign: Campaign, at: datetime | None = None) -> Campaign:
+    """Send now (recipients queued from the audience as it is at this moment), or at `at`."""
+    campaign = _locked(campaign, Campaign.Status.DRAFT, Campaign.Status.SCHEDULED)
+    if at and at > timezone.now():
+        campaign.status, campaign.scheduled_at = Campaign.Status.SCHEDULED, at
+        campaign.save(update_fields=["status", "scheduled_at", "updated_at"])
+        return campaign
+    queued = recipients_queue(campaign)
+    if not queued and not campaign.recipients.exists():
+        raise Conflict(_("Nobody in this audience can receive it: no consent, no address, or suppressed."))
+    campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
+    campaign.save(update_fields=["status", "started_at", "updated_at"])
+    _send_soon(campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_pause(*, campaign: Campaign, reason: str = "") -> Campaign:
+    campaign = _locked(campaign, Campaign.Status.SENDING)
+    campaign.status, campaign.paused_reason = Campaign.Status.PAUSED, reason[:300]
+    campaign.save(update_fields=["status", "paused_reason", "updated_at"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_resume(*, campaign: Campaign) -> Campaign:
+    campaign = _locked(campaign, Campaign.Status.PAUSED)
+    campaign.status, campaign.paused_reason = Campaign.Status.SENDING, ""
+    campaign.save(update_fields=["status", "paused_reason", "updated_at"])
+    _send_soon(campaign)
+    return campaign
+
+
+@transaction.atomic
+def campaign_cancel(*, campaign: Campaign, reason: str = "") -> Campaign:
+    """Stops it: what was sent stays sent; the rest is never sent."""
+    campaign = _locked(
+        campaign,
+        Campaign.Status.DRAFT,
+        Campaign.Status.SCHEDULED,
+        Campaign.Status.SENDING,
+        Campaign.Status.PAUSED,
+    )
+    campaign.status, campaign.finished_at = Campaign.Status.CANCELLED, timezone.now()
+    campaign.paused_reason = reason[:300]
+    campaign.save(update_fields=["status", "finished_at", "paused_reason", "updated_at"])
+    campaign.recipients.filter(status=Recipient.Status.QUEUED).update(
+        status=Recipient.Status.SKIPPED, error="cancelled", status_at=timezone.now()
+    )
+    return campaign
+
+
+def campaign_finish_if_done(campaign: Campaign) -> bool:
+    """Marks a sending campaign sent once no recipient waits. True if it is (now) sent."""
+    waiting = Q(status__in=[Recipient.Status.QUEUED, Recipient.Status.SENDING])
+    finished = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).exclude(
+        pk__in=Recipient.objects.filter(waiting, campaign=campaign).values("campaign_id")
+    )
+    return bool(
+        finished.update(status=Campaign.Status.SENT, finished_at=timezone.now(), updated_at=timezone.now())
+    )
+
+
+def recipients_queue(campaign: Campaign) -> int:
+    """Insert the send log from the audience: one row per address (the lowest customer id among
+    those sharing it), with an unguessable token; rows already there stay as they are. One
+    statement, whatever the audience's size. Returns how many rows were added."""
+    customers = (
+        audience_recipients(campaign.audience.rules)
+        .order_by("email", "pk")
+        .distinct("email")
+        .values_list("pk", "email", "language", "score__segment")
+    )
+    sql, params = customers.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {Recipient._meta.db_table}
+                (campaign_id, customer_id, email, language, segment, status, error, message_id,
+                 token, attempts, queued_at, status_at)
+            SELECT %s, c.id, c.email, c.language, coalesce(c.segment, ''), %s, '', '',
+                   replace(gen_random_uuid()::text, '-', ''), 0, now(), now()
+            FROM ({sql}) AS c (id, email, language, segment)
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608 - the subquery is the ORM's, with its parameters
+            [campaign.pk, Recipient.Status.QUEUED, *params],
+        )
+        return cursor.rowcount
+
+
+# --- what recipients do and providers report ---------------------------------------------------
+
+
+def suppression_add(*, email: str, reason: str, source: str = "") -> None:
+    email = email_normalize(email)
+    if email:
+        Suppression.objects.get_or_create(email=email, defaults={"reason": reason, "source": source[:60]})
+
+
+@dataclass(frozen=True)
+class Event:
+    recipient: Recipient
+    kind: str
+    at: datetime
+    url: str = ""
+    source: str = "luneo"
+    detail: str = ""
+
+
+@transaction.atomic
+def event_record(event: Event) -> bool:
+    """Store what happened to a message (a repeat is stored once), move the recipient's status
+    forward, and suppress the address after a hard bounce, a complaint or an unsubscribe.
+    Returns False for a repeat."""
+    _event, created = TrackingEvent.objects.get_or_create(
+        recipient=event.recipient,
+        event=event.kind,
+        at=event.at,
+        defaults={"url": event.url[:2000], "source": event.source, "detail": event.detail[:300]},
+    )
+    if not created:
+        return False
+    status = Recipient.Status(event.kind)
+    recipient = Recipient.objects.select_for_update().get(pk=event.recipient.pk)
+    if STATUS_RANK.get(status, 0) > STATUS_RANK.get(recipient.status, 0):
+        recipient.status, recipient.status_at = status, timezone.now()
+        recipient.save(update_fields=["status", "status_at"])
+    if event.kind in SUPPRESSING:
+        suppression_add(email=recipient.email, reason=SUPPRESSING[event.kind], source=event.source)
+    return True
+
+
+@transaction.atomic
+def unsubscribe(*, recipient: Recipient, ip: str | None = None, source: str = "unsubscribe link") -> None:
+    """The recipient withdraws consent: logged on their customer, the address suppressed."""
+    if recipient.customer_id:
+        customer_update(
+            customer=recipient.customer, marketing_consent=False, consent_source=source, consent_ip=ip
+        )
+    event_record(
+        Event(recipient=recipient, kind=TrackingEvent.Kind.UNSUBSCRIBED, at=timezone.now(), source="luneo")
+    )
+
+
+@transaction.atomic
+def resubscribe(*, recipient: Recipient, ip: str | None = None) -> None:
+    """The recipient, from their preference centre (reached from a message sent to that address,
+    which confirms it is theirs), gives consent again; an unsubscribe's suppression is lifted, a
+    bounce's or a complaint's is not."""
+    if recipient.customer_id is None:
+        return
+    customer_update(
+        customer=recipient.customer, marketing_consent=True, consent_source="preference centre", consent_ip=ip
+    )
+    Suppression.objects.filter(email=recipient.email, reason=Suppression.Reason.UNSUBSCRIBED).delete()

@@ -1,0 +1,53 @@
+"""Campaign tasks: send a batch (then the next one a minute on: the workspace's rate), and the
+minute's tick (start scheduled campaigns, resume lost sends, close interrupted claims)."""
+
+import smtplib
+
+from anymail.exceptions import AnymailAPIError
+from celery import shared_task
+from django.utils import timezone
+
+from apps.core.errors import Conflict
+
+from .models import Campaign
+from .sending import batch_send, stalled, stuck_sweep
+from .services import campaign_cancel, campaign_start
+
+BATCH_INTERVAL_SECONDS = 60
+
+
+@shared_task(
+    bind=True,
+    queue="default",
+    autoretry_for=(OSError, smtplib.SMTPException, AnymailAPIError),
+    retry_backoff=60,
+    retry_kwargs={"max_retries": 10},
+    soft_time_limit=300,
+    time_limit=330,
+)
+def campaign_send_task(self, campaign_id: int) -> int:
+    """Safe to run twice or concurrently: each run claims its own recipients."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None:
+        return 0
+    sent = batch_send(campaign)
+    if sent:
+        campaign_send_task.apply_async((campaign_id,), countdown=BATCH_INTERVAL_SECONDS)
+    return sent
+
+
+@shared_task(queue="default")
+def campaigns_tick_task() -> dict:
+    """Every minute in each workspace (beat)."""
+    due = Campaign.objects.filter(status=Campaign.Status.SCHEDULED, scheduled_at__lte=timezone.now())
+    started = 0
+    for campaign in due:
+        try:
+            campaign_start(campaign=campaign)
+            started += 1
+        except Conflict as error:  # nobody left to write to: the campaign ends, saying why
+            campaign_cancel(campaign=campaign, reason=error.message)
+    resumed = stalled()
+    for campaign in resumed:
+        campaign_send_task.delay(campaign.pk)
+    return {"started": started, "resumed": len(resumed), "interrupted": stuck_sweep()}

@@ -1,0 +1,96 @@
+"""What a campaign's recipients open, without an account, on the workspace's host: the click
+redirect, the unsubscribe page (RFC 8058: a GET only shows a confirmation, because mail scanners
+prefetch links; the POST unsubscribes, from the page or a mail client's one-click button) and the
+preference centre. The recipient's token is the credential."""
+
+import json
+
+from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tenants.utils import get_public_schema_name
+
+from apps.core.api.errors import error_body
+from apps.storefront.auth import client_ip
+
+from .links import click_target
+from .models import Recipient, TrackingEvent
+from .services import Event, event_record, resubscribe, unsubscribe
+
+ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
+
+
+def _recipient(token: str) -> Recipient:
+    if connection.schema_name == get_public_schema_name():
+        raise Http404
+    recipient = Recipient.objects.select_related("customer", "campaign").filter(token=token).first()
+    if recipient is None:
+        raise Http404
+    return recipient
+
+
+@require_GET
+def click(request, token: str):
+    """Records the click, then sends the person where the link led. Only signed targets."""
+    target = click_target(request.GET.get("u", ""))
+    if target is None or not target.startswith(("https://", "http://")):
+        raise Http404
+    recipient = _recipient(token)
+    event_record(Event(recipient=recipient, kind=TrackingEvent.Kind.CLICKED, at=timezone.now(), url=target))
+    return HttpResponseRedirect(target)
+
+
+def _page(request, recipient: Recipient, template: str, **context):
+    context = {"recipient": recipient, "workspace": connection.tenant, **context}
+    return render(request, f"campaigns/public_{template}.html", context)
+
+
+@csrf_exempt  # RFC 8058: mail clients POST without a session or a token of ours
+@require_http_methods(["GET", "POST"])
+def unsubscribe_page(request, token: str):
+    recipient = _recipient(token)
+    if request.method == "GET":
+        return _page(request, recipient, "unsubscribe")
+    unsubscribe(recipient=recipient, ip=client_ip(request))
+    if request.POST.get("List-Unsubscribe") == "One-Click":
+        return HttpResponse(status=200)
+    return _page(request, recipient, "unsubscribed")
+
+
+@csrf_exempt  # reached from an e-mail: the token is the credential
+@require_http_methods(["GET", "POST"])
+def preferences_page(request, token: str):
+    recipient = _recipient(token)
+    if request.method == "POST":
+        if request.POST.get("subscribe") == "yes":
+            resubscribe(recipient=recipient, ip=client_ip(request))
+        else:
+            unsubscribe(recipient=recipient, ip=client_ip(request), source="preference centre")
+        recipient = _recipient(token)
+    subscribed = bool(recipient.customer and recipient.customer.marketing_consent)
+    return _page(request, recipient, "preferences", subscribed=subscribed, saved=request.method == "POST")
+
+
+_brevo_tracking = BrevoTrackingWebhookView.as_view()
+
+
+@csrf_exempt
+@require_POST
+def brevo_tracking(request):
+    """Brevo's event webhook (it signs nothing): refused unless `BREVO_WEBHOOK_SECRET` is set and
+    the request carries it as basic auth (checked by django-anymail's view)."""
+    if connection.schema_name == get_public_schema_name() or not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+        raise Http404
+    try:
+        event = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        event = None
+    if not isinstance(event, dict):
+        return JsonResponse(error_body("invalid_json", _("The body is not a JSON object.")), status=400)
+    return _brevo_tracking(request)

@@ -1,0 +1,300 @@
+"""Sending a campaign: to consenting, unsuppressed addresses only, once each whatever happens to
+the worker, throttled, scheduled, paused, resumed, cancelled; through SMTP or Brevo's API."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from apps.campaigns import services
+from apps.campaigns.models import Campaign, Recipient, Suppression
+from apps.campaigns.sending import batch_send, stalled, stuck_sweep
+from apps.campaigns.tasks import campaigns_tick_task
+from apps.core.errors import Conflict
+from apps.crm.services import customer_update
+from apps.tenants.models import Role
+from tests.support.campaigns import campaign_make
+from tests.support.clients import dashboard_client
+from tests.support.crm_pages import customer_make
+from tests.support.http import QuietHandler, http_server
+from tests.support.workspaces import member
+
+
+@pytest.fixture
+def readers(tenant):
+    """Three consenting readers (two sharing an address), one who refused, one suppressed."""
+    return {
+        "loic": customer_make(
+            first_name="Loïc", email="loic@example.fr", marketing_consent=True, language="fr"
+        ),
+        "anna": customer_make(first_name="Anna", email="anna@example.com", marketing_consent=True),
+        "anna_twin": customer_make(
+            first_name="Anna", last_name="B", email="anna@example.com", marketing_consent=True
+        ),
+        "marie": customer_make(first_name="Marie", email="marie@example.fr", marketing_consent=False),
+        "bob": customer_make(first_name="Bob", email="bob@example.fr", marketing_consent=True),
+        "suppressed": Suppression.objects.create(email="bob@example.fr", reason=Suppression.Reason.COMPLAINT),
+    }
+
+
+def statuses(campaign) -> dict[str, str]:
+    return dict(Recipient.objects.filter(campaign=campaign).values_list("email", "status"))
+
+
+def test_sending_now_writes_once_to_each_consenting_address_with_one_click_unsubscribe(readers, send_eagerly):
+    campaign = campaign_make()
+
+    services.campaign_start(campaign=campaign)
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT
+    assert campaign.finished_at
+    assert sorted(message.to[0] for message in mail.outbox) == ["anna@example.com", "loic@example.fr"]
+    assert statuses(campaign) == {"anna@example.com": "sent", "loic@example.fr": "sent"}
+    loic = next(message for message in mail.outbox if message.to == ["loic@example.fr"])
+    recipient = Recipient.objects.get(email="loic@example.fr")
+    assert loic.subject == "Du nouveau pour Loïc"  # the recipient's language
+    assert loic.extra_headers["List-Unsubscribe"] == f"<http://alpha.luneo.test/e/u/{recipient.token}/>"
+    assert loic.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    html = loic.alternatives[0][0]
+    assert f"/e/c/{recipient.token}/?u=" in html  # the button goes through the click redirect
+    assert "https://shop.example.com/riesling" not in html.replace("&amp;", "&").split("?u=")[0]
+
+
+def test_running_the_task_again_sends_nothing_twice(readers, send_eagerly):
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    sent = len(mail.outbox)
+
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.SENDING)
+    assert batch_send(campaign) == 0
+    assert services.recipients_queue(campaign) == 0  # the send log is written once
+
+    assert len(mail.outbox) == sent == 2
+
+
+def test_batches_follow_the_workspace_rate(readers, settings):
+    settings.CAMPAIGNS_RATE_PER_MINUTE = 1
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)  # tasks not run: queued after a commit that never comes
+
+    assert batch_send(campaign) == 1
+    assert len(mail.outbox) == 1
+    assert batch_send(campaign) == 1
+    assert len(mail.outbox) == 2
+    assert batch_send(campaign) == 0
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENT
+
+
+def test_consent_withdrawn_after_queueing_is_respected_at_send_time(readers):
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    customer_update(customer=readers["loic"], marketing_consent=False, consent_source="phone call")
+
+    batch_send(campaign)
+
+    assert [message.to for message in mail.outbox] == [["anna@example.com"]]
+    assert statuses(campaign)["loic@example.fr"] == "skipped"
+
+
+def test_a_refused_address_fails_alone(readers, smtp_server):
+    smtp_server.answers = [554]  # the first message is refused
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+
+    batch_send(campaign)
+
+    assert sorted(statuses(campaign).values()) == ["failed", "sent"]
+    assert len(smtp_server.received) == 1
+    assert "554" in Recipient.objects.get(status="failed").error
+
+
+def test_an_unreachable_mail_server_leaves_the_messages_queued_for_the_retry(readers, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    settings.EMAIL_USE_TLS = False
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+
+    with pytest.raises(OSError, match="refused"):
+        batch_send(campaign)
+
+    assert set(statuses(campaign).values()) == {"queued"}
+
+
+def test_a_worker_lost_mid_send_is_not_sent_again_and_a_lost_task_is_resumed(readers):
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    first = Recipient.objects.filter(campaign=campaign).order_by("pk").first()
+    long_ago = timezone.now() - timedelta(minutes=30)
+    Recipient.objects.filter(pk=first.pk).update(status=Recipient.Status.SENDING, status_at=long_ago)
+    Recipient.objects.filter(campaign=campaign).exclude(pk=first.pk).update(status_at=long_ago)
+
+    assert stalled() == [campaign]
+    assert stuck_sweep() == 1
+    batch_send(campaign)
+
+    first.refresh_from_db()
+    assert first.status == "failed"
+    assert "not sent again" in first.error
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to != [first.email]
+
+
+def test_a_scheduled_campaign_starts_on_the_minutes_tick(readers, send_eagerly):
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign, at=timezone.now() + timedelta(hours=2))
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SCHEDULED
+    assert not mail.outbox
+
+    assert campaigns_tick_task()["started"] == 0
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now() - timedelta(seconds=1))
+    assert campaigns_tick_task()["started"] == 1
+
+    assert len(mail.outbox) == 2
+
+
+def test_a_scheduled_campaign_with_nobody_left_ends_saying_why(tenant):
+    customer_make(email="x@example.com", marketing_consent=False)
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign, at=timezone.now() + timedelta(hours=1))
+    Campaign.objects.filter(pk=campaign.pk).update(scheduled_at=timezone.now() - timedelta(minutes=1))
+
+    campaigns_tick_task()
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.CANCELLED
+    assert "Nobody" in campaign.paused_reason
+
+
+def test_pause_resume_and_cancel(readers, settings):
+    settings.CAMPAIGNS_RATE_PER_MINUTE = 1
+    campaign = campaign_make()
+    with pytest.raises(Conflict):
+        services.campaign_pause(campaign=campaign)  # a draft is not sending
+    services.campaign_start(campaign=campaign)
+    services.campaign_pause(campaign=campaign)
+
+    assert batch_send(campaign) == 0
+    assert not mail.outbox
+    services.campaign_resume(campaign=campaign)
+    assert batch_send(campaign) == 1
+    services.campaign_cancel(campaign=campaign)
+
+    assert batch_send(campaign) == 0
+    assert len(mail.outbox) == 1
+    assert sorted(statuses(campaign).values()) == ["sent", "skipped"]
+    with pytest.raises(Conflict):
+        services.campaign_start(campaign=campaign)
+
+
+class BrevoHandler(QuietHandler):
+    requests: list = []
+
+    def do_POST(self):  # noqa: N802 - http.server's name
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        BrevoHandler.requests.append((self.path, self.headers["api-key"], body))
+        answer = json.dumps(
+            {"messageId": f"<brevo-{len(BrevoHandler.requests)}@smtp-relay.brevo.com>"}
+        ).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+
+def test_with_a_brevo_key_messages_leave_through_brevos_api(readers, settings):
+    BrevoHandler.requests = []
+    with http_server(BrevoHandler) as url:
+        settings.BREVO_API_KEY = "xkeysib-test"
+        settings.ANYMAIL = {"BREVO_API_URL": f"{url}/v3/"}
+        campaign = campaign_make()
+        services.campaign_start(campaign=campaign)
+        batch_send(campaign)
+
+    assert len(BrevoHandler.requests) == 2
+    assert not mail.outbox
+    path, key, body = BrevoHandler.requests[0]
+    assert (path, key) == ("/v3/smtp/email", "xkeysib-test")
+    assert body["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert body["htmlContent"]
+    assert body["textContent"]
+    assert set(Recipient.objects.values_list("message_id", flat=True)) == {
+        "<brevo-1@smtp-relay.brevo.com>",
+        "<brevo-2@smtp-relay.brevo.com>",
+    }
+
+
+def test_the_dashboard_creates_starts_and_follows_a_campaign(tenant, readers, send_eagerly):
+    client = dashboard_client(tenant, member(tenant, Role.EDITOR))
+    draft = campaign_make()
+    Campaign.objects.all().delete()
+
+    created = client.post(
+        "/campaigns/new/",
+        {
+            "name": "Spring",
+            "audience": draft.audience.pk,
+            "template": draft.template.pk,
+            "attribution_days": 7,
+        },
+    )
+    campaign = Campaign.objects.get(name="Spring")
+    assert created["Location"] == f"/campaigns/{campaign.pk}/"
+    assert "2 customers will receive it" in client.get(created["Location"]).text
+    client.post(f"/campaigns/{campaign.pk}/start/", {"when": "now", "time_zone": "UTC"})
+
+    page = client.get(f"/campaigns/{campaign.pk}/")
+    assert page.context["progress"].funnel["sent"] == 2
+    assert page.context["progress"].percent == 100
+    assert "Spring" in client.get("/campaigns/").text
+    rows = b"".join(client.get(f"/campaigns/{campaign.pk}/recipients.csv").streaming_content).decode()
+    assert rows.splitlines()[0].startswith("email,language,segment,status")
+    assert "loic@example.fr" in rows
+    assert client.get(f"/campaigns/{campaign.pk}/progress/").status_code == 200
+
+
+def test_the_dashboard_schedules_in_the_chosen_time_zone_and_refuses_a_second_start(tenant, readers):
+    client = dashboard_client(tenant, member(tenant, Role.EDITOR))
+    campaign = campaign_make()
+    next_year = timezone.now().year + 1
+
+    client.post(
+        f"/campaigns/{campaign.pk}/start/",
+        {"when": "later", "at": f"{next_year}-03-01T09:00", "time_zone": "Asia/Shanghai"},
+    )
+    campaign.refresh_from_db()
+    assert campaign.status == "scheduled"
+    assert campaign.scheduled_at.isoformat() == f"{next_year}-03-01T01:00:00+00:00"
+
+    services.campaign_cancel(campaign=campaign)
+    page = client.post(f"/campaigns/{campaign.pk}/start/", {"when": "now", "time_zone": "UTC"}, follow=True)
+    assert page.status_code == 200
+    assert "cannot be done now" in page.text
+    assert client.post(f"/campaigns/{campaign.pk}/explode/").status_code == 404
+
+
+def test_viewers_cannot_send_and_other_workspaces_cannot_see(tenant, other_tenant, readers):
+    campaign = campaign_make()
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    intruder = dashboard_client(other_tenant, member(other_tenant, Role.OWNER))
+
+    assert viewer.get(f"/campaigns/{campaign.pk}/").status_code == 200
+    assert (
+        viewer.post(f"/campaigns/{campaign.pk}/start/", {"when": "now", "time_zone": "UTC"}).status_code
+        == 403
+    )
+    for path in ("/", "/progress/", "/recipients.csv"):
+        assert intruder.get(f"/campaigns/{campaign.pk}{path}").status_code == 404
+    assert (
+        intruder.post(f"/campaigns/{campaign.pk}/start/", {"when": "now", "time_zone": "UTC"}).status_code
+        == 404
+    )
+    assert intruder.post(f"/campaigns/{campaign.pk}/cancel/").status_code == 404
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DRAFT
