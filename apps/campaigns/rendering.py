@@ -281,11 +281,10 @@ def block_render(block: dict, *, values: dict, customer, language: str, click) -
     if kind == "image":
         if not url_check(block["src"]):
             return "", ""
-        href = f' href="{_e(click(block["url"]))}"' if block.get("url") else ""
+        url = click(block["url"]) if block.get("url") else ""
+        href = f' href="{_e(url)}"' if url else ""
         mjml = _section(f'<mj-image src="{_e(block["src"])}" alt="{_e(block["alt"])}"{href} />')
-        text = (
-            block["alt"] + (f" ({click(block['url'])})" if block.get("url") else "") if block["alt"] else ""
-        )
+        text = " ".join(part for part in (block["alt"], f"({url})" if url else "") if part)
         return mjml, text
     if kind == "button":
         url = click(block["url"])
