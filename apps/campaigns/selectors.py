@@ -62,23 +62,28 @@ class AudienceSize:
     no_email: int
     no_consent: int
     suppressed: int
+    shared: int  # customers sharing their address with another: one message per address
     sample: list
 
     @property
     def sendable(self) -> int:
-        return self.matching - self.no_email - self.no_consent - self.suppressed
+        return self.matching - self.no_email - self.no_consent - self.suppressed - self.shared
 
 
 def audience_size(rules: dict) -> AudienceSize:
     """Two queries: the counts, and a sample of those who would receive it."""
     has_email = ~Q(email="")
     consented = has_email & Q(marketing_consent=True)
+    reachable = consented & ~Exists(_suppressed())
     counts = audience_customers(rules).aggregate(
         matching=Count("pk"),
         no_email=Count("pk", filter=~has_email),
         no_consent=Count("pk", filter=has_email & ~Q(marketing_consent=True)),
         suppressed=Count("pk", filter=consented & Exists(_suppressed())),
+        reachable=Count("pk", filter=reachable),
+        addresses=Count("email", filter=reachable, distinct=True),
     )
+    counts["shared"] = counts.pop("reachable") - counts.pop("addresses")
     sample = list(audience_recipients(rules).order_by("last_name", "first_name", "pk")[:SAMPLE_SIZE])
     return AudienceSize(**counts, sample=sample)
 

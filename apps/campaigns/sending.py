@@ -88,15 +88,17 @@ def batch_send(campaign: Campaign) -> int:
         return 0
     recipients = _claim(campaign, settings.CAMPAIGNS_RATE_PER_MINUTE)
     if recipients:
-        with mail_connection() as connection:
-            for index, recipient in enumerate(recipients):
-                try:
+        try:
+            with mail_connection() as connection:
+                for recipient in recipients:
                     _send_one(campaign, recipient, connection)
-                except (OSError, smtplib.SMTPException, AnymailAPIError):
-                    # The server could not be reached: this message and the rest did not leave.
-                    unsent = [each.pk for each in recipients[index:]]
-                    Recipient.objects.filter(pk__in=unsent).update(status=Recipient.Status.QUEUED)
-                    raise
+        except (OSError, smtplib.SMTPException, AnymailAPIError):
+            # The server could not be reached: the messages not marked yet did not leave.
+            claimed = [recipient.pk for recipient in recipients]
+            Recipient.objects.filter(pk__in=claimed, status=Recipient.Status.SENDING).update(
+                status=Recipient.Status.QUEUED
+            )
+            raise
     campaign_finish_if_done(campaign)
     return len(recipients)
 

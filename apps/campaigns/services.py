@@ -105,11 +105,17 @@ def audience_delete(*, audience: Audience) -> None:
 # --- a campaign's life -------------------------------------------------------------------------
 
 
-def campaign_create(*, name: str, audience: Audience, template: Template, user_id: int | None) -> Campaign:
+def campaign_create(
+    *, name: str, audience: Audience, template: Template, user_id: int | None, attribution_days: int = 7
+) -> Campaign:
     if not name.strip():
         raise ValidationFailed(details={"name": [_("A name is required.")]})
     return Campaign.objects.create(
-        name=name.strip(), audience=audience, template=template, created_by=user_id
+        name=name.strip(),
+        audience=audience,
+        template=template,
+        attribution_days=attribution_days,
+        created_by=user_id,
     )
 
 

@@ -102,6 +102,7 @@ OPEN_PREFIXES = (
     "/designs/assets/",
     "/widget/",  # the widget's script, 3D viewer, fonts and demo page, on every host
     "/orders/packs/",
+    "/e/",  # links in campaign e-mails: click, unsubscribe (also when suspended), preferences, Brevo events
 )
 
 

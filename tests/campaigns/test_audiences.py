@@ -50,7 +50,7 @@ def test_the_size_says_who_receives_and_why_the_others_are_left_out(people):
     size = audience_size(services.rules_clean({}))
 
     assert (size.matching, size.sendable) == (6, 2)
-    assert (size.no_consent, size.no_email, size.suppressed) == (2, 1, 1)
+    assert (size.no_consent, size.no_email, size.suppressed, size.shared) == (2, 1, 1, 0)
     assert {customer.first_name for customer in size.sample} == {"Loïc", "Anna"}
 
 
@@ -114,11 +114,13 @@ def test_the_editor_saves_an_audience_and_shows_its_live_size(tenant, people):
     assert audience.rules["segments"] == ["champions"]
     assert audience.rules["countries"] == ["FR"]
     shown = client.get(page["Location"])
-    assert "1 customer will receive it" in shown.text
+    assert "1 address will receive it" in shown.text
     assert "loic@example.fr" in shown.text
     live = client.get("/campaigns/audiences/size/", {"name": "x", "segments": ["at_risk", "champions"]})
-    assert "2 customers will receive it" in live.text
-    assert "2 left out: no marketing consent" in live.text
+    assert "2 addresses will receive it" in live.text
+    everyone = client.get("/campaigns/audiences/size/", {"name": "x"})
+    assert "2 left out: no marketing consent" in everyone.text
+    assert "1 left out: no e-mail address" in everyone.text
     assert "French champions" in client.get("/campaigns/audiences/").text
 
 
@@ -153,7 +155,7 @@ def test_an_audience_used_by_a_campaign_cannot_be_deleted(tenant, people):
     assert Audience.objects.filter(pk=campaign.audience.pk).exists()
 
 
-def test_another_workspace_cannot_see_or_change_an_audience(tenant, other_tenant, people):
+def test_another_workspace_cannot_see_or_change_an_audience(other_tenant, tenant, people):
     audience = services.audience_save(name="Alpha only", rules={}, user_id=None)
     intruder = dashboard_client(other_tenant, member(other_tenant, Role.OWNER))
 

@@ -39,8 +39,8 @@ def campaign_make(rules: dict | None = None, *, name: str = "Riesling 2024"):
 
 @pytest.fixture
 def send_eagerly(monkeypatch, django_capture_on_commit_callbacks):
-    """Campaign tasks queued after commit run at once, here (the next batch's minute skipped)."""
+    """`with send_eagerly():` campaign tasks queued in the block run when it ends, here, through
+    the real task (the next batch's minute skipped)."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
-    with django_capture_on_commit_callbacks(execute=True):
-        yield
+    return lambda: django_capture_on_commit_callbacks(execute=True)
