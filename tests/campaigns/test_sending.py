@@ -308,3 +308,12 @@ def test_viewers_cannot_send_and_other_workspaces_cannot_see(other_tenant, tenan
     connection.set_tenant(tenant)  # the requests left beta's schema active
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.DRAFT
+
+
+def test_the_campaigns_item_opens_an_onboarding_instead_of_coming_soon(as_role):
+    page = as_role(Role.VIEWER).get("/campaigns/")
+
+    assert "Coming soon" not in page.text
+    assert 'href="/campaigns/" class="active" aria-current="page"' in page.text
+    assert "Write to your customers" in page.text
+    assert 'href="/campaigns/audiences/new/"' in page.text

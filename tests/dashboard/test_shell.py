@@ -32,7 +32,6 @@ def test_home_has_no_management_links_for_viewers(as_role):
 @pytest.mark.parametrize(
     ("path", "sentence"),
     [
-        ("/campaigns/", "Email campaigns to your customers"),
         ("/copilot/", "An assistant that answers questions"),
     ],
 )
