@@ -50,6 +50,12 @@ def _may_receive(recipient: Recipient) -> bool:
     return not Suppression.objects.filter(email=recipient.email).exists()
 
 
+def _refused(error: AnymailAPIError) -> bool:
+    """The provider refused this message for good (a 4xx other than 429): retrying will not help."""
+    status = getattr(error, "status_code", None)
+    return status is not None and 400 <= status < 500 and status != 429
+
+
 def _send_one(campaign: Campaign, recipient: Recipient, connection) -> None:
     if not _may_receive(recipient):
         _mark(recipient, Recipient.Status.SKIPPED, error="no consent or suppressed")
@@ -66,6 +72,11 @@ def _send_one(campaign: Campaign, recipient: Recipient, connection) -> None:
     try:
         message.send()
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, AnymailRecipientsRefused) as error:
+        _mark(recipient, Recipient.Status.FAILED, error=str(error)[:300], attempts=recipient.attempts + 1)
+        return
+    except AnymailAPIError as error:
+        if not _refused(error):
+            raise  # 5xx, 429, timeout: the provider may be back soon; the batch is retried
         _mark(recipient, Recipient.Status.FAILED, error=str(error)[:300], attempts=recipient.attempts + 1)
         return
     status = getattr(message, "anymail_status", None)

@@ -6,31 +6,37 @@ import smtplib
 from anymail.exceptions import AnymailAPIError
 from celery import shared_task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict
 
 from .models import Campaign
 from .sending import batch_send, stalled, stuck_sweep
-from .services import campaign_cancel, campaign_start
+from .services import campaign_cancel, campaign_pause, campaign_start
 
 BATCH_INTERVAL_SECONDS = 60
+MAX_FAILURES = 6
+PROVIDER_ERRORS = (OSError, smtplib.SMTPException, AnymailAPIError)
 
 
-@shared_task(
-    bind=True,
-    queue="default",
-    autoretry_for=(OSError, smtplib.SMTPException, AnymailAPIError),
-    retry_backoff=60,
-    retry_kwargs={"max_retries": 10},
-    soft_time_limit=300,
-    time_limit=330,
-)
-def campaign_send_task(self, campaign_id: int) -> int:
-    """Safe to run twice or concurrently: each run claims its own recipients."""
+@shared_task(queue="default", soft_time_limit=300, time_limit=330)
+def campaign_send_task(campaign_id: int, failures: int = 0) -> int:
+    """Safe to run twice or concurrently: each run claims its own recipients. When the mail server
+    or provider fails, queued again after 1, 2, 4… minutes; after `MAX_FAILURES` failures in a row
+    the campaign is paused with the reason, for a person to resume."""
     campaign = Campaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         return 0
-    sent = batch_send(campaign)
+    try:
+        sent = batch_send(campaign)
+    except PROVIDER_ERRORS as error:
+        failures += 1
+        if failures >= MAX_FAILURES:
+            reason = _("Paused after %(count)d failed attempts to send: %(error)s")
+            campaign_pause(campaign=campaign, reason=reason % {"count": failures, "error": error})
+            return 0
+        campaign_send_task.apply_async((campaign_id, failures), countdown=60 * 2 ** (failures - 1))
+        return 0
     if sent:
         campaign_send_task.apply_async((campaign_id,), countdown=BATCH_INTERVAL_SECONDS)
     return sent

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from anymail.exceptions import AnymailAPIError
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
@@ -199,33 +200,72 @@ def test_pause_resume_and_cancel(readers, settings):
 
 
 class BrevoHandler(QuietHandler):
+    """Brevo's send endpoint: answers each message with the next code of `answers` (then 201)."""
+
     requests: list = []
+    answers: list = []
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         BrevoHandler.requests.append((self.path, self.headers["api-key"], body))
-        answer = json.dumps(
-            {"messageId": f"<brevo-{len(BrevoHandler.requests)}@smtp-relay.brevo.com>"}
-        ).encode()
-        self.send_response(201)
+        code = BrevoHandler.answers.pop(0) if BrevoHandler.answers else 201
+        payload = {"messageId": f"<brevo-{len(BrevoHandler.requests)}@smtp-relay.brevo.com>"}
+        if code != 201:
+            payload = {"code": "invalid_parameter", "message": f"refused with {code}"}
+        answer = json.dumps(payload).encode()
+        self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
         self.wfile.write(answer)
 
 
-def test_with_a_brevo_key_messages_leave_through_brevos_api(readers, settings):
-    BrevoHandler.requests = []
+@pytest.fixture
+def brevo_api(settings):
+    BrevoHandler.requests, BrevoHandler.answers = [], []
     with http_server(BrevoHandler) as url:
         settings.BREVO_API_KEY = "xkeysib-test"
-        settings.ANYMAIL = {"BREVO_API_URL": f"{url}/v3/"}
-        campaign = campaign_make()
-        services.campaign_start(campaign=campaign)
-        batch_send(campaign)
+        settings.ANYMAIL = {**settings.ANYMAIL, "BREVO_API_URL": f"{url}/v3/"}
+        yield BrevoHandler
 
-    assert len(BrevoHandler.requests) == 2
+
+def test_a_brevo_4xx_fails_the_recipient_with_the_reason_and_a_5xx_is_retried(readers, brevo_api):
+    brevo_api.answers = [400, 503]
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+
+    with pytest.raises(AnymailAPIError):
+        batch_send(campaign)  # the 503: the task retries the batch later
+    assert sorted(statuses(campaign).values()) == ["failed", "queued"]
+    assert "refused with 400" in Recipient.objects.get(status="failed").error
+    batch_send(campaign)
+
+    assert sorted(statuses(campaign).values()) == ["failed", "sent"]
+    assert len(brevo_api.requests) == 3
+
+
+def test_a_provider_failing_again_and_again_pauses_the_campaign_saying_why(readers, brevo_api, send_eagerly):
+    brevo_api.answers = [503] * 10
+    campaign = campaign_make()
+
+    with send_eagerly():
+        services.campaign_start(campaign=campaign)
+
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.PAUSED
+    assert "Paused after 6 failed attempts" in campaign.paused_reason
+    assert set(statuses(campaign).values()) == {"queued"}
+    assert len(brevo_api.requests) == 6
+
+
+def test_with_a_brevo_key_messages_leave_through_brevos_api(readers, brevo_api):
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    batch_send(campaign)
+
+    assert len(brevo_api.requests) == 2
     assert not mail.outbox
-    path, key, body = BrevoHandler.requests[0]
+    path, key, body = brevo_api.requests[0]
     assert (path, key) == ("/v3/smtp/email", "xkeysib-test")
     assert body["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert body["htmlContent"]
