@@ -16,7 +16,14 @@ from apps.tenants.models import Role
 from . import services
 from .forms import AudienceForm, CampaignFilterForm, CampaignForm, RecipientFilterForm, StartForm
 from .models import Audience, Campaign, Recipient, Template
-from .selectors import audience_size, campaign_list, campaign_progress, catalog_families, recipient_rows
+from .selectors import (
+    audience_size,
+    campaign_list,
+    campaign_progress,
+    campaign_revenue,
+    catalog_families,
+    recipient_rows,
+)
 
 PAGE_SIZE = 25
 editor_required = role_required(Role.EDITOR)
@@ -77,6 +84,7 @@ def campaign_detail_page(request, pk: int):
     context = {
         "campaign": campaign,
         "progress": campaign_progress(campaign),
+        "revenue": campaign_revenue(campaign),
         "size": audience_size(campaign.audience.rules) if campaign.status == Campaign.Status.DRAFT else None,
         "start_form": StartForm(),
         "filter_form": filter_form,

@@ -3,6 +3,7 @@ the worker, throttled, scheduled, paused, resumed, cancelled; through SMTP or Br
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from anymail.exceptions import AnymailAPIError
@@ -12,14 +13,17 @@ from django.utils import timezone
 
 from apps.campaigns import services
 from apps.campaigns.models import Campaign, Recipient, Suppression
+from apps.campaigns.selectors import campaign_revenue
 from apps.campaigns.sending import batch_send, stalled, stuck_sweep
 from apps.campaigns.tasks import campaigns_tick_task
 from apps.core.errors import Conflict
+from apps.crm.models import CustomerOrder
 from apps.crm.services import customer_update
+from apps.orders.models import Order
 from apps.tenants.models import Role
 from tests.support.campaigns import campaign_make
 from tests.support.clients import dashboard_client
-from tests.support.crm_pages import customer_make
+from tests.support.crm_pages import customer_make, score_make
 from tests.support.http import QuietHandler, http_server
 from tests.support.workspaces import host, member
 
@@ -357,3 +361,48 @@ def test_the_campaigns_item_opens_an_onboarding_instead_of_coming_soon(as_role):
     assert 'href="/campaigns/" class="active" aria-current="page"' in page.text
     assert "Write to your customers" in page.text
     assert 'href="/campaigns/audiences/new/"' in page.text
+
+
+def test_revenue_counts_orders_within_the_window_after_a_click_by_segment(tenant, readers):
+    score_make(readers["loic"], "champions")
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    batch_send(campaign)
+    loic = Recipient.objects.get(email="loic@example.fr")
+    clicked_at = timezone.now() - timedelta(days=10)
+    services.event_record(
+        services.Event(recipient=loic, kind="clicked", at=clicked_at, url="https://x.example/")
+    )
+
+    def order(customer, *, days_after: float, total: str, **fields):
+        placed = Order.objects.create(
+            number=Order.objects.count() + 1,
+            source="api",
+            customer_email=customer.email,
+            customer_name="X",
+            currency="EUR",
+            total=Decimal(total),
+            created_at=clicked_at + timedelta(days=days_after),
+            **fields,
+        )
+        CustomerOrder.objects.create(customer=customer, order=placed)
+
+    order(readers["loic"], days_after=2, total="30.00")  # counted
+    order(readers["loic"], days_after=6.5, total="12.50")  # counted: within 7 days
+    order(readers["loic"], days_after=8, total="99.00")  # too late
+    order(readers["loic"], days_after=-1, total="99.00")  # before the click
+    order(readers["loic"], days_after=3, total="99.00", status=Order.Status.CANCELLED)
+    order(readers["anna"], days_after=1, total="99.00")  # never clicked
+
+    revenue = campaign_revenue(campaign)
+
+    assert revenue.orders == 2
+    assert revenue.by_currency == {"EUR": Decimal("42.50")}
+    by_segment = {
+        row.label: (row.recipients, row.sent, row.clicked, row.orders, row.revenue)
+        for row in revenue.segments
+    }
+    assert by_segment == {"Champions": (1, 1, 1, 2, Decimal("42.50")), "—": (1, 1, 0, 0, Decimal(0))}
+    page = dashboard_client(tenant, member(tenant, Role.VIEWER)).get(f"/campaigns/{campaign.pk}/")
+    assert "2 orders within 7 days of a click" in page.text
+    assert "42.50 EUR" in page.text
