@@ -503,18 +503,25 @@ def _sales_keys_lock(cursor, shape: FileShape) -> None:
     then deletes the lines it added too, instead of waiting on the customer's row in between.
     """
     _run(cursor, f"LOCK TABLE {SalesLine._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+    # One scan of the lines for both keys (a row per distinct customer, then per distinct item);
+    # the count of rows locked in a table is the count wanted from it unless some are gone.
+    columns = [column for column, *_ in SALES_KEYS]
+    counts = ", ".join(
+        f"(SELECT count({column}) FROM wanted), (SELECT count(*) FROM (SELECT 1 FROM "
+        f"{model._meta.db_table} WHERE id IN (SELECT {column} FROM wanted) FOR KEY SHARE) locked)"
+        for column, model, *_ in SALES_KEYS
+    )
+    _run(
+        cursor,
+        f"WITH wanted AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TYPED} WHERE reason IS NULL "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in columns)})) SELECT {counts}",
+    )
+    found = cursor.fetchone()
     headers = {name: header for header, name in shape.mapping.items()}
-    for column, model, reason, name in SALES_KEYS:
-        target = model._meta.db_table
-        _run(
-            cursor,
-            f"WITH wanted AS MATERIALIZED (SELECT DISTINCT {column} AS id FROM {TYPED} WHERE reason IS NULL) "
-            f"SELECT (SELECT count(*) FROM wanted), (SELECT count(*) FROM "
-            f"(SELECT 1 FROM {target} WHERE id IN (SELECT id FROM wanted) FOR KEY SHARE) locked)",
-        )
-        wanted, locked = cursor.fetchone()
-        if wanted == locked:
+    for index, (column, model, reason, name) in enumerate(SALES_KEYS):
+        if found[2 * index] == found[2 * index + 1]:
             continue
+        target = model._meta.db_table
         raw = f"c{shape.headers.index(headers[name])}"
         _run(
             cursor,
