@@ -14,6 +14,9 @@ Steps (`import_load`):
    catalogue; for sales lines an `UPDATE` of the lines whose hash changed, then an `INSERT` of
    the new ones. A row whose hash has not changed is not written: it counts as `unchanged`. If
    anything fails, the transaction rolls back and the workspace's data is exactly as before.
+   `crm_salesline` has no database foreign keys: before writing, the transaction locks each
+   customer and item its lines refer to once (`FOR KEY SHARE`) and rejects the lines of those
+   deleted since step 2 (`_sales_keys_lock`).
 """
 
 from collections.abc import Callable
@@ -455,13 +458,12 @@ def _upsert_sales(cursor, shape: FileShape) -> tuple[int, int]:
 
     An `INSERT … ON CONFLICT DO UPDATE … WHERE` alone would lock, and so write, every existing
     line it meets, changed or not: re-importing a file would rewrite the whole table. The table
-    is locked against other writers (readers go on) until the import commits, so another import
-    of the workspace waits for this one instead of adding the same lines meanwhile.
+    is locked against other writers (readers go on) until the import commits (`_sales_keys_lock`),
+    so another import of the workspace waits for this one instead of adding the same lines meanwhile.
     """
     table = SalesLine._meta.db_table
     names = list(SALES_COLUMNS)
     # Keys are compared as the unique index does (`COLLATE "C"`): a small file probes it.
-    _run(cursor, f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
     src = (
         f"WITH src AS (SELECT {', '.join(f'{expr} AS {name}' for name, expr in SALES_COLUMNS.items())}, "
         f"{_hash([f'({expr})' for expr in SALES_COLUMNS.values()])} AS row_hash "
@@ -483,6 +485,54 @@ def _upsert_sales(cursor, shape: FileShape) -> tuple[int, int]:
     return cursor.rowcount, updated
 
 
+SALES_KEYS = (
+    ("customer_id", Customer, reasons.UNKNOWN_CUSTOMER, "customer"),
+    ("item_id", CatalogItem, reasons.UNKNOWN_PRODUCT, "article"),
+)
+
+
+def _sales_keys_lock(cursor, shape: FileShape) -> None:
+    """Lock `crm_salesline` against other writers, then each customer and item the lines refer to.
+
+    `crm_salesline` has no database foreign keys (PostgreSQL would check each new line's two keys
+    at commit, one index look-up each): their integrity is kept here, once per distinct key.
+    `FOR KEY SHARE` keeps the rows from being deleted (or their id changed) until this import
+    commits; the lines matched in `typed_build`, before this transaction, to a customer or an item
+    deleted since are rejected with the reason they would have had then. The table is locked
+    first: an ORM delete of a customer deletes its lines first, so it waits for this import and
+    then deletes the lines it added too, instead of waiting on the customer's row in between.
+    """
+    _run(cursor, f"LOCK TABLE {SalesLine._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+    # One scan of the lines for both keys (a row per distinct customer, then per distinct item);
+    # the count of rows locked in a table is the count wanted from it unless some are gone.
+    columns = [column for column, *_ in SALES_KEYS]
+    counts = ", ".join(
+        f"(SELECT count({column}) FROM wanted), (SELECT count(*) FROM (SELECT 1 FROM "
+        f"{model._meta.db_table} WHERE id IN (SELECT {column} FROM wanted) FOR KEY SHARE) locked)"
+        for column, model, *_ in SALES_KEYS
+    )
+    _run(
+        cursor,
+        f"WITH wanted AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TYPED} WHERE reason IS NULL "
+        f"GROUP BY GROUPING SETS ({', '.join(f'({column})' for column in columns)})) SELECT {counts}",
+    )
+    found = cursor.fetchone()
+    headers = {name: header for header, name in shape.mapping.items()}
+    for index, (column, model, reason, name) in enumerate(SALES_KEYS):
+        if found[2 * index] == found[2 * index + 1]:
+            continue
+        target = model._meta.db_table
+        raw = f"c{shape.headers.index(headers[name])}"
+        _run(
+            cursor,
+            f"UPDATE {TYPED} t SET reason = %s, reason_column = %s, "
+            f"reason_value = left(coalesce(r.{raw}, ''), 300) "
+            f"FROM {RAW} r WHERE r.line = t.line AND t.reason IS NULL "
+            f"AND NOT EXISTS (SELECT 1 FROM {target} x WHERE x.id = t.{column})",
+            [reason, headers[name][:100]],
+        )
+
+
 def _upsert(cursor, statement: str) -> tuple[int, int]:
     _run(
         cursor,
@@ -502,6 +552,9 @@ def write(shape: FileShape, *, import_id: int) -> Report:
     with transaction.atomic(), connection.cursor() as cursor:
         # Only this transaction's durability waits less: a crash loses it whole or keeps it whole.
         _run(cursor, "SET LOCAL synchronous_commit = off")
+        _run(cursor, f"ANALYZE {TYPED}")  # the joins below are planned on real figures
+        if shape.kind == Kind.SALES:
+            _sales_keys_lock(cursor, shape)
         credit = "v_document_type = 'credit_note'" if shape.kind == Kind.SALES else "false"
         _run(
             cursor,
@@ -509,7 +562,6 @@ def write(shape: FileShape, *, import_id: int) -> Report:
             f"count(*) FILTER (WHERE reason IS NULL AND {credit}) FROM {TYPED}",
         )
         report.rows_read, report.rejected, report.credit_notes = cursor.fetchone()
-        _run(cursor, f"ANALYZE {TYPED}")  # the joins below are planned on real figures
         _rejections_write(cursor, shape, import_id)
         report.created, report.updated = UPSERTS[shape.kind](cursor, shape)
         report.unchanged = report.rows_read - report.rejected - report.created - report.updated
