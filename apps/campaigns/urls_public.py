@@ -9,5 +9,7 @@ urlpatterns = [
     path("c/<str:token>/", views_public.click, name="click"),
     path("u/<str:token>/", views_public.unsubscribe_page, name="unsubscribe"),
     path("p/<str:token>/", views_public.preferences_page, name="preferences"),
+    path("subscribe/", views_public.subscribe_page, name="subscribe"),
+    path("confirm/<str:token>/", views_public.confirm_page, name="confirm"),
     path("brevo/tracking/", views_public.brevo_tracking, name="brevo-tracking"),
 ]

@@ -6,12 +6,14 @@ preference centre. The recipient's token is the credential."""
 import json
 
 from anymail.webhooks.brevo import BrevoTrackingWebhookView
+from django import forms
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tenants.utils import get_public_schema_name
@@ -19,6 +21,7 @@ from django_tenants.utils import get_public_schema_name
 from apps.core.api.errors import error_body
 from apps.storefront.auth import client_ip
 
+from . import optin
 from .links import click_target
 from .models import Recipient, TrackingEvent
 from .services import Event, event_record, resubscribe, unsubscribe
@@ -94,3 +97,35 @@ def brevo_tracking(request):
     if not isinstance(event, dict):
         return JsonResponse(error_body("invalid_json", _("The body is not a JSON object.")), status=400)
     return _brevo_tracking(request)
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail"), max_length=254)
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=120, required=False)
+
+
+@csrf_exempt  # the form may sit on the brand's own site; it only ever sends a confirmation
+@require_http_methods(["GET", "POST"])
+def subscribe_page(request):
+    if connection.schema_name == get_public_schema_name():
+        raise Http404
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        optin.subscribe(**form.cleaned_data, language=translation.get_language())
+        return render(request, "campaigns/public_subscribe_sent.html", {"workspace": connection.tenant})
+    return render(request, "campaigns/public_subscribe.html", {"workspace": connection.tenant, "form": form})
+
+
+@csrf_exempt  # reached from the confirmation message: the signed link is the credential
+@require_http_methods(["GET", "POST"])
+def confirm_page(request, token: str):
+    if connection.schema_name == get_public_schema_name():
+        raise Http404
+    customer = optin.confirmation_customer(token)
+    context = {"workspace": connection.tenant, "customer": customer, "confirmed": False}
+    if customer is None:
+        return render(request, "campaigns/public_confirm.html", context, status=410)
+    if request.method == "POST":
+        optin.confirm(customer=customer, ip=client_ip(request))
+        context["confirmed"] = True
+    return render(request, "campaigns/public_confirm.html", context)

@@ -27,6 +27,21 @@ def customer_match(*, external_id: str = "", email: str = "") -> Customer | None
     return None
 
 
+@transaction.atomic
+def customer_for_email(*, email: str, first_name: str = "", language: str = "", source: str) -> Customer:
+    """The customer with this e-mail, else a new one (a subscriber from a sign-up form). Consent is
+    not changed here: it is given by `customer_update` once confirmed."""
+    customer = customer_match(email=email)
+    if customer is not None:
+        return customer
+    return Customer.objects.create(
+        email=email_normalize(email),
+        first_name=first_name.strip()[:120],
+        language=language[:10],
+        source=source,
+    )
+
+
 def _name_split(name: str) -> tuple[str, str]:
     first, _, last = (name or "").strip().partition(" ")
     return first, last

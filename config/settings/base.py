@@ -265,6 +265,8 @@ ANYMAIL = {
 CAMPAIGNS_FROM_EMAIL = env("CAMPAIGNS_FROM_EMAIL", default="campaigns@luneo.app")
 # Messages per minute per workspace: each send task sends one batch, then queues the next a minute on.
 CAMPAIGNS_RATE_PER_MINUTE = env.int("CAMPAIGNS_RATE_PER_MINUTE", default=600)
+# How long a double opt-in confirmation link stays valid, in seconds (three days).
+CAMPAIGNS_OPTIN_MAX_AGE = env.int("CAMPAIGNS_OPTIN_MAX_AGE", default=3 * 86400)
 
 # --- API (DRF + drf-spectacular) ----------------------------------------------------
 

@@ -20,6 +20,7 @@ class Channel(models.TextChoices):
     SHOPIFY = "shopify", _("Shopify")
     WOOCOMMERCE = "woocommerce", _("WooCommerce")
     DASHBOARD = "dashboard", _("Dashboard")
+    SIGNUP = "signup", _("Sign-up form")
 
 
 class Customer(models.Model):
