@@ -18,18 +18,18 @@ from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from mjml import mjml2html
 
-from apps.crm.models import CatalogItem
 from apps.crm.scoring.customers import customer_recommendations
 from apps.crm.scoring.reasons import reason_text
 from apps.crm.selectors import customer_360
 from apps.designs.models import Design
 from apps.designs.signing import asset_url
-from apps.products.selectors import product_list, view_list
+from apps.products.selectors import view_list
 from apps.storefront.media import media_url
 from apps.tenants.services import tenant_url
 
 from .blocks import REF, url_check
 from .delivery import Rendered
+from .templates_selectors import products_chosen
 
 LANGUAGES = ("en", "fr", "zh-hans")
 TEXT_COLOR = "#1f2933"
@@ -154,11 +154,10 @@ def products_cards(block: dict, language: str) -> list[Card]:
     """The chosen products of a products block, in the block's order; deleted ones left out."""
     refs = [(REF.match(entry["ref"]), entry["url"]) for entry in block.get("items", [])]
     refs = [(match.group(1), int(match.group(2)), url) for match, url in refs if match]
-    products = {
-        p.pk: p for p in product_list().filter(pk__in=[pk for kind, pk, _u in refs if kind == "product"])
-    }
-    item_ids = [pk for kind, pk, _u in refs if kind == "item"]
-    items = {i.pk: i for i in CatalogItem.objects.select_related("product").filter(pk__in=item_ids)}
+    products, items = products_chosen(
+        products=[pk for kind, pk, _u in refs if kind == "product"],
+        items=[pk for kind, pk, _u in refs if kind == "item"],
+    )
     cards = []
     for kind, pk, url in refs:
         if kind == "product" and pk in products:
