@@ -54,6 +54,12 @@ def test_an_editor_writes_a_template_previews_it_and_sends_a_test(live_server):
         expect(frame.get_by_role("link", name="See the mugs")).to_be_visible()
         assert blocked == []
 
+        # And typing changes the preview before anything is saved
+        page.locator("#id_b-0-text").fill("Hello {{ first_name }}, spring is here")
+        expect(page.locator("#preview-state")).to_have_text("Showing your unsaved changes.")
+        expect(frame.get_by_text("Hello Alex, spring is here")).to_be_visible()
+        assert blocked == []
+
         # And a test lands in their inbox
         page.get_by_role("button", name="Send a test to myself").click()
         expect(page.get_by_text("A test is on its way to editor@alpha.test.")).to_be_visible()

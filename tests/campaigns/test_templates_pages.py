@@ -288,3 +288,36 @@ def test_another_workspace_cannot_see_edit_preview_or_send_a_template(other_tena
     spring.refresh_from_db()
     assert spring.content["en"]["subject"].startswith("Spring is here")
     assert Template.objects.count() == 1
+
+
+def test_preview_changes_shows_the_unsaved_version_to_its_author_only(as_role, tenant, spring):
+    client = as_role(Role.EDITOR)
+
+    page = client.post(edit_url(spring), posted(spring, action="preview", **{"b-0-text": "Unsaved hello"}))
+    preview_url = page.context["preview_url"]
+    preview = client.get(preview_url)
+    stranger = dashboard_client(tenant, member(tenant, Role.ADMIN)).get(preview_url)
+
+    assert page.status_code == 200
+    assert "&draft=" in preview_url
+    assert "Unsaved hello" in preview.text
+    assert "Unsaved hello" not in stranger.text  # another person's token: the saved version
+    assert "Hello Alex" in stranger.text
+    spring.refresh_from_db()
+    assert spring.content["en"]["blocks"][0]["text"] == "Hello {{ first_name }}"
+
+
+def test_htmx_swaps_the_preview_frame_as_the_editor_types(as_role, spring):
+    client = as_role(Role.EDITOR)
+    draft_url = f"/campaigns/templates/{spring.pk}/draft/"
+
+    frame = client.post(draft_url, posted(spring, **{"b-0-text": "Typed"}), headers={"HX-Request": "true"})
+    invalid = client.post(draft_url, posted(spring, **{"b-2-url": "nope"}), headers={"HX-Request": "true"})
+
+    assert frame.status_code == 200
+    assert frame.text.strip().startswith('<div id="preview-frame"')
+    assert "Showing your unsaved changes." in frame.text
+    assert "Typed" in client.get(frame.context["preview_url"]).text
+    assert "must be a web address" in invalid.text
+    assert "Showing the saved version." in invalid.text
+    assert as_role(Role.VIEWER).post(draft_url, posted(spring)).status_code == 403
