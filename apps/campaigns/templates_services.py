@@ -96,13 +96,6 @@ def template_update(
     return template
 
 
-def template_version_save(*, template: Template, language: str, version: dict) -> Template:
-    """Replace one language's version (the editor saves a tab at a time)."""
-    if language not in LANGUAGES:
-        raise ValidationError(_("Unknown language: %(codes)s.") % {"codes": language})
-    return template_update(template=template, content={**(template.content or {}), language: version})
-
-
 def template_version_delete(*, template: Template, language: str) -> Template:
     """Remove a language's version (not the default language's)."""
     if language == template.default_language:

@@ -45,6 +45,7 @@ from .templates_services import (
     template_delete,
     template_duplicate,
     template_update,
+    template_version_delete,
 )
 
 PAGE_SIZE = 25
@@ -193,6 +194,16 @@ def template_edit(request, pk: int):
     if not request.membership.has_role(Role.EDITOR):
         return render(request, "403.html", {"required_role": Role.EDITOR.label}, status=403)
     action = request.POST.get("action", "save")
+    if action == "remove-version":
+        try:
+            template_version_delete(template=template, language=language)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("This language's version is removed: its recipients get the default one.")
+            )
+        return redirect(_edit_url(template, template.default_language, customer))
     form = TemplateEditForm(request.POST)
     if action == "preview":
         if not form.is_valid():

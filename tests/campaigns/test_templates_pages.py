@@ -321,3 +321,16 @@ def test_htmx_swaps_the_preview_frame_as_the_editor_types(as_role, spring):
     assert "must be a web address" in invalid.text
     assert "Showing the saved version." in invalid.text
     assert as_role(Role.VIEWER).post(draft_url, posted(spring)).status_code == 403
+
+
+def test_a_language_version_is_removed_but_never_the_default_one(as_role, spring):
+    client = as_role(Role.EDITOR)
+    client.post(edit_url(spring, "fr"), posted(spring, lang="fr", subject="Le printemps"))
+
+    removed = client.post(edit_url(spring, "fr"), posted(spring, lang="fr", action="remove-version"))
+    kept = client.post(edit_url(spring, "en"), posted(spring, action="remove-version"), follow=True)
+
+    assert removed["Location"] == edit_url(spring, "en")
+    assert "The default language&#x27;s version cannot be removed." in kept.text
+    spring.refresh_from_db()
+    assert set(spring.content) == {"en"}
