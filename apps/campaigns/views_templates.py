@@ -140,6 +140,8 @@ def _editor_context(
 ) -> dict:
     version = (template.content or {}).get(language)
     search = request.GET.get("q", "").strip()[:254]
+    # The whole catalogue is read only when a products block needs its choices.
+    choices = product_choices() if any(block.get("kind") == "products" for block in form.blocks) else []
     return {
         "template": template,
         "language": language,
@@ -148,7 +150,7 @@ def _editor_context(
         ],
         "has_version": version is not None,
         "form": form,
-        "blocks": block_rows(form.blocks, product_choices=product_choices()),
+        "blocks": block_rows(form.blocks, product_choices=choices),
         "block_count": len(form.blocks),
         "kinds": [(kind.name, kind.label) for kind in BLOCKS.values()],
         "preview_url": _preview_url(template, language, customer, draft),
