@@ -11,6 +11,7 @@ from apps.campaigns.templates_services import template_create
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
 from tests.support.crm_pages import customer_make
+from tests.support.factories.products import product_make
 from tests.support.workspaces import member
 
 LIST = "/campaigns/templates/"
@@ -334,3 +335,33 @@ def test_a_language_version_is_removed_but_never_the_default_one(as_role, spring
     assert "The default language&#x27;s version cannot be removed." in kept.text
     spring.refresh_from_db()
     assert set(spring.content) == {"en"}
+
+
+def test_a_products_block_is_filled_from_the_catalogue_and_previewed(as_role, spring):
+    mug = product_make()
+    client = as_role(Role.EDITOR)
+
+    added = client.post(edit_url(spring), posted(spring, action="add-products"))
+    assert (f"product:{mug.pk}", "Mug") in added.context["blocks"][3]["fields"][1]["choices"]
+    data = posted(
+        spring,
+        **{
+            "b-count": 4,
+            "b-3-kind": "products",
+            "b-3-title": "Our mugs",
+            "b-3-items-0-ref": f"product:{mug.pk}",
+            "b-3-items-0-url": "https://shop.example/mug",
+        },
+    )
+    saved = client.post(edit_url(spring), data)
+    preview = client.get(f"/campaigns/templates/{spring.pk}/preview/?lang=en")
+
+    assert saved.status_code == 302
+    spring.refresh_from_db()
+    assert spring.content["en"]["blocks"][3] == {
+        "kind": "products",
+        "title": "Our mugs",
+        "items": [{"ref": f"product:{mug.pk}", "url": "https://shop.example/mug"}],
+    }
+    assert "Our mugs" in preview.text
+    assert "12.00 EUR" in preview.text
