@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from apps.products.selectors import view_list
 from apps.storefront.media import media_url
 from apps.tenants.services import tenant_url
 
-from .blocks import REF, url_check
+from .blocks import REF, blocks_clean, url_check
 from .delivery import Rendered
 from .templates_selectors import products_chosen
 
@@ -340,6 +341,18 @@ def _footer(links: Links, values: dict) -> tuple[str, str]:
     return mjml, text
 
 
+def _blocks_valid(blocks) -> list[dict]:
+    """The blocks that pass `blocks_clean` (the services save nothing else; content written some
+    other way loses its invalid blocks instead of failing a send)."""
+    valid = []
+    for block in blocks if isinstance(blocks, list) else []:
+        try:
+            valid += blocks_clean([block])
+        except ValidationError:
+            continue
+    return valid
+
+
 def message_render(template, *, customer, links: Links, language: str | None = None) -> Rendered:
     """The message `customer` gets from `template` (sample data when `customer` is None). The
     version is the customer's language's, else the template's default; `language`, when given,
@@ -351,7 +364,7 @@ def message_render(template, *, customer, links: Links, language: str | None = N
         subject = " ".join(merge(version.get("subject", ""), values).split())
         preheader = " ".join(merge(version.get("preheader", ""), values).split())
         body, texts = [], []
-        for block in version.get("blocks", []):
+        for block in _blocks_valid(version.get("blocks")):
             mjml, text = block_render(
                 block, values=values, customer=customer, language=chosen, click=links.click
             )

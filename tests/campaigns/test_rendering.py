@@ -242,3 +242,24 @@ def test_attributes_cannot_be_broken_out_of(tenant):
 
     assert 'onerror="alert(1)' not in rendered.html
     assert 'alt="&quot; onerror=&quot;alert(1)"' in rendered.html
+
+
+def test_blocks_written_without_the_services_are_left_out_when_invalid(tenant):
+    template = template_create(name="Raw", subject="Raw")
+    template.content = {
+        "en": {
+            "subject": "Raw",
+            "blocks": [
+                {"kind": "button"},
+                {"kind": "text", "text": "Kept"},
+                "junk",
+                {"kind": "heading", "text": 3},
+            ],
+        }
+    }
+    template.save()
+
+    rendered = message_render(template, customer=None, links=Links())
+
+    assert "Kept" in rendered.text
+    assert rendered.preheader == ""
