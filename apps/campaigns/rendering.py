@@ -13,23 +13,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from mjml import mjml2html
 
-from apps.crm.models import CatalogItem
 from apps.crm.scoring.customers import customer_recommendations
 from apps.crm.scoring.reasons import reason_text
 from apps.crm.selectors import customer_360
 from apps.designs.models import Design
 from apps.designs.signing import asset_url
-from apps.products.selectors import product_list, view_list
+from apps.products.selectors import view_list
 from apps.storefront.media import media_url
 from apps.tenants.services import tenant_url
 
-from .blocks import REF, url_check
+from .blocks import REF, blocks_clean, url_check
 from .delivery import Rendered
+from .templates_selectors import products_chosen
 
 LANGUAGES = ("en", "fr", "zh-hans")
 TEXT_COLOR = "#1f2933"
@@ -154,11 +155,10 @@ def products_cards(block: dict, language: str) -> list[Card]:
     """The chosen products of a products block, in the block's order; deleted ones left out."""
     refs = [(REF.match(entry["ref"]), entry["url"]) for entry in block.get("items", [])]
     refs = [(match.group(1), int(match.group(2)), url) for match, url in refs if match]
-    products = {
-        p.pk: p for p in product_list().filter(pk__in=[pk for kind, pk, _u in refs if kind == "product"])
-    }
-    item_ids = [pk for kind, pk, _u in refs if kind == "item"]
-    items = {i.pk: i for i in CatalogItem.objects.select_related("product").filter(pk__in=item_ids)}
+    products, items = products_chosen(
+        products=[pk for kind, pk, _u in refs if kind == "product"],
+        items=[pk for kind, pk, _u in refs if kind == "item"],
+    )
     cards = []
     for kind, pk, url in refs:
         if kind == "product" and pk in products:
@@ -341,6 +341,18 @@ def _footer(links: Links, values: dict) -> tuple[str, str]:
     return mjml, text
 
 
+def _blocks_valid(blocks) -> list[dict]:
+    """The blocks that pass `blocks_clean` (the services save nothing else; content written some
+    other way loses its invalid blocks instead of failing a send)."""
+    valid = []
+    for block in blocks if isinstance(blocks, list) else []:
+        try:
+            valid += blocks_clean([block])
+        except ValidationError:
+            continue
+    return valid
+
+
 def message_render(template, *, customer, links: Links, language: str | None = None) -> Rendered:
     """The message `customer` gets from `template` (sample data when `customer` is None). The
     version is the customer's language's, else the template's default; `language`, when given,
@@ -352,7 +364,7 @@ def message_render(template, *, customer, links: Links, language: str | None = N
         subject = " ".join(merge(version.get("subject", ""), values).split())
         preheader = " ".join(merge(version.get("preheader", ""), values).split())
         body, texts = [], []
-        for block in version.get("blocks", []):
+        for block in _blocks_valid(version.get("blocks")):
             mjml, text = block_render(
                 block, values=values, customer=customer, language=chosen, click=links.click
             )

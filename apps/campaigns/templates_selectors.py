@@ -2,8 +2,9 @@
 
 from django.db.models import QuerySet
 
-from apps.crm.models import Customer
+from apps.crm.models import CatalogItem, Customer
 from apps.crm.selectors import catalog_choices, customer_list
+from apps.products.models import Product
 from apps.products.selectors import product_list
 
 from .models import Template
@@ -47,3 +48,13 @@ def product_choices() -> list[tuple[str, str]]:
     products = [(f"product:{p.pk}", p.name) for p in product_list().order_by("name", "pk")]
     items = [(f"item:{item.pk}", str(item)) for item in catalog_choices()]
     return products + items
+
+
+def products_chosen(
+    *, products: list[int], items: list[int]
+) -> tuple[dict[int, Product], dict[int, CatalogItem]]:
+    """The Luneo products and catalogue items a products block names, by id (deleted ones absent)."""
+    found_products = {product.pk: product for product in product_list().filter(pk__in=products)}
+    # crm has no selector for items by id: read them here, with their linked product.
+    found_items = CatalogItem.objects.select_related("product").filter(pk__in=items)
+    return found_products, {item.pk: item for item in found_items}

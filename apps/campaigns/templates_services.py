@@ -81,23 +81,19 @@ def template_create(*, name: str, subject: str = "", default_language: str = "en
 def template_update(
     *, template: Template, name: str | None = None, default_language: str | None = None, content=None
 ) -> Template:
-    """Change what is given; the result is checked as a whole."""
-    if name is not None:
-        template.name = _line(name, label=_("The name"), max_length=NAME_MAX, required=True)
-    if default_language is not None:
-        template.default_language = default_language
-    template.content = content_clean(
-        template.content if content is None else content, default_language=template.default_language
+    """Change what is given; the result is checked as a whole (nothing changes when it fails)."""
+    name = (
+        template.name
+        if name is None
+        else _line(name, label=_("The name"), max_length=NAME_MAX, required=True)
     )
+    default_language = default_language or template.default_language
+    content = content_clean(
+        template.content if content is None else content, default_language=default_language
+    )
+    template.name, template.default_language, template.content = name, default_language, content
     template.save()
     return template
-
-
-def template_version_save(*, template: Template, language: str, version: dict) -> Template:
-    """Replace one language's version (the editor saves a tab at a time)."""
-    if language not in LANGUAGES:
-        raise ValidationError(_("Unknown language: %(codes)s.") % {"codes": language})
-    return template_update(template=template, content={**(template.content or {}), language: version})
 
 
 def template_version_delete(*, template: Template, language: str) -> Template:

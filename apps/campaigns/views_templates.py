@@ -1,10 +1,12 @@
 """Dashboard pages for e-mail templates: the list, create, the block editor with its preview and
 test send, duplicate and delete. Any member reads; editors and up write."""
 
+import secrets
 from dataclasses import replace
 
 from csp.decorators import csp_replace
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -27,6 +29,7 @@ from .forms_templates import (
     block_rows,
     blocks_act,
 )
+from .models import Template
 from .rendering import LANGUAGES, PREVIEW_LINKS, message_render
 from .templates_selectors import (
     preview_customer,
@@ -42,9 +45,11 @@ from .templates_services import (
     template_delete,
     template_duplicate,
     template_update,
+    template_version_delete,
 )
 
 PAGE_SIZE = 25
+DRAFT_SECONDS = 3600  # an unsaved version shown in the preview
 editor_required = role_required(Role.EDITOR)
 
 
@@ -99,12 +104,44 @@ def template_create_page(request):
     return render(request, "campaigns/template_create.html", {"form": form})
 
 
-def _editor_context(request, template, language: str, form: TemplateEditForm, customer) -> dict:
+def _preview_url(template, language: str, customer=None, draft: str = "") -> str:
+    url = f"{reverse('dashboard:campaigns:template-preview', args=[template.pk])}?lang={language}"
+    if customer is not None:
+        url += f"&customer={customer.pk}"
+    return f"{url}&draft={draft}" if draft else url
+
+
+def _draft_key(request, template, token: str) -> str:
+    """Unsaved versions are kept per workspace, template and person: a token is no use to others."""
+    return f"campaigns:template-draft:{request.tenant.schema_name}:{template.pk}:{request.user.pk}:{token}"
+
+
+def _draft_keep(request, template, language: str, form: TemplateEditForm) -> str:
+    token = secrets.token_urlsafe(12)
+    draft = {"language": language, "version": form.version()}
+    cache.set(_draft_key(request, template, token), draft, DRAFT_SECONDS)
+    return token
+
+
+def _draft_template(request, template, token: str):
+    """The template with the person's unsaved version in place of the saved one (None: expired)."""
+    draft = cache.get(_draft_key(request, template, token)) if token else None
+    if draft is None:
+        return None, None
+    content = {**(template.content or {}), draft["language"]: draft["version"]}
+    copy = Template(
+        pk=template.pk, name=template.name, default_language=template.default_language, content=content
+    )
+    return copy, draft["language"]
+
+
+def _editor_context(
+    request, template, language: str, form: TemplateEditForm, customer, draft: str = ""
+) -> dict:
     version = (template.content or {}).get(language)
     search = request.GET.get("q", "").strip()[:254]
-    preview_url = f"{reverse('dashboard:campaigns:template-preview', args=[template.pk])}?lang={language}"
-    if customer is not None:
-        preview_url += f"&customer={customer.pk}"
+    # The whole catalogue is read only when a products block needs its choices.
+    choices = product_choices() if any(block.get("kind") == "products" for block in form.blocks) else []
     return {
         "template": template,
         "language": language,
@@ -113,10 +150,11 @@ def _editor_context(request, template, language: str, form: TemplateEditForm, cu
         ],
         "has_version": version is not None,
         "form": form,
-        "blocks": block_rows(form.blocks, product_choices=product_choices()),
+        "blocks": block_rows(form.blocks, product_choices=choices),
         "block_count": len(form.blocks),
         "kinds": [(kind.name, kind.label) for kind in BLOCKS.values()],
-        "preview_url": preview_url,
+        "preview_url": _preview_url(template, language, customer, draft),
+        "draft": draft,
         "customer": customer,
         "search": search,
         "matches": preview_customers(search=search),
@@ -158,7 +196,25 @@ def template_edit(request, pk: int):
     if not request.membership.has_role(Role.EDITOR):
         return render(request, "403.html", {"required_role": Role.EDITOR.label}, status=403)
     action = request.POST.get("action", "save")
+    if action == "remove-version":
+        try:
+            template_version_delete(template=template, language=language)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("This language's version is removed: its recipients get the default one.")
+            )
+        return redirect(_edit_url(template, template.default_language, customer))
     form = TemplateEditForm(request.POST)
+    if action == "preview":
+        if not form.is_valid():
+            context = _editor_context(request, template, language, form, customer)
+            return render(request, "campaigns/template_edit.html", context, status=400)
+        draft = _draft_keep(request, template, language, form)
+        messages.info(request, _("The preview shows your unsaved changes. Save to keep them."))
+        context = _editor_context(request, template, language, form, customer, draft)
+        return render(request, "campaigns/template_edit.html", context)
     if action != "save":
         initial = {name: request.POST.get(name, "") for name in form.fields}
         form = TemplateEditForm(initial=initial, blocks=blocks_act(form.blocks, action))
@@ -178,7 +234,7 @@ def template_edit(request, pk: int):
             messages.success(request, _("The template is saved."))
             return redirect(_edit_url(template, language, customer))
     context = _editor_context(request, template, language, form, customer)
-    status = 200 if action != "save" else 400
+    status = 400 if action == "save" else 200
     return render(request, "campaigns/template_edit.html", context, status=status)
 
 
@@ -202,11 +258,31 @@ PREVIEW_CSP = {
 def template_preview(request, pk: int):
     """The rendered HTML for the editor's `<iframe sandbox>`: sample data, or `?customer=`'s."""
     template = _template(pk)
+    language = _language(request, template)
     customer = preview_customer(pk=request.GET.get("customer")) if request.GET.get("customer") else None
-    rendered = message_render(
-        template, customer=customer, links=PREVIEW_LINKS, language=_language(request, template)
-    )
+    draft, draft_language = _draft_template(request, template, request.GET.get("draft", ""))
+    if draft is not None:
+        template, language = draft, draft_language
+    rendered = message_render(template, customer=customer, links=PREVIEW_LINKS, language=language)
     return HttpResponse(rendered.html)
+
+
+@require_POST
+@editor_required
+def template_draft(request, pk: int):
+    """htmx: the preview frame for the editor's unsaved form (as it is typed); the errors instead
+    when the form is not valid yet."""
+    template = _template(pk)
+    language = _language(request, template)
+    customer = preview_customer(pk=request.POST.get("customer")) if request.POST.get("customer") else None
+    form = TemplateEditForm(request.POST)
+    if not form.is_valid():
+        context = {"errors": [error for errors in form.errors.values() for error in errors]}
+        context["preview_url"] = _preview_url(template, language, customer)
+        return render(request, "campaigns/template_preview_frame.html", context)
+    draft = _draft_keep(request, template, language, form)
+    context = {"preview_url": _preview_url(template, language, customer, draft), "draft": draft}
+    return render(request, "campaigns/template_preview_frame.html", context)
 
 
 @require_POST

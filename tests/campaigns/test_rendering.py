@@ -227,3 +227,39 @@ def test_the_rebuy_design_block_shows_the_customers_ready_designs_from_the_works
     assert "/designs/assets/" in rendered.html
     assert "Order it again: https://track.example/c?u=https://shop.example/mug" in rendered.text
     assert "Your designs" not in nothing.html
+
+
+def test_attributes_cannot_be_broken_out_of(tenant):
+    block = {
+        "kind": "image",
+        "src": 'https://cdn.example/a.png?x="1',
+        "alt": '" onerror="alert(1)',
+        "url": "",
+    }
+    template = template_create(name="Attributes", content={"en": version("x", block)})
+
+    rendered = message_render(template, customer=None, links=Links())
+
+    assert 'onerror="alert(1)' not in rendered.html
+    assert 'alt="&quot; onerror=&quot;alert(1)"' in rendered.html
+
+
+def test_blocks_written_without_the_services_are_left_out_when_invalid(tenant):
+    template = template_create(name="Raw", subject="Raw")
+    template.content = {
+        "en": {
+            "subject": "Raw",
+            "blocks": [
+                {"kind": "button"},
+                {"kind": "text", "text": "Kept"},
+                "junk",
+                {"kind": "heading", "text": 3},
+            ],
+        }
+    }
+    template.save()
+
+    rendered = message_render(template, customer=None, links=Links())
+
+    assert "Kept" in rendered.text
+    assert rendered.preheader == ""
