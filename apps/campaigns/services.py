@@ -14,10 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, ValidationFailed
-from apps.crm.models import CatalogItem
+from apps.crm.models import CatalogItem, Customer
 from apps.crm.models.scores import Segment
 from apps.crm.selectors import LAST_PURCHASE_NEVER, LAST_PURCHASE_OLDER, LAST_PURCHASE_WITHIN
-from apps.crm.services import customer_update, email_normalize
+from apps.crm.services import customer_data, customer_erase, customer_update, email_normalize
 
 from .models import Audience, Campaign, Recipient, Suppression, Template, TrackingEvent
 from .selectors import audience_recipients
@@ -292,3 +292,32 @@ def resubscribe(*, recipient: Recipient, ip: str | None = None) -> None:
         customer=recipient.customer, marketing_consent=True, consent_source="preference centre", consent_ip=ip
     )
     Suppression.objects.filter(email=recipient.email, reason=Suppression.Reason.UNSUBSCRIBED).delete()
+
+
+# --- a person's data (GDPR) --------------------------------------------------------------------
+
+
+def contact_data(customer: Customer) -> dict:
+    """What Luneo holds about a person: the CRM's record and the messages sent to them."""
+    recipients = Recipient.objects.filter(customer=customer).select_related("campaign").order_by("queued_at")
+    messages = [
+        {
+            "campaign": recipient.campaign.name,
+            "email": recipient.email,
+            "status": recipient.status,
+            "sent_at": recipient.sent_at,
+            "events": list(recipient.events.order_by("at").values("event", "at", "url")),
+        }
+        for recipient in recipients.prefetch_related("events")
+    ]
+    return {**customer_data(customer), "messages": messages}
+
+
+@transaction.atomic
+def contact_erase(*, customer: Customer) -> None:
+    """Erase a person's data on request: the CRM's record blanked, their orders anonymised, the
+    addresses of the messages sent to them removed; their address stays on the suppression list
+    only, so that no later import or campaign writes to them again."""
+    suppression_add(email=customer.email, reason=Suppression.Reason.ERASED, source="erasure request")
+    Recipient.objects.filter(customer=customer).update(email="", status_at=timezone.now())
+    customer_erase(customer=customer)

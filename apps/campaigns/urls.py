@@ -18,5 +18,8 @@ urlpatterns = [
     path("audiences/size/", views.audience_size_partial, name="audience-size"),
     path("audiences/<int:pk>/", views.audience_edit_page, name="audience"),
     path("audiences/<int:pk>/delete/", views.audience_delete_action, name="audience-delete"),
+    path("contacts/<int:pk>/", views.contact_privacy_page, name="contact-privacy"),
+    path("contacts/<int:pk>/data.json", views.contact_export, name="contact-export"),
+    path("contacts/<int:pk>/erase/", views.contact_erase_action, name="contact-erase"),
     path("templates/", include("apps.campaigns.urls_templates")),
 ]

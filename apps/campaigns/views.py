@@ -3,12 +3,14 @@ cancel, live progress, funnel, send log and its CSV), and the audiences with the
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.csv_export import csv_download
 from apps.core.errors import ApplicationError
+from apps.crm.models import Customer
 from apps.crm.selectors import catalog_choices
 from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
@@ -217,3 +219,38 @@ def audience_delete_action(request, pk: int):
         return redirect("dashboard:campaigns:audience", pk=pk)
     messages.success(request, _("The audience is deleted."))
     return redirect("dashboard:campaigns:audiences")
+
+
+# --- a person's data (GDPR) --------------------------------------------------------------------
+
+admin_required = role_required(Role.ADMIN)
+
+
+@require_GET
+@admin_required
+def contact_privacy_page(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    return render(request, "campaigns/contact_privacy.html", {"customer": customer})
+
+
+@require_GET
+@admin_required
+def contact_export(request, pk: int):
+    """Everything held about the person, as one JSON file (an access request)."""
+    customer = get_object_or_404(Customer, pk=pk)
+    response = JsonResponse(services.contact_data(customer), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}-data.json"'
+    return response
+
+
+@require_POST
+@admin_required
+def contact_erase_action(request, pk: int):
+    customer = get_object_or_404(Customer, pk=pk)
+    typed = request.POST.get("confirm", "").strip().lower()
+    if not customer.email or typed != customer.email:
+        messages.error(request, _("Type the customer's e-mail address to confirm the erasure."))
+        return redirect("dashboard:campaigns:contact-privacy", pk=pk)
+    services.contact_erase(customer=customer)
+    messages.success(request, _("The customer's personal data is erased; their address is on the suppression list."))
+    return redirect("dashboard:crm:detail", pk=pk)

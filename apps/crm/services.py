@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.orders.models import Order
+from apps.orders.services import orders_anonymize
 
 from .models import ConsentEvent, Customer, CustomerOrder
 from .models.customers import Channel
@@ -116,3 +117,58 @@ def customer_update(
     if changed:
         customer.save(update_fields=[*changed, "updated_at"])
     return customer
+
+
+PERSONAL_FIELDS = (
+    "external_id",
+    "email",
+    "first_name",
+    "last_name",
+    "phone",
+    "address",
+    "postal_code",
+    "city",
+)
+
+
+def customer_data(customer: Customer) -> dict:
+    """Everything the CRM holds about a person, for their access request (GDPR art. 15)."""
+    lines = customer.sales_lines.order_by("date", "pk").values(
+        "date", "document_type", "document_no", "label", "quantity", "amount_incl_tax"
+    )
+    orders = Order.objects.filter(crm_link__customer=customer).order_by("created_at")
+    return {
+        "customer": {
+            name: getattr(customer, name)
+            for name in (
+                *PERSONAL_FIELDS,
+                "country",
+                "language",
+                "marketing_consent",
+                "consent_at",
+                "consent_source",
+            )
+        },
+        "consent_log": list(customer.consent_events.order_by("at").values("at", "consent", "source", "ip")),
+        "sales_lines": list(lines),
+        "orders": list(
+            orders.values("number", "created_at", "status", "currency", "total", "customer_email")
+        ),
+    }
+
+
+@transaction.atomic
+def customer_erase(*, customer: Customer) -> list[int]:
+    """Remove a person's personal data (GDPR art. 17): contact fields blanked, consent log deleted,
+    their orders anonymised; what they bought stays, anonymous, for the brand's figures. Returns
+    the ids of their orders."""
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    for name in PERSONAL_FIELDS:
+        setattr(customer, name, "")
+    customer.marketing_consent, customer.consent_at, customer.consent_source = None, timezone.now(), "erased"
+    customer.row_hash = ""
+    customer.save()
+    customer.consent_events.all().delete()
+    order_ids = list(customer.order_links.values_list("order_id", flat=True))
+    orders_anonymize(order_ids=order_ids)
+    return order_ids
