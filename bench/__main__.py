@@ -5,7 +5,19 @@ fresh database. Exit status 1 if one crashes or misses a target, 2 for an unknow
 import sys
 import traceback
 
-from bench import SMOKE, api, billing, crm_scores, dashboard, etl, pipeline, provisioning, storefront, widget
+from bench import (
+    SMOKE,
+    api,
+    billing,
+    campaign,
+    crm_scores,
+    dashboard,
+    etl,
+    pipeline,
+    provisioning,
+    storefront,
+    widget,
+)
 from bench.database import django_on_fresh_database
 
 BENCHMARKS = {
@@ -18,6 +30,7 @@ BENCHMARKS = {
     "dashboard": dashboard,
     "crm_scores": crm_scores,
     "etl": etl,
+    "campaign": campaign,
 }
 
 

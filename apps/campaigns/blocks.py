@@ -102,6 +102,24 @@ def block_new(kind: str) -> dict:
     return block
 
 
+MERGE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*\"([^\"{}]*)\"\s*)?\}\}")
+MERGE_FIELDS = ("first_name", "last_name", "email", "city", "brand")
+
+
+def merge_fields_problem(text: str) -> str | None:
+    """What is wrong with the merge fields of `text` (an unknown field, a `{{` that is not a merge
+    field), or None: caught when the template is saved, not when it is sent."""
+    for match in MERGE.finditer(text):
+        if match.group(1).lower() not in MERGE_FIELDS:
+            return _("unknown merge field %(field)s; use one of: %(known)s.") % {
+                "field": match.group(0),
+                "known": ", ".join(f"{{{{ {name} }}}}" for name in MERGE_FIELDS),
+            }
+    if "{{" in MERGE.sub("", text) or "}}" in MERGE.sub("", text):
+        return _('a merge field is not closed or not written {{ name }} or {{ name | "fallback" }}.')
+    return None
+
+
 def _text(value, field: Field, errors: list) -> str:
     if value is None:
         value = ""
@@ -124,6 +142,9 @@ def _text(value, field: Field, errors: list) -> str:
         return ""
     if field.required and not value:
         errors.append(_("%(field)s is required.") % {"field": field.label})
+    problem = merge_fields_problem(value)
+    if problem:
+        errors.append(f"{field.label}: {problem}")
     return value
 
 

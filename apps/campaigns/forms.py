@@ -74,7 +74,7 @@ class AudienceForm(forms.Form):
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["name", "audience", "template", "attribution_days"]
+        fields = ["name", "audience", "template", "attribution_days", "track_opens"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

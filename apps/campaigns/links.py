@@ -2,6 +2,7 @@
 `Host`): the click redirect (signed, so it cannot be used to send people elsewhere) and the
 unsubscribe page (RFC 8058: the same URL answers the one-click POST)."""
 
+import functools
 from urllib.parse import urlencode
 
 from django.core import signing
@@ -13,11 +14,21 @@ from apps.tenants.services import tenant_url
 from .models import Recipient
 
 CLICK_SALT = "campaigns.click"
+TOKEN = "0" * 32  # a stand-in token: recipients' tokens are 32 characters [0-9a-f] or urlsafe
+
+
+@functools.lru_cache(maxsize=256)
+def _base(schema: str, name: str) -> tuple[str, str]:
+    """The link's URL around the token, per workspace: reversed once, not once per message."""
+    url = tenant_url(connection.tenant, reverse(f"campaigns-public:{name}", kwargs={"token": TOKEN}))
+    before, _token, after = url.partition(TOKEN)
+    return before, after
 
 
 def _url(name: str, recipient: Recipient, query: str = "") -> str:
-    path = reverse(f"campaigns-public:{name}", kwargs={"token": recipient.token})
-    return tenant_url(connection.tenant, f"{path}?{query}" if query else path)
+    before, after = _base(connection.schema_name, name)
+    url = f"{before}{recipient.token}{after}"
+    return f"{url}?{query}" if query else url
 
 
 def click_url(recipient: Recipient, target: str) -> str:
@@ -48,3 +59,8 @@ def list_unsubscribe_headers(recipient: Recipient) -> dict[str, str]:
         "List-Unsubscribe": f"<{unsubscribe_url(recipient)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+
+
+def open_url(recipient: Recipient) -> str:
+    """The 1×1 image that records an open, when the campaign tracks opens (off by default)."""
+    return _url("open", recipient)

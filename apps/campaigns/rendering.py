@@ -28,7 +28,7 @@ from apps.products.selectors import view_list
 from apps.storefront.media import media_url
 from apps.tenants.services import tenant_url
 
-from .blocks import REF, blocks_clean, url_check
+from .blocks import MERGE, REF, blocks_clean, url_check
 from .delivery import Rendered
 from .templates_selectors import products_chosen
 
@@ -36,7 +36,6 @@ LANGUAGES = ("en", "fr", "zh-hans")
 TEXT_COLOR = "#1f2933"
 MUTED_COLOR = "#6b7280"
 FONT = "Helvetica, Arial, 'PingFang SC', 'Microsoft YaHei', sans-serif"
-MERGE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\|\s*\"([^\"{}]*)\"\s*)?\}\}")
 
 
 def _identity(url: str) -> str:
@@ -46,11 +45,13 @@ def _identity(url: str) -> str:
 @dataclass(frozen=True)
 class Links:
     """The links of one message: `click` wraps every outbound URL (click tracking), `unsubscribe`
-    and `preferences` are the recipient's own pages."""
+    and `preferences` are the recipient's own pages, `open_pixel` (empty: opens are not tracked)
+    the image that records an open."""
 
     click: Callable[[str], str] = field(default=_identity)
     unsubscribe: str = "#"
     preferences: str = "#"
+    open_pixel: str = ""
 
 
 PREVIEW_LINKS = Links()
@@ -181,7 +182,7 @@ def recommendation_cards(block: dict, customer, language: str) -> list[Card]:
     if customer is None:  # a preview: say what will be there
         sample = _("A product chosen for this customer")
         return [Card(name=sample, image="", price="", url=block["url"]) for _n in range(block["count"])]
-    rows = customer_recommendations(customer=customer).select_related("item__product")[: block["count"]]
+    rows = customer_recommendations(customer=customer)[: block["count"]]
     return [_item_card(row.item, language, block["url"], note=reason_text(row.reason)) for row in rows]
 
 
@@ -341,6 +342,10 @@ def _footer(links: Links, values: dict) -> tuple[str, str]:
     return mjml, text
 
 
+def _pixel(url: str) -> str:
+    return f'<mj-raw><img src="{_e(url)}" width="1" height="1" alt="" /></mj-raw>' if url else ""
+
+
 def _blocks_valid(blocks) -> list[dict]:
     """The blocks that pass `blocks_clean` (the services save nothing else; content written some
     other way loses its invalid blocks instead of failing a send)."""
@@ -378,7 +383,7 @@ def message_render(template, *, customer, links: Links, language: str | None = N
     source = (
         f'<mjml lang="{_e(chosen)}"><mj-head>{head}</mj-head>'
         f'<mj-body background-color="#f3f4f6"><mj-wrapper background-color="#ffffff" padding="16px 0">'
-        f"{''.join(body)}</mj-wrapper>{footer_mjml}</mj-body></mjml>"
+        f"{''.join(body)}</mj-wrapper>{footer_mjml}{_pixel(links.open_pixel)}</mj-body></mjml>"
     )
     text = "\n\n".join(part for part in [*texts, "--", footer_text] if part)
     return Rendered(

@@ -10,13 +10,14 @@ from datetime import timedelta
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from apps.crm.models import Customer
+from apps.crm.scoring.customers import recommendations_ranked
 
 from .delivery import mail_connection, message_build
-from .links import click_url, list_unsubscribe_headers, preferences_url, unsubscribe_url
+from .links import click_url, list_unsubscribe_headers, open_url, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
 from .services import campaign_finish_if_done
@@ -34,7 +35,15 @@ def _claim(campaign: Campaign, size: int) -> list[Recipient]:
             .values_list("pk", flat=True)[:size]
         )
         Recipient.objects.filter(pk__in=ids).update(status=Recipient.Status.SENDING, status_at=timezone.now())
-    return list(Recipient.objects.filter(pk__in=ids).select_related("customer").order_by("pk"))
+    recommendations = Prefetch(
+        "customer__recommendations", queryset=recommendations_ranked().select_related("item__product")
+    )
+    return list(
+        Recipient.objects.filter(pk__in=ids)
+        .select_related("customer")
+        .prefetch_related(recommendations)
+        .order_by("pk")
+    )
 
 
 def _mark(recipient: Recipient, status: str, **fields) -> None:
@@ -42,12 +51,10 @@ def _mark(recipient: Recipient, status: str, **fields) -> None:
     Recipient.objects.filter(pk=recipient.pk).update(**fields)
 
 
-def _may_receive(recipient: Recipient) -> bool:
+def _may_receive(recipient: Recipient, suppressed: set[str]) -> bool:
     """Checked again at send time: consent withdrawn or address suppressed since it was queued."""
     customer: Customer | None = recipient.customer
-    if customer is None or customer.marketing_consent is not True:
-        return False
-    return not Suppression.objects.filter(email=recipient.email).exists()
+    return customer is not None and customer.marketing_consent is True and recipient.email not in suppressed
 
 
 def _refused(error: AnymailAPIError) -> bool:
@@ -56,14 +63,15 @@ def _refused(error: AnymailAPIError) -> bool:
     return status is not None and 400 <= status < 500 and status != 429
 
 
-def _send_one(campaign: Campaign, recipient: Recipient, connection) -> None:
-    if not _may_receive(recipient):
+def _send_one(campaign: Campaign, recipient: Recipient, connection, suppressed: set[str]) -> None:
+    if not _may_receive(recipient, suppressed):
         _mark(recipient, Recipient.Status.SKIPPED, error="no consent or suppressed")
         return
     links = Links(
         click=lambda url: click_url(recipient, url),
         unsubscribe=unsubscribe_url(recipient),
         preferences=preferences_url(recipient),
+        open_pixel=open_url(recipient) if campaign.track_opens else "",
     )
     rendered = message_render(campaign.template, customer=recipient.customer, links=links)
     message = message_build(
@@ -99,10 +107,12 @@ def batch_send(campaign: Campaign) -> int:
         return 0
     recipients = _claim(campaign, settings.CAMPAIGNS_RATE_PER_MINUTE)
     if recipients:
+        emails = [recipient.email for recipient in recipients]
+        suppressed = set(Suppression.objects.filter(email__in=emails).values_list("email", flat=True))
         try:
             with mail_connection() as connection:
                 for recipient in recipients:
-                    _send_one(campaign, recipient, connection)
+                    _send_one(campaign, recipient, connection, suppressed)
         except (OSError, smtplib.SMTPException, AnymailAPIError):
             # The server could not be reached: the messages not marked yet did not leave.
             claimed = [recipient.pk for recipient in recipients]

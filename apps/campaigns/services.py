@@ -106,7 +106,13 @@ def audience_delete(*, audience: Audience) -> None:
 
 
 def campaign_create(
-    *, name: str, audience: Audience, template: Template, user_id: int | None, attribution_days: int = 7
+    *,
+    name: str,
+    audience: Audience,
+    template: Template,
+    user_id: int | None,
+    attribution_days: int = 7,
+    track_opens: bool = False,
 ) -> Campaign:
     if not name.strip():
         raise ValidationFailed(details={"name": [_("A name is required.")]})
@@ -115,6 +121,7 @@ def campaign_create(
         audience=audience,
         template=template,
         attribution_days=attribution_days,
+        track_opens=track_opens,
         created_by=user_id,
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.core.errors import Conflict
 
-from .blocks import FORBIDDEN, blocks_clean
+from .blocks import FORBIDDEN, blocks_clean, merge_fields_problem
 from .models import Template
 from .rendering import LANGUAGES
 
@@ -36,6 +36,9 @@ def _line(value, *, label: str, max_length: int, required: bool = False) -> str:
         )
     if required and not value:
         raise ValidationError(_("%(field)s is required.") % {"field": label})
+    problem = merge_fields_problem(value)
+    if problem:
+        raise ValidationError(f"{label}: {problem}")
     return value
 
 

@@ -3,6 +3,7 @@ redirect, the unsubscribe page (RFC 8058: a GET only shows a confirmation, becau
 prefetch links; the POST unsubscribes, from the page or a mail client's one-click button) and the
 preference centre. The recipient's token is the credential."""
 
+import base64
 import json
 
 from anymail.webhooks.brevo import BrevoTrackingWebhookView
@@ -47,6 +48,21 @@ def click(request, token: str):
     recipient = _recipient(token)
     event_record(Event(recipient=recipient, kind=TrackingEvent.Kind.CLICKED, at=timezone.now(), url=target))
     return HttpResponseRedirect(target)
+
+
+# The smallest transparent GIF.
+PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@require_GET
+def opened(request, token: str):
+    """The image of a campaign that tracks opens: the first load records the open."""
+    recipient = _recipient(token)
+    if not recipient.events.filter(event=TrackingEvent.Kind.OPENED).exists():
+        event_record(Event(recipient=recipient, kind=TrackingEvent.Kind.OPENED, at=timezone.now()))
+    response = HttpResponse(PIXEL, content_type="image/gif")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _page(request, recipient: Recipient, template: str, **context):

@@ -12,7 +12,7 @@ from django.test import Client
 
 from apps.campaigns import services
 from apps.campaigns.links import click_url
-from apps.campaigns.models import Recipient, Suppression, TrackingEvent
+from apps.campaigns.models import Campaign, Recipient, Suppression, TrackingEvent
 from apps.campaigns.sending import batch_send
 from apps.crm.models import ConsentEvent
 from tests.support.campaigns import campaign_make
@@ -182,3 +182,23 @@ def test_brevo_webhook_is_off_without_a_secret(sent, visitor, settings):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": ""}
 
     assert brevo_post(visitor, brevo_event("delivered")).status_code == 404
+
+
+def test_opens_are_tracked_only_when_the_campaign_asks(tenant, visitor):
+    customer_make(email="loic@example.fr", marketing_consent=True)
+    quiet, tracked = campaign_make(name="Quiet"), campaign_make(name="Tracked")
+    Campaign.objects.filter(pk=tracked.pk).update(track_opens=True)
+    for campaign in (quiet, tracked):
+        services.campaign_start(campaign=campaign)
+        batch_send(campaign)
+
+    quiet_html, tracked_html = (message.alternatives[0][0] for message in mail.outbox)
+    recipient = Recipient.objects.get(campaign=tracked)
+    assert "/e/o/" not in quiet_html
+    assert f"/e/o/{recipient.token}.gif" in tracked_html
+    for _ in range(2):
+        image = visitor.get(f"/e/o/{recipient.token}.gif")
+        assert image["Content-Type"] == "image/gif"
+    assert list(recipient.events.values_list("event", flat=True)) == ["opened"]
+    recipient.refresh_from_db()
+    assert recipient.status == Recipient.Status.OPENED

@@ -3,6 +3,10 @@ wrapped for click tracking, the footer, recommendations from the CRM, products a
 
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import ValidationError
+
+from apps.campaigns.blocks import blocks_clean
 from apps.campaigns.rendering import Links, language_pick, merge, message_render
 from apps.campaigns.templates_services import template_create
 from apps.crm.models import Customer
@@ -263,3 +267,18 @@ def test_blocks_written_without_the_services_are_left_out_when_invalid(tenant):
 
     assert "Kept" in rendered.text
     assert rendered.preheader == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Hello {{ frist_name }}", "unknown merge field {{ frist_name }}"),
+        ("Hello {{ first_name", "a merge field is not closed"),
+        ('Hello {{ first_name | "there }}', "a merge field is not closed"),
+    ],
+)
+def test_a_wrong_merge_field_is_caught_when_the_template_is_saved(tenant, text, message):
+    with pytest.raises(ValidationError) as error:
+        blocks_clean([{"kind": "heading", "text": "Fine {{ first_name }}"}, {"kind": "text", "text": text}])
+
+    assert any("Block 2 (Text)" in problem and message in problem for problem in error.value.messages)

@@ -34,8 +34,17 @@ def customer_get(*, pk: int) -> Customer | None:
     return Customer.objects.select_related("score").filter(pk=pk).first()
 
 
+def recommendations_ranked() -> QuerySet[Recommendation]:
+    """Recommendations best first: for one customer, or prefetched for many."""
+    return Recommendation.objects.order_by("-score", "item_id")
+
+
 def customer_recommendations(*, customer: Customer) -> QuerySet[Recommendation]:
-    return customer.recommendations.select_related("item").order_by("-score", "item_id")
+    """Best first; read from the customer's prefetched recommendations when there are some
+    (`Prefetch("recommendations", recommendations_ranked())`), in one query otherwise."""
+    if "recommendations" in getattr(customer, "_prefetched_objects_cache", {}):
+        return customer.recommendations.all()
+    return recommendations_ranked().filter(customer=customer).select_related("item__product")
 
 
 def segment_summary() -> dict:

@@ -1,0 +1,153 @@
+"""Sending a personalised campaign: messages per second to a local SMTP sink, and memory.
+
+A workspace gets 200 catalogue items and N consenting customers, each with three CRM
+recommendations (generated in SQL, not timed), and a template with a merge field and a
+recommendations block. Timed: every batch of `batch_send` until the campaign is sent (claim,
+consent and suppression check, rendering through MJML, SMTP, the send log), against the same
+pre-rendered message sent N times over one SMTP connection in the same run (the baseline). The
+sink is another process that reads each message and throws it away. Peak RSS is read after the
+first tenth of the sends and at the end: flat memory means the two are close.
+Target: >= 500 messages/s. BENCH_SMOKE=1: 300 recipients.
+"""
+
+import multiprocessing
+import resource
+import socketserver
+import time
+
+from bench import SMOKE, enforced
+
+SLUG = "bench-mail"
+RECIPIENTS = 300 if SMOKE else 50_000
+ITEMS = 200
+BATCH = 1000
+TARGET_PER_SECOND = 500
+
+SEED_SQL = """
+INSERT INTO crm_catalogitem (article, label, vintage, family, sub_family, category, price, price_band, tier,
+                             active, recommendable, row_hash, created_at, updated_at)
+SELECT 'ART' || i, 'Wine ' || i, '2024', 'Family ' || (i %% 10), '', '', 5 + (i %% 40), '', '',
+       TRUE, TRUE, '', now(), now()
+FROM generate_series(1, %(items)s) i;
+
+INSERT INTO crm_customer (external_id, email, first_name, last_name, phone, address, postal_code, city,
+                          country, language, marketing_consent, consent_source, source, row_hash,
+                          created_at, updated_at)
+SELECT 'C' || i, 'c' || i || '@example.com', 'First' || i, 'Customer ' || i, '', '', '', '', 'FR',
+       CASE WHEN i %% 2 = 0 THEN 'fr' ELSE 'en' END, TRUE, 'bench', 'import', '', now(), now()
+FROM generate_series(1, %(recipients)s) i;
+
+INSERT INTO crm_recommendation (customer_id, item_id, kind, score, reason, as_of)
+SELECT c.id, it.min_id + ((c.id * 7 + n * 31) %% %(items)s), 'cross_sell', 1.0 / (n + 1),
+       '{"kind": "cross_sell", "antecedent": "Wine 1", "lift": 2.5, "confidence": 0.4}'::jsonb, now()::date
+FROM crm_customer c, generate_series(0, 2) n, (SELECT min(id) AS min_id FROM crm_catalogitem) it;
+ANALYZE crm_customer; ANALYZE crm_catalogitem; ANALYZE crm_recommendation;
+"""
+
+CONTENT = {
+    language: {
+        "subject": subject,
+        "preheader": "",
+        "blocks": [
+            {"kind": "heading", "text": greeting},
+            {"kind": "text", "text": "Our new vintage is in the cellar."},
+            {"kind": "recommendations", "title": "", "count": 3, "url": "https://shop.example.com/"},
+            {"kind": "button", "label": "Shop", "url": "https://shop.example.com/new"},
+        ],
+    }
+    for language, subject, greeting in (
+        ("en", 'News for {{ first_name | "you" }}', "Hello {{ first_name }}"),
+        ("fr", 'Du nouveau pour {{ first_name | "vous" }}', "Bonjour {{ first_name }}"),
+    )
+}
+
+
+class _Sink(socketserver.StreamRequestHandler):
+    """Just enough SMTP for Django's backend: every message accepted and dropped."""
+
+    def handle(self) -> None:
+        self.wfile.write(b"220 sink\r\n")
+        for raw in self.rfile:
+            command = raw[:4].upper()
+            if command == b"DATA":
+                self.wfile.write(b"354 go\r\n")
+                for line in self.rfile:
+                    if line == b".\r\n":
+                        break
+                self.wfile.write(b"250 queued\r\n")
+            elif command == b"QUIT":
+                self.wfile.write(b"221 bye\r\n")
+                return
+            else:
+                self.wfile.write(b"250 ok\r\n")
+
+
+def _serve(port) -> None:
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _Sink)
+    port.value = server.server_address[1]
+    server.serve_forever()
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(env: dict[str, str]) -> bool:
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from apps.accounts.services import tenant_provision
+    from apps.campaigns import sending, services
+    from apps.campaigns.delivery import mail_connection, message_build
+    from apps.campaigns.models import Recipient, Template
+    from apps.campaigns.rendering import PREVIEW_LINKS, message_render
+    from apps.crm.models import Customer
+
+    port = multiprocessing.Value("i", 0)
+    sink = multiprocessing.Process(target=_serve, args=(port,), daemon=True)
+    sink.start()
+    while not port.value:
+        time.sleep(0.01)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port.value, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.BREVO_API_KEY = ""
+    settings.CAMPAIGNS_RATE_PER_MINUTE = BATCH
+
+    tenant = tenant_provision(slug=SLUG, name="Bench Mail", owner_email=f"owner@{SLUG}.test", plan="pro")
+    connection.set_tenant(tenant)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(SEED_SQL, {"items": ITEMS, "recipients": RECIPIENTS})
+        template = Template.objects.create(name="Bench", content=CONTENT, default_language="en")
+        audience = services.audience_save(name="Everyone", rules={}, user_id=None)
+        campaign = services.campaign_create(name="Bench", audience=audience, template=template, user_id=None)
+        services.campaign_start(campaign=campaign)  # queues the send log; its task is not run here
+
+        rendered = message_render(template, customer=Customer.objects.first(), links=PREVIEW_LINKS)
+        started = time.perf_counter()
+        with mail_connection() as smtp:
+            for n in range(RECIPIENTS):
+                message_build(rendered, to=f"c{n}@example.com", connection=smtp).send()
+        baseline = time.perf_counter() - started
+
+        started, sent, rss_early = time.perf_counter(), 0, 0.0
+        while claimed := sending.batch_send(campaign):
+            sent += claimed
+            rss_early = rss_early or (_rss_mb() if sent >= RECIPIENTS / 10 else 0.0)
+        seconds = time.perf_counter() - started
+        delivered = Recipient.objects.filter(campaign=campaign, status=Recipient.Status.SENT).count()
+    finally:
+        connection.set_schema_to_public()
+        sink.terminate()
+    rate, baseline_rate = delivered / seconds, RECIPIENTS / baseline
+    met = rate >= TARGET_PER_SECOND and delivered == RECIPIENTS
+    print(  # noqa: T201
+        f"campaign: {RECIPIENTS:,} recipients, {delivered:,} sent in {seconds:.2f} s = {rate:,.0f}/s "
+        f"[target >= {TARGET_PER_SECOND}: {'met' if met else 'MISSED'}]\n"
+        f"  baseline (one pre-rendered message, one connection): {baseline:.2f} s = {baseline_rate:,.0f}/s; "
+        f"personalised sending takes {seconds / baseline:.1f}× as long\n"
+        f"  peak RSS {rss_early:.0f} MB after a tenth, {_rss_mb():.0f} MB at the end",
+        flush=True,
+    )
+    return enforced(met)
