@@ -3,6 +3,7 @@
 import pytest
 from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 
 from apps.crm.etl import loader
 from apps.crm.etl.reading import shape_detect
@@ -36,6 +37,32 @@ def test_an_item_sold_cannot_be_deleted(tenant):
     with pytest.raises(ProtectedError):
         CatalogItem.objects.get(article="MUSCAT").delete()
     assert SalesLine.objects.count() == 3
+
+
+def _locked_before_lines_read(context, table: str) -> bool:
+    sql = [query["sql"] for query in context.captured_queries]
+    locked = next(i for i, text in enumerate(sql) if f'FROM "{table}"' in text and "FOR UPDATE" in text)
+    return locked < next(i for i, text in enumerate(sql) if "crm_salesline" in text)
+
+
+def test_deletes_lock_their_rows_before_reading_the_lines(tenant):
+    """An import locks the customers and items of its lines `FOR KEY SHARE`: a delete that locked
+    its rows first waits for the import's commit, then sees the lines it added."""
+    catalogue_and_customers()
+    run_import(SALES)
+    item, customer = CatalogItem.objects.get(article="PGSGN"), Customer.objects.get(external_id="C00001")
+
+    with CaptureQueriesContext(connection) as item_delete, pytest.raises(ProtectedError):
+        item.delete()
+    with CaptureQueriesContext(connection) as customer_delete:
+        customer.delete()
+    with CaptureQueriesContext(connection) as bulk_delete:
+        Customer.objects.filter(external_id="C00002").delete()
+
+    assert _locked_before_lines_read(item_delete, "crm_catalogitem")
+    assert _locked_before_lines_read(customer_delete, "crm_customer")
+    assert _locked_before_lines_read(bulk_delete, "crm_customer")
+    assert not SalesLine.objects.exists()
 
 
 def test_lines_of_a_customer_or_item_deleted_after_the_checks_are_rejected(tenant):

@@ -492,23 +492,24 @@ SALES_KEYS = (
 
 
 def _sales_keys_lock(cursor, shape: FileShape) -> None:
-    """Lock `crm_salesline` against other writers, then each customer and item the lines refer to.
+    """Lock each customer and item the lines refer to, then `crm_salesline` against other writers.
 
     `crm_salesline` has no database foreign keys (PostgreSQL would check each new line's two keys
     at commit, one index look-up each): their integrity is kept here, once per distinct key.
     `FOR KEY SHARE` keeps the rows from being deleted (or their id changed) until this import
     commits; the lines matched in `typed_build`, before this transaction, to a customer or an item
-    deleted since are rejected with the reason they would have had then. The table is locked
-    first: an ORM delete of a customer deletes its lines first, so it waits for this import and
-    then deletes the lines it added too, instead of waiting on the customer's row in between.
+    deleted since are rejected with the reason they would have had then. ORM deletes of customers
+    and items lock their rows `FOR UPDATE` before reading their lines (`models.customers.KeyedModel`):
+    they wait for this import and then see its lines, or it waits for them and finds the rows gone.
+    Rows are locked in id order, as those deletes do, and before the table: a delete holding a
+    customer never waits for the table while this import waits for the customer.
     """
-    _run(cursor, f"LOCK TABLE {SalesLine._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
     # One scan of the lines for both keys (a row per distinct customer, then per distinct item);
     # the count of rows locked in a table is the count wanted from it unless some are gone.
     columns = [column for column, *_ in SALES_KEYS]
     counts = ", ".join(
         f"(SELECT count({column}) FROM wanted), (SELECT count(*) FROM (SELECT 1 FROM "
-        f"{model._meta.db_table} WHERE id IN (SELECT {column} FROM wanted) FOR KEY SHARE) locked)"
+        f"{model._meta.db_table} WHERE id IN (SELECT {column} FROM wanted) ORDER BY id FOR KEY SHARE) locked)"
         for column, model, *_ in SALES_KEYS
     )
     _run(
@@ -531,6 +532,7 @@ def _sales_keys_lock(cursor, shape: FileShape) -> None:
             f"AND NOT EXISTS (SELECT 1 FROM {target} x WHERE x.id = t.{column})",
             [reason, headers[name][:100]],
         )
+    _run(cursor, f"LOCK TABLE {SalesLine._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _upsert(cursor, statement: str) -> tuple[int, int]:

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Collate
 from django.utils import timezone
@@ -23,7 +23,46 @@ class Channel(models.TextChoices):
     SIGNUP = "signup", _("Sign-up form")
 
 
-class Customer(models.Model):
+def _rows_locked(queryset) -> None:
+    """Lock the rows about to be deleted (`FOR UPDATE`, in id order) before the ORM reads what
+    refers to them, in the caller's transaction.
+
+    Sales lines refer to customers and catalogue items without database foreign keys: an import
+    locks those it writes lines for `FOR KEY SHARE` until it commits. Locked first, a delete waits
+    for such an import, then finds the lines it added (and cascades to them, or is refused); or
+    the import waits for the delete, then rejects its lines as unknown. Callers hold the lock in a
+    savepoint: a refused delete (`ProtectedError`) leaves the caller's transaction usable.
+    """
+    model = queryset.model
+    rows = model._base_manager.db_manager(queryset.db).filter(pk__in=queryset.values("pk"))
+    list(rows.select_for_update().order_by("pk").values_list("pk", flat=True))
+
+
+class KeyedQuerySet(models.QuerySet):
+    """Deletes lock their rows first (`_rows_locked`)."""
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            _rows_locked(self)
+            return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
+class KeyedModel:
+    """A model sales lines refer to without database foreign keys: `delete()` locks its row first."""
+
+    def delete(self, using=None, keep_parents=False):
+        using = using or router.db_for_write(self.__class__, instance=self)
+        with transaction.atomic(using=using):
+            _rows_locked(self.__class__._base_manager.db_manager(using).filter(pk=self.pk))
+            return super().delete(using=using, keep_parents=keep_parents)
+
+    delete.alters_data = True
+
+
+class Customer(KeyedModel, models.Model):
     """A person buying from the workspace: matched by the ERP's client code (`external_id`) or by
     the normalised e-mail. Several customers may share an e-mail (the data-health page lists them)."""
 
@@ -46,6 +85,8 @@ class Customer(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = KeyedQuerySet.as_manager()
+
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
@@ -61,7 +102,7 @@ class Customer(models.Model):
         return name or self.email or self.external_id or f"#{self.pk}"
 
 
-class CatalogItem(models.Model):
+class CatalogItem(KeyedModel, models.Model):
     """A product of the brand's ERP catalogue (an article), linked to a Luneo product when SKUs match."""
 
     article = models.CharField(_("article code"), max_length=64, unique=True)
@@ -82,6 +123,8 @@ class CatalogItem(models.Model):
     row_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = KeyedQuerySet.as_manager()
 
     class Meta:
         ordering = ["label", "vintage"]
@@ -107,8 +150,8 @@ class SalesLine(models.Model):
     # served by (customer, date); `item` and `date` are read over whole tables (scores, health).
     # No database foreign-key checks (one per line and key at commit, about half of an import's
     # writing time): the import locks each referenced customer and item once (`FOR KEY SHARE`)
-    # and rejects the lines of those gone (`etl/loader.py`); deletes still cascade or are
-    # refused through the ORM.
+    # and rejects the lines of those gone (`etl/loader.py`); deletes lock their rows first
+    # (`KeyedModel`) and still cascade or are refused through the ORM.
     customer = models.ForeignKey(
         Customer, on_delete=models.CASCADE, related_name="sales_lines", db_index=False, db_constraint=False
     )
