@@ -140,7 +140,7 @@ def _money(amount, currency: str = "") -> str:
 def _product_image(product) -> str:
     """The absolute, signed link of the product's first mockup ("" when it has none)."""
     view = view_list(product=product).order_by("position", "pk").first() if product else None
-    return _absolute(media_url("mockup", view.pk)) if view is not None else ""
+    return _absolute(media_url("mockup", view.pk, lasting=True)) if view is not None else ""
 
 
 def _item_card(item, language: str, url: str, note: str = "") -> Card:
@@ -204,7 +204,7 @@ def design_cards(block: dict, customer, language: str) -> list[Card]:
     return [
         Card(
             name=design.product.name_in(language),
-            image=_absolute(asset_url(thumb)),
+            image=_absolute(asset_url(thumb, lasting=True)),
             price="",
             url=block["url"],
         )

@@ -8,23 +8,25 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from apps.core.signed_links import link_token, link_token_read
+from apps.core.signed_links import lasting_salt, link_token, link_token_read_any
 
 SALT = "designs.asset"
 
 
-def asset_token(*, schema: str, asset_id: int) -> str:
-    return link_token(SALT, schema, asset_id)
+def asset_token(*, schema: str, asset_id: int, lasting: bool = False) -> str:
+    return link_token(lasting_salt(SALT) if lasting else SALT, schema, asset_id)
 
 
 def asset_token_read(token: str) -> tuple[str, int] | None:
     """(schema, asset id) of a valid, unexpired token; None otherwise."""
-    return link_token_read(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE, types=(str, int))
+    return link_token_read_any(token, salt=SALT, max_age=settings.ASSET_URL_MAX_AGE, types=(str, int))
 
 
-def asset_url(asset) -> str:
-    """The asset's signed path in the current schema (prefix a host for links outside the site)."""
-    return reverse("design-asset", args=[asset_token(schema=connection.schema_name, asset_id=asset.pk)])
+def asset_url(asset, *, lasting: bool = False) -> str:
+    """The asset's signed path in the current schema (prefix a host for links outside the site);
+    `lasting` for a link in an e-mail (LASTING_MAX_AGE instead of ASSET_URL_MAX_AGE)."""
+    token = asset_token(schema=connection.schema_name, asset_id=asset.pk, lasting=lasting)
+    return reverse("design-asset", args=[token])
 
 
 def asset_key(asset) -> str:

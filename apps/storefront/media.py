@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 from django_tenants.utils import schema_context
 
 from apps.brands.models import Brand
-from apps.core.signed_links import link_token, link_token_read
+from apps.core.signed_links import lasting_salt, link_token, link_token_read_any
 from apps.designs.downloads import schema_allowed
 from apps.designs.selectors import design_by_pk
 from apps.products.selectors import view_of_active_product
@@ -33,15 +33,16 @@ def _file(kind: str, pk: int):
     return brand.logo if brand is not None and brand.logo else None
 
 
-def media_url(kind: str, pk: int) -> str:
+def media_url(kind: str, pk: int, *, lasting: bool = False) -> str:
     """The signed path of a view's mockup (`mockup`), a brand's logo (`logo`) or a design's photo
-    (`photo`) in this schema."""
-    return reverse("storefront:widget-media", args=[link_token(SALT, connection.schema_name, kind, pk)])
+    (`photo`) in this schema; `lasting` for a link in an e-mail (LASTING_MAX_AGE)."""
+    salt = lasting_salt(SALT) if lasting else SALT
+    return reverse("storefront:widget-media", args=[link_token(salt, connection.schema_name, kind, pk)])
 
 
 @require_safe
 def widget_media(request, token: str):
-    claim = link_token_read(token, salt=SALT, max_age=MEDIA_URL_MAX_AGE, types=(str, str, int))
+    claim = link_token_read_any(token, salt=SALT, max_age=MEDIA_URL_MAX_AGE, types=(str, str, int))
     if claim is None or not schema_allowed(request, claim[0]):
         raise Http404
     schema, kind, pk = claim

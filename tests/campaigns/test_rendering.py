@@ -1,17 +1,23 @@
 """A template made into one recipient's message: language, merge fields and their escaping, links
 wrapped for click tracking, the footer, recommendations from the CRM, products and designs."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 
 from apps.campaigns.blocks import blocks_clean
 from apps.campaigns.rendering import Links, language_pick, merge, message_render
 from apps.campaigns.templates_services import template_create
 from apps.crm.models import Customer
+from apps.designs.models import DesignAsset
+from apps.designs.signing import asset_url
+from apps.storefront import media
 from tests.support.crm_pages import customer_make, item_make, recommendation_make, widget_order
 from tests.support.factories.products import product_make
+from tests.support.workspaces import host
 
 
 def version(subject: str, *blocks: dict, preheader: str = "") -> dict:
@@ -282,3 +288,36 @@ def test_a_wrong_merge_field_is_caught_when_the_template_is_saved(tenant, text, 
         blocks_clean([{"kind": "heading", "text": "Fine {{ first_name }}"}, {"kind": "text", "text": text}])
 
     assert any("Block 2 (Text)" in problem and message in problem for problem in error.value.messages)
+
+
+def test_images_in_a_message_still_load_long_after_the_widgets_links_expire(tenant, settings, monkeypatch):
+    mug = product_make()
+    widget_order(mug, email="anna@example.com", name="Anna Weber", session="s-anna")
+    anna = Customer.objects.get(email="anna@example.com")
+    blocks = [
+        {
+            "kind": "rebuy_design",
+            "title": "Yours",
+            "text": "",
+            "count": 1,
+            "label": "Again",
+            "url": "https://s.example/",
+        },
+        {
+            "kind": "products",
+            "title": "New",
+            "items": [{"ref": f"product:{mug.pk}", "url": "https://s.example/mug"}],
+        },
+    ]
+    template = template_create(
+        name="Images", content={"en": {"subject": "x", "preheader": "", "blocks": blocks}}
+    )
+    html = message_render(template, customer=anna, links=links()).html
+    images = re.findall(r'src="https?://[^/"]+(/[^"]+)"', html)
+    settings.ASSET_URL_MAX_AGE = -1  # every short-lived link is now expired
+    monkeypatch.setattr(media, "MEDIA_URL_MAX_AGE", -1)
+    client = Client(HTTP_HOST=host(tenant))
+
+    assert {path.split("/")[1] for path in images} == {"designs", "widget"}
+    assert [client.get(path).status_code for path in images] == [200] * len(images)
+    assert client.get(asset_url(DesignAsset.objects.first())).status_code == 404  # the widget's own link
