@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.test import Client
 from django_tenants.utils import tenant_context
 
+from apps.campaigns.models import Campaign
+from apps.campaigns.selectors import audience_size
 from apps.crm.models import CustomerScore
 from apps.dashboard.management.commands.seed_demo import demo_password
 from apps.tenants.models import Membership, Role, Tenant, User
@@ -47,6 +49,13 @@ def test_seed_demo_creates_the_demo_workspace_its_people_and_an_operator(db):
     with tenant_context(tenant):
         assert CustomerScore.objects.exclude(segment="").count() > 10
     assert "customers scored" in output
+    # and a draft campaign to the best of them, with someone to write to
+    with tenant_context(tenant):
+        campaign = Campaign.objects.get()
+        assert campaign.status == Campaign.Status.DRAFT
+        assert set(campaign.template.content) == {"en", "fr", "zh-hans"}
+        assert audience_size(campaign.audience.rules).sendable > 0
+    assert "/e/subscribe/" in output
 
 
 def test_seed_demo_again_changes_nothing_and_prints_the_same_logins(db):

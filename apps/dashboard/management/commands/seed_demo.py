@@ -9,6 +9,7 @@ from django_tenants.utils import tenant_context
 from apps.accounts.services import tenant_provision
 from apps.analytics.demo import demo_history_seed
 from apps.brands.services import brand_publishable_key_create, brand_update
+from apps.campaigns.demo import campaigns_seed_demo
 from apps.core.errors import ApplicationError
 from apps.crm.scoring.refresh import crm_refresh
 from apps.products.services import catalog_seed_demo
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             with tenant_context(tenant):
                 orders = demo_history_seed()
                 customers = crm_refresh()["customers"]  # segments and recommendations from that history
+                campaigns_seed_demo()
         except ApplicationError as exc:
             raise CommandError(f"{exc.code}: {exc.message}") from exc
         dashboard, admin_site = tenant_url(tenant), public_url("/admin/")
@@ -62,6 +64,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {role:<9} {email:<22} {password}   {url}")
         query = urlencode({"key": widget_key, "product": WIDGET_DEMO_PRODUCT})
         self.stdout.write(f"Widget demo shop: {public_url('/widget/v1/demo?' + query)}")
+        self.stdout.write(f"Newsletter sign-up page: {tenant_url(tenant, '/e/subscribe/')}")
         self.stdout.write(
             f"Demo history: 90 days of designs and {orders} orders, {customers} customers scored."
         )
