@@ -119,16 +119,8 @@ def customer_update(
     return customer
 
 
-PERSONAL_FIELDS = (
-    "external_id",
-    "email",
-    "first_name",
-    "last_name",
-    "phone",
-    "address",
-    "postal_code",
-    "city",
-)
+# What identifies a person, blanked on erasure (country and language are kept for the figures).
+PERSONAL_FIELDS = ("external_id", *(name for name in CONTACT_FIELDS if name not in ("country", "language")))
 
 
 def customer_data(customer: Customer) -> dict:
