@@ -1,6 +1,6 @@
-"""How campaign e-mail leaves Luneo: through Brevo's API (django-anymail) when `BREVO_API_KEY` is
-set, otherwise through the project's `EMAIL_BACKEND` (SMTP in production, the console under
-`make run`, memory in tests)."""
+"""How campaign e-mail leaves Luneo: through Brevo's API (django-anymail) with the workspace's own
+key, else the platform's `BREVO_API_KEY`, otherwise through the project's `EMAIL_BACKEND` (SMTP in
+production, the console under `make run`, memory in tests)."""
 
 from dataclasses import dataclass
 from email.utils import formataddr
@@ -8,6 +8,10 @@ from email.utils import formataddr
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
+
+from apps.core.crypto import decrypt
+
+from .models import SendingSettings
 
 BREVO_BACKEND = "anymail.backends.brevo.EmailBackend"
 
@@ -23,17 +27,33 @@ class Rendered:
     language: str
 
 
+def sending_settings() -> SendingSettings:
+    """The workspace's settings (unsaved defaults when it has none)."""
+    return SendingSettings.objects.first() or SendingSettings()
+
+
+def brevo_key() -> str:
+    """The Brevo API key in use: the workspace's, else the platform's ("" for none)."""
+    own = sending_settings().brevo_api_key
+    return decrypt(own) if own else settings.BREVO_API_KEY
+
+
 def mail_connection():
     """One connection for a batch of messages (SMTP keeps its session open across them)."""
-    if settings.BREVO_API_KEY:
-        return get_connection(BREVO_BACKEND, api_key=settings.BREVO_API_KEY)
-    return get_connection()
+    key = brevo_key()
+    return get_connection(BREVO_BACKEND, api_key=key) if key else get_connection()
+
+
+def rate_per_minute() -> int:
+    return sending_settings().rate_per_minute or settings.CAMPAIGNS_RATE_PER_MINUTE
 
 
 def sender() -> str:
-    """`"<workspace name>" <CAMPAIGNS_FROM_EMAIL>`: recipients see the brand, not Luneo."""
+    """`"<workspace name>" <address>`: recipients see the brand, not Luneo. The address is the
+    workspace's sender address, else CAMPAIGNS_FROM_EMAIL."""
     tenant = getattr(db_connection, "tenant", None)
-    return formataddr((getattr(tenant, "name", "") or "Luneo", settings.CAMPAIGNS_FROM_EMAIL))
+    address = sending_settings().from_email or settings.CAMPAIGNS_FROM_EMAIL
+    return formataddr((getattr(tenant, "name", "") or "Luneo", address))
 
 
 def message_build(rendered: Rendered, *, to: str, headers: dict | None = None, connection=None):

@@ -123,3 +123,28 @@ class RecipientFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *Recipient.Status.choices], required=False
     )
+
+
+class SendingSettingsForm(forms.Form):
+    brevo_api_key = forms.CharField(
+        label=_("Brevo API key"),
+        required=False,
+        max_length=200,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+        help_text=_(
+            "Your own Brevo account's key (v3). Stored encrypted; leave empty to keep the saved one."
+        ),
+    )
+    remove_key = forms.BooleanField(label=_("Remove the saved key"), required=False)
+    from_email = forms.EmailField(
+        label=_("Sender address"),
+        required=False,
+        help_text=_("An address of a domain your Brevo account has verified. Empty: Luneo's."),
+    )
+    rate_per_minute = forms.IntegerField(
+        label=_("Messages per minute"),
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        help_text=_("How fast your campaigns send. Empty: the platform's rate."),
+    )

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 from apps.tenants.services import tenant_url
 
@@ -64,3 +65,16 @@ def list_unsubscribe_headers(recipient: Recipient) -> dict[str, str]:
 def open_url(recipient: Recipient) -> str:
     """The 1×1 image that records an open, when the campaign tracks opens (off by default)."""
     return _url("open", recipient)
+
+
+def brevo_webhook_credentials() -> str:
+    """The "user:password" Brevo's event webhook must send as basic auth, one per workspace, so
+    that the address given to one brand's Brevo account opens no other workspace."""
+    return f"brevo:{salted_hmac('campaigns.brevo-webhook', connection.schema_name).hexdigest()[:32]}"
+
+
+def brevo_webhook_url() -> str:
+    """The address to give Brevo for its transactional events, credentials included."""
+    url = tenant_url(connection.tenant, reverse("campaigns-public:brevo-tracking"))
+    scheme, _sep, rest = url.partition("://")
+    return f"{scheme}://{brevo_webhook_credentials()}@{rest}"

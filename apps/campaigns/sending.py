@@ -8,7 +8,6 @@ import smtplib
 from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.utils import timezone
 from apps.crm.models import Customer
 from apps.crm.scoring.customers import recommendations_ranked
 
-from .delivery import mail_connection, message_build
+from .delivery import mail_connection, message_build, rate_per_minute
 from .links import click_url, list_unsubscribe_headers, open_url, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
@@ -98,14 +97,14 @@ def _send_one(campaign: Campaign, recipient: Recipient, connection, suppressed: 
 
 
 def batch_send(campaign: Campaign) -> int:
-    """Send one batch (`CAMPAIGNS_RATE_PER_MINUTE` messages) of a sending campaign. Returns how
+    """Send one batch (the workspace's messages per minute) of a sending campaign. Returns how
     many recipients were claimed; 0 when there is nothing left (the campaign is then sent). When
     the mail server cannot be reached, the unsent recipients go back to the queue and the error
     is raised (the task retries)."""
     campaign = Campaign.objects.select_related("template").get(pk=campaign.pk)
     if campaign.status != Campaign.Status.SENDING:
         return 0
-    recipients = _claim(campaign, settings.CAMPAIGNS_RATE_PER_MINUTE)
+    recipients = _claim(campaign, rate_per_minute())
     if recipients:
         emails = [recipient.email for recipient in recipients]
         suppressed = set(Suppression.objects.filter(email__in=emails).values_list("email", flat=True))

@@ -13,13 +13,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.crypto import encrypt
 from apps.core.errors import Conflict, ValidationFailed
 from apps.crm.models import CatalogItem, Customer
 from apps.crm.models.scores import Segment
 from apps.crm.selectors import LAST_PURCHASE_NEVER, LAST_PURCHASE_OLDER, LAST_PURCHASE_WITHIN
 from apps.crm.services import customer_data, customer_erase, customer_update, email_normalize
 
-from .models import Audience, Campaign, Recipient, Suppression, Template, TrackingEvent
+from .models import Audience, Campaign, Recipient, SendingSettings, Suppression, Template, TrackingEvent
 from .selectors import audience_recipients
 
 LIST_RULES = ("segments", "items", "families", "languages", "countries")
@@ -328,3 +329,24 @@ def contact_erase(*, customer: Customer) -> None:
     suppression_add(email=customer.email, reason=Suppression.Reason.ERASED, source="erasure request")
     Recipient.objects.filter(customer=customer).update(email="", status_at=timezone.now())
     customer_erase(customer=customer)
+
+
+# --- how the workspace sends -------------------------------------------------------------------
+
+
+@transaction.atomic
+def sending_settings_save(
+    *, brevo_api_key: str = "", remove_key: bool = False, from_email: str = "", rate_per_minute: int | None
+) -> SendingSettings:
+    """Save the workspace's sending settings. The key is stored encrypted and never shown again
+    (only its last four characters); an empty key keeps the one saved, `remove_key` deletes it."""
+    sending = SendingSettings.objects.select_for_update().first() or SendingSettings()
+    if remove_key:
+        sending.brevo_api_key, sending.brevo_key_hint = "", ""
+    elif brevo_api_key.strip():
+        key = brevo_api_key.strip()
+        sending.brevo_api_key, sending.brevo_key_hint = encrypt(key), f"…{key[-4:]}"
+    sending.from_email = email_normalize(from_email)
+    sending.rate_per_minute = rate_per_minute
+    sending.save()
+    return sending

@@ -21,5 +21,6 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_privacy_page, name="contact-privacy"),
     path("contacts/<int:pk>/data.json", views.contact_export, name="contact-export"),
     path("contacts/<int:pk>/erase/", views.contact_erase_action, name="contact-erase"),
+    path("settings/", views.sending_settings_page, name="sending-settings"),
     path("templates/", include("apps.campaigns.urls_templates")),
 ]

@@ -1,6 +1,7 @@
 """Dashboard pages for campaigns: the list, a campaign (start now or later, pause, resume,
 cancel, live progress, funnel, send log and its CSV), and the audiences with their live size."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -16,7 +17,16 @@ from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
 
 from . import services
-from .forms import AudienceForm, CampaignFilterForm, CampaignForm, RecipientFilterForm, StartForm
+from .delivery import sending_settings
+from .forms import (
+    AudienceForm,
+    CampaignFilterForm,
+    CampaignForm,
+    RecipientFilterForm,
+    SendingSettingsForm,
+    StartForm,
+)
+from .links import brevo_webhook_url
 from .models import Audience, Campaign, Recipient, Template
 from .selectors import (
     audience_size,
@@ -29,6 +39,7 @@ from .selectors import (
 
 PAGE_SIZE = 25
 editor_required = role_required(Role.EDITOR)
+admin_required = role_required(Role.ADMIN)
 
 
 def _error(request, error: ApplicationError) -> None:
@@ -223,8 +234,6 @@ def audience_delete_action(request, pk: int):
 
 # --- a person's data (GDPR) --------------------------------------------------------------------
 
-admin_required = role_required(Role.ADMIN)
-
 
 @require_GET
 @admin_required
@@ -258,3 +267,25 @@ def contact_erase_action(request, pk: int):
         request, _("The customer's personal data is erased; their address is on the suppression list.")
     )
     return redirect("dashboard:crm:detail", pk=pk)
+
+
+# --- how the workspace sends -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@admin_required
+def sending_settings_page(request):
+    current = sending_settings()
+    initial = {"from_email": current.from_email, "rate_per_minute": current.rate_per_minute}
+    form = SendingSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.sending_settings_save(**form.cleaned_data)
+        messages.success(request, _("The sending settings are saved."))
+        return redirect("dashboard:campaigns:sending-settings")
+    context = {
+        "form": form,
+        "current": current,
+        "platform_brevo": bool(settings.BREVO_API_KEY),
+        "brevo_webhook_url": brevo_webhook_url(),
+    }
+    return render(request, "campaigns/sending_settings.html", context)

@@ -8,7 +8,6 @@ import json
 
 from anymail.webhooks.brevo import BrevoTrackingWebhookView
 from django import forms
-from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from apps.core.api.errors import error_body
 from apps.storefront.auth import client_ip
 
 from . import optin
-from .links import click_target
+from .links import brevo_webhook_credentials, click_target
 from .models import Recipient, TrackingEvent
 from .services import Event, event_record, resubscribe, unsubscribe
 
@@ -96,15 +95,18 @@ def preferences_page(request, token: str):
     return _page(request, recipient, "preferences", subscribed=subscribed, saved=request.method == "POST")
 
 
-_brevo_tracking = BrevoTrackingWebhookView.as_view()
+class BrevoEvents(BrevoTrackingWebhookView):
+    """django-anymail's Brevo tracking view, given the workspace's own credentials per request."""
+
+    warn_if_no_basic_auth = False
 
 
 @csrf_exempt
 @require_POST
 def brevo_tracking(request):
-    """Brevo's event webhook (it signs nothing): refused unless `BREVO_WEBHOOK_SECRET` is set and
-    the request carries it as basic auth (checked by django-anymail's view)."""
-    if connection.schema_name == get_public_schema_name() or not settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    """Brevo's event webhook (it signs nothing): refused unless the request carries the
+    workspace's basic-auth credentials (`links.brevo_webhook_credentials`, checked by anymail)."""
+    if connection.schema_name == get_public_schema_name():
         raise Http404
     try:
         event = json.loads(request.body)
@@ -112,7 +114,7 @@ def brevo_tracking(request):
         event = None
     if not isinstance(event, dict):
         return JsonResponse(error_body("invalid_json", _("The body is not a JSON object.")), status=400)
-    return _brevo_tracking(request)
+    return BrevoEvents.as_view(basic_auth=[brevo_webhook_credentials()])(request)
 
 
 class SubscribeForm(forms.Form):

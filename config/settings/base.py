@@ -255,12 +255,8 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Luneo <no-reply@luneo.app>")
 # Campaigns: sent through Brevo's API (django-anymail) when BREVO_API_KEY is set, else EMAIL_BACKEND.
 BREVO_API_KEY = env("BREVO_API_KEY", default="")
-ANYMAIL = {
-    "BREVO_API_URL": env("BREVO_API_URL", default="https://api.brevo.com/v3/"),
-    # Brevo's event webhook is unsigned: it must send this "user:password" as basic auth
-    # (https://user:password@<workspace host>/e/brevo/tracking/); unset, the webhook answers 404.
-    "WEBHOOK_SECRET": env("BREVO_WEBHOOK_SECRET", default=""),
-}
+# Brevo's event webhook authenticates with per-workspace credentials (apps/campaigns/links.py).
+ANYMAIL = {"BREVO_API_URL": env("BREVO_API_URL", default="https://api.brevo.com/v3/")}
 # The campaigns' sender address; the display name is the workspace's.
 CAMPAIGNS_FROM_EMAIL = env("CAMPAIGNS_FROM_EMAIL", default="campaigns@luneo.app")
 # Messages per minute per workspace: each send task sends one batch, then queues the next a minute on.

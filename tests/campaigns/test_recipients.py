@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.campaigns import services
-from apps.campaigns.links import click_url
+from apps.campaigns.links import brevo_webhook_credentials, brevo_webhook_url, click_url
 from apps.campaigns.models import Campaign, Recipient, Suppression, TrackingEvent
 from apps.campaigns.sending import batch_send
 from apps.crm.models import ConsentEvent
@@ -114,15 +114,15 @@ def test_a_token_of_one_workspace_means_nothing_on_another(other_tenant, tenant,
     assert sent.customer.marketing_consent is True
 
 
-def brevo_post(client: Client, body, auth: str = "brevo:s3cret"):
+def brevo_post(client: Client, body, auth: str | None = None):
+    auth = brevo_webhook_credentials() if auth is None else auth
     headers = {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(auth.encode()).decode()} if auth else {}
     data = body if isinstance(body, str) else json.dumps(body)
     return client.post("/e/brevo/tracking/", data, content_type="application/json", **headers)
 
 
 @pytest.fixture
-def brevo(settings, sent):
-    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": "brevo:s3cret"}
+def brevo(sent):
     Recipient.objects.filter(pk=sent.pk).update(message_id="<m1@smtp-relay.brevo.com>")
     return sent
 
@@ -165,8 +165,8 @@ def test_brevo_unsubscribe_and_complaint_withdraw_consent_and_suppress(brevo, vi
     [
         ("", None, 400),
         ("brevo:wrong", None, 400),
-        ("brevo:s3cret", "{not json", 400),
-        ("brevo:s3cret", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 400),
+        (None, "{not json", 400),
+        (None, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", 400),
     ],
 )
 def test_brevo_webhook_refuses_without_the_secret_and_bad_bodies_get_a_clear_error(
@@ -178,10 +178,15 @@ def test_brevo_webhook_refuses_without_the_secret_and_bad_bodies_get_a_clear_err
     assert not brevo.events.exists()
 
 
-def test_brevo_webhook_is_off_without_a_secret(sent, visitor, settings):
-    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": ""}
+def test_brevo_webhook_credentials_are_the_workspaces_own(other_tenant, tenant, brevo):
+    alphas = brevo_webhook_credentials()
+    stranger = Client(HTTP_HOST=host(other_tenant))
 
-    assert brevo_post(visitor, brevo_event("delivered")).status_code == 404
+    assert brevo_post(stranger, brevo_event("delivered"), auth=alphas).status_code == 400
+    connection.set_tenant(tenant)
+    assert not brevo.events.exists()
+    assert alphas.startswith("brevo:")
+    assert f"://{alphas}@{host(tenant)}/e/brevo/tracking/" in brevo_webhook_url()
 
 
 def test_opens_are_tracked_only_when_the_campaign_asks(tenant, visitor):

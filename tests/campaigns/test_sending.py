@@ -12,7 +12,8 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.campaigns import services
-from apps.campaigns.models import Campaign, Recipient, Suppression
+from apps.campaigns.delivery import brevo_key
+from apps.campaigns.models import Campaign, Recipient, SendingSettings, Suppression
 from apps.campaigns.selectors import campaign_revenue
 from apps.campaigns.sending import batch_send, stalled, stuck_sweep
 from apps.campaigns.tasks import campaigns_tick_task
@@ -406,3 +407,42 @@ def test_revenue_counts_orders_within_the_window_after_a_click_by_segment(tenant
     page = dashboard_client(tenant, member(tenant, Role.VIEWER)).get(f"/campaigns/{campaign.pk}/")
     assert "2 orders within 7 days of a click" in page.text
     assert "42.50 EUR" in page.text
+
+
+def test_a_workspace_sends_through_its_own_brevo_account_sender_and_rate(tenant, readers, brevo_api):
+    admin = dashboard_client(tenant, member(tenant, Role.ADMIN))
+    page = admin.post(
+        "/campaigns/settings/",
+        {"brevo_api_key": "xkeysib-alpha-0042", "from_email": "News@Alpha.example", "rate_per_minute": 1},
+        follow=True,
+    )
+    assert "key ending …0042" in page.text
+    assert "xkeysib-alpha-0042" not in page.text
+    saved = SendingSettings.objects.get()
+    assert saved.brevo_api_key.startswith("gAAAA")  # encrypted at rest (Fernet)
+    assert "xkeysib" not in saved.brevo_api_key
+
+    campaign = campaign_make()
+    services.campaign_start(campaign=campaign)
+    assert batch_send(campaign) == 1  # the workspace's rate
+
+    path, key, body = brevo_api.requests[0]
+    assert key == "xkeysib-alpha-0042"
+    assert body["sender"] == {"name": "Alpha", "email": "news@alpha.example"}
+    admin.post("/campaigns/settings/", {"remove_key": "on", "from_email": "", "rate_per_minute": ""})
+    batch_send(campaign)
+    assert brevo_api.requests[1][1] == "xkeysib-test"  # the platform's key again
+
+
+def test_only_admins_change_the_sending_settings_and_another_workspace_never_uses_them(
+    other_tenant, tenant, readers
+):
+    editor = dashboard_client(tenant, member(tenant, Role.EDITOR))
+    assert editor.get("/campaigns/settings/").status_code == 403
+    assert editor.post("/campaigns/settings/", {"brevo_api_key": "x"}).status_code == 403
+    services.sending_settings_save(brevo_api_key="xkeysib-alpha", from_email="", rate_per_minute=None)
+
+    connection.set_tenant(other_tenant)
+    assert brevo_key() == ""  # beta has none: the platform's (none here)
+    connection.set_tenant(tenant)
+    assert brevo_key() == "xkeysib-alpha"
