@@ -12,14 +12,17 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import email_quota_release, email_quota_reserve
+from apps.core.errors import Conflict
 from apps.crm.models import Customer
 
 from .delivery import mail_connection, message_build
 from .links import click_url, list_unsubscribe_headers, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
-from .services import campaign_finish_if_done
+from .services import campaign_finish_if_done, campaign_pause
 
 STUCK_AFTER = timedelta(minutes=15)
 STALLED_AFTER = timedelta(minutes=3)
@@ -98,6 +101,11 @@ def batch_send(campaign: Campaign) -> int:
     if campaign.status != Campaign.Status.SENDING:
         return 0
     recipients = _claim(campaign, settings.CAMPAIGNS_RATE_PER_MINUTE)
+    # The plan's e-mails for the month: what is left of them is taken for this batch, the rest
+    # goes back to the queue and the campaign pauses (never sent over the quota).
+    allowed = email_quota_reserve(len(recipients))
+    recipients, over = recipients[:allowed], recipients[allowed:]
+    _requeue(over)
     if recipients:
         try:
             with mail_connection() as connection:
@@ -105,13 +113,35 @@ def batch_send(campaign: Campaign) -> int:
                     _send_one(campaign, recipient, connection)
         except (OSError, smtplib.SMTPException, AnymailAPIError):
             # The server could not be reached: the messages not marked yet did not leave.
-            claimed = [recipient.pk for recipient in recipients]
-            Recipient.objects.filter(pk__in=claimed, status=Recipient.Status.SENDING).update(
-                status=Recipient.Status.QUEUED
-            )
+            _requeue(recipients)
             raise
+        finally:  # only messages that left count against the quota
+            sent = Recipient.objects.filter(pk__in=[r.pk for r in recipients], status=Recipient.Status.SENT)
+            email_quota_release(allowed - sent.count())
+    if over:
+        _pause_over_quota(campaign)
+        return len(recipients)
     campaign_finish_if_done(campaign)
     return len(recipients)
+
+
+def _requeue(recipients: list[Recipient]) -> None:
+    """Claimed recipients whose message did not leave go back to the queue."""
+    claimed = [recipient.pk for recipient in recipients]
+    Recipient.objects.filter(pk__in=claimed, status=Recipient.Status.SENDING).update(
+        status=Recipient.Status.QUEUED
+    )
+
+
+def _pause_over_quota(campaign: Campaign) -> None:
+    reason = _(
+        "Paused: this month's campaign e-mails of the plan are used up. Upgrade the plan and resume, "
+        "or resume next month."
+    )
+    try:
+        campaign_pause(campaign=campaign, reason=reason)
+    except Conflict:  # cancelled or paused meanwhile: nothing to do
+        pass
 
 
 def stalled() -> list[Campaign]:

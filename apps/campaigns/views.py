@@ -32,7 +32,9 @@ editor_required = role_required(Role.EDITOR)
 
 
 def _error(request, error: ApplicationError) -> None:
-    details = " ".join(str(message) for messages_ in error.details.values() for message in messages_)
+    # field messages only: a plan error's details also hold figures and links (`allowed`, `upgrade_url`)
+    lists = [value for value in error.details.values() if isinstance(value, list | tuple)]
+    details = " ".join(str(message) for messages_ in lists for message in messages_)
     messages.error(request, f"{error.message} {details}".strip())
 
 
@@ -238,7 +240,9 @@ def contact_privacy_page(request, pk: int):
 def contact_export(request, pk: int):
     """Everything held about the person, as one JSON file (an access request)."""
     customer = get_object_or_404(Customer, pk=pk)
-    response = JsonResponse(services.contact_data(customer), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response = JsonResponse(
+        services.contact_data(customer), json_dumps_params={"indent": 2, "ensure_ascii": False}
+    )
     response["Content-Disposition"] = f'attachment; filename="customer-{customer.pk}-data.json"'
     return response
 
@@ -252,5 +256,7 @@ def contact_erase_action(request, pk: int):
         messages.error(request, _("Type the customer's e-mail address to confirm the erasure."))
         return redirect("dashboard:campaigns:contact-privacy", pk=pk)
     services.contact_erase(customer=customer)
-    messages.success(request, _("The customer's personal data is erased; their address is on the suppression list."))
+    messages.success(
+        request, _("The customer's personal data is erased; their address is on the suppression list.")
+    )
     return redirect("dashboard:crm:detail", pk=pk)
