@@ -16,3 +16,11 @@ class TemplateInvalid(ApplicationError):
     code = "template_invalid"
     status = 422
     message = _("The template is not valid: see the problems listed.")
+
+
+class ScheduleInvalid(ApplicationError):
+    """A schedule the schema cannot refuse: neither or both of `at` and `now`, or a past time."""
+
+    code = "schedule_invalid"
+    status = 422
+    message = _('Send either "at", a time in the future, or "now": true.')

@@ -99,9 +99,6 @@ def test_audiences_come_in_cursor_pages(client, tenant):
     [
         ({"segments": ["vip"]}, "segments"),
         ({"colour": ["red"]}, "colour"),
-        ({"items": [999999]}, "items"),  # no such catalogue item
-        ({"items": [10**30]}, "items"),
-        ({"items": ["１２"]}, "items"),  # full-width digits
         ({"last_purchase": "yesterday"}, "last_purchase"),
         ({"abandoned_design": "yes"}, "abandoned_design"),
         ({"countries": [["FR"]]}, "countries"),
@@ -117,13 +114,19 @@ def test_bad_rules_are_a_400_naming_the_rule(client, rules, field):
     assert not Audience.objects.exists()
 
 
-def test_rules_naming_a_real_item_are_kept(client, tenant):
+def test_rules_naming_a_real_item_are_kept_and_others_are_a_404(client, tenant):
     wine = item_make("RIES-24", "Riesling")
 
     response = post_json(client, f"{BASE}/audiences", {"name": "Riesling", "rules": {"items": [wine.pk]}})
+    unknown = [
+        post_json(client, f"{BASE}/audiences", {"name": "X", "rules": {"items": [wine.pk, item]}})
+        for item in (999999, 10**30, "１２")
+    ]
 
     assert response.status_code == 201
     assert response.json()["rules"]["items"] == [wine.pk]
+    assert {(answer.status_code, error_code(answer)) for answer in unknown} == {(404, "items_not_found")}
+    assert Audience.objects.count() == 1
 
 
 @pytest.mark.parametrize(
@@ -227,7 +230,6 @@ def test_a_template_is_created_read_changed_listed_and_deleted(client, tenant):
         ({"fr": {"subject": "Salut"}}, "default language first"),
         ({"en": {"subject": ""}}, "The subject is required"),
         ({"en": {"subject": "Hi", "blocks": [], "preheader": ["x"]}}, "The preheader is not valid text"),
-        ([], "must be an object"),
     ],
 )
 def test_bad_content_is_a_422_naming_the_block(client, tenant, content, named):
@@ -238,6 +240,13 @@ def test_bad_content_is_a_422_naming_the_block(client, tenant, content, named):
     problems = response.json()["error"]["details"]["fields"]["content"]
     assert any(named in problem for problem in problems), problems
     assert not Template.objects.exists()
+
+
+def test_content_that_is_not_an_object_is_a_400(client, tenant):
+    response = post_json(client, f"{BASE}/templates", {"name": "Bad", "content": []})
+
+    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert "content" in response.json()["error"]["details"]["fields"]
 
 
 def test_a_bad_change_leaves_the_template_as_it_was(client, tenant):
@@ -310,16 +319,17 @@ def test_scheduling_needs_a_future_time_with_its_offset(client, tenant):
     path = f"{BASE}/{_draft(client)['id']}/schedule"
     later = (timezone.now() + timezone.timedelta(days=2)).replace(microsecond=0)
 
-    for body in (
-        {},
-        {"now": False},
-        {"at": later.replace(tzinfo=None).isoformat()},  # no offset
-        {"at": "2020-01-01T09:00:00+01:00"},  # past
-        {"at": "soon"},
-        {"at": later.isoformat(), "now": True},
+    for body, status, code in (
+        ({"at": later.replace(tzinfo=None).isoformat()}, 400, "validation_error"),  # no offset
+        ({"at": "soon"}, 400, "validation_error"),
+        ({"now": "yes"}, 400, "validation_error"),
+        ({}, 422, "schedule_invalid"),
+        ({"now": False}, 422, "schedule_invalid"),
+        ({"at": "2020-01-01T09:00:00+01:00"}, 422, "schedule_invalid"),  # past
+        ({"at": later.isoformat(), "now": True}, 422, "schedule_invalid"),
     ):
         response = post_json(client, path, body)
-        assert (response.status_code, error_code(response)) == (400, "validation_error"), body
+        assert (response.status_code, error_code(response)) == (status, code), body
 
     scheduled = post_json(client, path, {"at": later.astimezone(timezone.get_fixed_timezone(60)).isoformat()})
     assert scheduled.status_code == 200, scheduled.content

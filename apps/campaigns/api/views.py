@@ -3,6 +3,7 @@ scheduled or sent now, paused, resumed, cancelled — with their progress and re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -13,7 +14,7 @@ from apps.core.api.serializers import validated
 from apps.tenants.api.idempotency import idempotent
 
 from .. import services, templates_services
-from ..errors import TemplateInvalid
+from ..errors import ScheduleInvalid, TemplateInvalid
 from ..selectors import (
     audience_get,
     audience_list,
@@ -289,7 +290,8 @@ class CampaignScheduleView(GenericAPIView):
             'starts (`status` `sending`); `{"at": "2027-03-01T09:00:00+01:00"}`: it starts then '
             "(`scheduled`; schedule again to move it). 402 `quota_exceeded` when the queued "
             "recipients are more than the plan's e-mails left this month (`details.requested`, "
-            f"`allowed`, `used`, `resets_on`). {STATE_CONFLICT} 409 also when nobody in the "
+            f"`allowed`, `used`, `resets_on`). 422 `schedule_invalid`: neither or both of `at` and `now`, "
+            f"`now` false, or `at` not in the future. {STATE_CONFLICT} 409 also when nobody in the "
             "audience can receive it."
         ),
     )
@@ -297,7 +299,10 @@ class CampaignScheduleView(GenericAPIView):
     def post(self, request, pk: int):
         campaign = _found(campaign_get(pk=pk))
         data = validated(ScheduleSerializer, request.data)
-        campaign = services.campaign_start(campaign=campaign, at=data.get("at"))
+        at, now = data.get("at"), data.get("now", False)
+        if (at is None) == (now is not True) or (at is not None and at <= timezone.now()):
+            raise ScheduleInvalid(details={"fields": {"at": [ScheduleInvalid.message]}})
+        campaign = services.campaign_start(campaign=campaign, at=at)
         return Response(_campaign_detail(campaign))
 
 
