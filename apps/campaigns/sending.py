@@ -26,6 +26,14 @@ from .services import campaign_finish_if_done, campaign_pause
 
 STUCK_AFTER = timedelta(minutes=15)
 STALLED_AFTER = timedelta(minutes=3)
+# A claimed recipient in one of these after its batch: no message left (a provider's event may
+# already have moved the others past `sent`).
+UNSENT = [
+    Recipient.Status.QUEUED,
+    Recipient.Status.SENDING,
+    Recipient.Status.FAILED,
+    Recipient.Status.SKIPPED,
+]
 
 
 def _claim(campaign: Campaign, size: int) -> list[Recipient]:
@@ -116,8 +124,8 @@ def batch_send(campaign: Campaign) -> int:
             _requeue(recipients)
             raise
         finally:  # only messages that left count against the quota
-            sent = Recipient.objects.filter(pk__in=[r.pk for r in recipients], status=Recipient.Status.SENT)
-            email_quota_release(allowed - sent.count())
+            left = Recipient.objects.filter(pk__in=[r.pk for r in recipients]).exclude(status__in=UNSENT)
+            email_quota_release(allowed - left.count())
     if over:
         _pause_over_quota(campaign)
         return len(recipients)
