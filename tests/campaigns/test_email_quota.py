@@ -124,3 +124,19 @@ def test_only_messages_that_left_are_counted(tenant, readers, send_eagerly):
     assert campaign.status == Campaign.Status.SENT
     assert len(mail.outbox) == 2
     assert emails_used(tenant) == 2
+
+
+def test_nothing_is_counted_when_the_mail_server_cannot_be_reached(tenant, readers, settings):
+    # Given a campaign sending through a mail server nobody listens on
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    emails_a_month(tenant, 10)
+    campaign = services.campaign_start(campaign=campaign_make())
+
+    # When its batch fails
+    with pytest.raises(OSError, match="refused"):
+        batch_send(campaign)
+
+    # Then its recipients wait for the retry and the month's e-mails are untouched
+    assert set(Recipient.objects.filter(campaign=campaign).values_list("status", flat=True)) == {"queued"}
+    assert emails_used(tenant) == 0
