@@ -102,6 +102,8 @@ def test_audiences_come_in_cursor_pages(client, tenant):
         ({"last_purchase": "yesterday"}, "last_purchase"),
         ({"abandoned_design": "yes"}, "abandoned_design"),
         ({"countries": [["FR"]]}, "countries"),
+        ({"countries": [0]}, "countries"),
+        ({"families": [{"a": 1}]}, "families"),
         ({"languages": ["fr"] * 201}, "languages"),
     ],
 )

@@ -31,6 +31,15 @@ def name_field(**kwargs) -> serializers.RegexField:
     )
 
 
+class TextField(serializers.CharField):
+    """Text only: a number in a list is refused, not turned into text (DRF's CharField would)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 # --- audiences -----------------------------------------------------------------------------------
 
 
@@ -57,16 +66,16 @@ class AudienceRulesSerializer(StrictSerializer):
         "is not in the catalogue: 404 `items_not_found`.",
     )
     families = serializers.ListField(
-        child=serializers.CharField(max_length=120),
+        child=TextField(max_length=120),
         required=False,
         max_length=MAX_RULE_VALUES,
         help_text="Catalogue families: customers who bought in any of them.",
     )
     languages = serializers.ListField(
-        child=serializers.CharField(max_length=10), required=False, max_length=MAX_RULE_VALUES
+        child=TextField(max_length=10), required=False, max_length=MAX_RULE_VALUES
     )
     countries = serializers.ListField(
-        child=serializers.CharField(max_length=2),
+        child=TextField(max_length=2),
         required=False,
         max_length=MAX_RULE_VALUES,
         help_text="ISO 3166-1 alpha-2 codes.",
