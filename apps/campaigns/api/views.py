@@ -309,15 +309,14 @@ class CampaignScheduleView(GenericAPIView):
 class _CampaignActionView(GenericAPIView):
     required_scopes = SCOPES
     serializer_class = CampaignDetailSerializer
-    action = staticmethod(services.campaign_cancel)
 
     def post(self, request, pk: int):
-        campaign = self.action(campaign=_found(campaign_get(pk=pk)))
+        campaign = self.transition(campaign=_found(campaign_get(pk=pk)))
         return Response(_campaign_detail(campaign))
 
 
 class CampaignCancelView(_CampaignActionView):
-    action = staticmethod(services.campaign_cancel)
+    transition = staticmethod(services.campaign_cancel)
 
     @extend_schema(
         parameters=[_id("campaign")],
@@ -332,7 +331,7 @@ class CampaignCancelView(_CampaignActionView):
 
 
 class CampaignPauseView(_CampaignActionView):
-    action = staticmethod(services.campaign_pause)
+    transition = staticmethod(services.campaign_pause)
 
     @extend_schema(
         parameters=[_id("campaign")],
@@ -345,7 +344,7 @@ class CampaignPauseView(_CampaignActionView):
 
 
 class CampaignResumeView(_CampaignActionView):
-    action = staticmethod(services.campaign_resume)
+    transition = staticmethod(services.campaign_resume)
 
     @extend_schema(
         parameters=[_id("campaign")],
