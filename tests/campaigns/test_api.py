@@ -103,6 +103,8 @@ def test_audiences_come_in_cursor_pages(client, tenant):
         ({"abandoned_design": "yes"}, "abandoned_design"),
         ({"countries": [["FR"]]}, "countries"),
         ({"countries": [0]}, "countries"),
+        ({"items": {}}, "items"),
+        ({"items": "12"}, "items"),
         ({"families": [{"a": 1}]}, "families"),
         ({"languages": ["fr"] * 201}, "languages"),
     ],

@@ -84,6 +84,12 @@ class AudienceRulesSerializer(StrictSerializer):
         required=False, help_text="Only customers who left a finished design unordered."
     )
 
+    def to_internal_value(self, data):
+        # DRF's many=True field takes any iterable: an object would pass as an empty list
+        if hasattr(data, "keys") and "items" in data and not isinstance(data["items"], list):
+            raise serializers.ValidationError({"items": [_("Expected a list of catalogue item ids.")]})
+        return super().to_internal_value(data)
+
     def validate(self, data):
         data = dict(data)
         if "items" in data:
