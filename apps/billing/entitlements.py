@@ -1,10 +1,12 @@
-"""The one answer to "what may this workspace do?": its limits and features, and the design quota.
+"""The one answer to "what may this workspace do?": its limits and features, and the monthly
+quotas (AI designs, campaign e-mails).
 
-Every app asks here (`feature_require`, `limit_reserve`, `design_quota_consume`); none reads
-plans itself. Entitlements are kept for 2 s per process (forgotten at once in the process that
-changes a subscription), so a check costs no query on hot paths. Both ways of consuming a limit
-are exact under concurrency: the design quota is one atomic upsert, and the other limits count
-and create under a lock held until the transaction ends.
+Every app asks here (`feature_require`, `limit_reserve`, `design_quota_consume`,
+`email_quota_check`, `email_quota_reserve`); none reads plans itself. Entitlements are kept for
+2 s per process (forgotten at once in the process that changes a subscription), so a check costs
+no query on hot paths. Every way of consuming a limit is exact under concurrency: the design
+quota is one atomic upsert, the e-mail quota is reserved under the month's row lock, and the
+other limits count and create under a lock held until the transaction ends.
 """
 
 import functools
@@ -16,6 +18,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,16 +179,92 @@ def design_quota_consume(tenant: Tenant | None = None) -> int:
     return count
 
 
-def _quota_exceeded(tenant: Tenant, allowed: int, *, used: int) -> QuotaExceeded:
+def _quota_exceeded(
+    tenant: Tenant, allowed: int, *, used: int, limit: str = Limit.DESIGNS, message: str | None = None
+) -> QuotaExceeded:
     return QuotaExceeded(
+        message,
         details={
-            "limit": Limit.DESIGNS.value,
+            "limit": str(limit),
             "allowed": allowed,
             "used": used,
             "resets_on": _next_month(month_start()).isoformat(),
             "upgrade_url": upgrade_url(tenant),
-        }
+        },
     )
+
+
+# --- campaign e-mails ------------------------------------------------------------------------
+
+_RESERVE_ROW_SQL = """
+INSERT INTO public.{table} (tenant_id, metric, period, count, overage, overage_reported)
+VALUES (%(tenant)s, %(metric)s, %(period)s, 0, 0, 0)
+ON CONFLICT (tenant_id, metric, period) DO NOTHING
+"""
+
+
+def emails_used(tenant: Tenant) -> int:
+    counter = UsageCounter.objects.filter(tenant=tenant, metric=Limit.EMAILS, period=month_start()).first()
+    return counter.count if counter else 0
+
+
+def email_quota_check(count: int, tenant: Tenant | None = None) -> None:
+    """402 `quota_exceeded` if `count` more e-mails would go over what the plan leaves this month.
+
+    A check before a campaign starts; what is sent is counted by `email_quota_reserve`.
+    """
+    tenant = tenant or current_tenant()
+    allowed = entitlements(tenant).limits[Limit.EMAILS]
+    if allowed is None:
+        return
+    used = emails_used(tenant)
+    if count > allowed - used:
+        raise _emails_exceeded(tenant, allowed, used=used, wanted=count)
+
+
+def email_quota_reserve(count: int, tenant: Tenant | None = None) -> int:
+    """Count up to `count` e-mails about to be sent this month; returns how many the plan allows
+    (`count`, fewer, or 0 when the month's e-mails are used up). Give back what was not sent with
+    `email_quota_release`.
+
+    The month's row is created if missing, then locked (`SELECT … FOR UPDATE`) while what is left
+    is read and taken: parallel batches take exactly up to the quota, never over it.
+    """
+    tenant = tenant or current_tenant()
+    if count <= 0:
+        return 0
+    allowed = entitlements(tenant).limits[Limit.EMAILS]
+    key = {"tenant": tenant.pk, "metric": Limit.EMAILS.value, "period": month_start()}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(_RESERVE_ROW_SQL.format(table=UsageCounter._meta.db_table), key)
+        counter = UsageCounter.objects.select_for_update().get(
+            tenant_id=key["tenant"], metric=key["metric"], period=key["period"]
+        )
+        granted = count if allowed is None else max(0, min(count, allowed - counter.count))
+        if granted:
+            UsageCounter.objects.filter(pk=counter.pk).update(count=F("count") + granted)
+    return granted
+
+
+def email_quota_release(count: int, tenant: Tenant | None = None) -> None:
+    """Give back e-mails reserved this month and not sent after all (skipped, refused, unreachable)."""
+    tenant = tenant or current_tenant()
+    if count <= 0:
+        return
+    UsageCounter.objects.filter(tenant=tenant, metric=Limit.EMAILS, period=month_start()).update(
+        count=Greatest(F("count") - count, 0)
+    )
+
+
+def _emails_exceeded(tenant: Tenant, allowed: int, *, used: int, wanted: int) -> QuotaExceeded:
+    message = _(
+        "This would send %(wanted)d e-mails, and the plan leaves %(left)d of its %(allowed)d this month. "
+        "Upgrade the plan, or send to a smaller audience."
+    ) % {"wanted": wanted, "left": max(0, allowed - used), "allowed": allowed}
+    error = _quota_exceeded(tenant, allowed, used=used, limit=Limit.EMAILS, message=message)
+    error.details["requested"] = wanted
+    return error
 
 
 def _next_month(day: date) -> date:

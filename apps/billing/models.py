@@ -20,9 +20,11 @@ class Feature(models.TextChoices):
 
 
 class Limit(models.TextChoices):
-    """What a plan counts. `designs` is per month; the others are how many may exist at once."""
+    """What a plan counts. `designs` and `emails` are per month; the others are how many may exist
+    at once."""
 
     DESIGNS = "designs", _("AI designs this month")
+    EMAILS = "emails", _("Campaign e-mails this month")
     BRANDS = "brands", _("Brands")
     SEATS = "seats", _("Seats")
     WEBHOOK_ENDPOINTS = "webhook_endpoints", _("Webhook endpoints")
@@ -53,6 +55,9 @@ class Plan(models.Model):
     )
     overage_price_eur = models.PositiveIntegerField(_("overage per design (EUR cents)"), default=0)
     overage_price_usd = models.PositiveIntegerField(_("overage per design (USD cents)"), default=0)
+    emails_per_month = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Campaign e-mails sent per month; empty: unlimited")
+    )
     brands = models.PositiveIntegerField(null=True, blank=True)
     seats = models.PositiveIntegerField(null=True, blank=True)
     webhook_endpoints = models.PositiveIntegerField(null=True, blank=True)
@@ -67,7 +72,8 @@ class Plan(models.Model):
         return self.name
 
     def limit(self, name: str) -> int | None:
-        return getattr(self, "designs_per_month" if name == Limit.DESIGNS else name)
+        monthly = {Limit.DESIGNS: "designs_per_month", Limit.EMAILS: "emails_per_month"}
+        return getattr(self, monthly.get(name, name))
 
     def monthly_price(self, currency: str) -> int:
         return getattr(self, f"monthly_price_{currency}")

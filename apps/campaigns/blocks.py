@@ -218,7 +218,8 @@ def blocks_clean(blocks) -> list[dict]:
         )
     cleaned, problems = [], []
     for n, block in enumerate(blocks, start=1):
-        kind = BLOCKS.get(block.get("kind")) if isinstance(block, dict) else None
+        name = block.get("kind") if isinstance(block, dict) else None
+        kind = BLOCKS.get(name) if isinstance(name, str) else None  # a list or an object is no kind
         if kind is None:
             problems.append(
                 ValidationError(

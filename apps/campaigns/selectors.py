@@ -14,7 +14,7 @@ from apps.crm.models.scores import Segment
 from apps.crm.selectors import customer_list
 from apps.orders.models import Order
 
-from .models import Campaign, Recipient, Suppression, TrackingEvent
+from .models import Audience, Campaign, Recipient, Suppression, TrackingEvent
 
 SALE = SalesLine.DocumentType.SALE
 SAMPLE_SIZE = 10
@@ -250,3 +250,22 @@ def campaign_revenue(campaign: Campaign) -> Revenue:
         for row in rows
     ]
     return Revenue(orders=count, by_currency=dict(by_currency), segments=segments)
+
+
+# --- one object, lists for the API ---------------------------------------------------------------
+
+
+def audience_list(*, search: str = "") -> QuerySet[Audience]:
+    """Audiences; `search`: each word in the name."""
+    audiences = Audience.objects.all()
+    for term in (search or "").split():
+        audiences = audiences.filter(name__icontains=term)
+    return audiences
+
+
+def audience_get(*, pk: int) -> Audience | None:
+    return Audience.objects.filter(pk=pk).first()
+
+
+def campaign_get(*, pk: int) -> Campaign | None:
+    return Campaign.objects.select_related("audience", "template").filter(pk=pk).first()

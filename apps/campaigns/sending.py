@@ -11,7 +11,10 @@ from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import email_quota_release, email_quota_reserve
+from apps.core.errors import Conflict
 from apps.crm.models import Customer
 from apps.crm.scoring.customers import recommendations_ranked
 
@@ -19,10 +22,18 @@ from .delivery import mail_connection, message_build, rate_per_minute
 from .links import click_url, list_unsubscribe_headers, open_url, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
-from .services import campaign_finish_if_done
+from .services import campaign_finish_if_done, campaign_pause
 
 STUCK_AFTER = timedelta(minutes=15)
 STALLED_AFTER = timedelta(minutes=3)
+# A claimed recipient in one of these after its batch: no message left (a provider's event may
+# already have moved the others past `sent`).
+UNSENT = [
+    Recipient.Status.QUEUED,
+    Recipient.Status.SENDING,
+    Recipient.Status.FAILED,
+    Recipient.Status.SKIPPED,
+]
 
 
 def _claim(campaign: Campaign, size: int) -> list[Recipient]:
@@ -105,6 +116,11 @@ def batch_send(campaign: Campaign) -> int:
     if campaign.status != Campaign.Status.SENDING:
         return 0
     recipients = _claim(campaign, rate_per_minute())
+    # The plan's e-mails for the month: what is left of them is taken for this batch, the rest
+    # goes back to the queue and the campaign pauses (never sent over the quota).
+    allowed = email_quota_reserve(len(recipients))
+    recipients, over = recipients[:allowed], recipients[allowed:]
+    _requeue(over)
     if recipients:
         emails = [recipient.email for recipient in recipients]
         suppressed = set(Suppression.objects.filter(email__in=emails).values_list("email", flat=True))
@@ -114,13 +130,35 @@ def batch_send(campaign: Campaign) -> int:
                     _send_one(campaign, recipient, connection, suppressed)
         except (OSError, smtplib.SMTPException, AnymailAPIError):
             # The server could not be reached: the messages not marked yet did not leave.
-            claimed = [recipient.pk for recipient in recipients]
-            Recipient.objects.filter(pk__in=claimed, status=Recipient.Status.SENDING).update(
-                status=Recipient.Status.QUEUED
-            )
+            _requeue(recipients)
             raise
+        finally:  # only messages that left count against the quota
+            left = Recipient.objects.filter(pk__in=[r.pk for r in recipients]).exclude(status__in=UNSENT)
+            email_quota_release(allowed - left.count())
+    if over:
+        _pause_over_quota(campaign)
+        return len(recipients)
     campaign_finish_if_done(campaign)
     return len(recipients)
+
+
+def _requeue(recipients: list[Recipient]) -> None:
+    """Claimed recipients whose message did not leave go back to the queue."""
+    claimed = [recipient.pk for recipient in recipients]
+    Recipient.objects.filter(pk__in=claimed, status=Recipient.Status.SENDING).update(
+        status=Recipient.Status.QUEUED
+    )
+
+
+def _pause_over_quota(campaign: Campaign) -> None:
+    reason = _(
+        "Paused: this month's campaign e-mails of the plan are used up. Upgrade the plan and resume, "
+        "or resume next month."
+    )
+    try:
+        campaign_pause(campaign=campaign, reason=reason)
+    except Conflict:  # cancelled or paused meanwhile: nothing to do
+        pass
 
 
 def stalled() -> list[Campaign]:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing.entitlements import email_quota_check
 from apps.core.crypto import encrypt
 from apps.core.errors import Conflict, ValidationFailed
 from apps.crm.models import CatalogItem, Customer
@@ -20,6 +21,7 @@ from apps.crm.models.scores import Segment
 from apps.crm.selectors import LAST_PURCHASE_NEVER, LAST_PURCHASE_OLDER, LAST_PURCHASE_WITHIN
 from apps.crm.services import customer_data, customer_erase, customer_update, email_normalize
 
+from .errors import AudienceInUse
 from .models import Audience, Campaign, Recipient, SendingSettings, Suppression, Template, TrackingEvent
 from .selectors import audience_recipients
 
@@ -70,7 +72,7 @@ def rules_clean(rules) -> dict:
         raise ValidationFailed(
             details={"segments": [_("Unknown segments: %s.") % ", ".join(sorted(bad_segments))]}
         )
-    if not all(item.isdigit() for item in clean["items"]):
+    if not all(item.isascii() and item.isdigit() and len(item) <= 18 for item in clean["items"]):
         raise ValidationFailed(details={"items": [_("Expected catalogue item ids.")]})
     clean["items"] = sorted(int(item) for item in clean["items"])
     if CatalogItem.objects.filter(pk__in=clean["items"]).count() != len(clean["items"]):
@@ -99,7 +101,7 @@ def audience_save(
 
 def audience_delete(*, audience: Audience) -> None:
     if audience.campaigns.exists():
-        raise Conflict(_("This audience is used by a campaign: it cannot be deleted."))
+        raise AudienceInUse()
     audience.delete()
 
 
@@ -155,6 +157,8 @@ def campaign_start(*, campaign: Campaign, at: datetime | None = None) -> Campaig
     queued = recipients_queue(campaign)
     if not queued and not campaign.recipients.exists():
         raise Conflict(_("Nobody in this audience can receive it: no consent, no address, or suppressed."))
+    # 402 beyond the month's e-mails: the queue just written rolls back with the refusal
+    email_quota_check(campaign.recipients.filter(status=Recipient.Status.QUEUED).count())
     campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
     campaign.save(update_fields=["status", "started_at", "updated_at"])
     _send_soon(campaign)

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.billing.errors import QuotaExceeded
 from apps.core.errors import Conflict
 
 from .models import Campaign
@@ -51,7 +52,7 @@ def campaigns_tick_task() -> dict:
         try:
             campaign_start(campaign=campaign)
             started += 1
-        except Conflict as error:  # nobody left to write to: the campaign ends, saying why
+        except (Conflict, QuotaExceeded) as error:  # nobody to write to, no e-mails left: it ends, saying why
             campaign_cancel(campaign=campaign, reason=error.message)
     resumed = stalled()
     for campaign in resumed:

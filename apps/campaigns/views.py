@@ -43,7 +43,9 @@ admin_required = role_required(Role.ADMIN)
 
 
 def _error(request, error: ApplicationError) -> None:
-    details = " ".join(str(message) for messages_ in error.details.values() for message in messages_)
+    # field messages only: a plan error's details also hold figures and links (`allowed`, `upgrade_url`)
+    lists = [value for value in error.details.values() if isinstance(value, list | tuple)]
+    details = " ".join(str(message) for messages_ in lists for message in messages_)
     messages.error(request, f"{error.message} {details}".strip())
 
 

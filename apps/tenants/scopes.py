@@ -15,6 +15,8 @@ SCOPES = {
     "orders:write": _("Create and change orders"),
     "customers:read": _("Read customers"),
     "customers:write": _("Import and change customers"),
+    "campaigns:read": _("Read audiences, e-mail templates and campaigns"),
+    "campaigns:write": _("Create, change, send and stop campaigns, their audiences and templates"),
     "webhooks:write": _("Manage webhook endpoints"),
 }
 ALL_SCOPES = list(SCOPES)

@@ -416,6 +416,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     WebhookDeliveryStatusEnum="apps.webhooks.models.WebhookDelivery.Status",
     WebhookAttemptErrorEnum="apps.webhooks.models.WebhookAttempt.Error",
     WebhookDisabledReasonEnum="apps.webhooks.models.WebhookEndpoint.DisabledReason",
+    CampaignStatusEnum="apps.campaigns.models.Campaign.Status",
+    SegmentEnum="apps.crm.models.scores.Segment",
 )
 
 # --- Designs (apps/designs) ---------------------------------------------------------------

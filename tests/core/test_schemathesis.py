@@ -5,7 +5,8 @@ with a shopper session) are fuzzed from `/api/schema/` through real HTTP: exampl
 fuzzing and stateful phases, with every check schemathesis has (server errors, status codes,
 content types, headers, response bodies, invalid data rejected, valid data accepted, unsupported
 methods, ignored auth, use after free...). Paths name objects that exist and cannot be deleted
-(a product in use, a ready design, an order; the widget's product, design and session), so
+(a product in use, a ready design, an order, a campaign's audience and template, the campaign;
+the widget's product, design and session), so
 operations get past 404; the stateful phase links the rest.
 Bounded (examples per operation, a fixed seed) to stay reproducible and fast.
 """
@@ -23,6 +24,7 @@ from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
 from apps.storefront.sessions import session_new, session_read
 from apps.tenants.services import api_key_create
+from tests.support.campaigns import campaign_make
 from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import product_make
 
@@ -73,6 +75,18 @@ parameters = {{ id = "{design}" }}
 [[operations]]
 include-path-regex = "^/api/v1/orders/\\{{number\\}}"
 parameters = {{ number = "{order}" }}
+
+[[operations]]
+include-path-regex = "^/api/v1/campaigns/audiences/\\{{id\\}}$"
+parameters = {{ id = {audience} }}
+
+[[operations]]
+include-path-regex = "^/api/v1/campaigns/templates/\\{{id\\}}$"
+parameters = {{ id = {template} }}
+
+[[operations]]
+include-path-regex = "^/api/v1/campaigns/\\{{id\\}}"
+parameters = {{ id = {campaign} }}
 """
 MAX_EXAMPLES = 10
 UNLIMITED = 10**9
@@ -105,6 +119,7 @@ def known(tenant, settings) -> dict:
     )
     catalog_product = product_make()  # PATCHed and DELETEd by the run: its design keeps it (409 `in_use`)
     design_create(product=catalog_product.pk, prompt="a fox in the snow")
+    campaign = campaign_make()  # its audience and template cannot be deleted (409 `…_in_use`)
     _key, secret = api_key_create(tenant=tenant, name="schemathesis")
     _key, publishable = brand_publishable_key_create(brand=brand)
     return {
@@ -116,6 +131,9 @@ def known(tenant, settings) -> dict:
         "design": design.public_id,
         "order": order.reference,
         "product": catalog_product.pk,
+        "audience": campaign.audience_id,
+        "template": campaign.template_id,
+        "campaign": campaign.pk,
     }
 
 

@@ -12,7 +12,9 @@ def create(apps, schema_editor):
     Plan = apps.get_model("billing", "Plan")
     Subscription = apps.get_model("billing", "Subscription")
     Tenant = apps.get_model("tenants", "Tenant")
+    known = {field.name for field in Plan._meta.get_fields()}  # fields added later have their own migration
     for fields in DEFAULT_PLANS:
+        fields = {name: value for name, value in fields.items() if name in known}
         Plan.objects.get_or_create(code=fields["code"], defaults=fields)
     pro = Plan.objects.get(code="pro")
     trial_ends_at = timezone.now() + timedelta(days=14)

@@ -78,6 +78,10 @@ class AutoSchema(openapi.AutoSchema):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        scope = getattr(self.view, "required_scopes", {}).get(self.method)
+        note = f"Requires the scope `{scope}`."
+        if scope and note not in operation.get("description", ""):  # `extend_schema(description=…)`
+            operation["description"] = "\n\n".join(filter(None, [operation.get("description"), note]))
         responses = operation["responses"]
         for status in self._error_statuses(operation):
             response = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[status])
