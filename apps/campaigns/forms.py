@@ -131,9 +131,7 @@ class SendingSettingsForm(forms.Form):
         required=False,
         max_length=200,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
-        help_text=_(
-            "Your own Brevo account's key (v3). Stored encrypted; leave empty to keep the saved one."
-        ),
+        help_text=_("Your own Brevo account's key. Stored encrypted; leave empty to keep the saved one."),
     )
     remove_key = forms.BooleanField(label=_("Remove the saved key"), required=False)
     from_email = forms.EmailField(
