@@ -11,6 +11,7 @@ Target: >= 500 messages/s. BENCH_SMOKE=1: 300 recipients.
 """
 
 import multiprocessing
+import os
 import resource
 import socketserver
 import time
@@ -18,7 +19,7 @@ import time
 from bench import SMOKE, enforced
 
 SLUG = "bench-mail"
-RECIPIENTS = 300 if SMOKE else 50_000
+RECIPIENTS = 300 if SMOKE else int(os.environ.get("BENCH_RECIPIENTS", 50_000))
 ITEMS = 200
 BATCH = 1000
 TARGET_PER_SECOND = 500

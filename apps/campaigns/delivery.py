@@ -56,12 +56,15 @@ def sender() -> str:
     return formataddr((getattr(tenant, "name", "") or "Luneo", address))
 
 
-def message_build(rendered: Rendered, *, to: str, headers: dict | None = None, connection=None):
-    """The e-mail (plain text and HTML alternatives) ready to `send()`."""
+def message_build(
+    rendered: Rendered, *, to: str, headers: dict | None = None, connection=None, from_email: str = ""
+):
+    """The e-mail (plain text and HTML alternatives) ready to `send()`; `from_email` defaults to
+    `sender()` (read it once for a batch)."""
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=sender(),
+        from_email=from_email or sender(),
         to=[to],
         headers=headers or {},
         connection=connection,

@@ -5,6 +5,7 @@ leaves those recipients `sending`; the sweep marks them failed after a while rat
 second message (what the provider accepted cannot be known)."""
 
 import smtplib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
@@ -18,7 +19,7 @@ from apps.core.errors import Conflict
 from apps.crm.models import Customer
 from apps.crm.scoring.customers import recommendations_ranked
 
-from .delivery import mail_connection, message_build, rate_per_minute
+from .delivery import mail_connection, message_build, rate_per_minute, sender
 from .links import click_url, list_unsubscribe_headers, open_url, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
@@ -61,6 +62,16 @@ def _mark(recipient: Recipient, status: str, **fields) -> None:
     Recipient.objects.filter(pk=recipient.pk).update(**fields)
 
 
+@dataclass(frozen=True)
+class Batch:
+    """What the messages of one batch share: the open connection, the suppressed addresses among
+    its recipients, the sender."""
+
+    connection: object
+    suppressed: set[str]
+    from_email: str
+
+
 def _may_receive(recipient: Recipient, suppressed: set[str]) -> bool:
     """Checked again at send time: consent withdrawn or address suppressed since it was queued."""
     customer: Customer | None = recipient.customer
@@ -73,8 +84,8 @@ def _refused(error: AnymailAPIError) -> bool:
     return status is not None and 400 <= status < 500 and status != 429
 
 
-def _send_one(campaign: Campaign, recipient: Recipient, connection, suppressed: set[str]) -> None:
-    if not _may_receive(recipient, suppressed):
+def _send_one(campaign: Campaign, recipient: Recipient, batch: Batch) -> None:
+    if not _may_receive(recipient, batch.suppressed):
         _mark(recipient, Recipient.Status.SKIPPED, error="no consent or suppressed")
         return
     links = Links(
@@ -85,7 +96,11 @@ def _send_one(campaign: Campaign, recipient: Recipient, connection, suppressed: 
     )
     rendered = message_render(campaign.template, customer=recipient.customer, links=links)
     message = message_build(
-        rendered, to=recipient.email, headers=list_unsubscribe_headers(recipient), connection=connection
+        rendered,
+        to=recipient.email,
+        headers=list_unsubscribe_headers(recipient),
+        connection=batch.connection,
+        from_email=batch.from_email,
     )
     try:
         message.send()
@@ -126,8 +141,9 @@ def batch_send(campaign: Campaign) -> int:
         suppressed = set(Suppression.objects.filter(email__in=emails).values_list("email", flat=True))
         try:
             with mail_connection() as connection:
+                batch = Batch(connection=connection, suppressed=suppressed, from_email=sender())
                 for recipient in recipients:
-                    _send_one(campaign, recipient, connection, suppressed)
+                    _send_one(campaign, recipient, batch)
         except (OSError, smtplib.SMTPException, AnymailAPIError):
             # The server could not be reached: the messages not marked yet did not leave.
             _requeue(recipients)
