@@ -22,6 +22,7 @@ from .models import Suppression
 SALT = "campaigns.optin"
 # At most this many confirmation messages per address and day: a form cannot be used to flood.
 CONFIRMATIONS_PER_DAY = 3
+SIGNUPS_PER_IP_HOUR = 20  # and at most this many sign-ups an hour from one IP address
 
 
 def confirmation_url(customer: Customer) -> str:
@@ -29,13 +30,15 @@ def confirmation_url(customer: Customer) -> str:
     return tenant_url(connection.tenant, reverse("campaigns-public:confirm", kwargs={"token": token}))
 
 
-def subscribe(*, email: str, first_name: str = "", language: str = "") -> bool:
-    """Send the confirmation message (in the person's language). False when this address had its
-    share of messages today; nothing is said either way about whether the address was known."""
+def subscribe(*, email: str, first_name: str = "", language: str = "", ip: str = "") -> bool:
+    """Send the confirmation message (in the person's language). False when this address, or this
+    IP address, had its share of messages; nothing is said either way about whether the address
+    was known."""
     email = email_normalize(email)
+    schema = connection.schema_name
     if rate_limit_hit(
-        bucket=(connection.schema_name, "optin", email), limit=CONFIRMATIONS_PER_DAY, window=86400
-    ):
+        bucket=(schema, "optin-ip", ip), limit=SIGNUPS_PER_IP_HOUR, window=3600
+    ) or rate_limit_hit(bucket=(schema, "optin", email), limit=CONFIRMATIONS_PER_DAY, window=86400):
         return False
     customer = customer_for_email(
         email=email, first_name=first_name, language=language, source=Channel.SIGNUP

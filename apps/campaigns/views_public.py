@@ -129,7 +129,7 @@ def subscribe_page(request):
         raise Http404
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        optin.subscribe(**form.cleaned_data, language=translation.get_language())
+        optin.subscribe(**form.cleaned_data, language=translation.get_language(), ip=client_ip(request))
         return render(request, "campaigns/public_subscribe_sent.html", {"workspace": connection.tenant})
     return render(request, "campaigns/public_subscribe.html", {"workspace": connection.tenant, "form": form})
 

@@ -99,6 +99,15 @@ def test_confirming_lifts_an_earlier_unsubscribe_but_not_a_bounce(tenant, visito
     assert Suppression.objects.get().reason == Suppression.Reason.HARD_BOUNCE
 
 
+def test_one_ip_address_gets_twenty_sign_ups_an_hour(tenant, visitor):
+    for n in range(22):
+        visitor.post("/e/subscribe/", {"email": f"person{n}@example.com"}, REMOTE_ADDR="203.0.113.50")
+    visitor.post("/e/subscribe/", {"email": "other@example.com"}, REMOTE_ADDR="203.0.113.51")
+
+    assert len(mail.outbox) == 21
+    assert mail.outbox[-1].to == ["other@example.com"]
+
+
 @pytest.mark.parametrize("email", ["not-an-address", "a\x00b@example.com", "x" * 300 + "@example.com", ""])
 def test_a_bad_address_is_a_form_error(tenant, visitor, email):
     page = visitor.post("/e/subscribe/", {"email": email})
