@@ -30,7 +30,7 @@ from apps.tenants.models import Tenant
 from .errors import FeatureNotInPlan, PlanLimitReached, QuotaExceeded
 from .models import Feature, Limit, Plan, Subscription, UsageAlert, UsageCounter
 
-ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs
+ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs and campaign e-mails
 _memo = ProcessCache(seconds=2.0)
 
 
@@ -175,7 +175,9 @@ def design_quota_consume(tenant: Tenant | None = None) -> int:
         raise _quota_exceeded(tenant, allowed, used=allowed)
     count = row[0]
     if allowed:
-        _alert_if_crossed(tenant, period=period, count=count, allowed=allowed)
+        _alert_if_crossed(
+            tenant, Limit.DESIGNS, period=period, before=count - 1, after=count, allowed=allowed
+        )
     return count
 
 
@@ -244,6 +246,11 @@ def email_quota_reserve(count: int, tenant: Tenant | None = None) -> int:
         granted = count if allowed is None else max(0, min(count, allowed - counter.count))
         if granted:
             UsageCounter.objects.filter(pk=counter.pk).update(count=F("count") + granted)
+        if granted and allowed:
+            after = counter.count + granted
+            _alert_if_crossed(
+                tenant, Limit.EMAILS, period=key["period"], before=counter.count, after=after, allowed=allowed
+            )
     return granted
 
 
@@ -271,11 +278,15 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _alert_if_crossed(tenant: Tenant, *, period: date, count: int, allowed: int) -> None:
+def _alert_if_crossed(
+    tenant: Tenant, metric: str, *, period: date, before: int, after: int, allowed: int
+) -> None:
+    """Alert the owners once per threshold and month when the count went from `before` to `after`
+    across it (one design at a time; a batch of e-mails at once)."""
     for threshold in ALERT_THRESHOLDS:
-        if count == math.ceil(allowed * threshold / 100):
+        if before < math.ceil(allowed * threshold / 100) <= after:
             alert, created = UsageAlert.objects.get_or_create(
-                tenant=tenant, metric=Limit.DESIGNS, period=period, threshold=threshold
+                tenant=tenant, metric=metric, period=period, threshold=threshold
             )
             if created:
                 from .notices import usage_alert_send  # notices render emails: imported when needed

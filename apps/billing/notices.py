@@ -4,20 +4,29 @@ from apps.tenants.models import Tenant
 from apps.tenants.services import owners_notify
 
 from .entitlements import upgrade_url
-from .models import UsageAlert
+from .models import Limit, UsageAlert
 
 USAGE_EVENT = "billing.usage"
 STATUS_EVENT = "billing.status"
 
 
+# The message for each counted metric: billing/email/<template>(_subject).txt
+ALERT_TEMPLATES = {
+    Limit.DESIGNS: "billing/email/usage_alert",
+    Limit.EMAILS: "billing/email/email_usage_alert",
+}
+
+
 def usage_alert_send(*, alert_id: int) -> None:
-    """80 % or 100 % of the month's designs: sent once per threshold and month (UsageAlert is unique)."""
+    """80 % or 100 % of the month's designs or campaign e-mails: sent once per metric, threshold and
+    month (UsageAlert is unique)."""
     alert = UsageAlert.objects.select_related("tenant__subscription__plan").get(pk=alert_id)
     tenant = alert.tenant
     plan = tenant.subscription.plan
+    allowed = plan.limit(alert.metric)
     context = {
         "threshold": alert.threshold,
-        "allowed": plan.designs_per_month,
+        "allowed": allowed,
         "plan": plan,
         "overage": plan.overage,
         "link": upgrade_url(tenant),
@@ -25,8 +34,8 @@ def usage_alert_send(*, alert_id: int) -> None:
     owners_notify(
         tenant=tenant,
         event=USAGE_EVENT,
-        payload={"metric": alert.metric, "threshold": alert.threshold, "allowed": plan.designs_per_month},
-        template="billing/email/usage_alert",
+        payload={"metric": alert.metric, "threshold": alert.threshold, "allowed": allowed},
+        template=ALERT_TEMPLATES[alert.metric],
         context=context,
     )
 

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from apps.billing.entitlements import design_quota_consume, month_start
+from apps.billing.entitlements import design_quota_consume, email_quota_reserve, month_start
 from apps.billing.models import Limit, Plan, UsageAlert, UsageCounter
 from apps.billing.services import plan_get, subscription_assign
 from apps.designs.services import design_create
@@ -140,3 +140,26 @@ def test_ten_parallel_requests_at_the_limit_pass_exactly_the_allowed_number(tena
         "quota_exceeded"
     }
     assert used_this_month(tenant) == 5
+
+
+def test_owners_are_told_when_campaign_emails_cross_80_and_100_percent(
+    tenant, django_capture_on_commit_callbacks
+):
+    # Given Starter with 10 campaign e-mails a month
+    on_plan(tenant, Plan.Code.STARTER, emails_per_month=10)
+    mail.outbox.clear()
+
+    # When batches of 5, 3 and 4 e-mails are reserved (the last one gets 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        granted = [email_quota_reserve(count, tenant) for count in (5, 3, 4)]
+
+    # Then the 80 % alert went with the second batch, the 100 % with the third, once each
+    assert granted == [5, 3, 2]
+    alerts = UsageAlert.objects.filter(tenant=tenant, metric=Limit.EMAILS)
+    assert sorted(alerts.values_list("threshold", flat=True)) == [80, 100]
+    assert [message.subject for message in mail.outbox] == [
+        "80 % of the month's campaign e-mails used in Alpha",
+        "100 % of the month's campaign e-mails used in Alpha",
+    ]
+    assert "10 campaign e-mails" in mail.outbox[0].body
+    assert "Campaigns that are sending are paused" in mail.outbox[1].body
