@@ -153,9 +153,3 @@ def block_rows(blocks: list[dict], *, product_choices: list[tuple[str, str]]) ->
             {"n": n, "kind": kind.name, "label": kind.label, "dynamic": kind.dynamic, "fields": fields}
         )
     return rows
-
-
-class PreviewAsForm(forms.Form):
-    """Which customer the preview and the test are rendered for (none: sample data)."""
-
-    email = forms.CharField(label=_("Preview as (customer e-mail)"), required=False, max_length=254)

@@ -75,8 +75,9 @@ class AudienceSize:
         return self.matching - self.no_email - self.no_consent - self.suppressed - self.shared
 
 
-def audience_size(rules: dict) -> AudienceSize:
-    """Two queries: the counts, and a sample of those who would receive it."""
+def audience_size(rules: dict, *, sample: bool = True) -> AudienceSize:
+    """The counts in one query, and (unless `sample` is False) a sample of those who would
+    receive it in a second."""
     has_email = ~Q(email="")
     consented = has_email & Q(marketing_consent=True)
     reachable = consented & ~Exists(_suppressed())
@@ -89,8 +90,10 @@ def audience_size(rules: dict) -> AudienceSize:
         addresses=Count("email", filter=reachable, distinct=True),
     )
     counts["shared"] = counts.pop("reachable") - counts.pop("addresses")
-    sample = list(audience_recipients(rules).order_by("last_name", "first_name", "pk")[:SAMPLE_SIZE])
-    return AudienceSize(**counts, sample=sample)
+    chosen = (
+        audience_recipients(rules).order_by("last_name", "first_name", "pk")[:SAMPLE_SIZE] if sample else []
+    )
+    return AudienceSize(**counts, sample=list(chosen))
 
 
 # --- campaigns ---------------------------------------------------------------------------------

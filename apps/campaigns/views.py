@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.csv_export import csv_download
@@ -139,9 +140,12 @@ def campaign_start_action(request, pk: int):
 
 
 ACTIONS = {
-    "pause": (services.campaign_pause, _("The campaign is paused.")),
-    "resume": (services.campaign_resume, _("The campaign is sending again.")),
-    "cancel": (services.campaign_cancel, _("The campaign is cancelled: nothing more will be sent.")),
+    "pause": (services.campaign_pause, gettext_lazy("The campaign is paused.")),
+    "resume": (services.campaign_resume, gettext_lazy("The campaign is sending again.")),
+    "cancel": (
+        services.campaign_cancel,
+        gettext_lazy("The campaign is cancelled: nothing more will be sent."),
+    ),
 }
 
 
@@ -183,7 +187,7 @@ def audience_list_page(request):
     if search:
         audiences = audiences.filter(name__icontains=search)
     page = Paginator(audiences, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(audience, audience_size(audience.rules)) for audience in page.object_list]
+    rows = [(audience, audience_size(audience.rules, sample=False)) for audience in page.object_list]
     context = {"page": page, "rows": rows, "search": search, "has_audiences": Audience.objects.exists()}
     return render(request, "campaigns/audience_list.html", context)
 

@@ -26,12 +26,15 @@ from .links import brevo_webhook_credentials, click_target
 from .models import Recipient, TrackingEvent
 from .services import Event, event_record, resubscribe, unsubscribe
 
-ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
+
+def _workspace_only() -> None:
+    """These pages exist on a workspace's host only."""
+    if connection.schema_name == get_public_schema_name():
+        raise Http404
 
 
 def _recipient(token: str) -> Recipient:
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
+    _workspace_only()
     recipient = Recipient.objects.select_related("customer", "campaign").filter(token=token).first()
     if recipient is None:
         raise Http404
@@ -106,8 +109,7 @@ class BrevoEvents(BrevoTrackingWebhookView):
 def brevo_tracking(request):
     """Brevo's event webhook (it signs nothing): refused unless the request carries the
     workspace's basic-auth credentials (`links.brevo_webhook_credentials`, checked by anymail)."""
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
+    _workspace_only()
     try:
         event = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
@@ -125,8 +127,7 @@ class SubscribeForm(forms.Form):
 @csrf_exempt  # the form may sit on the brand's own site; it only ever sends a confirmation
 @require_http_methods(["GET", "POST"])
 def subscribe_page(request):
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
+    _workspace_only()
     form = SubscribeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         optin.subscribe(**form.cleaned_data, language=translation.get_language(), ip=client_ip(request))
@@ -137,8 +138,7 @@ def subscribe_page(request):
 @csrf_exempt  # reached from the confirmation message: the signed link is the credential
 @require_http_methods(["GET", "POST"])
 def confirm_page(request, token: str):
-    if connection.schema_name == get_public_schema_name():
-        raise Http404
+    _workspace_only()
     customer = optin.confirmation_customer(token)
     context = {"workspace": connection.tenant, "customer": customer, "confirmed": False}
     if customer is None:
