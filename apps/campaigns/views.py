@@ -4,7 +4,7 @@ cancel, live progress, funnel, send log and its CSV), and the audiences with the
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,9 @@ from .forms import (
 from .links import brevo_webhook_url
 from .models import Audience, Campaign, Recipient, Template
 from .selectors import (
+    audience_list,
     audience_size,
+    campaign_get,
     campaign_list,
     campaign_progress,
     campaign_revenue,
@@ -85,7 +87,10 @@ def campaign_create_page(request):
 
 
 def _campaign(pk: int) -> Campaign:
-    return get_object_or_404(Campaign.objects.select_related("audience", "template"), pk=pk)
+    campaign = campaign_get(pk=pk)
+    if campaign is None:
+        raise Http404
+    return campaign
 
 
 @require_GET
@@ -182,11 +187,8 @@ def _audience_form(request, *, initial=None) -> AudienceForm:
 @require_GET
 @member_required
 def audience_list_page(request):
-    audiences = Audience.objects.all()
     search = request.GET.get("q", "").strip()
-    if search:
-        audiences = audiences.filter(name__icontains=search)
-    page = Paginator(audiences, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(audience_list(search=search), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(audience, audience_size(audience.rules, sample=False)) for audience in page.object_list]
     context = {"page": page, "rows": rows, "search": search, "has_audiences": Audience.objects.exists()}
     return render(request, "campaigns/audience_list.html", context)
