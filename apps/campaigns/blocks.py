@@ -3,7 +3,8 @@
 A block is a dict `{"kind": <kind>, <field>: <value>, ...}`; `BLOCKS` describes each kind's fields
 (the editor builds its inputs from it, `blocks_clean` checks them). Static blocks hold what the
 brand wrote; `products` lists chosen Luneo products or catalogue items; `recommendations` and
-`rebuy_design` are dynamic: filled for each recipient when the message is rendered.
+`rebuy_design` are dynamic: filled for each recipient when the message is rendered (the
+recipient's designs drawn on the block's product when it names one).
 """
 
 import re
@@ -23,7 +24,8 @@ REF = re.compile(r"^(product|item):([1-9][0-9]{0,17})$")
 
 @dataclass(frozen=True)
 class Field:
-    """One field of a block: `type` is "text" (one line), "textarea", "url", "count" or "products"."""
+    """One field of a block: `type` is "text" (one line), "textarea", "url", "count", "products"
+    (chosen products or items, each with its link) or "product" (one Luneo product, or "")."""
 
     name: str
     label: str
@@ -85,6 +87,7 @@ BLOCKS: dict[str, Kind] = {
                 Field("title", _("Title")),
                 Field("text", _("Text"), "textarea", max_length=1000),
                 Field("count", _("How many"), "count"),
+                Field("product", _("Show them on"), "product"),
                 Field("label", _("Button label"), required=True, max_length=80),
                 Field("url", _("Button link"), "url", required=True, max_length=URL_MAX),
             ),
@@ -202,7 +205,24 @@ def _products(value, field: Field, errors: list) -> list[dict]:
     return items
 
 
-CLEANERS = {"text": _text, "textarea": _text, "url": _url, "count": _count, "products": _products}
+def _product(value, field: Field, errors: list) -> str:
+    if value in (None, ""):
+        return ""
+    match = REF.match(value) if isinstance(value, str) else None
+    if match is None or match.group(1) != "product":
+        errors.append(_("Choose %(field)s from the list.") % {"field": field.label})
+        return ""
+    return value
+
+
+CLEANERS = {
+    "text": _text,
+    "textarea": _text,
+    "url": _url,
+    "count": _count,
+    "products": _products,
+    "product": _product,
+}
 
 
 def blocks_clean(blocks) -> list[dict]:

@@ -148,6 +148,8 @@ def block_rows(blocks: list[dict], *, product_choices: list[tuple[str, str]]) ->
                     if isinstance(item, dict)
                 ]
                 entry["choices"] = product_choices
+            if field.type == "product":
+                entry["choices"] = [choice for choice in product_choices if choice[0].startswith("product:")]
             fields.append(entry)
         rows.append(
             {"n": n, "kind": kind.name, "label": kind.label, "dynamic": kind.dynamic, "fields": fields}

@@ -8,6 +8,7 @@ through `Links.click` (click tracking when sending, the identity in previews).
 """
 
 import html
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,17 +22,19 @@ from mjml import mjml2html
 
 from apps.crm.scoring.customers import customer_recommendations
 from apps.crm.scoring.reasons import reason_text
-from apps.crm.selectors import customer_360
-from apps.designs.models import Design
+from apps.crm.selectors import customer_designs_ready
+from apps.designs.pipeline import RenderFailed, design_preview_elsewhere
 from apps.designs.signing import asset_url
 from apps.products.selectors import view_list
 from apps.storefront.media import media_url
+from apps.storefront.reorder import reorder_url
 from apps.tenants.services import tenant_url
 
 from .blocks import MERGE, REF, blocks_clean, url_check
 from .delivery import Rendered
 from .templates_selectors import products_chosen
 
+logger = logging.getLogger(__name__)
 LANGUAGES = ("en", "fr", "zh-hans")
 TEXT_COLOR = "#1f2933"
 MUTED_COLOR = "#6b7280"
@@ -186,30 +189,43 @@ def recommendation_cards(block: dict, customer, language: str) -> list[Card]:
     return [_item_card(row.item, language, block["url"], note=reason_text(row.reason)) for row in rows]
 
 
+def _drawn_on(design, thumb, product):
+    """The design's image on `product`: its thumbnail on its own product, else drawn on the other
+    (once, then kept); the thumbnail when the other's files cannot be drawn on."""
+    if product.pk == design.product_id:
+        return thumb
+    try:
+        return design_preview_elsewhere(design, product) or thumb
+    except RenderFailed:
+        logger.warning("Design %s cannot be drawn on product %s", design.pk, product.pk, exc_info=True)
+        return thumb
+
+
 def design_cards(block: dict, customer, language: str) -> list[Card]:
-    """The customer's finished designs (newest first) with their preview on the product they
-    were made for, at most the block's count."""
+    """The customer's finished designs (newest first, at most the block's count), each drawn on
+    the block's product (else the one it was made for) when the message is rendered — not when
+    it is opened, which mail privacy proxies break — and linked to reopen it in the shop."""
     if customer is None:
         sample = _("A design this customer made")
         return [Card(name=sample, image="", price="", url=block["url"]) for _n in range(block["count"])]
-    view = customer_360(customer_id=customer.pk)
-    if view is None:
-        return []
-    designs = [
-        (design, thumb)
-        for design, thumb in [*view.designs, *view.abandoned]
-        if thumb is not None and design.status == Design.Status.READY
-    ]
-    designs.sort(key=lambda pair: (pair[0].created_at, pair[0].pk), reverse=True)
-    return [
-        Card(
-            name=design.product.name_in(language),
-            image=_absolute(asset_url(thumb, lasting=True)),
-            price="",
-            url=block["url"],
+    match = REF.match(block.get("product") or "")
+    chosen = products_chosen(products=[int(match.group(2))], items=[])[0] if match else {}
+    target = next(iter(chosen.values()), None)
+    cards = []
+    for design, thumb in customer_designs_ready(customer_id=customer.pk, limit=block["count"]):
+        product = target or design.product
+        image = _drawn_on(design, thumb, product)
+        if image is None:
+            continue
+        cards.append(
+            Card(
+                name=product.name_in(language),
+                image=_absolute(asset_url(image, lasting=True)),
+                price=_money(product.price, product.currency) if target else "",
+                url=reorder_url(block["url"], design),
+            )
         )
-        for design, thumb in designs[: block["count"]]
-    ]
+    return cards
 
 
 # --- blocks → MJML and text ----------------------------------------------------------------------

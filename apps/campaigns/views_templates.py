@@ -140,8 +140,9 @@ def _editor_context(
 ) -> dict:
     version = (template.content or {}).get(language)
     search = request.GET.get("q", "").strip()[:254]
-    # The whole catalogue is read only when a products block needs its choices.
-    choices = product_choices() if any(block.get("kind") == "products" for block in form.blocks) else []
+    # The whole catalogue is read only when a block needs its choices.
+    chooses = any(block.get("kind") in ("products", "rebuy_design") for block in form.blocks)
+    choices = product_choices() if chooses else []
     return {
         "template": template,
         "language": language,

@@ -72,6 +72,20 @@ def _designs_of(customer) -> QuerySet[Design]:
     )
 
 
+def customer_designs_ready(*, customer_id: int, limit: int) -> list[tuple[Design, object]]:
+    """The customer's finished designs, newest first, each with its thumbnail (or None): what a
+    campaign shows them of their own work."""
+    designs = list(
+        _designs_of(customer_id)
+        .filter(status=Design.Status.READY)
+        .select_related("product")
+        .distinct()
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    thumbs = design_thumbs([design.pk for design in designs])
+    return [(design, thumbs.get(design.pk)) for design in designs]
+
+
 def _abandoned_designs(customer) -> QuerySet[Design]:
     """Designs `customer` (an id, or an OuterRef to one) took to a finished preview in the widget
     and never ordered: design abandonment."""

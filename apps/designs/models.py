@@ -101,6 +101,9 @@ class DesignAsset(models.Model):
         PREVIEW_WEBP = "preview_webp", _("Preview (WebP)")
         THUMB = "thumb", _("Thumbnail")
         GLB = "glb", _("3D model (GLB)")
+        # The design on another product of the brand (a campaign's "their designs" block): kept
+        # with that product's view, outside the design's own files.
+        ELSEWHERE = "elsewhere", _("Preview on another product")
 
     design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="assets")
     view = models.ForeignKey(

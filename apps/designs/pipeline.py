@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from PIL import Image
 
@@ -28,6 +29,7 @@ from .rendering import (
     TextLayer,
     Transform,
     compose_print,
+    encode_jpeg,
     encode_preview,
     encode_print_pdf,
     encode_print_png,
@@ -48,6 +50,7 @@ CONTENT_TYPES = {
     K.PREVIEW_WEBP: "image/webp",
     K.THUMB: "image/png",
     K.GLB: "model/gltf-binary",
+    K.ELSEWHERE: "image/jpeg",
 }
 FILE_NAMES = {
     K.ARTWORK: "artwork.png",
@@ -57,7 +60,9 @@ FILE_NAMES = {
     K.PREVIEW_WEBP: "preview.webp",
     K.THUMB: "thumb.png",
     K.GLB: "model.glb",
+    K.ELSEWHERE: "preview.jpg",
 }
+ELSEWHERE_PX = 600  # the longest side of a design shown on another product (e-mails show 180 px)
 
 
 class Rejected(Exception):
@@ -180,6 +185,7 @@ def asset_save(design: Design, view: View | None, file: AssetFile) -> DesignAsse
         "height": file.height,
         "dpi": file.dpi,
         "bytes": len(file.data),
+        "created_at": timezone.now(),  # when this file was made, also when it replaces one
     }
     asset, _created = DesignAsset.objects.update_or_create(
         design=design, view=view, kind=file.kind, defaults={**fields, "file": content}
@@ -258,12 +264,14 @@ def step_generate(design: Design, queue_next) -> Design:
     return _advance(design, Design.Status.COMPOSITING, queue_next, provider=generated.provider, spec=spec)
 
 
-def _preview(view: View, composition: Composition, badge: str) -> Image.Image:
+def _preview(view: View, composition: Composition, badge: str, max_px: int = 1600) -> Image.Image:
     mask = _open(view.mask) if view.mask else None
     try:
         placement = Placement(points=tuple(map(tuple, view.area_points)), blend_mode=view.blend_mode)
         safe = view_print_spec(view).safe_box()
-        return render_preview(_open(view.mockup), composition, placement, mask, safe=safe, badge=badge)
+        return render_preview(
+            _open(view.mockup), composition, placement, mask, safe=safe, badge=badge, max_px=max_px
+        )
     except ValueError as exc:
         raise RenderFailed(f"View {view.name}: {exc}") from exc
 
@@ -314,3 +322,24 @@ def step_export(design: Design, queue_next=None) -> Design:
             first_texture, first_spec = canvas, spec
     asset_save(design, None, AssetFile(K.GLB, _glb(design, first_texture, first_spec)))
     return _advance(design, Design.Status.READY, queue_next, warnings=sorted(warnings))
+
+
+# --- the design on another product ----------------------------------------------------------
+
+
+def design_preview_elsewhere(design: Design, product: Product) -> DesignAsset | None:
+    """A ready design's page on another product's first side: rendered once (a JPEG of at most
+    ELSEWHERE_PX), then read from its asset until that side changes. None when the design is not
+    ready or the product has no side to show it on; RenderFailed when the product's files cannot
+    be read."""
+    if design.status != Design.Status.READY:
+        return None
+    view = product.views.filter(variant__isnull=True).order_by("position", "pk").first()
+    if view is None:
+        return None
+    kept = DesignAsset.objects.filter(design=design, view=view, kind=K.ELSEWHERE).first()
+    if kept is not None and kept.created_at >= view.updated_at:
+        return kept
+    badge = design.spec["parameters"].get("label", "")
+    image = _preview(view, design_composition(design), badge, max_px=ELSEWHERE_PX)
+    return asset_save(design, view, AssetFile(K.ELSEWHERE, encode_jpeg(image), image.width, image.height))

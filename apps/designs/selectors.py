@@ -45,6 +45,16 @@ def design_thumbs(designs) -> dict[int, DesignAsset]:
     return thumbs
 
 
+def design_own_assets(design: Design):
+    """The design's own files (its product's views, then its artwork and model), in view order;
+    previews on other products (`ELSEWHERE`) are not the design's files."""
+    return (
+        design.assets.exclude(kind=DesignAsset.Kind.ELSEWHERE)
+        .select_related("view")
+        .order_by("view__position", "view_id", "kind")
+    )
+
+
 def design_asset_get(asset_id: int) -> DesignAsset | None:
     return DesignAsset.objects.select_related("design", "view").filter(pk=asset_id).first()
 

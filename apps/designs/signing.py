@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from apps.core.signed_links import lasting_salt, link_token, link_token_read_any
 
+from .selectors import design_own_assets
+
 SALT = "designs.asset"
 
 
@@ -36,7 +38,6 @@ def asset_key(asset) -> str:
 
 def asset_urls(design) -> dict[str, dict]:
     """Every asset of `design` by key: signed url, pixel size, dpi."""
-    assets = design.assets.select_related("view").order_by("view__position", "view_id", "kind")
     return {
         asset_key(asset): {
             "url": asset_url(asset),
@@ -46,5 +47,5 @@ def asset_urls(design) -> dict[str, dict]:
             "content_type": asset.content_type,
             "bytes": asset.bytes,
         }
-        for asset in assets
+        for asset in design_own_assets(design)
     }

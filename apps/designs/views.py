@@ -16,7 +16,7 @@ from apps.tenants.models import Role
 
 from .forms import ERROR_FIELDS, DesignFilterForm, DesignForm
 from .models import DesignAsset
-from .selectors import design_get, design_list, design_thumbs
+from .selectors import design_get, design_list, design_own_assets, design_thumbs
 from .services import design_cancel, design_create, design_retry, design_variation
 from .signing import asset_url
 
@@ -73,7 +73,7 @@ def design_new(request):
 def _view_assets(design) -> list[dict]:
     """Per view: its name and signed links by kind; then the design's own (GLB) under None."""
     views: dict = {}
-    for asset in design.assets.select_related("view").order_by("view__position", "view_id", "kind"):
+    for asset in design_own_assets(design):
         key = asset.view_id
         entry = views.setdefault(key, {"name": asset.view.name if asset.view_id else None, "assets": {}})
         entry["assets"][asset.kind] = {"url": asset_url(asset), "asset": asset}

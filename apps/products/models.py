@@ -227,6 +227,7 @@ class View(TranslatedName, models.Model):
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)  # what was drawn from it before is stale
 
     class Meta:
         ordering = ["position", "pk"]

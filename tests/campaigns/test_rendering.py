@@ -7,13 +7,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from PIL import Image, ImageChops
 
 from apps.campaigns.blocks import blocks_clean
 from apps.campaigns.rendering import Links, language_pick, merge, message_render
 from apps.campaigns.templates_services import template_create
 from apps.crm.models import Customer
 from apps.designs.models import DesignAsset
-from apps.designs.signing import asset_url
+from apps.designs.signing import asset_url, asset_urls
+from apps.products.models import Product, View
 from apps.storefront import media
 from tests.support.crm_pages import customer_make, item_make, recommendation_make, widget_order
 from tests.support.factories.products import product_make
@@ -321,3 +323,63 @@ def test_images_in_a_message_still_load_long_after_the_widgets_links_expire(tena
     assert {path.split("/")[1] for path in images} == {"designs", "widget"}
     assert [client.get(path).status_code for path in images] == [200] * len(images)
     assert client.get(asset_url(DesignAsset.objects.first())).status_code == 404  # the widget's own link
+
+
+def test_the_rebuy_design_block_draws_each_design_on_the_chosen_product_once(tenant):
+    mug, tote = product_make(), product_make(views=("side",))
+    Product.objects.filter(pk=tote.pk).update(name="Tote bag", price=Decimal("19.50"))
+    _order, design = widget_order(mug, email="anna@example.com", name="Anna Weber", session="s-anna")
+    anna = Customer.objects.get(email="anna@example.com")
+    block = {
+        "kind": "rebuy_design",
+        "title": "Yours, on a tote",
+        "text": "",
+        "count": 2,
+        "product": f"product:{tote.pk}",
+        "label": "Shop totes",
+        "url": "https://shop.example/tote",
+    }
+    template = template_create(name="Elsewhere", content={"en": version("Again", block)})
+
+    first = message_render(template, customer=anna, links=links())
+    drawn = DesignAsset.objects.get(kind=DesignAsset.Kind.ELSEWHERE)
+    with drawn.file.open("rb") as file:
+        image = Image.open(file).convert("RGB")
+    again = message_render(template, customer=anna, links=links())
+    kept = DesignAsset.objects.get(kind=DesignAsset.Kind.ELSEWHERE)
+    side = tote.views.get()
+    side.save()  # the side changed: what was drawn from it is stale
+    message_render(template, customer=anna, links=links())
+    redrawn = DesignAsset.objects.get(kind=DesignAsset.Kind.ELSEWHERE)
+
+    assert (drawn.design_id, drawn.view_id) == (design.pk, side.pk)
+    bare = Image.new("RGB", image.size, (230, 230, 235))  # the tote's plain mockup
+    assert max(image.size) <= 600
+    assert ImageChops.difference(image, bare).getbbox() is not None  # the design is on it
+    assert "- Tote bag — 19.50 EUR" in first.text
+    assert first.html.count("/designs/assets/") == 1
+    assert kept.file.name == drawn.file.name and again.text == first.text
+    assert redrawn.file.name != drawn.file.name
+    assert not any("elsewhere" in key for key in asset_urls(design))  # not one of the design's files
+
+
+def test_a_design_that_cannot_be_drawn_on_the_chosen_product_shows_as_made(tenant):
+    mug, broken = product_make(), product_make()
+    View.objects.filter(product=broken).update(mockup="products/mockups/missing.png")
+    widget_order(mug, email="anna@example.com", name="Anna Weber", session="s-anna")
+    anna = Customer.objects.get(email="anna@example.com")
+    block = {
+        "kind": "rebuy_design",
+        "title": "Yours",
+        "text": "",
+        "count": 1,
+        "product": f"product:{broken.pk}",
+        "label": "Again",
+        "url": "https://shop.example/",
+    }
+    template = template_create(name="Broken", content={"en": version("Again", block)})
+
+    rendered = message_render(template, customer=anna, links=links())
+
+    assert rendered.html.count("/designs/assets/") == 1  # its own thumbnail
+    assert not DesignAsset.objects.filter(kind=DesignAsset.Kind.ELSEWHERE).exists()

@@ -34,6 +34,7 @@ def test_valid_blocks_of_every_kind_are_normalised():
             "title": "",
             "text": "",
             "count": 2,
+            "product": "product:7",
             "label": "Again",
             "url": "https://s.example/",
         },
@@ -45,6 +46,7 @@ def test_valid_blocks_of_every_kind_are_normalised():
     assert cleaned[0] == {"kind": "heading", "text": "Hello {{ first_name }}"}
     assert cleaned[1]["text"] == "Line one\nLine two"
     assert cleaned[6]["count"] == 4
+    assert cleaned[7]["product"] == "product:7"
 
 
 @pytest.mark.parametrize(
@@ -87,6 +89,14 @@ def test_valid_blocks_of_every_kind_are_normalised():
             "How many must be a number from 1 to 6",
         ),
         ({"kind": "recommendations", "count": "two", "url": "https://a.example"}, "from 1 to 6"),
+        (
+            {"kind": "rebuy_design", "product": "item:3", "label": "Again", "url": "https://a.example"},
+            "Choose Show them on from the list.",
+        ),
+        (
+            {"kind": "rebuy_design", "product": ["product:3"], "label": "Go", "url": "https://a.example"},
+            "Choose Show them on from the list.",
+        ),
     ],
 )
 def test_each_rule_gives_a_clear_message(block, message):

@@ -10,7 +10,7 @@ from apps.campaigns.models import Audience, Campaign, Template
 from apps.campaigns.templates_services import template_create
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
-from tests.support.crm_pages import customer_make
+from tests.support.crm_pages import customer_make, item_make
 from tests.support.factories.products import product_make
 from tests.support.workspaces import member
 
@@ -365,3 +365,30 @@ def test_a_products_block_is_filled_from_the_catalogue_and_previewed(as_role, sp
     }
     assert "Our mugs" in preview.text
     assert "12.00 EUR" in preview.text
+
+
+def test_the_designs_block_offers_luneo_products_to_draw_the_designs_on(as_role, spring):
+    mug = product_make()
+    item_make("RIES-21", "Riesling")  # a catalogue item: no design can be drawn on it
+    client = as_role(Role.EDITOR)
+
+    added = client.post(edit_url(spring), posted(spring, action="add-rebuy_design"))
+    field = next(f for f in added.context["blocks"][3]["fields"] if f["type"] == "product")
+    data = posted(
+        spring,
+        **{
+            "b-count": 4,
+            "b-3-kind": "rebuy_design",
+            "b-3-count": "2",
+            "b-3-product": f"product:{mug.pk}",
+            "b-3-label": "Order it again",
+            "b-3-url": "https://shop.example/mug",
+        },
+    )
+    saved = client.post(edit_url(spring), data)
+
+    assert field["choices"] == [(f"product:{mug.pk}", "Mug")]
+    assert "The product each design was made for" in added.text
+    assert saved.status_code == 302
+    spring.refresh_from_db()
+    assert spring.content["en"]["blocks"][3]["product"] == f"product:{mug.pk}"

@@ -19,7 +19,7 @@ Per view, render the print canvas once and encode it in each format:
 
 from .compose import PHOTO_DEFAULT, Composition, compose
 from .model3d import SHAPES, render_glb
-from .preview import encode_preview, render_preview
+from .preview import encode_jpeg, encode_preview, render_preview
 from .printfiles import (
     compose_print,
     encode_print_pdf,
@@ -42,6 +42,7 @@ __all__ = [
     "Transform",
     "compose",
     "compose_print",
+    "encode_jpeg",
     "encode_preview",
     "encode_print_pdf",
     "encode_print_png",

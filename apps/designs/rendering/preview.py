@@ -51,10 +51,15 @@ def encode_preview(image: Image.Image) -> dict[str, bytes]:
     thumb = rgb.copy()
     thumb.thumbnail((THUMB_PX, THUMB_PX), Image.Resampling.LANCZOS)
     return {
-        "preview.jpg": _encode(rgb, "JPEG", quality=JPEG_QUALITY, optimize=True),
+        "preview.jpg": encode_jpeg(rgb),
         "preview.webp": _encode(rgb, "WEBP", quality=WEBP_QUALITY, method=WEBP_METHOD),
         "thumb.png": _encode(thumb, "PNG", optimize=True),
     }
+
+
+def encode_jpeg(image: Image.Image) -> bytes:
+    """A preview as a web JPEG (transparent parts on white)."""
+    return _encode(_flatten(image), "JPEG", quality=JPEG_QUALITY, optimize=True)
 
 
 def _encode(image: Image.Image, image_format: str, **options) -> bytes:
