@@ -358,7 +358,8 @@ def test_the_rebuy_design_block_draws_each_design_on_the_chosen_product_once(ten
     assert ImageChops.difference(image, bare).getbbox() is not None  # the design is on it
     assert "- Tote bag — 19.50 EUR" in first.text
     assert first.html.count("/designs/assets/") == 1
-    assert kept.file.name == drawn.file.name and again.text == first.text
+    assert kept.file.name == drawn.file.name
+    assert again.text == first.text
     assert redrawn.file.name != drawn.file.name
     assert not any("elsewhere" in key for key in asset_urls(design))  # not one of the design's files
 
