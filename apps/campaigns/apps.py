@@ -5,4 +5,4 @@ class CampaignsConfig(AppConfig):
     name = "apps.campaigns"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 - connects Brevo's tracking events
+        from . import receivers  # noqa: F401 - connects Brevo's events, designs' and orders' signals

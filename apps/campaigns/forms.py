@@ -146,3 +146,16 @@ class SendingSettingsForm(forms.Form):
         max_value=100_000,
         help_text=_("How fast your campaigns send. Empty: the platform's rate."),
     )
+
+
+class AutomationForm(forms.Form):
+    """An automation's set-up: its template, its delay (its unit is the kind's), on or off."""
+
+    template = forms.ModelChoiceField(label=_("Template"), queryset=Template.objects.order_by("name", "pk"))
+    enabled = forms.BooleanField(label=_("On"), required=False)
+
+    def __init__(self, *args, spec, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delay"] = forms.IntegerField(
+            label=spec.delay_label, min_value=1, max_value=spec.delay_max, initial=spec.delay_default
+        )

@@ -1,10 +1,16 @@
-"""Brevo's delivery events, received by django-anymail's tracking webhook on the workspace's host
-(basic auth), become the recipients' tracking events."""
+"""What campaigns answer: Brevo's delivery events, received by django-anymail's tracking webhook
+on the workspace's host (basic auth), become the recipients' tracking events; a design turning
+ready and an order placed feed the automations."""
 
 from anymail.signals import EventType, tracking
 from django.dispatch import receiver
 from django.utils import timezone
 
+from apps.crm.selectors import order_customer
+from apps.designs.signals import design_finished
+from apps.orders.signals import order_placed
+
+from . import automations
 from .models import Recipient, TrackingEvent
 from .services import Event, event_record, unsubscribe
 
@@ -36,3 +42,14 @@ def brevo_event(sender, event, esp_name, **kwargs) -> None:
     event_record(
         Event(recipient=recipient, kind=kind, at=at, url=event.click_url or "", source="brevo", detail=detail)
     )
+
+
+@receiver(design_finished, dispatch_uid="campaigns.design_finished")
+def design_ready(sender, *, design, **kwargs) -> None:
+    automations.design_finished(design)
+
+
+@receiver(order_placed, dispatch_uid="campaigns.order_placed")
+def order_received(sender, *, order, **kwargs) -> None:
+    """After the CRM's receiver (connected first, its app being listed first) attached the order."""
+    automations.order_placed(order, order_customer(order.pk))

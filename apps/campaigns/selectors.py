@@ -143,8 +143,10 @@ def campaign_progress(campaign: Campaign) -> Progress:
 
 
 def campaign_list(*, search: str = "", status: str = "") -> QuerySet[Campaign]:
-    campaigns = Campaign.objects.select_related("audience", "template").annotate(
-        recipient_count=Count("recipients")
+    campaigns = (
+        Campaign.objects.filter(automation="")  # automations have their own page
+        .select_related("audience", "template")
+        .annotate(recipient_count=Count("recipients"))
     )
     if search.strip():
         campaigns = campaigns.filter(name__icontains=search.strip())

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from apps.core.errors import Conflict
 from apps.crm.models import Customer
 from apps.crm.scoring.customers import recommendations_ranked
 
+from .automations import after_send, still_due
 from .delivery import mail_connection, message_build, rate_per_minute, sender
 from .links import click_url, list_unsubscribe_headers, open_url, preferences_url, unsubscribe_url
 from .models import Campaign, Recipient, Suppression
@@ -41,7 +42,7 @@ def _claim(campaign: Campaign, size: int) -> list[Recipient]:
     with transaction.atomic():
         ids = list(
             Recipient.objects.select_for_update(skip_locked=True)
-            .filter(campaign=campaign, status=Recipient.Status.QUEUED)
+            .filter(campaign=campaign, status=Recipient.Status.QUEUED, due_at__lte=timezone.now())
             .order_by("pk")
             .values_list("pk", flat=True)[:size]
         )
@@ -88,6 +89,9 @@ def _send_one(campaign: Campaign, recipient: Recipient, batch: Batch) -> None:
     if not _may_receive(recipient, batch.suppressed):
         _mark(recipient, Recipient.Status.SKIPPED, error="no consent or suppressed")
         return
+    if campaign.automation and not still_due(recipient):
+        _mark(recipient, Recipient.Status.SKIPPED, error="no longer due: the design was ordered")
+        return
     links = Links(
         click=lambda url: click_url(recipient, url),
         unsubscribe=unsubscribe_url(recipient),
@@ -120,6 +124,8 @@ def _send_one(campaign: Campaign, recipient: Recipient, batch: Batch) -> None:
         attempts=recipient.attempts + 1,
         message_id=(getattr(status, "message_id", None) or "")[:200] if status else "",
     )
+    if campaign.automation:
+        after_send(campaign, recipient)
 
 
 def batch_send(campaign: Campaign) -> int:
@@ -180,9 +186,14 @@ def _pause_over_quota(campaign: Campaign) -> None:
 def stalled() -> list[Campaign]:
     """Sending campaigns with recipients waiting and no progress for a while: their task was lost
     (a worker or Redis restarted). Queueing them again is safe: claims never overlap."""
-    recent = Recipient.objects.filter(campaign=OuterRef("pk"), status_at__gte=timezone.now() - STALLED_AFTER)
-    waiting = Recipient.objects.filter(campaign=OuterRef("pk"), status=Recipient.Status.QUEUED)
-    return list(Campaign.objects.filter(Exists(waiting), ~Exists(recent), status=Campaign.Status.SENDING))
+    now = timezone.now()
+    recent = Recipient.objects.filter(campaign=OuterRef("pk"), status_at__gte=now - STALLED_AFTER)
+    waiting = Recipient.objects.filter(
+        campaign=OuterRef("pk"), status=Recipient.Status.QUEUED, due_at__lte=now
+    )
+    # An automation whose messages fell due has no task queued: it is started each minute.
+    idle = ~Exists(recent) | ~Q(automation="")
+    return list(Campaign.objects.filter(Exists(waiting), idle, status=Campaign.Status.SENDING))
 
 
 def stuck_sweep() -> int:

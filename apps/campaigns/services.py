@@ -130,8 +130,11 @@ def campaign_create(
 
 
 def _locked(campaign: Campaign, *allowed: str) -> Campaign:
-    """The campaign, locked for the transaction, if its status is one of `allowed`."""
+    """The campaign, locked for the transaction, if its status is one of `allowed`. An automation
+    is only paused and resumed (the automations page turns it off and on)."""
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.automation and not set(allowed) <= {Campaign.Status.SENDING, Campaign.Status.PAUSED}:
+        raise Conflict(_("An automation is turned off on its page, not cancelled or scheduled."))
     if campaign.status not in allowed:
         raise Conflict(
             _("The campaign is %(status)s: this cannot be done now.")
@@ -140,7 +143,8 @@ def _locked(campaign: Campaign, *allowed: str) -> Campaign:
     return campaign
 
 
-def _send_soon(campaign: Campaign) -> None:
+def send_soon(campaign: Campaign) -> None:
+    """Queue the campaign's sender once the transaction commits."""
     from .tasks import campaign_send_task  # tasks import services
 
     transaction.on_commit(lambda: campaign_send_task.delay(campaign.pk))
@@ -161,7 +165,7 @@ def campaign_start(*, campaign: Campaign, at: datetime | None = None) -> Campaig
     email_quota_check(campaign.recipients.filter(status=Recipient.Status.QUEUED).count())
     campaign.status, campaign.started_at = Campaign.Status.SENDING, timezone.now()
     campaign.save(update_fields=["status", "started_at", "updated_at"])
-    _send_soon(campaign)
+    send_soon(campaign)
     return campaign
 
 
@@ -178,7 +182,7 @@ def campaign_resume(*, campaign: Campaign) -> Campaign:
     campaign = _locked(campaign, Campaign.Status.PAUSED)
     campaign.status, campaign.paused_reason = Campaign.Status.SENDING, ""
     campaign.save(update_fields=["status", "paused_reason", "updated_at"])
-    _send_soon(campaign)
+    send_soon(campaign)
     return campaign
 
 
@@ -202,9 +206,10 @@ def campaign_cancel(*, campaign: Campaign, reason: str = "") -> Campaign:
 
 
 def campaign_finish_if_done(campaign: Campaign) -> bool:
-    """Marks a sending campaign sent once no recipient waits. True if it is (now) sent."""
+    """Marks a sending campaign sent once no recipient waits (never an automation: it waits for
+    the next event). True if it is (now) sent."""
     waiting = Q(status__in=[Recipient.Status.QUEUED, Recipient.Status.SENDING])
-    finished = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING).exclude(
+    finished = Campaign.objects.filter(pk=campaign.pk, status=Campaign.Status.SENDING, automation="").exclude(
         pk__in=Recipient.objects.filter(waiting, campaign=campaign).values("campaign_id")
     )
     return bool(

@@ -21,6 +21,8 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_privacy_page, name="contact-privacy"),
     path("contacts/<int:pk>/data.json", views.contact_export, name="contact-export"),
     path("contacts/<int:pk>/erase/", views.contact_erase_action, name="contact-erase"),
+    path("automations/", views.automation_list_page, name="automations"),
+    re_path(r"^automations/(?P<kind>[a-z_]{1,30})/$", views.automation_save_action, name="automation-save"),
     path("settings/", views.sending_settings_page, name="sending-settings"),
     path("templates/", include("apps.campaigns.urls_templates")),
 ]

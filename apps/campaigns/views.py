@@ -17,10 +17,11 @@ from apps.crm.selectors import catalog_choices
 from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
 
-from . import services
+from . import automations, services
 from .delivery import sending_settings
 from .forms import (
     AudienceForm,
+    AutomationForm,
     CampaignFilterForm,
     CampaignForm,
     RecipientFilterForm,
@@ -65,7 +66,7 @@ def campaign_list_page(request):
     context = {
         "form": form,
         "page": page,
-        "has_campaigns": bool(page.object_list) or Campaign.objects.exists(),
+        "has_campaigns": bool(page.object_list) or Campaign.objects.filter(automation="").exists(),
         "has_audiences": Audience.objects.exists(),
         "has_templates": Template.objects.exists(),
     }
@@ -297,3 +298,64 @@ def sending_settings_page(request):
         "brevo_webhook_url": brevo_webhook_url(),
     }
     return render(request, "campaigns/sending_settings.html", context)
+
+
+# --- automations -------------------------------------------------------------------------------
+
+
+def _automation_form(spec, campaign, data=None) -> AutomationForm:
+    initial = {"delay": spec.delay_default, "enabled": True}
+    if campaign is not None:
+        initial = {
+            "template": campaign.template_id,
+            "delay": campaign.automation_delay,
+            "enabled": campaign.status == Campaign.Status.SENDING,
+        }
+    return AutomationForm(data, spec=spec, initial=initial)
+
+
+def _automation_cards(bound: dict | None = None) -> list[dict]:
+    bound = bound or {}
+    return [
+        {
+            "kind": kind,
+            "spec": spec,
+            "campaign": campaign,
+            "progress": campaign_progress(campaign) if campaign else None,
+            "form": bound.get(kind) or _automation_form(spec, campaign),
+        }
+        for kind, spec, campaign in automations.automations()
+    ]
+
+
+def _automations_render(request, cards: list[dict], status: int = 200):
+    context = {
+        "cards": cards,
+        "has_templates": Template.objects.exists(),
+        "can_edit": request.membership.has_role(Role.EDITOR),
+    }
+    return render(request, "campaigns/automation_list.html", context, status=status)
+
+
+@require_GET
+@member_required
+def automation_list_page(request):
+    return _automations_render(request, _automation_cards())
+
+
+@require_POST
+@editor_required
+def automation_save_action(request, kind: str):
+    spec = automations.SPECS.get(kind)
+    if spec is None:
+        raise Http404
+    form = _automation_form(spec, automations.automation_get(kind), request.POST)
+    if form.is_valid():
+        try:
+            automations.automation_save(kind=kind, **form.cleaned_data, user_id=request.user.pk)
+        except ApplicationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("The automation is saved."))
+            return redirect("dashboard:campaigns:automations")
+    return _automations_render(request, _automation_cards({kind: form}), status=400)

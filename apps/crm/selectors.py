@@ -86,6 +86,26 @@ def customer_designs_ready(*, customer_id: int, limit: int) -> list[tuple[Design
     return [(design, thumbs.get(design.pk)) for design in designs]
 
 
+def order_customer(order_id: int) -> Customer | None:
+    """The customer an order is attached to (None before the CRM attached it)."""
+    link = CustomerOrder.objects.filter(order_id=order_id).select_related("customer").first()
+    return link.customer if link is not None else None
+
+
+def session_customer(session: str) -> Customer | None:
+    """The customer whose latest order came from widget session `session`, or None: who made a
+    design in that session."""
+    if not session:
+        return None
+    link = (
+        CustomerOrder.objects.filter(order__shopper_session=session)
+        .select_related("customer")
+        .order_by("-order__created_at", "-pk")
+        .first()
+    )
+    return link.customer if link is not None else None
+
+
 def _abandoned_designs(customer) -> QuerySet[Design]:
     """Designs `customer` (an id, or an OuterRef to one) took to a finished preview in the widget
     and never ordered: design abandonment."""
@@ -364,6 +384,11 @@ def _reminders(designs, *, today: date) -> list[Reminder]:
                     design_id=design.public_id,
                 )
     return sorted(found.values(), key=lambda reminder: (reminder.on, reminder.customer_id or 0))
+
+
+def design_reminders(design: Design, *, today: date) -> list[Reminder]:
+    """The occasions `design`'s texts name, each with the next day it comes back on or after `today`."""
+    return _reminders([design], today=today)
 
 
 def occasions_upcoming(

@@ -41,6 +41,7 @@ from .errors import (
 from .models import PROMPT_MAX_LENGTH, Design
 from .payloads import DESIGN_EVENT, design_event, design_webhook_data
 from .selectors import design_ordered
+from .signals import design_finished
 
 TRANSITIONS: dict[str, set[str]] = {
     Design.Status.QUEUED: {Design.Status.MODERATING, Design.Status.CANCELLED, Design.Status.FAILED},
@@ -308,6 +309,8 @@ def design_transition(
         design_notify(locked)
         if status in WEBHOOK_EVENTS:
             event_publish(type=WEBHOOK_EVENTS[status], data=design_webhook_data(locked))
+        if status == Design.Status.READY:
+            design_finished.send(sender=Design, design=locked)
     return locked
 
 

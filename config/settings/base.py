@@ -253,6 +253,11 @@ CONTENT_SECURITY_POLICY = {
 
 EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Luneo <no-reply@luneo.app>")
+# DKIM: with a domain, a selector and a private key (PEM), mail that leaves through EMAIL_BACKEND
+# is signed, List-Unsubscribe and List-Unsubscribe-Post included (Brevo signs what it sends).
+DKIM_DOMAIN = env("DKIM_DOMAIN", default="")
+DKIM_SELECTOR = env("DKIM_SELECTOR", default="luneo")
+DKIM_PRIVATE_KEY = env("DKIM_PRIVATE_KEY", default="").replace("\\n", "\n")
 # Campaigns: sent through Brevo's API (django-anymail) when BREVO_API_KEY is set, else EMAIL_BACKEND.
 BREVO_API_KEY = env("BREVO_API_KEY", default="")
 # Brevo's event webhook authenticates with per-workspace credentials (apps/campaigns/links.py).

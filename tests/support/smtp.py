@@ -19,6 +19,7 @@ class SmtpServer:
     port: int = 0
     answers: list[int] = field(default_factory=list)
     received: list[Message] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each accepted message as it came
 
 
 def _handler(server: SmtpServer):
@@ -51,6 +52,7 @@ def _handler(server: SmtpServer):
             code = server.answers.pop(0) if server.answers else 250
             if code == 250:
                 server.received.append(message_from_bytes(data))
+                server.raw.append(data)
                 self.reply("250 queued")
             else:
                 self.reply(f"{code} refused by the test server")

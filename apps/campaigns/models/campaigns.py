@@ -1,6 +1,7 @@
 import secrets
 
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +20,15 @@ class Campaign(models.Model):
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Automation(models.TextChoices):
+        DESIGN_ABANDONED = "design_abandoned", _("Left a design unordered")
+        OCCASION = "occasion", _("An occasion comes back")
+
     name = models.CharField(_("name"), max_length=120)
-    audience = models.ForeignKey(Audience, on_delete=models.PROTECT, related_name="campaigns")
+    # None for an automation: its recipients come one by one from events (apps.campaigns.automations).
+    audience = models.ForeignKey(
+        Audience, on_delete=models.PROTECT, null=True, blank=True, related_name="campaigns"
+    )
     template = models.ForeignKey(Template, on_delete=models.PROTECT, related_name="campaigns")
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
@@ -29,6 +37,10 @@ class Campaign(models.Model):
     paused_reason = models.CharField(max_length=300, blank=True)
     attribution_days = models.PositiveSmallIntegerField(_("attribution window (days)"), default=7)
     track_opens = models.BooleanField(_("track opens"), default=False)  # off by default: privacy
+    # An automation (one per kind) is a campaign that stays `sending` while it is on (`paused` when
+    # off); `automation_delay` is hours after the design for DESIGN_ABANDONED, days before for OCCASION.
+    automation = models.CharField(max_length=20, choices=Automation.choices, blank=True)
+    automation_delay = models.PositiveSmallIntegerField(default=0)
     created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -36,6 +48,11 @@ class Campaign(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["status", "scheduled_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["automation"], condition=~models.Q(automation=""), name="campaigns_automation_once"
+            ),
+        ]
         verbose_name = _("campaign")
         verbose_name_plural = _("campaigns")
 
@@ -48,8 +65,9 @@ def recipient_token() -> str:
 
 
 class Recipient(models.Model):
-    """The send log: one row per customer per campaign (unique), written before anything is sent,
-    so a task run twice — a worker killed, Redis restarted — never sends a message twice."""
+    """The send log: one row per customer per campaign (per `key` for an automation: the design
+    or the occasion it is about), written before anything is sent, so a task run twice — a worker
+    killed, Redis restarted — never sends a message twice. It leaves at `due_at`, not before."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -74,13 +92,15 @@ class Recipient(models.Model):
     message_id = models.CharField(max_length=200, blank=True, db_index=True)  # the provider's
     token = models.CharField(max_length=32, unique=True, default=recipient_token)  # links: click, unsubscribe
     attempts = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=80, blank=True, default="", db_default="")
     queued_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField(default=timezone.now, db_default=Now())
     sent_at = models.DateTimeField(null=True, blank=True)
     status_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "customer"], name="campaigns_recipient_once"),
+            models.UniqueConstraint(fields=["campaign", "customer", "key"], name="campaigns_recipient_once"),
         ]
         indexes = [models.Index(fields=["campaign", "status"])]
 

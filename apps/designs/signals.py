@@ -1,0 +1,7 @@
+"""What the designs app tells the apps above it, without importing them (docs/directory-structure.md)."""
+
+from django.dispatch import Signal
+
+# Sent inside the transaction that makes a design ready: `design`. Campaigns schedule the
+# design-abandonment e-mail.
+design_finished = Signal()
