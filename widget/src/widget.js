@@ -2,10 +2,10 @@
 
 // Set-up errors: the site, the key, the workspace or the product named on the page.
 let editorLoading = null; // one load per page, shared by every widget
-const REORDER_PARAMETER = "luneo_reorder"; // a saved design, from a link in the brand's e-mails
-let reorderTaken = false; // one widget of the page opens it
 
 const MERCHANT_ERRORS = ["origin_not_allowed", "publishable_key_invalid", "tenant_suspended", "product_not_found", "cart_not_configured"];
+const REORDER_PARAMETER = "luneo_reorder"; // a saved design, from a link in the brand's e-mails
+let reorderTaken = false; // one widget of the page opens it
 
 class Widget {
   // options: {key, product, variant, locale, theme, cart, shopVariant, onAddToCart}
