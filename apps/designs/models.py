@@ -92,6 +92,23 @@ class Design(models.Model):
         return f"Design {self.public_id} ({self.status})"
 
 
+class DesignSessionGrant(models.Model):
+    """A widget session given the use of a design another session made: a "reorder my design"
+    link opened in a new browser lets the shopper see and order it as their own."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="session_grants")
+    shopper_session = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shopper_session", "design"], name="design_session_grant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Design {self.design_id} for session {self.shopper_session}"
+
+
 class DesignAsset(models.Model):
     class Kind(models.TextChoices):
         ARTWORK = "artwork", _("Artwork")

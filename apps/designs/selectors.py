@@ -2,9 +2,9 @@
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from .models import Design, DesignAsset
+from .models import Design, DesignAsset, DesignSessionGrant
 from .rendering import PrintSpec
 
 
@@ -34,6 +34,12 @@ def design_get(design_id: str) -> Design | None:
     """
     designs = Design.objects.select_related("product__brand", "variant", "parent")
     return designs.filter(public_id=design_id).first()
+
+
+def session_designs(session_id: str) -> QuerySet[Design]:
+    """The designs a widget session made, or was given by a reorder link (DesignSessionGrant)."""
+    granted = DesignSessionGrant.objects.filter(design=OuterRef("pk"), shopper_session=session_id)
+    return Design.objects.filter(Q(shopper_session=session_id) | Exists(granted))
 
 
 def design_thumbs(designs) -> dict[int, DesignAsset]:

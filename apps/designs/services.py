@@ -38,7 +38,7 @@ from .errors import (
     TransitionNotAllowed,
     VariantInvalid,
 )
-from .models import PROMPT_MAX_LENGTH, Design
+from .models import PROMPT_MAX_LENGTH, Design, DesignSessionGrant
 from .payloads import DESIGN_EVENT, design_event, design_webhook_data
 from .selectors import design_ordered
 from .signals import design_finished
@@ -352,6 +352,12 @@ def design_funnel_mark(*, design: Design, step: str) -> None:
     now = timezone.now()
     for field in FUNNEL_STEPS[step]:
         Design.objects.filter(pk=design.pk, **{f"{field}__isnull": True}).update(**{field: now})
+
+
+def design_session_grant(*, design: Design, shopper_session: str) -> None:
+    """Let a widget session use `design` as its own: see it, order it, vary it (a reorder link)."""
+    if design.shopper_session != shopper_session:
+        DesignSessionGrant.objects.get_or_create(design=design, shopper_session=shopper_session)
 
 
 @transaction.atomic

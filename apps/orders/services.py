@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from apps.core.hygiene import single_line
 from apps.core.notifications import notify
 from apps.designs.models import Design
+from apps.designs.selectors import session_designs
 from apps.products.models import Currency, Product
 from apps.webhooks.services import event_publish
 
@@ -150,10 +151,10 @@ def _quantity_clean(quantity, name: str, errors: _Errors) -> int:
 def _design_get(design: Design | str, *, shopper_session: str) -> Design:
     if isinstance(design, Design):
         return design
+    # A shopper orders only the designs of their own session (made, or given by a reorder link).
+    designs = session_designs(shopper_session) if shopper_session else Design.objects.all()
     # Locked: an edit of the design (which redraws its print files) waits for the order, then refuses.
-    designs = Design.objects.select_related("product", "variant").select_for_update(of=("self",))
-    if shopper_session:  # a shopper orders only the designs of their own session
-        designs = designs.filter(shopper_session=shopper_session)
+    designs = designs.select_related("product", "variant").select_for_update(of=("self",))
     found = designs.filter(public_id=design).first()
     if found is None:
         raise DesignNotFound(details={"design": design})

@@ -18,7 +18,7 @@ from apps.core.hashing import sha256_hex
 from apps.core.memo import MISSING, ProcessCache
 from apps.designs.errors import design_error_public
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
-from apps.designs.selectors import design_ordered, view_print_spec
+from apps.designs.selectors import design_ordered, session_designs, view_print_spec
 from apps.designs.services import EDITABLE_SPEC_VERSION, TEXT_LAYERS_MAX, layout_clean
 from apps.designs.signing import asset_urls
 from apps.orders.models import QUANTITY_MAX
@@ -164,8 +164,9 @@ def supported_language(code: str | None) -> str | None:
 
 
 def widget_design(*, public_id: str, session_id: str) -> Design | None:
-    """A design of this shopper session (None for anyone else's: ids are not enough)."""
-    return Design.objects.filter(public_id=public_id, shopper_session=session_id).first()
+    """A design of this shopper session, made or given by a reorder link (None for anyone else's:
+    ids are not enough)."""
+    return session_designs(session_id).filter(public_id=public_id).first()
 
 
 def _view_names(design: Design) -> dict[str, str]:

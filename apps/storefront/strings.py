@@ -79,6 +79,8 @@ STRINGS = {
     "color_label": _("Colour"),
     "remove_text": _("Remove this text"),
     "text_default": _("Your text"),
+    "reorder_failed": _("This saved design cannot be opened. You can create a new one here."),
+    "reorder_other_product": _("Your saved design's words are in the form: create it on this product."),
 }
 
 

@@ -111,6 +111,11 @@ class Api {
     this.sessionRequest("POST", "designs/" + encodeURIComponent(id) + "/events", { body: { type: step } }).catch(() => {});
   }
 
+  // A saved design from a reorder link (?luneo_reorder=…), given to this shopper session.
+  reorder(token) {
+    return this.sessionRequest("POST", "reorders", { body: { token } });
+  }
+
   orderCreate(body, idempotencyKey) {
     return this.sessionRequest("POST", "orders", { body, headers: { "Idempotency-Key": idempotencyKey } });
   }

@@ -4,6 +4,8 @@
 let editorLoading = null; // one load per page, shared by every widget
 
 const MERCHANT_ERRORS = ["origin_not_allowed", "publishable_key_invalid", "tenant_suspended", "product_not_found", "cart_not_configured"];
+const REORDER_PARAMETER = "luneo_reorder"; // a saved design, from a link in the brand's e-mails
+let reorderTaken = false; // one widget of the page opens it
 
 class Widget {
   // options: {key, product, variant, locale, theme, cart, shopVariant, onAddToCart}
@@ -104,6 +106,7 @@ class Widget {
     this.showMockups();
     this.updatePrice();
     this.checkout.resume();
+    this.reorder();
   }
 
   // Brand colours and font, then the merchant's theme option on top.
@@ -311,6 +314,38 @@ class Widget {
       this.designFailed(error);
       if (previous) this.designReady(previous);
     }
+  }
+
+  // --- reorder: a saved design, from the page's address ------------------------------------
+
+  // The design of the page's ?luneo_reorder=: ready to order when it is of this product, else its
+  // words in the form, to make it on this one. The address loses it: a reload does not repeat it.
+  async reorder() {
+    const url = new URL(location.href);
+    const token = url.searchParams.get(REORDER_PARAMETER);
+    if (!token || reorderTaken) return;
+    reorderTaken = true;
+    url.searchParams.delete(REORDER_PARAMETER);
+    history.replaceState(history.state, "", url);
+    try {
+      const design = await this.api.reorder(token);
+      if (this.destroyed) return;
+      this.prefill(design);
+      if (design.product !== this.config.product.sku) {
+        this.live.textContent = this.t("reorder_other_product");
+        return;
+      }
+      if (this.variantSelect) this.variantSelect.value = design.variant ?? "";
+      this.designReady(design);
+    } catch (error) {
+      this.fail(new ApiError(error.code, this.t("reorder_failed"))); // no retry: the form is there
+    }
+  }
+
+  prefill(design) {
+    this.prompt.value = design.prompt;
+    if (this.style) this.style.value = design.style;
+    if (this.text) this.text.value = design.text_layers[0]?.text || "";
   }
 
   // --- editor (loaded on first use) -------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from apps.core.api.serializers import StrictSerializer
 from apps.designs.models import Design
 from apps.designs.payloads import LayoutField, LayoutSerializer, TextLayerSerializer, TextLayersField
 from apps.orders.payloads import AddressSerializer, CustomerInputSerializer
@@ -57,6 +58,17 @@ class WidgetDesignSerializer(serializers.Serializer):
     photo_url = serializers.CharField(allow_null=True, help_text="The shopper's photo, if any.")
     layout = LayoutSerializer()
     text_layers = serializers.ListField(child=TextLayerSerializer())
+
+
+class WidgetReorderSerializer(StrictSerializer):
+    token = serializers.CharField(max_length=500, help_text="The `luneo_reorder` of the page's address.")
+
+
+class WidgetReorderedDesignSerializer(WidgetDesignSerializer):
+    product = serializers.CharField(help_text="The design's product (SKU).")
+    variant = serializers.IntegerField(allow_null=True)
+    prompt = serializers.CharField()
+    style = serializers.CharField()
 
 
 class WidgetOrderCreateSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ urlpatterns = [
         views.WidgetDesignVariationView.as_view(),
         name="design-variations",
     ),
+    path("api/v1/widget/reorders", views.WidgetReorderView.as_view(), name="reorders"),
     path("api/v1/widget/orders", views.WidgetOrderListView.as_view(), name="orders"),
     path("api/v1/widget/payments", views.WidgetPaymentView.as_view(), name="payments"),
     path("", include("apps.storefront.urls_hooks")),

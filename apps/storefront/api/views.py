@@ -22,7 +22,13 @@ from rest_framework.response import Response
 from apps.core.api.parsers import FORMS_AND_JSON
 from apps.core.api.serializers import validated
 from apps.core.errors import ValidationFailed
-from apps.designs.services import design_create, design_edit, design_funnel_mark, design_variation
+from apps.designs.services import (
+    design_create,
+    design_edit,
+    design_funnel_mark,
+    design_session_grant,
+    design_variation,
+)
 from apps.orders.errors import OrderInvalid
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create
@@ -45,6 +51,7 @@ from ..payments import (
     payment_start,
     return_url_clean,
 )
+from ..reorder import reorder_design, reorder_state
 from ..selectors import supported_language, widget_config, widget_design, widget_design_state, widget_product
 from ..sessions import session_new
 from .serializers import (
@@ -58,6 +65,8 @@ from .serializers import (
     WidgetOrderCreateSerializer,
     WidgetOrderSerializer,
     WidgetPaymentSerializer,
+    WidgetReorderedDesignSerializer,
+    WidgetReorderSerializer,
 )
 
 SKU_MAX_LENGTH = 64
@@ -223,7 +232,7 @@ class WidgetDesignVariationView(WidgetView):
         design = self.design(public_id)
         self.designs_throttle()
         variation = design_variation(
-            design=design, shopper_session=design.shopper_session, api_key_prefix=request.auth.prefix
+            design=design, shopper_session=shopper_session(request), api_key_prefix=request.auth.prefix
         )
         return self.accepted(variation)
 
@@ -241,6 +250,29 @@ class WidgetDesignEventView(WidgetView):
         data = validated(WidgetDesignEventSerializer, request.data)
         design_funnel_mark(design=design, step=data["type"])
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WidgetReorderView(WidgetView):
+    @extend_schema(
+        parameters=[SESSION_PARAMETER, LOCALE_PARAMETER],
+        request=WidgetReorderSerializer,
+        responses={200: WidgetReorderedDesignSerializer},
+        summary="Open a saved design from a reorder link, for this shopper session",
+        description=(
+            "The page's `luneo_reorder` token (a link in the brand's e-mails) names a ready design of "
+            "the brand: it is answered as `GET /widget/designs/{id}` answers, with its product, variant, "
+            "prompt and style, and this shopper session may then use it as its own (order it, vary it). "
+            "404 `design_not_found`: the link is not valid, expired, or its design cannot be ordered."
+        ),
+    )
+    def post(self, request):
+        data = validated(WidgetReorderSerializer, request.data)
+        session_id = shopper_session(request)
+        design = reorder_design(data["token"], brand=request.brand)
+        if design is None:
+            raise DesignNotFound()
+        design_session_grant(design=design, shopper_session=session_id)
+        return Response(reorder_state(design, self.absolute))
 
 
 class WidgetOrderListView(WidgetView):
