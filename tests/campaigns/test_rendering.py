@@ -3,6 +3,7 @@ wrapped for click tracking, the footer, recommendations from the CRM, products a
 
 import re
 from decimal import Decimal
+from urllib.parse import unquote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from apps.designs.models import DesignAsset
 from apps.designs.signing import asset_url, asset_urls
 from apps.products.models import Product, View
 from apps.storefront import media
+from apps.storefront.reorder import reorder_design
 from tests.support.crm_pages import customer_make, item_make, recommendation_make, widget_order
 from tests.support.factories.products import product_make
 from tests.support.workspaces import host
@@ -357,6 +359,9 @@ def test_the_rebuy_design_block_draws_each_design_on_the_chosen_product_once(ten
     assert max(image.size) <= 600
     assert ImageChops.difference(image, bare).getbbox() is not None  # the design is on it
     assert "- Tote bag — 19.50 EUR" in first.text
+    link = re.search(r"https://shop\.example/tote\?luneo_reorder=(\S+)", first.text)
+    assert link is not None  # reopens the widget with this design
+    assert reorder_design(unquote(link.group(1)), brand=design.product.brand) == design
     assert first.html.count("/designs/assets/") == 1
     assert kept.file.name == drawn.file.name
     assert again.text == first.text

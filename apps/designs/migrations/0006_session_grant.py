@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('designs', '0004_layout'),
+        ('designs', '0005_asset_elsewhere'),
     ]
 
     operations = [
