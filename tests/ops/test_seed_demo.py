@@ -49,12 +49,16 @@ def test_seed_demo_creates_the_demo_workspace_its_people_and_an_operator(db):
     with tenant_context(tenant):
         assert CustomerScore.objects.exclude(segment="").count() > 10
     assert "customers scored" in output
-    # and a draft campaign to the best of them, with someone to write to
+    # and a draft campaign to the best of them, with someone to write to, and the design-abandonment
+    # automation turned on
     with tenant_context(tenant):
-        campaign = Campaign.objects.get()
+        campaign = Campaign.objects.get(automation="")
         assert campaign.status == Campaign.Status.DRAFT
         assert set(campaign.template.content) == {"en", "fr", "zh-hans"}
         assert audience_size(campaign.audience.rules).sendable > 0
+        automation = Campaign.objects.get(automation=Campaign.Automation.DESIGN_ABANDONED)
+        assert automation.status == Campaign.Status.SENDING
+        assert automation.template.content["fr"]["blocks"][0]["kind"] == "rebuy_design"
     assert "/e/subscribe/" in output
 
 
