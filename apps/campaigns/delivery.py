@@ -2,6 +2,7 @@
 key, else the platform's `BREVO_API_KEY`, otherwise through the project's `EMAIL_BACKEND` (SMTP in
 production, the console under `make run`, memory in tests)."""
 
+import hashlib
 from dataclasses import dataclass
 from email.utils import formataddr
 
@@ -38,6 +39,15 @@ def brevo_key() -> str:
     """The Brevo API key in use: the workspace's, else the platform's ("" for none)."""
     own = sending_settings().brevo_api_key
     return decrypt(own) if own else settings.BREVO_API_KEY
+
+
+def provider() -> str:
+    """Who carries the mail, named as its send rate is shared: `brevo` (the platform's key),
+    `brevo:<hash of the key>` (a workspace's own), `smtp:<host>` (the mail backend)."""
+    own = sending_settings().brevo_api_key
+    if own:
+        return f"brevo:{hashlib.sha256(decrypt(own).encode()).hexdigest()[:16]}"
+    return "brevo" if settings.BREVO_API_KEY else f"smtp:{settings.EMAIL_HOST}"
 
 
 def mail_connection():

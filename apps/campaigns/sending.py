@@ -2,7 +2,8 @@
 before any message leaves, so a second worker, a retried task or a task queued again after Redis
 lost it never sends the same message twice. A worker that dies between the claim and the send
 leaves those recipients `sending`; the sweep marks them failed after a while rather than risk a
-second message (what the provider accepted cannot be known)."""
+second message (what the provider accepted cannot be known). A batch is as large as the
+workspace's and the provider's send rates allow (token buckets: throttle.py)."""
 
 import smtplib
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from .links import click_url, list_unsubscribe_headers, open_url, preferences_ur
 from .models import Campaign, Recipient, Suppression
 from .rendering import Links, message_render
 from .services import campaign_finish_if_done, campaign_pause
+from .throttle import give_back, send_buckets, take
 
 STUCK_AFTER = timedelta(minutes=15)
 STALLED_AFTER = timedelta(minutes=3)
@@ -128,15 +130,47 @@ def _send_one(campaign: Campaign, recipient: Recipient, batch: Batch) -> None:
         after_send(campaign, recipient)
 
 
-def batch_send(campaign: Campaign) -> int:
-    """Send one batch (the workspace's messages per minute) of a sending campaign. Returns how
+@dataclass(frozen=True)
+class Paced:
+    """A batch sent at the send rates: how many recipients it claimed, or, when the workspace's or
+    the provider's bucket is empty, the seconds until their next token."""
+
+    claimed: int
+    wait: float = 0
+
+
+def _sending(campaign: Campaign) -> Campaign | None:
+    campaign = Campaign.objects.select_related("template").get(pk=campaign.pk)
+    return campaign if campaign.status == Campaign.Status.SENDING else None
+
+
+def batch_send(campaign: Campaign, size: int | None = None) -> int:
+    """Send one batch of a sending campaign: `size` recipients, by default the workspace's messages
+    per minute, whatever the send rates (the task sends through `batch_send_paced`). Returns how
     many recipients were claimed; 0 when there is nothing left (the campaign is then sent). When
     the mail server cannot be reached, the unsent recipients go back to the queue and the error
     is raised (the task retries)."""
-    campaign = Campaign.objects.select_related("template").get(pk=campaign.pk)
-    if campaign.status != Campaign.Status.SENDING:
-        return 0
-    recipients = _claim(campaign, rate_per_minute())
+    campaign = _sending(campaign)
+    return _deliver(campaign, _claim(campaign, size or rate_per_minute())) if campaign else 0
+
+
+def batch_send_paced(campaign: Campaign, *, now: float | None = None) -> Paced:
+    """`batch_send` with as many recipients as the workspace's and the provider's buckets allow:
+    the tokens are taken before the claim and those not claimed given back before any message
+    leaves. Nothing is sent while a bucket is empty (`now`: the buckets' clock, `throttle.take`)."""
+    campaign = _sending(campaign)
+    if campaign is None:
+        return Paced(claimed=0)
+    buckets = send_buckets()
+    grant = take(buckets, rate_per_minute(), now=now)
+    if not grant.count:
+        return Paced(claimed=0, wait=grant.wait)
+    recipients = _claim(campaign, grant.count)
+    give_back(buckets, grant.count - len(recipients), now=now)
+    return Paced(claimed=_deliver(campaign, recipients))
+
+
+def _deliver(campaign: Campaign, recipients: list[Recipient]) -> int:
     # The plan's e-mails for the month: what is left of them is taken for this batch, the rest
     # goes back to the queue and the campaign pauses (never sent over the quota).
     allowed = email_quota_reserve(len(recipients))

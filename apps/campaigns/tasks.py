@@ -1,5 +1,6 @@
-"""Campaign tasks: send a batch (then the next one a minute on: the workspace's rate), and the
-minute's tick (start scheduled campaigns, resume lost sends, close interrupted claims)."""
+"""Campaign tasks: send a batch (then the next one a minute on, or at the next token when the
+workspace's or the provider's send rate is used up), and the minute's tick (start scheduled
+campaigns, resume lost sends, close interrupted claims)."""
 
 import smtplib
 
@@ -12,7 +13,7 @@ from apps.billing.errors import QuotaExceeded
 from apps.core.errors import Conflict
 
 from .models import Campaign
-from .sending import batch_send, stalled, stuck_sweep
+from .sending import batch_send_paced, stalled, stuck_sweep
 from .services import campaign_cancel, campaign_pause, campaign_start
 
 BATCH_INTERVAL_SECONDS = 60
@@ -29,7 +30,7 @@ def campaign_send_task(campaign_id: int, failures: int = 0) -> int:
     if campaign is None:
         return 0
     try:
-        sent = batch_send(campaign)
+        paced = batch_send_paced(campaign)
     except PROVIDER_ERRORS as error:
         failures += 1
         if failures >= MAX_FAILURES:
@@ -38,9 +39,11 @@ def campaign_send_task(campaign_id: int, failures: int = 0) -> int:
             return 0
         campaign_send_task.apply_async((campaign_id, failures), countdown=60 * 2 ** (failures - 1))
         return 0
-    if sent:
+    if paced.wait:  # the send rate is used up: again at the next token, failures still counted
+        campaign_send_task.apply_async((campaign_id, failures), countdown=paced.wait)
+    elif paced.claimed:
         campaign_send_task.apply_async((campaign_id,), countdown=BATCH_INTERVAL_SECONDS)
-    return sent
+    return paced.claimed
 
 
 @shared_task(queue="default")

@@ -264,8 +264,17 @@ BREVO_API_KEY = env("BREVO_API_KEY", default="")
 ANYMAIL = {"BREVO_API_URL": env("BREVO_API_URL", default="https://api.brevo.com/v3/")}
 # The campaigns' sender address; the display name is the workspace's.
 CAMPAIGNS_FROM_EMAIL = env("CAMPAIGNS_FROM_EMAIL", default="campaigns@luneo.app")
-# Messages per minute per workspace: each send task sends one batch, then queues the next a minute on.
+# Messages per minute per workspace (its token bucket holds one batch of them): each send task
+# sends one batch, then queues the next a minute on (apps/campaigns/throttle.py).
 CAMPAIGNS_RATE_PER_MINUTE = env.int("CAMPAIGNS_RATE_PER_MINUTE", default=600)
+# Messages per minute per provider, shared by every workspace sending through it (a workspace's own
+# Brevo key gets its own bucket at the `brevo` rate). Brevo's API takes 1,000 sends a second.
+# Overridden one by one: CAMPAIGNS_PROVIDER_RATES=brevo=30000,smtp=3000
+CAMPAIGNS_PROVIDER_RATES = {
+    "brevo": 60_000,
+    "smtp": 12_000,
+    **env.dict("CAMPAIGNS_PROVIDER_RATES", cast={"value": int}, default={}),
+}
 # How long a double opt-in confirmation link stays valid, in seconds (three days).
 CAMPAIGNS_OPTIN_MAX_AGE = env.int("CAMPAIGNS_OPTIN_MAX_AGE", default=3 * 86400)
 

@@ -295,6 +295,20 @@ def test_a_campaign_is_created_as_a_draft_with_empty_stats(client, tenant):
     assert client.get(f"{BASE}/{body['id']}").json() == body
 
 
+def test_opens_are_tracked_only_when_asked_and_the_schema_says_why(client, tenant):
+    untracked = _draft(client)
+    tracked = _draft(client, track_opens=True)
+
+    assert (untracked["track_opens"], tracked["track_opens"]) == (False, True)
+    assert Campaign.objects.get(pk=tracked["id"]).track_opens is True
+    assert client.get(f"{BASE}/{tracked['id']}").json()["track_opens"] is True
+    fields = {key: untracked[key] for key in ("name", "audience", "template")}
+    assert post_json(client, BASE, {**fields, "track_opens": "maybe"}).status_code == 400
+    schema = client.get("/api/schema/?format=json").json()["components"]["schemas"]
+    assert "privacy" in schema["CampaignInputRequest"]["properties"]["track_opens"]["description"]
+    assert "1×1 image" in schema["CampaignDetail"]["properties"]["track_opens"]["description"]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [

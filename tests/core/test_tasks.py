@@ -12,6 +12,7 @@ from apps.core.schedules import Schedule, schedules_sync
 from apps.core.tasks import for_each_tenant, notify_task
 from apps.tenants.services import tenant_suspend
 from config.celery import QUEUES, app
+from tests.support.broker import broker_messages
 from tests.support.workspaces import member
 
 
@@ -25,20 +26,6 @@ def listen(group: str) -> str:
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(group, channel)
     return channel
-
-
-def broker_messages(queue_name: str) -> list:
-    """Takes every message waiting in a queue of the real broker."""
-    messages = []
-    with app.connection_for_read() as conn:
-        queue = conn.SimpleQueue(queue_name)
-        while True:
-            try:
-                message = queue.get(timeout=0.2)
-            except queue.Empty:
-                return messages
-            message.ack()
-            messages.append(message)
 
 
 @pytest.mark.parametrize(

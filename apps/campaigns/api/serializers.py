@@ -168,6 +168,10 @@ class TemplateFilterSerializer(QuerySerializer):
 
 # --- campaigns -----------------------------------------------------------------------------------
 
+TRACK_OPENS_HELP = (
+    "Record opens with a 1×1 image in each message. Off by default, for the recipients' privacy."
+)
+
 
 class CampaignInputSerializer(StrictSerializer):
     name = name_field()
@@ -181,6 +185,7 @@ class CampaignInputSerializer(StrictSerializer):
         default=7,
         help_text="Orders within this many days of a click count as the campaign's.",
     )
+    track_opens = serializers.BooleanField(default=False, help_text=TRACK_OPENS_HELP)
 
 
 class CampaignSerializer(serializers.Serializer):
@@ -190,6 +195,7 @@ class CampaignSerializer(serializers.Serializer):
     audience = serializers.IntegerField(source="audience_id")
     template = serializers.IntegerField(source="template_id")
     attribution_days = serializers.IntegerField()
+    track_opens = serializers.BooleanField(help_text=TRACK_OPENS_HELP)
     scheduled_at = serializers.DateTimeField(allow_null=True)
     started_at = serializers.DateTimeField(allow_null=True)
     finished_at = serializers.DateTimeField(allow_null=True)
