@@ -424,6 +424,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     ProductStatusEnum="apps.products.models.Product.Status",
     DesignStatusEnum="apps.designs.models.Design.Status",
     OrderStatusEnum="apps.orders.models.Order.Status",
+    AutomationKindEnum="apps.campaigns.models.Campaign.Automation",
+    KindEnum="apps.crm.models.imports.Kind",  # an import's kind, named before automations had one
     OrderSourceEnum="apps.orders.models.Order.Source",
     PackStatusEnum="apps.orders.models.Order.PackStatus",
     WebhookEventTypeEnum="apps.webhooks.models.EventType",

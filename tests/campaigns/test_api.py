@@ -564,6 +564,8 @@ def test_the_schema_documents_every_endpoint_with_its_scope_and_errors(client):
         "/api/v1/campaigns/audiences/{id}",
         "/api/v1/campaigns/templates",
         "/api/v1/campaigns/templates/{id}",
+        "/api/v1/campaigns/automations",
+        "/api/v1/campaigns/automations/{kind}",
     }
     schedule = schema["paths"]["/api/v1/campaigns/{id}/schedule"]["post"]
     assert "`campaigns:write`" in schedule["description"]

@@ -1,12 +1,14 @@
 """Automations: a design left unordered and an occasion coming back schedule one e-mail for one
 customer when they happen (not by cron), sent once when due, through the campaigns' sender."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.db import connection
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 
 from apps.campaigns import automations, services
 from apps.campaigns.models import Campaign, Recipient
@@ -16,7 +18,7 @@ from apps.core.errors import Conflict, ValidationFailed
 from apps.crm.models import Customer
 from apps.tenants.models import Role
 from tests.support.campaigns import template_make
-from tests.support.clients import dashboard_client
+from tests.support.clients import api_client, dashboard_client, error_code
 from tests.support.crm_pages import design_started, widget_order
 from tests.support.factories.orders import order_make
 from tests.support.factories.products import product_make
@@ -272,3 +274,79 @@ def test_another_workspace_sees_nothing_of_an_automation(other_tenant, tenant):
     assert changed.status_code == 400  # this workspace's template is no choice there
     campaign.refresh_from_db()
     assert campaign.automation_delay == 24
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+API = "/api/v1/campaigns/automations"
+
+
+def _put(client, path, data):
+    return client.put(path, json.dumps(data), content_type="application/json")
+
+
+def test_the_api_lists_sets_up_and_turns_off_an_automation(tenant):
+    template = template_make()
+    client = api_client(tenant, ["campaigns:read", "campaigns:write"])
+
+    before = client.get(API)
+    on = _put(client, f"{API}/occasion", {"template": template.pk, "delay": 10, "enabled": True})
+    off = _put(client, f"{API}/occasion", {"template": template.pk, "delay": 10, "enabled": False})
+    report = client.get(f"/api/v1/campaigns/{off.json()['campaign']}")
+
+    assert [(row["kind"], row["enabled"], row["campaign"]) for row in before.json()] == [
+        ("design_abandoned", False, None),
+        ("occasion", False, None),
+    ]
+    assert (on.status_code, on.json()["enabled"], on.json()["delay"]) == (200, True, 10)
+    assert (off.json()["enabled"], off.json()["campaign"]) == (False, on.json()["campaign"])
+    assert report.json()["automation"] == "occasion"
+    assert report.json()["audience"] is None
+    assert Campaign.objects.get(automation="occasion").status == Campaign.Status.PAUSED
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "status", "code"),
+    [
+        ("occasion", {"delay": 61, "enabled": True}, 400, "validation_error"),
+        ("occasion", {"delay": 5, "enabled": True, "extra": 1}, 400, "validation_error"),
+        ("occasion", {"delay": "5\u0000", "enabled": True}, 400, None),
+        ("occasion", {"template": 999999, "delay": 5, "enabled": True}, 404, None),
+        ("birthday", {"delay": 5, "enabled": True}, 404, None),
+    ],
+)
+def test_the_api_refuses_bad_input_in_the_error_format(tenant, path, data, status, code):
+    template = template_make()
+    client = api_client(tenant, ["campaigns:read", "campaigns:write"])
+
+    response = _put(client, f"{API}/{path}", {"template": template.pk, **data})
+
+    assert response.status_code == status
+    assert "error" in response.json()
+    if code:
+        assert error_code(response) == code
+    assert not Campaign.objects.exclude(automation="").exists()
+
+
+def test_the_api_needs_the_write_scope_and_another_workspaces_key_sees_none(other_tenant, tenant):
+    campaign = automation_on(Kind.OCCASION)
+    reader = api_client(tenant, ["campaigns:read"])
+    with tenant_context(other_tenant):
+        stranger = api_client(other_tenant, ["campaigns:read", "campaigns:write"])
+
+    refused = _put(
+        reader, f"{API}/occasion", {"template": campaign.template_id, "delay": 3, "enabled": False}
+    )
+    theirs = stranger.get(API)
+    borrowed = _put(
+        stranger, f"{API}/occasion", {"template": campaign.template_id, "delay": 3, "enabled": True}
+    )
+    report = stranger.get(f"/api/v1/campaigns/{campaign.pk}")
+    connection.set_tenant(tenant)
+
+    assert refused.status_code == 403
+    assert [row["campaign"] for row in theirs.json()] == [None, None]
+    assert borrowed.status_code == 404
+    assert report.status_code == 404
+    campaign.refresh_from_db()
+    assert (campaign.automation_delay, campaign.status) == (24, Campaign.Status.SENDING)

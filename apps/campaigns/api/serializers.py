@@ -192,8 +192,13 @@ class CampaignSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=Campaign.Status.choices)
-    audience = serializers.IntegerField(source="audience_id")
+    audience = serializers.IntegerField(
+        source="audience_id", allow_null=True, help_text="null for an automation's campaign."
+    )
     template = serializers.IntegerField(source="template_id")
+    automation = serializers.CharField(
+        help_text="`design_abandoned` or `occasion` for an automation's campaign, else empty."
+    )
     attribution_days = serializers.IntegerField()
     track_opens = serializers.BooleanField(help_text=TRACK_OPENS_HELP)
     scheduled_at = serializers.DateTimeField(allow_null=True)
@@ -250,3 +255,25 @@ class ScheduleSerializer(StrictSerializer):
         if parsed is None or parsed.tzinfo is None:
             raise serializers.ValidationError(_("Give the time with its offset, e.g. +01:00 or Z."))
         return value
+
+
+DELAY_HELP = (
+    "Hours after the design is ready (`design_abandoned`, 1–720); days before the day (`occasion`, 1–60)."
+)
+
+
+class AutomationSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Campaign.Automation.choices)
+    label = serializers.CharField()
+    enabled = serializers.BooleanField(help_text="Whether events schedule messages and due ones leave.")
+    template = serializers.IntegerField(allow_null=True, help_text="null until it is set up.")
+    delay = serializers.IntegerField(allow_null=True, help_text=DELAY_HELP)
+    campaign = serializers.IntegerField(
+        allow_null=True, help_text="Its campaign: `GET /api/v1/campaigns/{id}` has its progress and revenue."
+    )
+
+
+class AutomationInputSerializer(StrictSerializer):
+    template = serializers.PrimaryKeyRelatedField(queryset=Template.objects.all(), help_text="A template id.")
+    delay = serializers.IntegerField(min_value=1, help_text=DELAY_HELP)
+    enabled = serializers.BooleanField()

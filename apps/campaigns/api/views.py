@@ -9,11 +9,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.core.api.serializers import validated
 from apps.tenants.api.idempotency import idempotent
 
-from .. import services, templates_services
+from .. import automations, services, templates_services
 from ..errors import ScheduleInvalid, TemplateInvalid
 from ..selectors import (
     audience_get,
@@ -30,6 +31,8 @@ from .serializers import (
     AudienceFilterSerializer,
     AudienceInputSerializer,
     AudienceSerializer,
+    AutomationInputSerializer,
+    AutomationSerializer,
     CampaignDetailSerializer,
     CampaignFilterSerializer,
     CampaignInputSerializer,
@@ -43,7 +46,7 @@ from .serializers import (
 )
 
 READ, WRITE = "campaigns:read", "campaigns:write"
-SCOPES = {"GET": READ, "POST": WRITE, "PATCH": WRITE, "DELETE": WRITE}
+SCOPES = {"GET": READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}
 STATE_CONFLICT = (
     "409 `conflict` when the campaign's status does not allow it (`details` empty, `message` says why)."
 )
@@ -354,3 +357,54 @@ class CampaignResumeView(_CampaignActionView):
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
+
+
+# --- automations ---------------------------------------------------------------------------------
+
+KINDS_HELP = "`design_abandoned` or `occasion` (404 for another)."
+
+
+def _automation(kind: str, spec, campaign) -> dict:
+    return AutomationSerializer(
+        {
+            "kind": kind,
+            "label": spec.label,
+            "enabled": campaign is not None and campaign.status == "sending",
+            "template": campaign.template_id if campaign else None,
+            "delay": campaign.automation_delay if campaign else None,
+            "campaign": campaign.pk if campaign else None,
+        }
+    ).data
+
+
+class AutomationListView(APIView):
+    required_scopes = SCOPES
+
+    @extend_schema(
+        responses={200: AutomationSerializer(many=True)},
+        summary="The automations: a design left unordered, an occasion coming back",
+    )
+    def get(self, request):
+        return Response([_automation(*entry) for entry in automations.automations()])
+
+
+class AutomationDetailView(APIView):
+    required_scopes = SCOPES
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", OpenApiTypes.STR, OpenApiParameter.PATH, description=KINDS_HELP)
+        ],
+        request=AutomationInputSerializer,
+        responses={200: AutomationSerializer},
+        summary="Set up an automation, turn it on or off",
+        description=(
+            "Off, what falls due waits; on again, it leaves. 400 `validation_error` for a delay out "
+            "of its kind's range; 404 for an unknown kind or a template of another workspace."
+        ),
+    )
+    def put(self, request, kind: str):
+        spec = _found(automations.SPECS.get(kind))
+        data = validated(AutomationInputSerializer, request.data)
+        campaign = automations.automation_save(kind=kind, **data, user_id=_user_id(request))
+        return Response(_automation(kind, spec, campaign))
