@@ -13,8 +13,9 @@ and the CRM hold — the same every time for the same data, and saying what it i
 Messages are plain text built from the scenario's theme and its targets' labels: no source, no
 link, nothing the data does not say."""
 
+import math
 from datetime import date, timedelta
-from decimal import ROUND_CEILING, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -177,10 +178,8 @@ def _channel(channels: list[str], words: tuple[str, ...]) -> str | None:
 
 
 def _lead_days(resources: list[Resource]) -> int:
-    days = [
-        resource.amount or Decimal(0) for resource in resources if resource.kind == Resource.Kind.LEAD_TIME
-    ]
-    return int(max(days, default=0).to_integral_value(rounding=ROUND_CEILING))
+    """The longest production lead time, in whole days (a lead time always has its amount)."""
+    return max((math.ceil(r.amount) for r in resources if r.kind == Resource.Kind.LEAD_TIME), default=0)
 
 
 def _production_deadline(scenario: Scenario, resources: list[Resource]) -> date | None:
