@@ -5,11 +5,13 @@ import copy
 from datetime import date
 
 import pytest
+from django.db import connection
 
 from apps.core.errors import ValidationFailed
 from apps.planner import selectors, services
 from apps.planner.checks import plan_validate
 from apps.planner.models import PlanVersion, Scenario
+from tests.support.crm_pages import customer_make, score_make
 
 ITEM = {
     "format": "email",
@@ -193,3 +195,15 @@ def test_target_suggestions_are_the_real_segments_best_first(crm):
         "2 customers, worth 100.00 in all, last bought 200 days ago"
     )
     assert "win them back" in suggestions[1]["explanation"]
+
+
+def test_another_workspaces_customers_never_count_in_a_plan(scenario, tenant, other_tenant):
+    connection.set_tenant(other_tenant)
+    for _n in range(4):
+        score_make(customer_make(marketing_consent=True), "champions")
+    connection.set_tenant(tenant)
+
+    version = services.plan_generate(scenario=scenario, user_id=None)
+
+    assert "Champions (3 customers now)" in version.summary
+    assert "E-mail: 4 customers may receive it." in version.summary
