@@ -1,6 +1,6 @@
 """Reads of customers for the customers API: filtered lists, recommendations, segment figures."""
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Q, QuerySet, Sum
 
 from ..models import Customer, CustomerScore, Recommendation
 from ..models.scores import Segment
@@ -48,12 +48,13 @@ def customer_recommendations(*, customer: Customer) -> QuerySet[Recommendation]:
 
 
 def segment_summary() -> dict:
-    """Every segment with its customers and their net amount (monetary), as of the last refresh."""
+    """Every segment with its customers, their net amount (monetary) and their mean days since
+    their last purchase (recency_days, None without customers), as of the last refresh."""
     rows = {
         row["segment"]: row
         for row in CustomerScore.objects.exclude(segment="")
         .values("segment")
-        .annotate(customers=Count("pk"), monetary=Sum("monetary"))
+        .annotate(customers=Count("pk"), monetary=Sum("monetary"), recency_days=Avg("recency_days"))
     }
     total = sum(row["customers"] for row in rows.values())
     as_of = CustomerScore.objects.order_by("-as_of").values_list("as_of", flat=True).first()
@@ -68,6 +69,7 @@ def segment_summary() -> dict:
                 "customers": rows.get(segment.value, {}).get("customers", 0),
                 "share": round(rows.get(segment.value, {}).get("customers", 0) / total, 4) if total else 0.0,
                 "monetary": rows.get(segment.value, {}).get("monetary") or 0,
+                "recency_days": rows.get(segment.value, {}).get("recency_days"),
             }
             for segment in Segment
         ],

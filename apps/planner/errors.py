@@ -1,0 +1,15 @@
+"""Errors of the planner the API and the dashboard render (apps/core/errors.py)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import Conflict
+
+
+class ScenarioArchived(Conflict):
+    code = "scenario_archived"
+    message = _("This scenario is archived: it can no longer be changed.")
+
+
+class NoPlan(Conflict):
+    code = "no_plan"
+    message = _("This scenario has no plan yet: generate one first.")
