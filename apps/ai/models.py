@@ -9,6 +9,7 @@ class AIUsage(models.Model):
         IMAGE_GENERATE = "image.generate", _("Image generation")
         TEXT_MODERATE = "text.moderate", _("Text moderation")
         IMAGE_MODERATE = "image.moderate", _("Image moderation")
+        TEXT_GENERATE = "text.generate", _("Text generation")
 
     provider = models.CharField(_("provider"), max_length=32)
     model = models.CharField(_("model"), max_length=100, blank=True)

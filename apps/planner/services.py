@@ -10,6 +10,8 @@ from django.db.models import Max
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from apps.ai.errors import AIError
+from apps.ai.providers import provider_name
 from apps.campaigns.models import Audience, Campaign
 from apps.campaigns.rendering import language_normalise
 from apps.campaigns.services import audience_save, campaign_create
@@ -18,9 +20,10 @@ from apps.core.errors import ValidationFailed
 from apps.crm.models.scores import Segment
 
 from .checks import LABEL_MAX, Problems, plan_validate
-from .errors import ScenarioArchived
+from .errors import PlanProviderFailed, ScenarioArchived
 from .models import Objective, PlanItem, PlanVersion, Resource, Scenario, Target
 from .offline import plan_offline
+from .openai_plan import plan_openai
 from .selectors import plan_missing
 
 NAME_MAX = 120
@@ -187,9 +190,11 @@ def plan_restore(*, version: PlanVersion) -> Scenario:
     return scenario
 
 
-def plan_generate(*, scenario: Scenario, user_id: int | None) -> PlanVersion:
-    """A plan from the offline assistant, saved as the next version; refused, naming what is
-    missing, until the scenario has objectives, targets and resources."""
+def plan_generate(*, scenario: Scenario, user_id: int | None, provider: str | None = None) -> PlanVersion:
+    """A plan saved as the next version, from `provider` (else the platform's AI provider:
+    OpenAI when it has a key, else the offline assistant); refused, naming what is missing,
+    until the scenario has objectives, targets and resources. PlanProviderFailed (502) when
+    OpenAI gives no valid plan: the caller may ask the offline assistant instead."""
     missing = plan_missing(scenario)
     if missing:
         raise ValidationFailed(
@@ -197,9 +202,14 @@ def plan_generate(*, scenario: Scenario, user_id: int | None) -> PlanVersion:
             % {"parts": ", ".join(str(MISSING_LABELS[part]) for part in missing)},
             details={"missing": missing},
         )
-    return plan_save(
-        scenario=scenario, data=plan_offline(scenario), provider=PlanVersion.Provider.OFFLINE, user_id=user_id
-    )
+    if provider_name(provider) != PlanVersion.Provider.OPENAI:
+        data, used = plan_offline(scenario), PlanVersion.Provider.OFFLINE
+    else:
+        try:
+            data, used = plan_openai(scenario), PlanVersion.Provider.OPENAI
+        except (AIError, ValidationFailed) as error:
+            raise PlanProviderFailed(details={"reason": str(getattr(error, "message", error))}) from error
+    return plan_save(scenario=scenario, data=data, provider=used, user_id=user_id)
 
 
 # --- from plan to campaigns --------------------------------------------------------------------

@@ -363,6 +363,9 @@ OPENAI_BASE_URL = env("OPENAI_BASE_URL", default="")  # empty: the SDK's default
 OPENAI_IMAGE_MODEL = env("OPENAI_IMAGE_MODEL", default="gpt-image-1")
 OPENAI_IMAGE_QUALITY = env("OPENAI_IMAGE_QUALITY", default="medium")  # low | medium | high | auto
 OPENAI_MODERATION_MODEL = env("OPENAI_MODERATION_MODEL", default="omni-moderation-latest")
+# Text (the marketing-plan assistant): a model with structured outputs, and its own time limit per call.
+OPENAI_TEXT_MODEL = env("OPENAI_TEXT_MODEL", default="gpt-4o-mini")
+OPENAI_TEXT_TIMEOUT_SECONDS = env.float("OPENAI_TEXT_TIMEOUT_SECONDS", default=30.0)
 # Image generation takes 40–120 s: seconds per attempt. The SDK retries moderation calls' transient
 # errors this many times; image generation is retried by the design task only (DESIGN_STEP_*).
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=120.0)

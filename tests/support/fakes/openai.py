@@ -53,6 +53,17 @@ def moderation_reply(*flagged_categories: str) -> Reply:
     return Reply(body={"id": "modr-1", "model": "omni-moderation-latest", "results": [result]})
 
 
+def chat_reply(
+    content: str | None, *, refusal: str | None = None, tokens: tuple[int, int] = (900, 300)
+) -> Reply:
+    """A chat completion whose message says `content` (a structured output's JSON text)."""
+    message = {"role": "assistant", "content": content, "refusal": refusal}
+    usage = {"prompt_tokens": tokens[0], "completion_tokens": tokens[1], "total_tokens": sum(tokens)}
+    choice = {"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}
+    body = {"id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini"}
+    return Reply(body={**body, "choices": [choice], "usage": usage})
+
+
 def error_reply(status: int, message: str, code: str | None = None, **headers: str) -> Reply:
     error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
     return Reply(status=status, body={"error": error}, headers={"retry-after-ms": "10", **headers})
