@@ -15,6 +15,7 @@ from bench import (
     etl,
     pipeline,
     provisioning,
+    rebuy,
     storefront,
     widget,
 )
@@ -31,6 +32,7 @@ BENCHMARKS = {
     "crm_scores": crm_scores,
     "etl": etl,
     "campaign": campaign,
+    "rebuy": rebuy,
 }
 
 
