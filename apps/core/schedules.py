@@ -83,6 +83,12 @@ SCHEDULES = (
         crontab="30 2 * * *",  # every night, 02:30 UTC
         per_tenant=True,
     ),
+    Schedule(
+        name="purge planner chat messages after their TTL",
+        task="apps.planner.tasks.chat_purge_task",
+        every=1,
+        per_tenant=True,
+    ),
 )
 
 

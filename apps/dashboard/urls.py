@@ -17,6 +17,7 @@ urlpatterns = [
     path("orders/", include("apps.orders.urls")),  # orders:list, orders:detail, …
     path("customers/", include("apps.crm.urls")),  # dashboard:crm:customers, dashboard:crm:detail, …
     path("campaigns/", include("apps.campaigns.urls")),  # dashboard:campaigns:<page>
+    path("plans/", include("apps.planner.urls")),  # dashboard:planner:<page>
     path("settings/webhooks/", include("apps.webhooks.urls")),
     path("settings/integrations/", include("apps.integrations.urls")),
     path("settings/billing/", include("apps.billing.urls")),

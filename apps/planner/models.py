@@ -3,6 +3,7 @@
 A plan is a version: regenerating adds one, earlier ones stay. The scenario's current plan is
 `current_version`: the latest saved, unless an earlier one was restored."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -156,3 +157,45 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.format}: {self.message[:40]}"
+
+
+class ChatMessage(models.Model):
+    """One turn of a scenario's chat: what a person clicked or typed, or the assistant's answer
+    (Markdown). Purged after the workspace's TTL (`PlannerSettings.chat_ttl_days`); the scenario
+    and its plans stay."""
+
+    class Role(models.TextChoices):
+        USER = "user", _("You")
+        ASSISTANT = "assistant", _("Assistant")
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField()
+    action = models.CharField(max_length=30, blank=True)  # the action code it ran, if any
+    created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["scenario", "created_at"], name="planner_chat_scenario_time")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.text[:40]}"
+
+
+class PlannerSettings(models.Model):
+    """The workspace's planner settings (one row, made when first saved)."""
+
+    chat_ttl_days = models.PositiveSmallIntegerField(
+        _("keep chat messages for (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("planner settings")
+        verbose_name_plural = _("planner settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .checks import CHANNEL_MAX, MESSAGE_MAX, SUMMARY_MAX, plan_validate
 from .models import Resource, Scenario
-from .selectors import SizedTarget, email_reachable, targets_sized
+from .selectors import SizedTarget, email_reachable, segment_figures, targets_sized
 
 TARGETS_MAX = 5
 PARTS_LISTED = 5  # objectives and resources named in the summary
@@ -238,3 +238,43 @@ def _summary(
         )
     summary = "\n".join(lines)
     return summary if len(summary) <= SUMMARY_MAX else summary[: SUMMARY_MAX - 1] + "…"
+
+
+# --- inspiration -------------------------------------------------------------------------------
+
+IDEAS_MAX = 5
+
+
+def ideas_offline(scenario: Scenario) -> list[str]:
+    """Ideas for the scenario by rules, from its theme, targets and channels and the workspace's
+    largest RFM segment: suggestions to adapt, never a source or a link."""
+    theme = scenario.theme or scenario.name
+    sized = targets_sized(scenario)
+    channels = [r.label for r in scenario.resources.all() if r.kind == Resource.Kind.CHANNEL]
+    ideas = [
+        _("A design challenge on “%(theme)s”: customers design their own piece, the brand shares the best.")
+        % {"theme": theme},
+        _("A short behind-the-scenes video of how “%(theme)s” is made, ending with an invitation to design.")
+        % {"theme": theme},
+    ]
+    for target in sized[:2]:
+        ideas.append(
+            _("For %(target)s: a personalised preview of “%(theme)s” with their name on it.")
+            % {"target": _sized_label(target), "theme": theme}
+        )
+    if channels:
+        ideas.append(
+            _("On %(channel)s: a poll asking followers which design of “%(theme)s” should be made next.")
+            % {"channel": channels[0], "theme": theme}
+        )
+    largest = max(segment_figures().values(), key=lambda row: row["customers"], default=None)
+    if largest and largest["customers"]:
+        ideas.append(
+            ngettext(
+                "Your largest segment, %(segment)s (%(count)d customer), could get “%(theme)s” first.",
+                "Your largest segment, %(segment)s (%(count)d customers), could get “%(theme)s” first.",
+                largest["customers"],
+            )
+            % {"segment": largest["label"], "count": largest["customers"], "theme": theme}
+        )
+    return ideas[:IDEAS_MAX]

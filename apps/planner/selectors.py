@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from apps.campaigns.selectors import audience_size
 from apps.crm.scoring.customers import segment_summary
 
-from .models import PlanVersion, Scenario, Target
+from .models import PlannerSettings, PlanVersion, Scenario, Target
 
 # What each RFM segment is, and what a plan may do for it (target suggestions).
 SEGMENT_ADVICE = {
@@ -38,6 +38,11 @@ def scenario_list(*, archived: bool = False) -> QuerySet[Scenario]:
 
 def scenario_get(*, pk: int) -> Scenario | None:
     return Scenario.objects.select_related("current_version").filter(pk=pk).first()
+
+
+def planner_settings() -> PlannerSettings:
+    """The workspace's planner settings (unsaved defaults when it has none)."""
+    return PlannerSettings.objects.first() or PlannerSettings()
 
 
 def version_list(scenario: Scenario) -> QuerySet[PlanVersion]:

@@ -2,11 +2,12 @@
 objectives, targets and resources, and its plans — each checked against one strict schema, stored
 as a new version, restored, generated offline, and turned into campaign drafts."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,10 @@ from apps.crm.models.scores import Segment
 
 from .checks import LABEL_MAX, Problems, plan_validate
 from .errors import PlanProviderFailed, ScenarioArchived
-from .models import Objective, PlanItem, PlanVersion, Resource, Scenario, Target
+from .models import ChatMessage, Objective, PlanItem, PlannerSettings, PlanVersion, Resource, Scenario, Target
 from .offline import plan_offline
 from .openai_plan import plan_openai
-from .selectors import plan_missing
+from .selectors import plan_missing, planner_settings
 
 NAME_MAX = 120
 THEME_MAX = 300
@@ -210,6 +211,34 @@ def plan_generate(*, scenario: Scenario, user_id: int | None, provider: str | No
         except (AIError, ValidationFailed) as error:
             raise PlanProviderFailed(details={"reason": str(getattr(error, "message", error))}) from error
     return plan_save(scenario=scenario, data=data, provider=used, user_id=user_id)
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+CHAT_TTL_DAYS_MAX = 365
+
+
+def planner_settings_save(*, chat_ttl_days: int) -> PlannerSettings:
+    """How many days the workspace keeps its planner chat messages (1 to 365)."""
+    if (
+        isinstance(chat_ttl_days, bool)
+        or not isinstance(chat_ttl_days, int)
+        or not 1 <= chat_ttl_days <= CHAT_TTL_DAYS_MAX
+    ):
+        raise ValidationFailed(
+            details={"chat_ttl_days": [_("A number of days from 1 to %(max)d.") % {"max": CHAT_TTL_DAYS_MAX}]}
+        )
+    current = planner_settings()
+    current.chat_ttl_days = chat_ttl_days
+    current.save()
+    return current
+
+
+def chat_purge() -> int:
+    """Delete the workspace's chat messages older than its TTL; the scenarios and plans stay."""
+    cutoff = timezone.now() - timedelta(days=planner_settings().chat_ttl_days)
+    deleted, _counts = ChatMessage.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
 
 
 # --- from plan to campaigns --------------------------------------------------------------------

@@ -7,7 +7,17 @@ from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
 from tests.support.workspaces import member
 
-NAVIGATION = ["Home", "Products", "Designs", "Orders", "Customers", "Campaigns", "Copilot", "Settings"]
+NAVIGATION = [
+    "Home",
+    "Products",
+    "Designs",
+    "Orders",
+    "Customers",
+    "Campaigns",
+    "Marketing plans",
+    "Copilot",
+    "Settings",
+]
 
 
 def test_home_shows_the_workspace_the_role_and_quick_links(as_role):

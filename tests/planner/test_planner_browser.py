@@ -1,0 +1,95 @@
+"""A brand editor in headless Chromium: a scenario started by chat, its parts added with the
+buttons' forms and a typed message (htmx swapping the sidebar and the chat), target suggestions,
+the plan generated, exported as CSV, and turned into campaign drafts."""
+
+import pytest
+
+from apps.campaigns.models import Campaign
+from apps.tenants.models import Role
+from tests.support.axe import axe_check
+from tests.support.browser import csp_violations, in_workspace, launch, log_in, needs_chromium
+from tests.support.crm_pages import customer_make, score_make
+from tests.support.workspaces import ensure_tenant, member
+
+pytestmark = [pytest.mark.browser, needs_chromium]
+
+
+def champions() -> None:
+    for n in range(3):
+        score_make(customer_make(marketing_consent=True), "champions", monetary=300 + n, recency_days=40)
+
+
+def test_an_editor_plans_by_chat_and_makes_campaign_drafts(live_server):
+    from playwright.sync_api import expect, sync_playwright
+
+    tenant = ensure_tenant("alpha")
+    member(tenant, Role.EDITOR, email="editor@alpha.test")
+    in_workspace(tenant, champions)
+    base = f"http://alpha.localhost:{live_server.thread.port}"
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page()
+        page.set_default_timeout(15_000)
+        blocked = csp_violations(page)
+
+        # Given the editor on the empty Marketing plans page
+        log_in(page, base, "editor@alpha.test")
+        page.goto(f"{base}/plans/")
+        expect(page.locator("#planner-onboarding")).to_be_visible()
+        axe_check(page)
+
+        # When they start a scenario by chat
+        page.locator("#planner-onboarding").get_by_role("link", name="New scenario").click()
+        page.get_by_label("Describe it in a sentence").fill("create a scenario: Cuvée launch")
+        page.get_by_role("button", name="Start").click()
+        expect(page.locator("h1")).to_have_text("Cuvée launch")
+        expect(page.locator("#chat-log")).to_contain_text("Scenario Cuvée launch created.")
+        axe_check(page)
+
+        # And add an objective with its button's form: the sidebar follows
+        page.locator("#part-objective summary").click()
+        page.get_by_label("Objective", exact=True).fill("Launch orders")
+        page.get_by_label("Metric").fill("orders")
+        page.get_by_label("Target value").fill("200")
+        page.locator("#part-objective").get_by_role("button", name="Add an objective").click()
+        expect(page.locator("#state-objectives")).to_contain_text("Launch orders")
+
+        # And ask for target suggestions, then add the Champions by typing
+        page.locator("#chat-actions").get_by_role("button", name="Suggest targets").click()
+        expect(page.locator("#chat-log")).to_contain_text("Segments of your customers worth targeting")
+        page.get_by_label("Your message").fill("add a target: Champions")
+        page.get_by_role("button", name="Send").click()
+        expect(page.locator("#state-targets")).to_contain_text("3 customers now")
+
+        # And a budget with the resource button
+        page.locator("#part-resource summary").click()
+        page.get_by_label("Kind").select_option("budget")
+        page.get_by_label("Resource", exact=True).fill("Launch budget")
+        page.get_by_label("Amount").fill("2000")
+        page.locator("#part-resource").get_by_role("button", name="Add a resource").click()
+        expect(page.locator("#state-resources")).to_contain_text("Launch budget")
+
+        # Then the plan can be generated: its items show, the sidebar says which version
+        page.get_by_role("button", name="Generate the plan").click()
+        expect(page.locator("#plan-items")).to_contain_text("E-mail")
+        expect(page.locator("#state-plan")).to_contain_text("Version 1")
+        axe_check(page)
+
+        # And exported as CSV
+        with page.expect_download() as download:
+            page.locator("#export-csv").click()
+        lines = open(download.value.path(), encoding="utf-8").read().splitlines()  # noqa: SIM115, PTH123
+        assert lines[0].startswith("# Cuvée launch — generated ")
+        assert lines[1] == "Format,Message,Channel,Frequency,KPI"
+
+        # And turned into campaign drafts, linked from the plan
+        page.get_by_role("button", name="Make campaign drafts").click()
+        expect(page.locator("#chat-log")).to_contain_text("1 campaign draft, to review before sending")
+        page.locator("#plan-items").get_by_role("link", name="Draft").click()
+        expect(page.locator("h1")).to_have_text("Cuvée launch — Champions")
+        assert blocked == []
+        browser.close()
+
+    drafts = in_workspace(tenant, lambda: list(Campaign.objects.values_list("name", "status")))
+    assert drafts == [("Cuvée launch — Champions", "draft")]
