@@ -3,7 +3,7 @@ a plan is grounded in (segment sizes, value and recency; who may receive e-mail)
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -40,6 +40,18 @@ def scenario_get(*, pk: int) -> Scenario | None:
     return Scenario.objects.select_related("current_version").filter(pk=pk).first()
 
 
+def scenario_search(*, search: str = "", status: str = "") -> QuerySet[Scenario]:
+    """Scenarios whose name or theme holds `search`; those of `status`, or all but archived ones."""
+    scenarios = Scenario.objects.filter(status=status) if status else scenario_list()
+    if search:
+        scenarios = scenarios.filter(Q(name__icontains=search) | Q(theme__icontains=search))
+    return scenarios.select_related("current_version")
+
+
+def version_get(*, pk: int) -> PlanVersion | None:
+    return PlanVersion.objects.select_related("scenario__current_version").filter(pk=pk).first()
+
+
 def version_list(scenario: Scenario) -> QuerySet[PlanVersion]:
     """The scenario's plans, newest first."""
     return scenario.versions.order_by("-number")
@@ -66,6 +78,10 @@ def targets_sized(scenario: Scenario) -> list[SizedTarget]:
     targets = list(scenario.targets.select_related("audience"))
     segments = segment_figures() if any(target.segment for target in targets) else {}
     return [SizedTarget(target, _size(target, segments)) for target in targets]
+
+
+def target_sized(target: Target) -> SizedTarget:
+    return SizedTarget(target, _size(target, segment_figures() if target.segment else {}))
 
 
 def _size(target: Target, segments: dict[str, dict]) -> int | None:
