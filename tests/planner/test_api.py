@@ -58,7 +58,7 @@ def test_a_scenario_is_created_read_changed_listed_and_archived(client):
     assert (changed.json()["name"], changed.json()["theme"]) == ("Summer launch", "New cuvée")
     assert changed.json()["period_end"] == "2026-06-30"
     backwards = _patch(client, path, {"period_end": "2026-01-01"})
-    assert (backwards.status_code, error_code(backwards)) == (400, "validation_error")
+    assert (backwards.status_code, error_code(backwards)) == (422, "scenario_invalid")
     assert "period_end" in backwards.json()["error"]["details"]["fields"]
 
     post_json(client, f"{BASE}/scenarios", {"name": "Black Friday"})
@@ -109,7 +109,7 @@ def test_parts_are_added_with_the_targets_live_size_and_removed(client, crm):
     assert (champions.json()["size"], champions.json()["segment"]) == (3, "champions")
     assert (audience.json()["size"], audience.json()["audience"]) == (2, alsace.pk)
     assert free.json()["size"] is None
-    assert (same.status_code, list(same.json()["error"]["details"]["fields"])) == (400, ["label"])
+    assert (same.status_code, list(same.json()["error"]["details"]["fields"])) == (422, ["label"])
     assert resource.json() == {
         "id": resource.json()["id"],
         "kind": "lead_time",
@@ -117,7 +117,7 @@ def test_parts_are_added_with_the_targets_live_size_and_removed(client, crm):
         "amount": "10.00",
         "unit": "days",
     }
-    assert list(no_days.json()["error"]["details"]["fields"]) == ["amount"]
+    assert (no_days.status_code, list(no_days.json()["error"]["details"]["fields"])) == (422, ["amount"])
     detail = client.get(path).json()
     assert detail["missing"] == []
     assert [(target["label"], target["size"]) for target in detail["targets"]] == [
@@ -145,7 +145,7 @@ def test_a_target_may_not_be_both_a_segment_and_an_audience(client, tenant):
     )
     unknown = post_json(client, f"{BASE}/scenarios/{scenario.pk}/targets", {"label": "X", "audience": 99999})
 
-    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert (response.status_code, error_code(response)) == (422, "scenario_invalid")
     assert "audience" in response.json()["error"]["details"]["fields"]
     assert (unknown.status_code, error_code(unknown)) == (404, "audience_not_found")
     assert not Target.objects.exists()
@@ -160,7 +160,7 @@ def test_a_plan_is_refused_naming_what_the_scenario_lacks(client, tenant):
 
     response = post_json(client, f"{BASE}/scenarios/{scenario.pk}/plan")
 
-    assert (response.status_code, error_code(response)) == (400, "validation_error")
+    assert (response.status_code, error_code(response)) == (422, "scenario_incomplete")
     error = response.json()["error"]
     assert error["details"]["missing"] == ["targets", "resources"]
     assert "targets, resources" in error["message"]
@@ -460,6 +460,7 @@ def test_the_schema_documents_every_endpoint_with_its_scope_and_errors(client):
     assert "Idempotency-Key" in {parameter["name"] for parameter in generate["parameters"]}
     csv = schema["paths"][f"{scenario}/export.csv"]["get"]["responses"]["200"]["content"]
     assert set(csv) == {"text/csv"}
+    assert "no_plan" in schema["paths"][f"{scenario}/export.csv"]["get"]["responses"]["409"]["description"]
     assert "`planner:read`" in schema["paths"][f"{BASE}/scenarios"]["get"]["description"]
     assert (
         "there is no delete"

@@ -39,7 +39,7 @@ class ScenarioInputSerializer(StrictSerializer):
     theme = line_field(THEME_MAX, required=False, help_text="What the plan is about, in one line.")
     period_start = serializers.DateField(required=False, allow_null=True)
     period_end = serializers.DateField(
-        required=False, allow_null=True, help_text="Not before `period_start` (400 otherwise)."
+        required=False, allow_null=True, help_text="Not before `period_start` (422 otherwise)."
     )
 
 
@@ -129,7 +129,7 @@ class ObjectiveInputSerializer(StrictSerializer):
 
 
 class TargetInputSerializer(StrictSerializer):
-    """Free text, or an RFM segment, or an audience (not both: 400)."""
+    """Free text, or an RFM segment, or an audience (not both: 422)."""
 
     label = line_field(LABEL_MAX, help_text="Unique in the scenario, whatever its case.")
     segment = serializers.ChoiceField(choices=Segment.choices, required=False, allow_blank=True)

@@ -6,13 +6,14 @@ from contextlib import contextmanager
 
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.api.errors import ErrorSerializer
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.serializers import validated
 from apps.core.errors import ValidationFailed
@@ -30,6 +31,7 @@ from ..selectors import (
     version_get,
     version_list,
 )
+from .errors import ScenarioIncomplete, ScenarioInvalid
 from .serializers import (
     CampaignDraftSerializer,
     ObjectiveInputSerializer,
@@ -68,12 +70,15 @@ def _user_id(request) -> int | None:
 
 
 @contextmanager
-def _fields():
-    """The services list each problem under its field; the API lists them under `details.fields`."""
+def _refused():
+    """The services' refusals of well-formed input as a 422: `scenario_incomplete` with
+    `details.missing`, or `scenario_invalid` with each problem under `details.fields`."""
     try:
         yield
     except ValidationFailed as error:
-        raise ValidationFailed(error.message, details={"fields": error.details}) from None
+        if "missing" in error.details:
+            raise ScenarioIncomplete(error.message, details=error.details) from None
+        raise ScenarioInvalid(error.message, details={"fields": error.details}) from None
 
 
 def _scenario_detail(scenario) -> dict:
@@ -101,14 +106,14 @@ class ScenarioListView(ListAPIView):
         summary="Create a scenario (a draft)",
         description=(
             "A name, and optionally a theme and a period. Add objectives, targets and resources, then "
-            "`POST …/plan`. 400 `validation_error` (`details.fields`) for a name on several lines, "
-            "text too long, or an end before the start."
+            "`POST …/plan`. 400 `validation_error` (`details.fields`) for a name on several lines or "
+            "text too long; 422 `scenario_invalid` (`details.fields`) for an end before the start."
         ),
     )
     @idempotent
     def post(self, request):
         data = validated(ScenarioInputSerializer, request.data)
-        with _fields():
+        with _refused():
             scenario = services.scenario_create(**data, user_id=_user_id(request))
         return Response(_scenario_detail(scenario), status=status.HTTP_201_CREATED)
 
@@ -134,7 +139,8 @@ class ScenarioDetailView(APIView):
         responses={200: ScenarioDetailSerializer},
         summary="Change a scenario's name, theme or period, or archive it",
         description=(
-            'Only the fields sent change. `{"status": "archived"}` archives it: scenarios are never '
+            "Only the fields sent change; 422 `scenario_invalid` for an end before the start. "
+            '`{"status": "archived"}` archives it: scenarios are never '
             f"deleted, archiving is how one is put away (and it leaves the default list). {ARCHIVED}"
         ),
     )
@@ -144,7 +150,7 @@ class ScenarioDetailView(APIView):
         archive = data.pop("status", None)
         if data:
             fields = ("name", "theme", "period_start", "period_end")
-            with _fields():
+            with _refused():
                 services.scenario_update(
                     scenario=scenario,
                     **{field: data.get(field, getattr(scenario, field)) for field in fields},
@@ -167,7 +173,7 @@ class _PartAddView(APIView):
     def post(self, request, pk: int):
         scenario = _found(scenario_get(pk=pk))
         data = validated(self.input_serializer, request.data)
-        with _fields():
+        with _refused():
             part = self.add(scenario=scenario, **data)
         return Response(self.present(part), status=status.HTTP_201_CREATED)
 
@@ -197,7 +203,10 @@ def _part_views(part: str, one: str, input_serializer, output_serializer, add, p
         request=input_serializer,
         responses={201: output_serializer},
         summary=f"Add {one} to a scenario",
-        description=f"400 `validation_error` (`details.fields`) for bad input. {note}{ARCHIVED}",
+        description=(
+            "400 `validation_error` (`details.fields`) for input the schema refuses; 422 `scenario_invalid` "
+            f"(`details.fields`) for what the scenario's rules refuse. {note}{ARCHIVED}"
+        ),
     )
     remove_schema = extend_schema(
         parameters=[_id("scenario"), _id(one.split()[-1], "part_pk")],
@@ -227,7 +236,8 @@ TargetAddView, TargetRemoveView = _part_views(
     services.target_add,
     lambda target: TargetSerializer(target_sized(target)).data,
     "Free text, an RFM `segment` or an `audience` (not both); a label the scenario already has "
-    "(whatever its case) is a 400; an audience of another workspace is a 404 `audience_not_found`. "
+    "(whatever its case), or both a segment and an audience, is a 422; an audience of another "
+    "workspace is a 404 `audience_not_found`. "
     "The answer has the target's live `size`. ",
 )
 ResourceAddView, ResourceRemoveView = _part_views(
@@ -255,7 +265,7 @@ class PlanGenerateView(APIView):
         description=(
             "Rules over the scenario and the workspace's CRM, no AI: the same plan for the same data. "
             "Saved as the scenario's next version, made current; the scenario becomes `ready`. "
-            "400 `validation_error` while the scenario has no objectives, targets or resources: "
+            "422 `scenario_incomplete` while the scenario has no objectives, targets or resources: "
             '`details.missing` names them (e.g. `["targets", "resources"]`) and `message` says so. '
             f"{ARCHIVED}"
         ),
@@ -263,7 +273,8 @@ class PlanGenerateView(APIView):
     @idempotent
     def post(self, request, pk: int):
         scenario = _found(scenario_get(pk=pk))
-        version = services.plan_generate(scenario=scenario, user_id=_user_id(request))
+        with _refused():
+            version = services.plan_generate(scenario=scenario, user_id=_user_id(request))
         return Response(PlanVersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -329,14 +340,14 @@ class CampaignDraftsView(APIView):
             "segment) becomes a draft campaign with a template of a heading and the item's message. "
             "Made once: calling it again answers with the same drafts and makes nothing new. Answers "
             "with the items' drafts (`id`, `name`): send them with `POST /api/v1/campaigns/{id}/schedule`. "
-            "400 `validation_error` when the e-mail editor refuses an item's message (`details.fields`). "
+            "422 `scenario_invalid` when the e-mail editor refuses an item's message (`details.fields`). "
             f"{ARCHIVED}"
         ),
     )
     @idempotent
     def post(self, request, pk: int):
         version = _found(version_get(pk=pk))
-        with _fields():
+        with _refused():
             campaigns = services.plan_to_campaign_drafts(version=version, user_id=_user_id(request))
         return Response(CampaignDraftSerializer(campaigns, many=True).data)
 
@@ -371,7 +382,10 @@ class ExportCSVView(APIView):
 
     @extend_schema(
         parameters=[_id("scenario")],
-        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(ErrorSerializer, description="`no_plan`: no plan has been made yet."),
+        },
         summary="Export a scenario's current plan as CSV",
         description=(
             "A file (`Content-Disposition: attachment`): a line `# <name> — generated <YYYY-MM-DD>`, then "
