@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/v1/", include("apps.integrations.urls_hooks")),
     path("api/v1/", include("apps.crm.api.urls")),
     path("api/v1/", include("apps.campaigns.api.urls")),
+    path("api/v1/", include("apps.planner.api.urls")),
     path("", include("apps.storefront.api.urls")),  # /api/v1/widget/… and /widget/v1/luneo.js
 ]

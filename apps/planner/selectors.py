@@ -3,7 +3,7 @@ a plan is grounded in (segment sizes, value and recency; who may receive e-mail)
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -31,11 +31,6 @@ SEGMENT_ADVICE = {
 }
 
 
-def scenario_list(*, archived: bool = False) -> QuerySet[Scenario]:
-    scenarios = Scenario.objects.all()
-    return scenarios if archived else scenarios.exclude(status=Scenario.Status.ARCHIVED)
-
-
 def scenario_get(*, pk: int) -> Scenario | None:
     return Scenario.objects.select_related("current_version").filter(pk=pk).first()
 
@@ -43,6 +38,22 @@ def scenario_get(*, pk: int) -> Scenario | None:
 def planner_settings() -> PlannerSettings:
     """The workspace's planner settings (unsaved defaults when it has none)."""
     return PlannerSettings.objects.first() or PlannerSettings()
+
+
+def scenario_search(*, search: str = "", status: str = "") -> QuerySet[Scenario]:
+    """Scenarios whose name or theme holds `search`; those of `status`, or all but archived ones."""
+    scenarios = (
+        Scenario.objects.filter(status=status)
+        if status
+        else Scenario.objects.exclude(status=Scenario.Status.ARCHIVED)
+    )
+    if search:
+        scenarios = scenarios.filter(Q(name__icontains=search) | Q(theme__icontains=search))
+    return scenarios.select_related("current_version")
+
+
+def version_get(*, pk: int) -> PlanVersion | None:
+    return PlanVersion.objects.select_related("scenario__current_version").filter(pk=pk).first()
 
 
 def version_list(scenario: Scenario) -> QuerySet[PlanVersion]:
@@ -71,6 +82,10 @@ def targets_sized(scenario: Scenario) -> list[SizedTarget]:
     targets = list(scenario.targets.select_related("audience"))
     segments = segment_figures() if any(target.segment for target in targets) else {}
     return [SizedTarget(target, _size(target, segments)) for target in targets]
+
+
+def target_sized(target: Target) -> SizedTarget:
+    return SizedTarget(target, _size(target, segment_figures() if target.segment else {}))
 
 
 def _size(target: Target, segments: dict[str, dict]) -> int | None:

@@ -5,7 +5,6 @@ forms; with htmx, an action swaps the sidebar, the chat and the plan together (`
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,7 +37,7 @@ from .forms import (
     part_payload,
 )
 from .models import Scenario
-from .selectors import planner_settings, scenario_get, scenario_list, version_list
+from .selectors import planner_settings, scenario_get, scenario_search, version_list
 
 PAGE_SIZE = 25
 editor_required = role_required(Role.EDITOR)
@@ -74,10 +73,7 @@ def _refused(request, error: ApplicationError):
 def scenario_list_page(request):
     form = ScenarioFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    status = filters.get("status", "")
-    scenarios = scenario_list(archived=True).filter(status=status) if status else scenario_list()
-    if filters.get("q"):
-        scenarios = scenarios.filter(Q(name__icontains=filters["q"]) | Q(theme__icontains=filters["q"]))
+    scenarios = scenario_search(search=filters.get("q", ""), status=filters.get("status", ""))
     page = Paginator(scenarios, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

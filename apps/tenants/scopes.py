@@ -17,6 +17,8 @@ SCOPES = {
     "customers:write": _("Import and change customers"),
     "campaigns:read": _("Read audiences, e-mail templates and campaigns"),
     "campaigns:write": _("Create, change, send and stop campaigns, their audiences and templates"),
+    "planner:read": _("Read marketing scenarios, their plans and exports"),
+    "planner:write": _("Create and change marketing scenarios, generate plans and make campaign drafts"),
     "webhooks:write": _("Manage webhook endpoints"),
 }
 ALL_SCOPES = list(SCOPES)

@@ -438,6 +438,10 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     WebhookDisabledReasonEnum="apps.webhooks.models.WebhookEndpoint.DisabledReason",
     CampaignStatusEnum="apps.campaigns.models.Campaign.Status",
     SegmentEnum="apps.crm.models.scores.Segment",
+    ScenarioStatusEnum="apps.planner.models.Scenario.Status",
+    ResourceKindEnum="apps.planner.models.Resource.Kind",
+    PlanItemFormatEnum="apps.planner.models.PlanItem.Format",
+    PlanProviderEnum="apps.planner.models.PlanVersion.Provider",
 )
 
 # --- Designs (apps/designs) ---------------------------------------------------------------

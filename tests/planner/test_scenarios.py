@@ -24,8 +24,8 @@ def test_a_scenario_is_made_changed_and_archived(tenant):
     assert (scenario.name, scenario.theme, scenario.period_start) == ("Spring 2026", "", date(2026, 3, 1))
 
     services.scenario_archive(scenario=scenario)
-    assert list(selectors.scenario_list()) == []
-    assert list(selectors.scenario_list(archived=True)) == [scenario]
+    assert list(selectors.scenario_search()) == []
+    assert list(selectors.scenario_search(status="archived")) == [scenario]
     with pytest.raises(ScenarioArchived):
         services.objective_add(scenario=scenario, label="Sales", metric="orders", target_value=10)
 
@@ -136,5 +136,5 @@ def test_a_workspace_never_sees_another_workspaces_scenarios(scenario, other_ten
     connection.set_tenant(other_tenant)
 
     assert selectors.scenario_get(pk=scenario.pk) is None
-    assert list(selectors.scenario_list(archived=True)) == []
+    assert list(selectors.scenario_search()) == []
     assert Scenario.objects.count() == 0

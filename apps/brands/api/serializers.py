@@ -3,8 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer
-from apps.core.hygiene import single_line
+from apps.core.api.serializers import StrictSerializer, one_line_field
 
 from ..embed import embed_snippet
 from ..fonts import FONT_CHOICES
@@ -17,7 +16,7 @@ COUNTRY_HELP = "Where the brand ships from (ISO 3166 code, e.g. `FR`): the widge
 
 class BrandInputSerializer(StrictSerializer):
     # Checked as sent (the service trims it): a control character, even at an end, is refused.
-    name = serializers.CharField(max_length=100, trim_whitespace=False, validators=[single_line])
+    name = one_line_field(max_length=100, trim_whitespace=False)
     logo = serializers.FileField(
         required=False, write_only=True, help_text="An image (multipart); it is checked and re-encoded."
     )

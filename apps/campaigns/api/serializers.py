@@ -5,7 +5,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from apps.core.api.serializers import QuerySerializer, StrictSerializer
+from apps.core.api.serializers import QuerySerializer, StrictSerializer, one_line_field
 from apps.core.errors import ValidationFailed
 from apps.crm.models import CatalogItem
 from apps.crm.models.scores import Segment
@@ -15,20 +15,9 @@ from ..rendering import LANGUAGES
 from ..services import LAST_PURCHASE_VALUES, MAX_RULE_VALUES, rules_clean
 from ..templates_services import NAME_MAX
 
-CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # as apps.core.hygiene.CONTROL: one line
-# One line with something in it: the schema's pattern says so (a rule it states is a 400).
-ONE_LINE = rf"^[^{CONTROL}]*[^{CONTROL}\s][^{CONTROL}]*$"
-
 
 def name_field(**kwargs) -> serializers.RegexField:
-    return serializers.RegexField(
-        ONE_LINE,
-        max_length=NAME_MAX,
-        error_messages={
-            "invalid": _("Use one line of text: no line breaks, tabs or other control characters.")
-        },
-        **kwargs,
-    )
+    return one_line_field(max_length=NAME_MAX, **kwargs)
 
 
 class TextField(serializers.CharField):

@@ -5,6 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.fields import empty
 
+from apps.core.hygiene import SINGLE_LINE_MESSAGE
+
+CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # as apps.core.hygiene.CONTROL
+# One line with something in it: the schema's pattern says so (a rule it states is a 400).
+ONE_LINE = rf"^[^{CONTROL}]*[^{CONTROL}\s][^{CONTROL}]*$"
+
+
+def one_line_field(*, max_length: int, required: bool = True, **kwargs) -> serializers.RegexField:
+    """A name or a label: one line of text (with something in it when required), the rule stated
+    in the schema as a pattern."""
+    return serializers.RegexField(
+        ONE_LINE if required else rf"^[^{CONTROL}]*$",
+        max_length=max_length,
+        required=required,
+        allow_blank=not required,
+        error_messages={"invalid": SINGLE_LINE_MESSAGE},
+        **kwargs,
+    )
+
 
 class StrictSerializer(serializers.Serializer):
     """An input serializer that refuses fields it does not know (a typo must not pass silently)."""
