@@ -2,7 +2,6 @@
 scheduled or sent now, paused, resumed, cancelled — with their progress and revenue."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.core.api.serializers import validated
+from apps.core.api.views import found, key_user_id, path_id
 from apps.tenants.api.idempotency import idempotent
 
 from .. import automations, services, templates_services
@@ -52,20 +52,6 @@ STATE_CONFLICT = (
 )
 
 
-def _id(what: str) -> OpenApiParameter:
-    return OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=f"The {what}'s id.")
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _user_id(request) -> int | None:
-    return getattr(request.auth, "created_by_id", None)
-
-
 # --- audiences -----------------------------------------------------------------------------------
 
 
@@ -99,7 +85,7 @@ class AudienceListView(ListAPIView):
     def post(self, request):
         data = validated(AudienceInputSerializer, request.data)
         audience = services.audience_save(
-            name=data["name"], rules=data.get("rules", {}), user_id=_user_id(request)
+            name=data["name"], rules=data.get("rules", {}), user_id=key_user_id(request)
         )
         return Response(_audience_detail(audience), status=status.HTTP_201_CREATED)
 
@@ -109,7 +95,7 @@ class AudienceDetailView(GenericAPIView):
     serializer_class = AudienceDetailSerializer
 
     @extend_schema(
-        parameters=[_id("audience")],
+        parameters=[path_id("audience")],
         summary="An audience and its live size",
         description=(
             "`size`: how many customers match, how many a campaign would write to, and why the "
@@ -117,17 +103,17 @@ class AudienceDetailView(GenericAPIView):
         ),
     )
     def get(self, request, pk: int):
-        return Response(_audience_detail(_found(audience_get(pk=pk))))
+        return Response(_audience_detail(found(audience_get(pk=pk))))
 
     @extend_schema(
-        parameters=[_id("audience")],
+        parameters=[path_id("audience")],
         request=AudienceInputSerializer(partial=True),
         responses={200: AudienceDetailSerializer},
         summary="Change an audience's name or rules",
         description="Only the fields sent change; `rules` are replaced as a whole.",
     )
     def patch(self, request, pk: int):
-        audience = _found(audience_get(pk=pk))
+        audience = found(audience_get(pk=pk))
         data = validated(AudienceInputSerializer, request.data, partial=True)
         audience = services.audience_save(
             audience=audience,
@@ -138,13 +124,13 @@ class AudienceDetailView(GenericAPIView):
         return Response(_audience_detail(audience))
 
     @extend_schema(
-        parameters=[_id("audience")],
+        parameters=[path_id("audience")],
         responses={204: None},
         summary="Delete an audience",
         description="409 `audience_in_use` while a campaign uses it.",
     )
     def delete(self, request, pk: int):
-        services.audience_delete(audience=_found(audience_get(pk=pk)))
+        services.audience_delete(audience=found(audience_get(pk=pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -191,12 +177,12 @@ class TemplateDetailView(GenericAPIView):
     required_scopes = SCOPES
     serializer_class = TemplateSerializer
 
-    @extend_schema(parameters=[_id("template")], summary="An e-mail template")
+    @extend_schema(parameters=[path_id("template")], summary="An e-mail template")
     def get(self, request, pk: int):
-        return Response(TemplateSerializer(_found(template_get(pk=pk))).data)
+        return Response(TemplateSerializer(found(template_get(pk=pk))).data)
 
     @extend_schema(
-        parameters=[_id("template")],
+        parameters=[path_id("template")],
         request=TemplateInputSerializer(partial=True),
         responses={200: TemplateSerializer},
         summary="Change an e-mail template",
@@ -206,19 +192,19 @@ class TemplateDetailView(GenericAPIView):
         ),
     )
     def patch(self, request, pk: int):
-        template = _found(template_get(pk=pk))
+        template = found(template_get(pk=pk))
         data = validated(TemplateInputSerializer, request.data, partial=True)
         template = _content_checked(lambda: templates_services.template_update(template=template, **data))
         return Response(TemplateSerializer(template).data)
 
     @extend_schema(
-        parameters=[_id("template")],
+        parameters=[path_id("template")],
         responses={204: None},
         summary="Delete an e-mail template",
         description="409 `template_in_use` while a campaign uses it.",
     )
     def delete(self, request, pk: int):
-        templates_services.template_delete(template=_found(template_get(pk=pk)))
+        templates_services.template_delete(template=found(template_get(pk=pk)))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -259,7 +245,7 @@ class CampaignListView(ListAPIView):
     @idempotent
     def post(self, request):
         data = validated(CampaignInputSerializer, request.data)
-        campaign = services.campaign_create(**data, user_id=_user_id(request))
+        campaign = services.campaign_create(**data, user_id=key_user_id(request))
         return Response(_campaign_detail(campaign), status=status.HTTP_201_CREATED)
 
 
@@ -268,7 +254,7 @@ class CampaignDetailView(GenericAPIView):
     serializer_class = CampaignDetailSerializer
 
     @extend_schema(
-        parameters=[_id("campaign")],
+        parameters=[path_id("campaign")],
         summary="A campaign with its progress and revenue",
         description=(
             "`progress`: recipients queued, waiting, sent, failed and with each tracked event; "
@@ -276,7 +262,7 @@ class CampaignDetailView(GenericAPIView):
         ),
     )
     def get(self, request, pk: int):
-        return Response(_campaign_detail(_found(campaign_get(pk=pk))))
+        return Response(_campaign_detail(found(campaign_get(pk=pk))))
 
 
 class CampaignScheduleView(GenericAPIView):
@@ -284,7 +270,7 @@ class CampaignScheduleView(GenericAPIView):
     serializer_class = CampaignDetailSerializer
 
     @extend_schema(
-        parameters=[_id("campaign")],
+        parameters=[path_id("campaign")],
         request=ScheduleSerializer,
         responses={200: CampaignDetailSerializer},
         summary="Send a campaign now, or schedule it",
@@ -300,7 +286,7 @@ class CampaignScheduleView(GenericAPIView):
     )
     @idempotent
     def post(self, request, pk: int):
-        campaign = _found(campaign_get(pk=pk))
+        campaign = found(campaign_get(pk=pk))
         data = validated(ScheduleSerializer, request.data)
         at, now = data.get("at"), data.get("now", False)
         if (at is None) == (now is not True) or (at is not None and at <= timezone.now()):
@@ -314,7 +300,7 @@ class _CampaignActionView(GenericAPIView):
     serializer_class = CampaignDetailSerializer
 
     def post(self, request, pk: int):
-        campaign = self.transition(campaign=_found(campaign_get(pk=pk)))
+        campaign = self.transition(campaign=found(campaign_get(pk=pk)))
         return Response(_campaign_detail(campaign))
 
 
@@ -322,7 +308,7 @@ class CampaignCancelView(_CampaignActionView):
     transition = staticmethod(services.campaign_cancel)
 
     @extend_schema(
-        parameters=[_id("campaign")],
+        parameters=[path_id("campaign")],
         request=None,
         summary="Cancel a campaign",
         description=(
@@ -337,7 +323,7 @@ class CampaignPauseView(_CampaignActionView):
     transition = staticmethod(services.campaign_pause)
 
     @extend_schema(
-        parameters=[_id("campaign")],
+        parameters=[path_id("campaign")],
         request=None,
         summary="Pause a sending campaign",
         description=f"Messages already claimed by a batch still leave. {STATE_CONFLICT}",
@@ -350,7 +336,7 @@ class CampaignResumeView(_CampaignActionView):
     transition = staticmethod(services.campaign_resume)
 
     @extend_schema(
-        parameters=[_id("campaign")],
+        parameters=[path_id("campaign")],
         request=None,
         summary="Resume a paused campaign",
         description=f"Sending goes on where it stopped. {STATE_CONFLICT}",
@@ -404,7 +390,7 @@ class AutomationDetailView(APIView):
         ),
     )
     def put(self, request, kind: str):
-        spec = _found(automations.SPECS.get(kind))
+        spec = found(automations.SPECS.get(kind))
         data = validated(AutomationInputSerializer, request.data)
-        campaign = automations.automation_save(kind=kind, **data, user_id=_user_id(request))
+        campaign = automations.automation_save(kind=kind, **data, user_id=key_user_id(request))
         return Response(_automation(kind, spec, campaign))

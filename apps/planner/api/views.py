@@ -4,9 +4,9 @@ target suggestions from the workspace's CRM segments."""
 
 from contextlib import contextmanager
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import ListAPIView
 from rest_framework.renderers import JSONRenderer
@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from apps.core.api.errors import ErrorSerializer
 from apps.core.api.pagination import CursorPagination
 from apps.core.api.serializers import validated
+from apps.core.api.views import found, key_user_id, path_id
 from apps.core.errors import ValidationFailed
 from apps.tenants.api.idempotency import idempotent
 
@@ -53,20 +54,6 @@ from .serializers import (
 READ, WRITE = "planner:read", "planner:write"
 SCOPES = {"GET": READ, "POST": WRITE, "PUT": WRITE, "PATCH": WRITE, "DELETE": WRITE}
 ARCHIVED = "409 `scenario_archived` when the scenario is archived (it can no longer change)."
-
-
-def _id(what: str, name: str = "id") -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.PATH, description=f"The {what}'s id.")
-
-
-def _found(obj):
-    if obj is None:
-        raise Http404
-    return obj
-
-
-def _user_id(request) -> int | None:
-    return getattr(request.auth, "created_by_id", None)
 
 
 @contextmanager
@@ -114,7 +101,7 @@ class ScenarioListView(ListAPIView):
     def post(self, request):
         data = validated(ScenarioInputSerializer, request.data)
         with _refused():
-            scenario = services.scenario_create(**data, user_id=_user_id(request))
+            scenario = services.scenario_create(**data, user_id=key_user_id(request))
         return Response(_scenario_detail(scenario), status=status.HTTP_201_CREATED)
 
 
@@ -122,7 +109,7 @@ class ScenarioDetailView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         responses={200: ScenarioDetailSerializer},
         summary="A scenario with its objectives, targets (and their live size) and resources",
         description=(
@@ -131,10 +118,10 @@ class ScenarioDetailView(APIView):
         ),
     )
     def get(self, request, pk: int):
-        return Response(_scenario_detail(_found(scenario_get(pk=pk))))
+        return Response(_scenario_detail(found(scenario_get(pk=pk))))
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         request=ScenarioChangeSerializer,
         responses={200: ScenarioDetailSerializer},
         summary="Change a scenario's name, theme or period, or archive it",
@@ -145,7 +132,7 @@ class ScenarioDetailView(APIView):
         ),
     )
     def patch(self, request, pk: int):
-        scenario = _found(scenario_get(pk=pk))
+        scenario = found(scenario_get(pk=pk))
         data = dict(validated(ScenarioChangeSerializer, request.data, partial=True))
         archive = data.pop("status", None)
         if data:
@@ -171,7 +158,7 @@ class _PartAddView(APIView):
 
     @idempotent
     def post(self, request, pk: int):
-        scenario = _found(scenario_get(pk=pk))
+        scenario = found(scenario_get(pk=pk))
         data = validated(self.input_serializer, request.data)
         with _refused():
             part = self.add(scenario=scenario, **data)
@@ -185,8 +172,8 @@ class _PartRemoveView(APIView):
     part = ""
 
     def delete(self, request, pk: int, part_pk: int):
-        scenario = _found(scenario_get(pk=pk))
-        services.part_remove(part=_found(getattr(scenario, self.part).filter(pk=part_pk).first()))
+        scenario = found(scenario_get(pk=pk))
+        services.part_remove(part=found(getattr(scenario, self.part).filter(pk=part_pk).first()))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -199,7 +186,7 @@ def _part_views(part: str, one: str, input_serializer, output_serializer, add, p
     )
     remove_view = type(f"{part.title()}RemoveView", (_PartRemoveView,), {"part": part})
     add_schema = extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         request=input_serializer,
         responses={201: output_serializer},
         summary=f"Add {one} to a scenario",
@@ -209,7 +196,7 @@ def _part_views(part: str, one: str, input_serializer, output_serializer, add, p
         ),
     )
     remove_schema = extend_schema(
-        parameters=[_id("scenario"), _id(one.split()[-1], "part_pk")],
+        parameters=[path_id("scenario"), path_id(one.split()[-1], "part_pk")],
         responses={204: None},
         summary=f"Remove {one} from a scenario",
         description=f"404 when the scenario has no such {one.split()[-1]}. {ARCHIVED}",
@@ -258,7 +245,7 @@ class PlanGenerateView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         request=None,
         responses={201: PlanVersionDetailSerializer},
         summary="Generate a plan with the offline assistant",
@@ -272,9 +259,9 @@ class PlanGenerateView(APIView):
     )
     @idempotent
     def post(self, request, pk: int):
-        scenario = _found(scenario_get(pk=pk))
+        scenario = found(scenario_get(pk=pk))
         with _refused():
-            version = services.plan_generate(scenario=scenario, user_id=_user_id(request))
+            version = services.plan_generate(scenario=scenario, user_id=key_user_id(request))
         return Response(PlanVersionDetailSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -288,12 +275,12 @@ class PlanListView(ListAPIView):
     pagination_class = VersionPagination
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         summary="A scenario's plans, newest first",
         description="Every version kept; `current` marks the scenario's current plan.",
     )
     def get(self, request, pk: int):
-        self.scenario = _found(scenario_get(pk=pk))
+        self.scenario = found(scenario_get(pk=pk))
         return super().get(request)
 
     def get_queryset(self):
@@ -304,26 +291,26 @@ class PlanDetailView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("plan version")],
+        parameters=[path_id("plan version")],
         responses={200: PlanVersionDetailSerializer},
         summary="A plan version with its items",
     )
     def get(self, request, pk: int):
-        return Response(PlanVersionDetailSerializer(_found(version_get(pk=pk))).data)
+        return Response(PlanVersionDetailSerializer(found(version_get(pk=pk))).data)
 
 
 class PlanRestoreView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("plan version")],
+        parameters=[path_id("plan version")],
         request=None,
         responses={200: ScenarioDetailSerializer},
         summary="Make an earlier plan the scenario's current one again",
         description=f"Answers with the scenario; no version is deleted. {ARCHIVED}",
     )
     def post(self, request, pk: int):
-        scenario = services.plan_restore(version=_found(version_get(pk=pk)))
+        scenario = services.plan_restore(version=found(version_get(pk=pk)))
         return Response(_scenario_detail(scenario))
 
 
@@ -331,7 +318,7 @@ class CampaignDraftsView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("plan version")],
+        parameters=[path_id("plan version")],
         request=None,
         responses={200: CampaignDraftSerializer(many=True)},
         summary="Turn a plan's e-mail items into draft campaigns",
@@ -346,9 +333,9 @@ class CampaignDraftsView(APIView):
     )
     @idempotent
     def post(self, request, pk: int):
-        version = _found(version_get(pk=pk))
+        version = found(version_get(pk=pk))
         with _refused():
-            campaigns = services.plan_to_campaign_drafts(version=version, user_id=_user_id(request))
+            campaigns = services.plan_to_campaign_drafts(version=version, user_id=key_user_id(request))
         return Response(CampaignDraftSerializer(campaigns, many=True).data)
 
 
@@ -359,7 +346,7 @@ class ExportJSONView(APIView):
     required_scopes = SCOPES
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         responses={200: OpenApiTypes.OBJECT},
         summary="Export a scenario and its current plan as JSON",
         description=(
@@ -370,7 +357,7 @@ class ExportJSONView(APIView):
         ),
     )
     def get(self, request, pk: int):
-        return Response(plan_json(_found(scenario_get(pk=pk))))
+        return Response(plan_json(found(scenario_get(pk=pk))))
 
 
 class ExportCSVView(APIView):
@@ -381,7 +368,7 @@ class ExportCSVView(APIView):
         return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
-        parameters=[_id("scenario")],
+        parameters=[path_id("scenario")],
         responses={
             (200, "text/csv"): OpenApiTypes.BINARY,
             409: OpenApiResponse(ErrorSerializer, description="`no_plan`: no plan has been made yet."),
@@ -394,7 +381,7 @@ class ExportCSVView(APIView):
         ),
     )
     def get(self, request, pk: int):
-        scenario = _found(scenario_get(pk=pk))
+        scenario = found(scenario_get(pk=pk))
         response = HttpResponse(plan_csv(scenario), content_type="text/csv; charset=utf-8")
         filename = f"scenario-{scenario.pk}-plan-v{scenario.current_version.number}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
