@@ -147,6 +147,7 @@ def campaign_list(*, search: str = "", status: str = "") -> QuerySet[Campaign]:
         Campaign.objects.filter(automation="")  # automations have their own page
         .select_related("audience", "template")
         .annotate(recipient_count=Count("recipients"))
+        .order_by("-created_at", "-pk")
     )
     if search.strip():
         campaigns = campaigns.filter(name__icontains=search.strip())

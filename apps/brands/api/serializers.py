@@ -3,7 +3,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from apps.core.api.serializers import StrictSerializer, one_line_field
+from apps.core.api.serializers import StrictSerializer
 
 from ..embed import embed_snippet
 from ..fonts import FONT_CHOICES
@@ -15,8 +15,8 @@ COUNTRY_HELP = "Where the brand ships from (ISO 3166 code, e.g. `FR`): the widge
 
 
 class BrandInputSerializer(StrictSerializer):
-    # Checked as sent (the service trims it): a control character, even at an end, is refused.
-    name = one_line_field(max_length=100, trim_whitespace=False)
+    # Its length as sent (the service trims it and refuses control characters: 422).
+    name = serializers.CharField(max_length=100, trim_whitespace=False)
     logo = serializers.FileField(
         required=False, write_only=True, help_text="An image (multipart); it is checked and re-encoded."
     )
