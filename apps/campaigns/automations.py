@@ -67,6 +67,11 @@ SPECS = {
 }
 
 
+def automation_on(campaign: Campaign | None) -> bool:
+    """Whether an automation (None: not set up) schedules and sends: on is `sending`."""
+    return campaign is not None and campaign.pk is not None and campaign.status == Campaign.Status.SENDING
+
+
 def automation_get(kind: str) -> Campaign | None:
     return Campaign.objects.select_related("template").filter(automation=kind).first()
 
@@ -92,7 +97,7 @@ def automation_save(
     if campaign is None:
         campaign = Campaign(automation=kind, name=str(spec.label), created_by=user_id)
     campaign.template, campaign.automation_delay = template, delay
-    was_on = campaign.pk is not None and campaign.status == Campaign.Status.SENDING
+    was_on = automation_on(campaign)
     campaign.status = Campaign.Status.SENDING if enabled else Campaign.Status.PAUSED
     campaign.paused_reason = "" if enabled else str(_("Turned off."))
     campaign.started_at = campaign.started_at or timezone.now()
@@ -124,7 +129,7 @@ def _schedule(campaign: Campaign, customer: Customer, *, key: str, due_at: datet
 def design_finished(design) -> bool:
     """A design turned ready: schedule its reminder if its session's customer is known."""
     campaign = automation_get(Kind.DESIGN_ABANDONED)
-    if campaign is None or campaign.status != Campaign.Status.SENDING:
+    if not automation_on(campaign):
         return False
     customer = session_customer(design.shopper_session)
     if customer is None:
@@ -149,7 +154,7 @@ def _occasions_schedule(campaign: Campaign, customer: Customer, design, *, today
 def order_placed(order, customer: Customer | None) -> int:
     """An order was placed: schedule the occasions its designs name for its customer."""
     campaign = automation_get(Kind.OCCASION)
-    if customer is None or campaign is None or campaign.status != Campaign.Status.SENDING:
+    if customer is None or not automation_on(campaign):
         return 0
     designs = [item.design for item in order.items.select_related("design") if item.design_id]
     today = timezone.localdate()

@@ -309,7 +309,7 @@ def _automation_form(spec, campaign, data=None) -> AutomationForm:
         initial = {
             "template": campaign.template_id,
             "delay": campaign.automation_delay,
-            "enabled": campaign.status == Campaign.Status.SENDING,
+            "enabled": automations.automation_on(campaign),
         }
     return AutomationForm(data, spec=spec, initial=initial)
 

@@ -1,5 +1,6 @@
 """A scenario and its current plan as JSON (everything) or CSV (the plan's items, for a spreadsheet)."""
 
+from django.http import HttpResponse
 from django.utils import timezone
 
 from apps.core.csv_export import csv_text
@@ -91,3 +92,11 @@ def plan_csv(scenario: Scenario) -> str:
         for item in version.items.all()
     ]
     return csv_text([(title,), CSV_COLUMNS, *rows])
+
+
+def plan_csv_response(scenario: Scenario) -> HttpResponse:
+    """`plan_csv` as a download named after the scenario and the plan's version (NoPlan before one)."""
+    response = HttpResponse(plan_csv(scenario), content_type="text/csv; charset=utf-8")
+    filename = f"scenario-{scenario.pk}-plan-v{scenario.current_version.number}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -5,7 +5,7 @@ forms; with htmx, an action swaps the sidebar, the chat and the plan together (`
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ from .chat import (
     chat_start,
     scenario_state,
 )
-from .exports import plan_csv, plan_json
+from .exports import plan_csv_response, plan_json
 from .forms import (
     PART_FORMS,
     ChatForm,
@@ -225,13 +225,10 @@ def plan_json_export(request, pk: int):
 def plan_csv_export(request, pk: int):
     scenario = _scenario(pk)
     try:
-        text = plan_csv(scenario)
+        return plan_csv_response(scenario)
     except ApplicationError as error:
         _error(request, error)
         return redirect("dashboard:planner:detail", pk=pk)
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="scenario-{scenario.pk}-plan.csv"'
-    return response
 
 
 # --- settings ----------------------------------------------------------------------------------

@@ -355,7 +355,7 @@ def _automation(kind: str, spec, campaign) -> dict:
         {
             "kind": kind,
             "label": spec.label,
-            "enabled": campaign is not None and campaign.status == "sending",
+            "enabled": automations.automation_on(campaign),
             "template": campaign.template_id if campaign else None,
             "delay": campaign.automation_delay if campaign else None,
             "campaign": campaign.pk if campaign else None,

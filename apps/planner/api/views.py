@@ -4,7 +4,6 @@ target suggestions from the workspace's CRM segments."""
 
 from contextlib import contextmanager
 
-from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -21,7 +20,7 @@ from apps.core.errors import ValidationFailed
 from apps.tenants.api.idempotency import idempotent
 
 from .. import services
-from ..exports import plan_csv, plan_json
+from ..exports import plan_csv_response, plan_json
 from ..selectors import (
     plan_missing,
     scenario_get,
@@ -381,11 +380,7 @@ class ExportCSVView(APIView):
         ),
     )
     def get(self, request, pk: int):
-        scenario = found(scenario_get(pk=pk))
-        response = HttpResponse(plan_csv(scenario), content_type="text/csv; charset=utf-8")
-        filename = f"scenario-{scenario.pk}-plan-v{scenario.current_version.number}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return plan_csv_response(found(scenario_get(pk=pk)))
 
 
 # --- target suggestions --------------------------------------------------------------------------
