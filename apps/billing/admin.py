@@ -19,7 +19,8 @@ class PlanForm(forms.ModelForm):
         model = Plan
         fields = ["code", "name", "position", "self_serve", "monthly_price_eur", "monthly_price_usd"]
         fields += ["yearly_months_charged", "designs_per_month", "overage", "overage_price_eur"]
-        fields += ["overage_price_usd", "emails_per_month", "brands", "seats", "webhook_endpoints"]
+        fields += ["overage_price_usd", "emails_per_month", "ai_tokens_per_month", "brands", "seats"]
+        fields += ["webhook_endpoints"]
         fields += ["features"]
 
 
@@ -27,7 +28,7 @@ class PlanForm(forms.ModelForm):
 class PlanAdmin(admin.ModelAdmin):
     form = PlanForm
     list_display = ["name", "code", "monthly_price_eur", "designs_per_month", "overage", "brands", "seats"]
-    list_display += ["emails_per_month", "webhook_endpoints", "self_serve"]
+    list_display += ["emails_per_month", "ai_tokens_per_month", "webhook_endpoints", "self_serve"]
     readonly_fields = ["stripe_prices"]
 
     def save_model(self, request, obj, form, change):

@@ -1,12 +1,13 @@
 """The one answer to "what may this workspace do?": its limits and features, and the monthly
-quotas (AI designs, campaign e-mails).
+quotas (AI designs, campaign e-mails, AI text tokens).
 
 Every app asks here (`feature_require`, `limit_reserve`, `design_quota_consume`,
-`email_quota_check`, `email_quota_reserve`); none reads plans itself. Entitlements are kept for
-2 s per process (forgotten at once in the process that changes a subscription), so a check costs
-no query on hot paths. Every way of consuming a limit is exact under concurrency: the design
-quota is one atomic upsert, the e-mail quota is reserved under the month's row lock, and the
-other limits count and create under a lock held until the transaction ends.
+`email_quota_check`, `email_quota_reserve`, `ai_tokens_reserve`); none reads plans itself.
+Entitlements are kept for 2 s per process (forgotten at once in the process that changes a
+subscription), so a check costs no query on hot paths. Every way of consuming a limit is exact
+under concurrency: the design quota and the AI text tokens are each one atomic upsert, the e-mail
+quota is reserved under the month's row lock, and the other limits count and create under a lock
+held until the transaction ends.
 """
 
 import functools
@@ -21,7 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from apps.core.memo import MISSING, ProcessCache
@@ -30,7 +31,7 @@ from apps.tenants.models import Tenant
 from .errors import FeatureNotInPlan, PlanLimitReached, QuotaExceeded
 from .models import Feature, Limit, Plan, Subscription, UsageAlert, UsageCounter
 
-ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs and campaign e-mails
+ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs, campaign e-mails and AI text tokens
 _memo = ProcessCache(seconds=2.0)
 
 
@@ -274,6 +275,103 @@ def _emails_exceeded(tenant: Tenant, allowed: int, *, used: int, wanted: int) ->
     return error
 
 
+# --- AI text tokens --------------------------------------------------------------------------
+
+_TOKENS_RESERVE_SQL = """
+INSERT INTO public.{table} AS c (tenant_id, metric, period, count, overage, overage_reported)
+VALUES (%(tenant)s, %(metric)s, %(period)s, %(estimate)s, 0, 0)
+ON CONFLICT (tenant_id, metric, period) DO UPDATE
+   SET count = c.count + %(estimate)s
+ WHERE %(allowed)s IS NULL OR c.count < %(allowed)s
+RETURNING count
+"""
+
+_TOKENS_SETTLE_SQL = """
+UPDATE public.{table}
+   SET count = GREATEST(count - %(reserved)s + %(used)s, 0)
+ WHERE tenant_id = %(tenant)s AND metric = %(metric)s AND period = %(period)s
+RETURNING count
+"""
+
+
+def ai_tokens_used(tenant: Tenant) -> int:
+    counter = UsageCounter.objects.filter(tenant=tenant, metric=Limit.AI_TOKENS, period=month_start()).first()
+    return counter.count if counter else 0
+
+
+def ai_tokens_reserve(estimate: int, tenant: Tenant | None = None) -> int:
+    """Count `estimate` AI text tokens for this month before an AI text call (assistant, copilot);
+    402 `quota_exceeded` when the plan's allowance for the month is used up. Returns the amount
+    reserved: pass it to `ai_tokens_settle` with what the provider reported once the call is done.
+
+    A call may start while the month's count is below the allowance, so the month passes it by at
+    most one call. One conditional upsert counts and checks at once: parallel calls at the edge
+    pass exactly while the count is below the allowance.
+    """
+    tenant = tenant or current_tenant()
+    estimate = max(0, estimate)
+    allowed = entitlements(tenant).limits[Limit.AI_TOKENS]
+    if allowed == 0:
+        raise _ai_tokens_exceeded(tenant, allowed, used=ai_tokens_used(tenant))
+    period = month_start()
+    params = {
+        "tenant": tenant.pk,
+        "metric": Limit.AI_TOKENS.value,
+        "period": period,
+        "estimate": estimate,
+        "allowed": allowed,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKENS_RESERVE_SQL.format(table=UsageCounter._meta.db_table), params)
+        row = cursor.fetchone()
+    if row is None:
+        raise _ai_tokens_exceeded(tenant, allowed, used=ai_tokens_used(tenant))
+    count = row[0]
+    if allowed and estimate:
+        _alert_if_crossed(
+            tenant, Limit.AI_TOKENS, period=period, before=count - estimate, after=count, allowed=allowed
+        )
+    return estimate
+
+
+def ai_tokens_settle(reserved: int, used: int, tenant: Tenant | None = None) -> None:
+    """After an AI text call, replace the `reserved` tokens by the `used` ones the provider reported
+    (0 when the call failed): one UPDATE of this month's count, never below 0.
+
+    A call that spans midnight UTC on the 1st settles against the new month's count, if it has
+    one; its estimate stays in the month it started.
+    """
+    tenant = tenant or current_tenant()
+    reserved, used = max(0, reserved), max(0, used)
+    if reserved == used:
+        return
+    period = month_start()
+    params = {
+        "tenant": tenant.pk,
+        "metric": Limit.AI_TOKENS.value,
+        "period": period,
+        "reserved": reserved,
+        "used": used,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_TOKENS_SETTLE_SQL.format(table=UsageCounter._meta.db_table), params)
+        row = cursor.fetchone()
+    allowed = entitlements(tenant).limits[Limit.AI_TOKENS]
+    if row is not None and used > reserved and allowed:
+        after = row[0]
+        before = after - (used - reserved)
+        _alert_if_crossed(tenant, Limit.AI_TOKENS, period=period, before=before, after=after, allowed=allowed)
+
+
+def _ai_tokens_exceeded(tenant: Tenant, allowed: int, *, used: int) -> QuotaExceeded:
+    resets_on = _next_month(month_start())
+    message = _(
+        "The plan's AI text allowance for this month is used up; it resets on %(date)s. "
+        "Upgrade the plan for more. The offline assistant still works."
+    ) % {"date": formats.date_format(resets_on, "DATE_FORMAT")}
+    return _quota_exceeded(tenant, allowed, used=used, limit=Limit.AI_TOKENS, message=message)
+
+
 def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
@@ -282,7 +380,7 @@ def _alert_if_crossed(
     tenant: Tenant, metric: str, *, period: date, before: int, after: int, allowed: int
 ) -> None:
     """Alert the owners once per threshold and month when the count went from `before` to `after`
-    across it (one design at a time; a batch of e-mails at once)."""
+    across it (one design at a time; a batch of e-mails or of AI text tokens at once)."""
     for threshold in ALERT_THRESHOLDS:
         if before < math.ceil(allowed * threshold / 100) <= after:
             alert, created = UsageAlert.objects.get_or_create(

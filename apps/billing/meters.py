@@ -2,8 +2,8 @@
 
 Billing owns the limits but not the things they limit: brands, webhook endpoints and seats
 belong to the apps above it. Each of those registers its selector here from its
-`AppConfig.ready()`, and the Billing page reads every meter through `meter_read`. AI designs are
-billing's own meter (the monthly `UsageCounter`).
+`AppConfig.ready()`, and the Billing page reads every meter through `meter_read`. AI designs,
+campaign e-mails and AI text tokens are billing's own meters (the monthly `UsageCounter`).
 """
 
 from collections.abc import Callable

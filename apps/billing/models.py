@@ -20,11 +20,12 @@ class Feature(models.TextChoices):
 
 
 class Limit(models.TextChoices):
-    """What a plan counts. `designs` and `emails` are per month; the others are how many may exist
-    at once."""
+    """What a plan counts. `designs`, `emails` and `ai_tokens` are per month; the others are how many
+    may exist at once."""
 
     DESIGNS = "designs", _("AI designs this month")
     EMAILS = "emails", _("Campaign e-mails this month")
+    AI_TOKENS = "ai_tokens", _("AI text tokens this month")
     BRANDS = "brands", _("Brands")
     SEATS = "seats", _("Seats")
     WEBHOOK_ENDPOINTS = "webhook_endpoints", _("Webhook endpoints")
@@ -58,6 +59,9 @@ class Plan(models.Model):
     emails_per_month = models.PositiveIntegerField(
         null=True, blank=True, help_text=_("Campaign e-mails sent per month; empty: unlimited")
     )
+    ai_tokens_per_month = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("AI text tokens (assistant, copilot) per month; empty: unlimited")
+    )
     brands = models.PositiveIntegerField(null=True, blank=True)
     seats = models.PositiveIntegerField(null=True, blank=True)
     webhook_endpoints = models.PositiveIntegerField(null=True, blank=True)
@@ -72,7 +76,11 @@ class Plan(models.Model):
         return self.name
 
     def limit(self, name: str) -> int | None:
-        monthly = {Limit.DESIGNS: "designs_per_month", Limit.EMAILS: "emails_per_month"}
+        monthly = {
+            Limit.DESIGNS: "designs_per_month",
+            Limit.EMAILS: "emails_per_month",
+            Limit.AI_TOKENS: "ai_tokens_per_month",
+        }
         return getattr(self, monthly.get(name, name))
 
     def monthly_price(self, currency: str) -> int:

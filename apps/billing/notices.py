@@ -14,12 +14,13 @@ STATUS_EVENT = "billing.status"
 ALERT_TEMPLATES = {
     Limit.DESIGNS: "billing/email/usage_alert",
     Limit.EMAILS: "billing/email/email_usage_alert",
+    Limit.AI_TOKENS: "billing/email/ai_tokens_usage_alert",
 }
 
 
 def usage_alert_send(*, alert_id: int) -> None:
-    """80 % or 100 % of the month's designs or campaign e-mails: sent once per metric, threshold and
-    month (UsageAlert is unique)."""
+    """80 % or 100 % of the month's designs, campaign e-mails or AI text tokens: sent once per metric,
+    threshold and month (UsageAlert is unique)."""
     alert = UsageAlert.objects.select_related("tenant__subscription__plan").get(pk=alert_id)
     tenant = alert.tenant
     plan = tenant.subscription.plan
