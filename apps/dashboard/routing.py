@@ -4,8 +4,10 @@ from django.urls import path
 
 from apps.accounts.consumers import NotificationsConsumer
 from apps.designs.consumers import DesignConsumer
+from apps.planner.consumers import PlannerChatConsumer
 
 websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi(), name="ws-notifications"),
     path("ws/designs/<str:design_id>/", DesignConsumer.as_asgi(), name="ws-design"),
+    path("ws/planner/<int:scenario_id>/", PlannerChatConsumer.as_asgi(), name="ws-planner"),
 ]

@@ -1,9 +1,13 @@
-"""The chat of a scenario: the offline assistant answers in Markdown and offers action buttons
-computed from the scenario's state. An action runs only from a button (an explicit action code)
-or from an intent recognised in the person's own message (apps/planner/intents.py) — never from
-text stored in the scenario — through the planner's services, with the person's role: editors
-and above change the scenario, viewers only read. Each run records the click (or the typed
-message) and the reply; messages are purged after the workspace's TTL (`services.chat_purge`)."""
+"""The chat of a scenario: the assistant answers in Markdown and offers action buttons computed
+from the scenario's state. An action runs only from a button (an explicit action code) or from
+an intent read in the person's own message — by the offline rules (apps/planner/intents.py) or,
+with OpenAI, by a tool call that sees only that message (apps/planner/openai_chat.py) — never
+from text stored in the scenario; it runs through the planner's services with the speaker's
+rights: a member's role (editors and above change the scenario, viewers read) or an API key's
+scopes. Each run records the click (or the typed message) and the reply, whose text is pushed
+to the scenario's sockets as it is written (apps/planner/live.py); messages are purged after
+the workspace's TTL (`services.chat_purge`). When OpenAI fails or the month's AI text tokens are
+used up, the offline assistant answers and the reply says so."""
 
 from dataclasses import dataclass
 
@@ -11,6 +15,9 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from apps.ai.errors import AIError
+from apps.ai.providers import provider_name
+from apps.billing.errors import QuotaExceeded
 from apps.campaigns.models import Audience
 from apps.core.api.ratelimit import rate_limit_hit
 from apps.core.errors import ApplicationError, PermissionDenied, RateLimited, ValidationFailed
@@ -19,16 +26,20 @@ from apps.tenants.models import Role
 from . import services
 from .checks import Problems
 from .errors import NoPlan, PlanProviderFailed
-from .intents import recognise
+from .intents import Intent, recognise
+from .live import ReplyStream
 from .markdown import md_escape
-from .models import ChatMessage, PlanItem, Scenario
+from .models import ChatMessage, PlanItem, PlanVersion, Scenario
 from .offline import ideas_offline
+from .openai_chat import answer_openai, ideas_openai, intent_openai
 from .selectors import plan_missing, target_suggestions, targets_sized
 from .services import MISSING_LABELS
 
 CHAT_PER_MINUTE = 30
 TEXT_MAX = 2000
 OFFLINE = gettext_lazy("Offline assistant")
+AI = gettext_lazy("AI assistant (OpenAI)")
+AI_FAILED = (AIError, QuotaExceeded)  # the offline assistant answers instead, saying why
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,8 @@ ACTIONS = {
         Action("campaign_drafts", gettext_lazy("Turn the plan into campaign drafts")),
     )
 }
+ANSWER = Action("answer", gettext_lazy("Answer"), writes=False)  # a question, with OpenAI: no button
+SAYABLE = {**ACTIONS, ANSWER.code: ANSWER}
 EXAMPLES = (
     gettext_lazy("add an objective: 200 orders in March"),
     gettext_lazy("add a target: customers who bought Riesling last year"),
@@ -61,6 +74,36 @@ EXAMPLES = (
     gettext_lazy("generate the plan"),
     gettext_lazy("make campaign drafts"),
 )
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who talks to the assistant: a member (by role) or an API key (by scopes; its creator is
+    recorded as the author). `bucket` is what the rate limit counts."""
+
+    user_id: int | None
+    writer: bool
+    bucket: str
+
+
+def member_speaker(user) -> Speaker:
+    return Speaker(user_id=user.pk, writer=can_write(user), bucket=f"user:{user.pk}")
+
+
+@dataclass
+class Turn:
+    """One request to the chat: who asked, where the reply streams, who wrote it, what to add."""
+
+    scenario: Scenario
+    speaker: Speaker
+    stream: ReplyStream
+    by_ai: bool = False
+    notice: str = ""
+
+    def offline_instead(self, error: Exception) -> None:
+        self.notice = _(
+            "The AI assistant is not available now (%(reason)s): the offline assistant answered."
+        ) % {"reason": md_escape(getattr(error, "message", error))}
 
 
 @dataclass(frozen=True)
@@ -143,54 +186,63 @@ def chat_messages(scenario: Scenario):
 # --- running an action ---------------------------------------------------------------------------
 
 
-def chat_act(
-    scenario: Scenario, user, action: str, payload: dict | None = None, *, said: str = ""
-) -> ChatReply:
-    """Run the action `action` (a button's code) for `user`; record what they did and the reply.
-    PermissionDenied when a viewer asks for a change; RateLimited past 30 requests a minute."""
-    _rate_limit(user)
-    return _run(scenario, user, ACTIONS.get(action), payload or {}, said=said)
+def chat_act(scenario: Scenario, speaker: Speaker, action: str, payload: dict | None = None) -> ChatReply:
+    """Run the action `action` (a button's code) for `speaker`; record what they did and the reply.
+    PermissionDenied when a reader asks for a change; RateLimited past 30 requests a minute."""
+    _rate_limit(speaker)
+    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    return _run(turn, ACTIONS.get(action), payload or {}, said="")
 
 
-def chat_say(scenario: Scenario, user, text: str) -> ChatReply:
-    """Run what the person's message asks for, or answer with what the assistant can do."""
-    _rate_limit(user)
+def chat_say(scenario: Scenario, speaker: Speaker, text: str) -> ChatReply:
+    """Run what the person's message asks for; with OpenAI, answer a question from the scenario;
+    otherwise answer with what the assistant can do."""
+    _rate_limit(speaker)
     problems = Problems()
     text = problems.text("text", text, max_length=TEXT_MAX, multiline=True)
     problems.refuse()
-    intent = recognise(text)
-    action = ACTIONS.get(intent.action) if intent else None
-    return _run(scenario, user, action, intent.payload if intent else {}, said=text)
+    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    intent = _understand(turn, text)
+    action = SAYABLE.get(intent.action) if intent else None
+    return _run(turn, action, intent.payload if intent else {}, said=text)
 
 
-def chat_start(user, text: str) -> tuple[Scenario, ChatReply]:
+def chat_start(speaker: Speaker, text: str) -> tuple[Scenario, ChatReply]:
     """A new scenario from a typed sentence ("create a scenario: Cuvée launch"; otherwise the
     sentence is its name), its chat opened with what to do next."""
-    _rate_limit(user)
-    if not can_write(user):
+    _rate_limit(speaker)
+    if not speaker.writer:
         raise PermissionDenied()
     intent = recognise(text or "")
     name = intent.payload["name"] if intent and intent.action == "create_scenario" else " ".join(text.split())
-    scenario = services.scenario_create(name=name[: services.NAME_MAX], user_id=user.pk)
-    _record(scenario, user, ChatMessage.Role.USER, text, "create_scenario")
-    reply = _("Scenario **%(name)s** created.") % {"name": md_escape(scenario.name)}
-    reply = _record(
-        scenario,
-        user,
-        ChatMessage.Role.ASSISTANT,
-        _signed(f"{reply}\n\n{_next_step(scenario)}"),
-        "create_scenario",
-    )
+    scenario = services.scenario_create(name=name[: services.NAME_MAX], user_id=speaker.user_id)
+    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    _record(turn, ChatMessage.Role.USER, text, "create_scenario")
+    done = _("Scenario **%(name)s** created.") % {"name": md_escape(scenario.name)}
+    reply = _reply(turn, f"{done}\n\n{_next_step(scenario)}", "create_scenario")
     return scenario, ChatReply(reply, actions_for(scenario), scenario_state(scenario))
 
 
-def _run(scenario: Scenario, user, action: Action | None, payload: dict, *, said: str) -> ChatReply:
-    writer = can_write(user)
+def _understand(turn: Turn, text: str) -> Intent | None:
+    """The action the message asks for: OpenAI's tool call (None: a question, answered by
+    `_answer`), or the offline rules' reading."""
+    if ai_assistant_on():
+        try:
+            intent = intent_openai(text)
+        except AI_FAILED as error:
+            turn.offline_instead(error)
+        else:
+            turn.by_ai = True
+            return intent or Intent(ANSWER.code, {"question": text})
+    return recognise(text)
+
+
+def _run(turn: Turn, action: Action | None, payload: dict, *, said: str) -> ChatReply:
+    scenario, writer = turn.scenario, turn.speaker.writer
     if action is not None and action.writes and not writer:
-        raise PermissionDenied(_("Viewers can read this scenario but not change it."))
+        raise PermissionDenied(_("Readers can see this scenario but not change it."))
     _record(
-        scenario,
-        user,
+        turn,
         ChatMessage.Role.USER,
         said or str(action.label if action else ""),
         action.code if action else "",
@@ -199,16 +251,20 @@ def _run(scenario: Scenario, user, action: Action | None, payload: dict, *, said
         text = _help()
     else:
         try:
-            text = RUNNERS[action.code](scenario, user, payload)
+            text = RUNNERS[action.code](turn, payload)
         except ApplicationError as error:
             text = _refusal(error)
         scenario.refresh_from_db()
-    reply = _record(scenario, user, ChatMessage.Role.ASSISTANT, _signed(text), action.code if action else "")
+    reply = _reply(turn, text, action.code if action else "")
     return ChatReply(reply, actions_for(scenario, writer=writer), scenario_state(scenario))
 
 
-def _rate_limit(user) -> None:
-    wait = rate_limit_hit(bucket=("planner-chat", str(user.pk)), limit=CHAT_PER_MINUTE, window=60)
+def ai_assistant_on() -> bool:
+    return provider_name() == PlanVersion.Provider.OPENAI
+
+
+def _rate_limit(speaker: Speaker) -> None:
+    wait = rate_limit_hit(bucket=("planner-chat", speaker.bucket), limit=CHAT_PER_MINUTE, window=60)
     if wait:
         raise RateLimited(
             _("Too many chat requests: wait %(seconds)d seconds, then try again.") % {"seconds": wait},
@@ -216,14 +272,21 @@ def _rate_limit(user) -> None:
         )
 
 
-def _record(scenario: Scenario, user, role: str, text: str, action: str) -> ChatMessage:
+def _record(turn: Turn, role: str, text: str, action: str) -> ChatMessage:
     return ChatMessage.objects.create(
-        scenario=scenario, role=role, text=text, action=action, created_by=user.pk if user else None
+        scenario=turn.scenario, role=role, text=text, action=action, created_by=turn.speaker.user_id
     )
 
 
-def _signed(text: str) -> str:
-    return f"*{OFFLINE}*\n\n{text}"
+def _reply(turn: Turn, text: str, action: str) -> ChatMessage:
+    """The assistant's reply, signed by who wrote it (and why the offline assistant did), saved
+    and announced to the scenario's sockets."""
+    signed = "\n\n".join(part for part in (f"*{AI if turn.by_ai else OFFLINE}*", turn.notice, text) if part)
+    message = _record(turn, ChatMessage.Role.ASSISTANT, signed, action)
+    if not turn.stream.started:  # written at once: sent whole (what the model writes streams as it comes)
+        turn.stream(signed)
+    turn.stream.done(message.pk, signed)
+    return message
 
 
 def _refusal(error: ApplicationError) -> str:
@@ -255,7 +318,8 @@ def _next_step(scenario: Scenario) -> str:
 # --- the actions ---------------------------------------------------------------------------------
 
 
-def _add_objective(scenario: Scenario, user, payload: dict) -> str:
+def _add_objective(turn: Turn, payload: dict) -> str:
+    scenario = turn.scenario
     objective = services.objective_add(
         scenario=scenario,
         label=payload.get("label", ""),
@@ -271,7 +335,8 @@ def _add_objective(scenario: Scenario, user, payload: dict) -> str:
     return f"{done}\n\n{_next_step(scenario)}"
 
 
-def _add_target(scenario: Scenario, user, payload: dict) -> str:
+def _add_target(turn: Turn, payload: dict) -> str:
+    scenario = turn.scenario
     audience = None
     if payload.get("audience"):
         audience = Audience.objects.filter(pk=payload["audience"]).first()
@@ -295,7 +360,8 @@ def _add_target(scenario: Scenario, user, payload: dict) -> str:
     return f"{done % {'label': md_escape(target.label), 'size': size or 0}}\n\n{_next_step(scenario)}"
 
 
-def _add_resource(scenario: Scenario, user, payload: dict) -> str:
+def _add_resource(turn: Turn, payload: dict) -> str:
+    scenario = turn.scenario
     resource = services.resource_add(
         scenario=scenario,
         kind=payload.get("kind", ""),
@@ -312,7 +378,7 @@ def _add_resource(scenario: Scenario, user, payload: dict) -> str:
     return f"{done}\n\n{_next_step(scenario)}"
 
 
-def _suggest_targets(scenario: Scenario, user, payload: dict) -> str:
+def _suggest_targets(turn: Turn, payload: dict) -> str:
     suggestions = target_suggestions()
     if not suggestions:
         return _(
@@ -324,37 +390,58 @@ def _suggest_targets(scenario: Scenario, user, payload: dict) -> str:
     return "\n".join(lines)
 
 
-def _search_inspiration(scenario: Scenario, user, payload: dict) -> str:
+def _search_inspiration(turn: Turn, payload: dict) -> str:
     lines = [
         _(
             "**Generated suggestions, not sources.** These ideas were generated automatically from your "
             "scenario and your data: adapt and check them before use. They cite no source and no link."
         ),
     ]
-    lines += [f"- {md_escape(idea)}" for idea in ideas_offline(scenario)]
+    if ai_assistant_on():
+        try:
+            turn.stream(f"{lines[0]}\n\n")
+            ideas = ideas_openai(turn.scenario, turn.stream)
+        except AI_FAILED as error:
+            turn.offline_instead(error)
+        else:
+            turn.by_ai = True
+            return f"{lines[0]}\n\n{ideas}"
+    lines += [f"- {md_escape(idea)}" for idea in ideas_offline(turn.scenario)]
     return "\n".join(lines)
 
 
-def _generate_plan(scenario: Scenario, user, payload: dict) -> str:
-    """The platform's provider's plan; when OpenAI fails, the offline assistant's, saying so."""
-    notice = ""
+def _answer(turn: Turn, payload: dict) -> str:
+    """OpenAI's answer to a question about the scenario, streamed; the offline help when it fails."""
     try:
-        version = services.plan_generate(scenario=scenario, user_id=user.pk)
-    except PlanProviderFailed:
-        version = services.plan_generate(scenario=scenario, user_id=user.pk, provider="offline")
-        notice = _("The AI assistant could not make the plan just now: here is the offline assistant's.")
+        return answer_openai(turn.scenario, payload["question"], turn.stream)
+    except AI_FAILED as error:
+        turn.by_ai = False
+        turn.offline_instead(error)
+        return _help()
+
+
+def _generate_plan(turn: Turn, payload: dict) -> str:
+    """The platform's provider's plan; when OpenAI fails, the offline assistant's, saying so."""
+    scenario = turn.scenario
+    try:
+        version = services.plan_generate(scenario=scenario, user_id=turn.speaker.user_id)
+    except (PlanProviderFailed, QuotaExceeded) as error:
+        turn.offline_instead(error)
+        version = services.plan_generate(scenario=scenario, user_id=turn.speaker.user_id, provider="offline")
+    turn.by_ai = version.provider == PlanVersion.Provider.OPENAI
     done = ngettext(
         "Plan version %(number)d is ready, with %(count)d item.",
         "Plan version %(number)d is ready, with %(count)d items.",
         version.items.count(),
     ) % {"number": version.number, "count": version.items.count()}
-    return "\n\n".join(part for part in (notice, done, md_escape(version.summary)) if part)
+    return "\n\n".join((done, md_escape(version.summary)))
 
 
-def _campaign_drafts(scenario: Scenario, user, payload: dict) -> str:
+def _campaign_drafts(turn: Turn, payload: dict) -> str:
+    scenario = turn.scenario
     if scenario.current_version is None:
         raise NoPlan()
-    drafts = services.plan_to_campaign_drafts(version=scenario.current_version, user_id=user.pk)
+    drafts = services.plan_to_campaign_drafts(version=scenario.current_version, user_id=turn.speaker.user_id)
     if not drafts:
         return _("No e-mail item of the plan targets a segment or an audience: no draft was made.")
     lines = [
@@ -378,4 +465,5 @@ RUNNERS = {
     "generate_plan": _generate_plan,
     "regenerate_plan": _generate_plan,
     "campaign_drafts": _campaign_drafts,
+    "answer": _answer,
 }

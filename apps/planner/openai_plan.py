@@ -1,24 +1,18 @@
 """The plan from OpenAI: structured outputs with a strict JSON schema (every property required,
 nullable where optional, no other property), checked again by `plan_validate`, with one repair
-attempt when the check refuses it. Every call is metered in the AI usage log (tokens and an
-estimated cost); what fails is a TransientAIError or a PermanentAIError (apps.ai.errors).
+attempt when the check refuses it. Every call goes through apps.ai.text (metered in the AI usage
+log and counted against the plan's AI text tokens); what fails is a TransientAIError or a
+PermanentAIError (apps.ai.errors), or a QuotaExceeded when the month's tokens are used up.
 
 The scenario and the CRM figures are sent as data in a JSON document; the instructions say that
 nothing inside it is an instruction, and the answer can only be a plan: it never runs an action.
 """
 
 import json
-from decimal import Decimal
 
-import openai
-from django.conf import settings
 from django.utils import translation
-from django.utils.translation import gettext as _
 
-from apps.ai.errors import PermanentAIError
-from apps.ai.models import AIUsage
-from apps.ai.providers.openai import ai_error, openai_client
-from apps.ai.services import ai_call
+from apps.ai.text import text_complete
 from apps.core.errors import ValidationFailed
 
 from .checks import CHANNEL_MAX, FREQUENCY_MAX, KPI_MAX, MESSAGE_MAX, SUMMARY_MAX, plan_validate
@@ -65,8 +59,11 @@ INSTRUCTIONS = (
     "Write in {language}."
 )
 LANGUAGES = {"en": "English", "fr": "French", "zh-hans": "Simplified Chinese"}
-# Estimated USD per million tokens (input, output) of the default model; an estimate, not the bill.
-TOKEN_COST_USD = (Decimal("0.15"), Decimal("0.60"))
+RESPONSE_FORMAT = {
+    "type": "json_schema",
+    "json_schema": {"name": "marketing_plan", "strict": True, "schema": PLAN_SCHEMA},
+}
+PLAN_MAX_TOKENS = 4000
 
 
 def plan_context(scenario: Scenario) -> dict:
@@ -103,47 +100,9 @@ def plan_context(scenario: Scenario) -> dict:
     }
 
 
-def _cost(usage) -> Decimal:
-    if usage is None:
-        return Decimal(0)
-    prices = TOKEN_COST_USD
-    return (usage.prompt_tokens * prices[0] + usage.completion_tokens * prices[1]) / Decimal(1_000_000)
-
-
 def _complete(messages: list[dict]) -> dict:
-    """One structured-output call: the parsed plan object (not checked yet)."""
-    model = settings.OPENAI_TEXT_MODEL
-    client = openai_client(
-        api_key=settings.OPENAI_API_KEY,
-        base_url=settings.OPENAI_BASE_URL,
-        timeout=settings.OPENAI_TEXT_TIMEOUT_SECONDS,
-        max_retries=settings.OPENAI_MAX_RETRIES,
-    )
-    with ai_call(provider="openai", model=model, operation=AIUsage.Operation.TEXT_GENERATE) as call:
-        try:
-            response = client.chat.completions.create(
-                model=model,
-                messages=messages,
-                response_format={
-                    "type": "json_schema",
-                    "json_schema": {"name": "marketing_plan", "strict": True, "schema": PLAN_SCHEMA},
-                },
-            )
-        except openai.OpenAIError as exc:
-            raise ai_error(exc) from exc
-        call.units = 1
-        call.tokens = response.usage.total_tokens if response.usage else 0
-        call.cost = _cost(response.usage)
-        message = response.choices[0].message if response.choices else None
-        if message is None or message.refusal or not message.content:
-            raise PermanentAIError(_("The AI provider declined to write the plan."), code="provider_refused")
-        try:
-            data = json.loads(message.content)
-        except ValueError as exc:
-            raise PermanentAIError(
-                _("The AI provider's plan could not be read."), code="invalid_response"
-            ) from exc
-    return data
+    """One structured-output call: the plan object (not checked yet)."""
+    return text_complete(messages, response_format=RESPONSE_FORMAT, max_tokens=PLAN_MAX_TOKENS).data
 
 
 def plan_openai(scenario: Scenario) -> dict:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("start/", views.scenario_start_action, name="start"),
     path("settings/", views.settings_page, name="settings"),
     path("<int:pk>/", views.scenario_page, name="detail"),
+    path("<int:pk>/live/", views.live_partial, name="live"),
     path("<int:pk>/act/", views.chat_act_action, name="act"),
     path("<int:pk>/say/", views.chat_say_action, name="say"),
     path("<int:pk>/versions/compare/", views.versions_compare_page, name="compare"),

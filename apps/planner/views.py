@@ -19,11 +19,13 @@ from . import services
 from .chat import (
     ACTIONS,
     actions_for,
+    ai_assistant_on,
     can_write,
     chat_act,
     chat_messages,
     chat_say,
     chat_start,
+    member_speaker,
     scenario_state,
 )
 from .exports import plan_csv_response, plan_json
@@ -104,7 +106,7 @@ def scenario_start_action(request):
     if not form.is_valid():
         return render(request, "planner/scenario_form.html", {"form": ScenarioForm(), "start_form": form})
     try:
-        scenario, _reply = chat_start(request.user, form.cleaned_data["text"])
+        scenario, _reply = chat_start(member_speaker(request.user), form.cleaned_data["text"])
     except (PermissionDenied, RateLimited) as error:
         return _refused(request, error)
     except ApplicationError as error:
@@ -132,6 +134,7 @@ def _context(request, scenario: Scenario, **extra) -> dict:
         "items": items,
         "versions": version_list(scenario),
         "writer": writer and scenario.status != Scenario.Status.ARCHIVED,
+        "ai_assistant": ai_assistant_on(),
         **extra,
     }
 
@@ -153,6 +156,13 @@ def _after_chat(request, scenario: Scenario, error: str = ""):
     return redirect(reverse("dashboard:planner:detail", args=[scenario.pk]) + "#chat")
 
 
+@require_GET
+@member_required
+def live_partial(request, pk: int):
+    """The sidebar, the chat and the plan, fetched again when the scenario's socket says a reply is saved."""
+    return render(request, "planner/_live.html", _context(request, _scenario(pk)))
+
+
 @require_POST
 @member_required
 def chat_act_action(request, pk: int):
@@ -163,7 +173,7 @@ def chat_act_action(request, pk: int):
         return _after_chat(request, scenario, _("Unknown action."))
     payload = part_payload(request.POST, action.form) if action.form else {}
     try:
-        chat_act(scenario, request.user, action.code, payload)
+        chat_act(scenario, member_speaker(request.user), action.code, payload)
     except (PermissionDenied, RateLimited) as error:
         return _refused(request, error)
     return _after_chat(request, scenario)
@@ -174,7 +184,7 @@ def chat_act_action(request, pk: int):
 def chat_say_action(request, pk: int):
     scenario = _scenario(pk)
     try:
-        chat_say(scenario, request.user, request.POST.get("text", ""))
+        chat_say(scenario, member_speaker(request.user), request.POST.get("text", ""))
     except (PermissionDenied, RateLimited) as error:
         return _refused(request, error)
     except ApplicationError as error:

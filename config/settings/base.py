@@ -442,6 +442,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
     ResourceKindEnum="apps.planner.models.Resource.Kind",
     PlanItemFormatEnum="apps.planner.models.PlanItem.Format",
     PlanProviderEnum="apps.planner.models.PlanVersion.Provider",
+    ChatRoleEnum="apps.planner.models.ChatMessage.Role",
+    RoleEnum="apps.tenants.models.Role",  # a member's role, named before chat messages had one
 )
 
 # --- Designs (apps/designs) ---------------------------------------------------------------

@@ -445,6 +445,7 @@ def test_the_schema_documents_every_endpoint_with_its_scope_and_errors(client):
         scenario,
         *(f"{scenario}/{part}" for part in ("objectives", "targets", "resources")),
         *(f"{scenario}/{part}/{{part_pk}}" for part in ("objectives", "targets", "resources")),
+        f"{scenario}/chat",
         f"{scenario}/plan",
         f"{scenario}/plans",
         f"{scenario}/export.json",

@@ -1,6 +1,7 @@
 """The planner API's shapes: scenarios with their objectives, targets (and live sizes) and
 resources; plan versions with their items; the lists' filters and the bodies of writes."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,8 +10,9 @@ from apps.campaigns.models import Audience
 from apps.core.api.serializers import QuerySerializer, StrictSerializer, one_line_field
 from apps.crm.models.scores import Segment
 
+from ..chat import ACTIONS, TEXT_MAX
 from ..checks import LABEL_MAX
-from ..models import PlanItem, PlanVersion, Resource, Scenario
+from ..models import ChatMessage, PlanItem, PlanVersion, Resource, Scenario
 from ..services import METRIC_MAX, NAME_MAX, THEME_MAX, UNIT_MAX
 
 PARTS = ("objectives", "targets", "resources")
@@ -182,3 +184,62 @@ class TargetSuggestionSerializer(serializers.Serializer):
     monetary = serializers.DecimalField(max_digits=16, decimal_places=2, help_text="Net incl. tax, in all.")
     recency_days = serializers.FloatField(help_text="Mean days since their last purchase.")
     explanation = serializers.CharField(help_text="Why to target them.")
+
+
+# --- chat ----------------------------------------------------------------------------------------
+
+
+class ChatInputSerializer(StrictSerializer):
+    """A typed message, or a button's action (with the fields of its form for an "add" action)."""
+
+    text = serializers.CharField(
+        required=False,
+        max_length=TEXT_MAX,
+        trim_whitespace=False,
+        help_text="What the person types, e.g. “add a target: customers who bought Riesling last year”.",
+    )
+    action = serializers.ChoiceField(
+        choices=[(code, str(action.label)) for code, action in ACTIONS.items()],
+        required=False,
+        help_text="A button's code, from `actions` of the last reply.",
+    )
+    payload = serializers.DictField(
+        required=False,
+        help_text=(
+            "For `add_objective`: `label`, `metric`, `target_value`, `deadline`; `add_target`: `label`, "
+            "`segment` or `audience`; `add_resource`: `kind`, `label`, `amount`, `unit`."
+        ),
+    )
+
+    def validate(self, data):
+        if ("text" in data) == ("action" in data):
+            raise serializers.ValidationError({"text": [_("Send either `text` or `action`.")]})
+        if "payload" in data and "action" not in data:
+            raise serializers.ValidationError({"payload": [_("A `payload` goes with an `action`.")]})
+        return data
+
+
+class ChatMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=ChatMessage.Role.choices)
+    text = serializers.CharField(
+        help_text="Markdown for the assistant's replies (render it without raw HTML)."
+    )
+    action = serializers.CharField(help_text="The action the message ran, or empty.")
+    created_at = serializers.DateTimeField()
+
+
+class ChatActionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    form = serializers.CharField(
+        help_text="`objective`, `target` or `resource`: the action needs a `payload`."
+    )
+
+
+class ChatReplySerializer(serializers.Serializer):
+    reply = ChatMessageSerializer()
+    actions = ChatActionSerializer(many=True, help_text="The buttons the scenario's state now calls for.")
+    state = serializers.DictField(
+        help_text="The scenario's state: status, objectives, targets (with sizes), resources, missing, plan."
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path(f"{SCENARIO}/targets/<int:part_pk>", views.TargetRemoveView.as_view(), name="target"),
     path(f"{SCENARIO}/resources", views.ResourceAddView.as_view(), name="resources"),
     path(f"{SCENARIO}/resources/<int:part_pk>", views.ResourceRemoveView.as_view(), name="resource"),
+    path(f"{SCENARIO}/chat", views.ChatView.as_view(), name="chat"),
     path(f"{SCENARIO}/plan", views.PlanGenerateView.as_view(), name="plan-generate"),
     path(f"{SCENARIO}/plans", views.PlanListView.as_view(), name="plans"),
     path(f"{SCENARIO}/export.json", views.ExportJSONView.as_view(), name="export-json"),

@@ -20,6 +20,7 @@ from apps.core.errors import ValidationFailed
 from apps.tenants.api.idempotency import idempotent
 
 from .. import services
+from ..chat import Speaker, chat_act, chat_messages, chat_say
 from ..exports import plan_csv_response, plan_json
 from ..selectors import (
     plan_missing,
@@ -34,6 +35,9 @@ from ..selectors import (
 from .errors import ScenarioIncomplete, ScenarioInvalid
 from .serializers import (
     CampaignDraftSerializer,
+    ChatInputSerializer,
+    ChatMessageSerializer,
+    ChatReplySerializer,
     ObjectiveInputSerializer,
     ObjectiveSerializer,
     PlanVersionDetailSerializer,
@@ -381,6 +385,55 @@ class ExportCSVView(APIView):
     )
     def get(self, request, pk: int):
         return plan_csv_response(found(scenario_get(pk=pk)))
+
+
+# --- chat --------------------------------------------------------------------------------------
+
+
+class ChatView(ListAPIView):
+    """The scenario's chat: its messages, and a message or an action answered by the assistant."""
+
+    required_scopes = {"GET": READ, "POST": READ}
+    serializer_class = ChatMessageSerializer
+
+    @extend_schema(
+        parameters=[path_id("scenario")],
+        summary="A scenario's chat messages, newest first",
+        description="Kept for the workspace's chat retention (7 days unless it set another).",
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return chat_messages(found(scenario_get(pk=self.kwargs["pk"])))
+
+    @extend_schema(
+        parameters=[path_id("scenario")],
+        request=ChatInputSerializer,
+        responses={200: ChatReplySerializer},
+        summary="Say something to the assistant, or run one of its actions",
+        description=(
+            "`text` (a typed message: the assistant runs the action it asks for, or answers) or `action` "
+            "(a button's code from the last reply's `actions`, with its `payload`). Answers with the "
+            "assistant's reply (Markdown), the buttons the scenario's state now calls for and that state. "
+            "A refusal (a missing field, a plan the scenario is not ready for) is the reply's text. "
+            f"Actions that change the scenario need `{WRITE}` (else 403). Every reply is also pushed, as "
+            "it is written, to the websocket `/ws/planner/{id}/`. 30 requests a minute per key (429 with "
+            "`Retry-After`)."
+        ),
+    )
+    @idempotent
+    def post(self, request, pk: int):
+        scenario = found(scenario_get(pk=pk))
+        data = validated(ChatInputSerializer, request.data)
+        key = request.auth
+        speaker = Speaker(user_id=key_user_id(request), writer=WRITE in key.scopes, bucket=f"key:{key.pk}")
+        if "text" in data:
+            done = chat_say(scenario, speaker, data["text"])
+        else:
+            done = chat_act(scenario, speaker, data["action"], data.get("payload"))
+        body = {"reply": done.reply, "actions": done.actions, "state": done.state}
+        return Response(ChatReplySerializer(body).data)
 
 
 # --- target suggestions --------------------------------------------------------------------------

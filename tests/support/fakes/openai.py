@@ -25,6 +25,7 @@ class Reply:
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    stream: list[dict] | None = None  # chunks sent as server-sent events instead of `body`
 
 
 def png_b64(size: tuple[int, int], color=(200, 40, 40, 255)) -> str:
@@ -64,6 +65,32 @@ def chat_reply(
     return Reply(body={**body, "choices": [choice], "usage": usage})
 
 
+def tool_reply(name: str, arguments: dict, *, tokens: tuple[int, int] = (200, 20)) -> Reply:
+    """A chat completion that calls the tool `name` with `arguments`."""
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": name, "arguments": json.dumps(arguments)},
+    }
+    reply = chat_reply(None, tokens=tokens)
+    choice = reply.body["choices"][0]
+    choice["message"]["tool_calls"], choice["finish_reason"] = [call], "tool_calls"
+    return reply
+
+
+def stream_reply(*pieces: str, tokens: tuple[int, int] = (400, 60)) -> Reply:
+    """A streamed chat completion: one chunk per piece of text, then the usage."""
+    head = {"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 0, "model": "gpt-4o-mini"}
+    chunks = [
+        {**head, "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+        for piece in pieces
+    ]
+    chunks.append({**head, "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+    usage = {"prompt_tokens": tokens[0], "completion_tokens": tokens[1], "total_tokens": sum(tokens)}
+    chunks.append({**head, "choices": [], "usage": usage})
+    return Reply(stream=chunks)
+
+
 def error_reply(status: int, message: str, code: str | None = None, **headers: str) -> Reply:
     error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
     return Reply(status=status, body={"error": error}, headers={"retry-after-ms": "10", **headers})
@@ -92,10 +119,14 @@ class FakeOpenAI:
                 fake.requests.append((self.path, body))
                 reply = fake.next_reply()
                 time.sleep(reply.delay)
-                payload = json.dumps(reply.body).encode()
+                if reply.stream is None:
+                    payload, kind = json.dumps(reply.body).encode(), "application/json"
+                else:
+                    events = [f"data: {json.dumps(chunk)}\n\n" for chunk in reply.stream]
+                    payload, kind = "".join([*events, "data: [DONE]\n\n"]).encode(), "text/event-stream"
                 try:
                     self.send_response(reply.status)
-                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Type", kind)
                     self.send_header("Content-Length", str(len(payload)))
                     for name, value in reply.headers.items():
                         self.send_header(name, value)

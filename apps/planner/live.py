@@ -1,0 +1,58 @@
+"""A chat reply pushed to the scenario's sockets (`/ws/planner/<id>/`, apps/planner/consumers.py)
+as it is written: `reply.token` events carry the pieces of text, `reply.done` the saved message.
+
+Pieces are sent at most every FLUSH_SECONDS (each send from synchronous code costs a trip to
+the event loop and Redis), so a streamed answer arrives in a few words at a time. A failed send
+is logged, never raised: the reply is saved whatever the sockets get.
+"""
+
+import logging
+import time
+import uuid
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+
+MESSAGE_TYPE = "planner.chat"  # handled by PlannerChatConsumer.planner_chat
+FLUSH_SECONDS = 0.05
+
+logger = logging.getLogger(__name__)
+
+
+def chat_group(schema: str, scenario_id: int) -> str:
+    return f"{schema}.planner.{scenario_id}"
+
+
+class ReplyStream:
+    """Call it with each piece of a reply's text; `done(message)` once the reply is saved."""
+
+    def __init__(self, scenario_id: int):
+        self.group = chat_group(connection.schema_name, scenario_id)
+        self.reply = uuid.uuid4().hex
+        self.pending: list[str] = []
+        self.sent_at = 0.0
+        self.started = False
+
+    def __call__(self, piece: str) -> None:
+        self.started = True
+        self.pending.append(piece)
+        if time.monotonic() - self.sent_at >= FLUSH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.pending:
+            text, self.pending = "".join(self.pending), []
+            self._send("reply.token", text=text)
+
+    def done(self, message_id: int, text: str) -> None:
+        self.flush()
+        self._send("reply.done", message=message_id, text=text)
+
+    def _send(self, event: str, **payload) -> None:
+        self.sent_at = time.monotonic()
+        message = {"type": MESSAGE_TYPE, "event": event, "payload": {"reply": self.reply, **payload}}
+        try:
+            async_to_sync(get_channel_layer().group_send)(self.group, message)
+        except Exception:  # the sockets miss this piece; the saved reply is what counts
+            logger.exception("Could not push a planner chat event to %s", self.group)
