@@ -5,11 +5,26 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.campaigns.models import Audience
+from apps.core.errors import ApplicationError
 from apps.crm.models.scores import Segment
 
 from .models import Resource, Scenario
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def service_errors(form: forms.Form, error: ApplicationError) -> None:
+    """A service's refusal on its form: each problem under the field it names (the planner's
+    `ValidationFailed` details are keyed by field), the rest and the message above the form."""
+    named = False
+    for field, problems in error.details.items():
+        if isinstance(problems, list | tuple) and field in form.fields:
+            form.add_error(field, [str(problem) for problem in problems])
+            named = True
+        elif isinstance(problems, list | tuple):
+            form.add_error(None, [str(problem) for problem in problems])
+    if not named:
+        form.add_error(None, error.message)
 
 
 class ScenarioFilterForm(forms.Form):

@@ -1,7 +1,9 @@
 """Dashboard pages of the marketing-plan assistant: the scenarios, a new one (by form or by a
-sentence), a scenario with its sidebar, chat, action buttons and plan (versions compared and
-restored, exports, campaign drafts), and the planner's settings. Every page works with plain
-forms; with htmx, an action swaps the sidebar, the chat and the plan together (`_live.html`)."""
+sentence), a scenario edited or archived (after a confirmation page), a scenario with its sidebar
+(parts removed, suggested segments added in one click), chat, action buttons and plan (versions
+compared and restored, exports, campaign drafts), and the planner's settings. Every page works
+with plain forms; with htmx, an action swaps the sidebar, the chat and the plan together
+(`_live.html`)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -9,9 +11,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.core.errors import ApplicationError, PermissionDenied, RateLimited
+from apps.core.errors import ApplicationError, PermissionDenied, RateLimited, ValidationFailed
 from apps.tenants.decorators import admin_required, member_required, role_required
 from apps.tenants.models import Role
 
@@ -28,6 +31,7 @@ from .chat import (
     member_speaker,
     scenario_state,
 )
+from .errors import ScenarioArchived
 from .exports import plan_csv_response, plan_json
 from .forms import (
     PART_FORMS,
@@ -37,12 +41,26 @@ from .forms import (
     ScenarioForm,
     StartForm,
     part_payload,
+    service_errors,
 )
 from .models import Scenario
-from .selectors import planner_settings, scenario_get, scenario_search, version_list
+from .selectors import (
+    planner_settings,
+    scenario_get,
+    scenario_search,
+    target_suggestions,
+    targets_sized,
+    version_list,
+)
 
 PAGE_SIZE = 25
 editor_required = role_required(Role.EDITOR)
+# The parts the sidebar's "Remove" buttons name in their URL, and what is said once one is removed.
+REMOVED = {
+    "objective": gettext_lazy("Objective “%(label)s” removed."),
+    "target": gettext_lazy("Target “%(label)s” removed."),
+    "resource": gettext_lazy("Resource “%(label)s” removed."),
+}
 
 
 def _error(request, error: ApplicationError) -> None:
@@ -92,7 +110,7 @@ def scenario_create_page(request):
         try:
             scenario = services.scenario_create(**form.cleaned_data, user_id=request.user.pk)
         except ApplicationError as error:
-            _error(request, error)
+            service_errors(form, error)
         else:
             return redirect("dashboard:planner:detail", pk=scenario.pk)
     return render(request, "planner/scenario_form.html", {"form": form, "start_form": StartForm()})
@@ -115,6 +133,42 @@ def scenario_start_action(request):
     return redirect(reverse("dashboard:planner:detail", args=[scenario.pk]) + "#chat")
 
 
+@require_http_methods(["GET", "POST"])
+@editor_required
+def scenario_edit_page(request, pk: int):
+    """The scenario's name, theme and period, saved by `scenario_update`: each problem under its
+    field; an archived scenario answers 409 with why, unchanged."""
+    scenario = _scenario(pk)
+    initial = {name: getattr(scenario, name) for name in ScenarioForm.base_fields}
+    form = ScenarioForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.scenario_update(scenario=scenario, **form.cleaned_data)
+        except ApplicationError as error:  # each problem under its field; archived: 409, with why
+            service_errors(form, error)
+            status = 200 if isinstance(error, ValidationFailed) else error.status
+        else:
+            messages.success(request, _("The scenario is saved."))
+            return redirect("dashboard:planner:detail", pk=scenario.pk)
+    archived = scenario.status == Scenario.Status.ARCHIVED
+    context = {"form": form, "scenario": scenario, "archived": ScenarioArchived.message if archived else ""}
+    return render(request, "planner/scenario_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def scenario_archive_page(request, pk: int):
+    """GET: what archiving means, and the button that confirms it; POST: archived, read-only."""
+    scenario = _scenario(pk)
+    if request.method == "GET":
+        return render(request, "planner/scenario_archive.html", {"scenario": scenario})
+    if scenario.status != Scenario.Status.ARCHIVED:
+        services.scenario_archive(scenario=scenario)
+        messages.success(request, _("The scenario is archived: it can still be read and exported."))
+    return redirect("dashboard:planner:detail", pk=scenario.pk)
+
+
 def _context(request, scenario: Scenario, **extra) -> dict:
     writer = can_write(request.user)
     version = scenario.current_version
@@ -135,7 +189,24 @@ def _context(request, scenario: Scenario, **extra) -> dict:
         "versions": version_list(scenario),
         "writer": writer and scenario.status != Scenario.Status.ARCHIVED,
         "ai_assistant": ai_assistant_on(),
+        **_sidebar(scenario, writer=writer),
         **extra,
+    }
+
+
+def _sidebar(scenario: Scenario, *, writer: bool) -> dict:
+    """The parts as rows the sidebar's "Remove" buttons name, and the RFM segments with customers
+    no target has yet (offered to editors in one click while the scenario is not archived)."""
+    sized = targets_sized(scenario)
+    suggestions = []
+    if writer and scenario.status != Scenario.Status.ARCHIVED:
+        targeted = {row.target.segment for row in sized}
+        suggestions = [row for row in target_suggestions() if row["segment"] not in targeted]
+    return {
+        "objectives": list(scenario.objectives.all()),
+        "targets": sized,
+        "resources": list(scenario.resources.all()),
+        "suggestions": suggestions,
     }
 
 
@@ -190,6 +261,37 @@ def chat_say_action(request, pk: int):
     except ApplicationError as error:
         return _after_chat(request, scenario, error.message)
     return _after_chat(request, scenario)
+
+
+@require_POST
+@editor_required
+def part_remove_action(request, pk: int, kind: str, part_pk: int):
+    """A sidebar "Remove" button: an objective, a target or a resource goes (`part_remove`)."""
+    scenario = _scenario(pk)
+    if kind not in REMOVED:
+        raise Http404
+    part = getattr(scenario, f"{kind}s").filter(pk=part_pk).first()
+    if part is None:
+        raise Http404
+    try:
+        services.part_remove(part=part)
+    except ApplicationError as error:
+        return _after_part(request, scenario, error=error.message)
+    return _after_part(request, scenario, done=REMOVED[kind] % {"label": part.label})
+
+
+def _after_part(request, scenario: Scenario, *, done: str = "", error: str = ""):
+    """htmx: the sidebar, the chat and the plan swapped (what was done in the messages, a refusal
+    in the sidebar); otherwise back to the page with a message."""
+    if done:
+        messages.success(request, done)
+    if request.headers.get("HX-Request"):
+        scenario.refresh_from_db()
+        context = _context(request, scenario, part_error=error)
+        return render(request, "planner/_live_response.html", context)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("dashboard:planner:detail", args=[scenario.pk]) + "#scenario-state")
 
 
 # --- plans -------------------------------------------------------------------------------------

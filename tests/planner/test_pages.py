@@ -7,7 +7,9 @@ import re
 import pytest
 from django.db import connection
 
+from apps.core.api.ratelimit import rate_limit_hit
 from apps.planner import services
+from apps.planner.chat import CHAT_PER_MINUTE
 from apps.planner.models import ChatMessage, PlannerSettings, PlanVersion, Scenario
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
@@ -238,3 +240,263 @@ def test_another_workspace_cannot_read_or_post_to_a_scenario(other_tenant, tenan
     assert "Cuvée launch" not in listed.text
     assert not PlanVersion.objects.exists()
     assert not ChatMessage.objects.exists()
+
+
+# --- editing and archiving a scenario ------------------------------------------------------------
+
+
+def test_an_editor_edits_a_scenario_from_its_page(scenario, editor_client):
+    url = f"/plans/{scenario.pk}/"
+    assert f'href="{url}edit/"' in editor_client.get(url).text
+
+    form = editor_client.get(f"{url}edit/")
+    assert form.status_code == 200
+    assert 'value="Cuvée launch"' in form.text
+    assert 'value="2026-03-01"' in form.text
+
+    saved = editor_client.post(
+        f"{url}edit/",
+        {"name": "Cuvée launch, spring", "theme": "Riesling", "period_start": "2026-04-01", "period_end": ""},
+    )
+
+    assert saved["Location"] == url
+    scenario.refresh_from_db()
+    assert (scenario.name, scenario.theme, str(scenario.period_start), scenario.period_end) == (
+        "Cuvée launch, spring",
+        "Riesling",
+        "2026-04-01",
+        None,
+    )
+    assert "The scenario is saved." in editor_client.get(url).text
+
+
+def test_the_services_problems_show_under_their_fields(scenario, editor_client):
+    refused = editor_client.post(
+        f"/plans/{scenario.pk}/edit/",
+        {"name": "Two\nlines", "theme": "", "period_start": "2026-03-31", "period_end": "2026-03-01"},
+    )
+
+    assert refused.status_code == 200
+    errors = re.findall(r'<div class="field has-error">.*?<label for="id_(\w+)"', refused.text, re.DOTALL)
+    assert errors == ["name", "period_end"]
+    assert "The end comes before the start." in refused.text
+    scenario.refresh_from_db()
+    assert scenario.name == "Cuvée launch"
+
+
+def test_an_archived_scenario_cannot_be_edited(scenario, editor_client):
+    services.scenario_archive(scenario=scenario)
+    url = f"/plans/{scenario.pk}/"
+
+    page = editor_client.get(url)
+    shown = editor_client.get(f"{url}edit/")
+    refused = editor_client.post(f"{url}edit/", {"name": "Renamed", "theme": ""})
+
+    assert f'href="{url}edit/"' not in page.text
+    assert "This scenario is archived: it can be read and exported" in page.text
+    assert "This scenario is archived: it can no longer be changed." in shown.text
+    assert '<form method="post" class="form">' not in shown.text
+    assert refused.status_code == 409
+    assert "This scenario is archived: it can no longer be changed." in refused.text
+    scenario.refresh_from_db()
+    assert scenario.name == "Cuvée launch"
+
+
+def test_a_scenario_is_archived_after_a_confirmation(scenario, editor_client):
+    url = f"/plans/{scenario.pk}/"
+    assert f'href="{url}archive/"' in editor_client.get(url).text
+
+    confirm = editor_client.get(f"{url}archive/")
+    assert confirm.status_code == 200
+    assert "Archive “Cuvée launch”?" in confirm.text
+    assert "Archive the scenario" in confirm.text
+    scenario.refresh_from_db()
+    assert scenario.status == Scenario.Status.DRAFT  # asking is not archiving
+
+    archived = editor_client.post(f"{url}archive/")
+
+    assert archived["Location"] == url
+    scenario.refresh_from_db()
+    assert scenario.status == Scenario.Status.ARCHIVED
+    page = editor_client.get(url).text
+    assert "The scenario is archived: it can still be read and exported." in page
+    assert '<span class="badge" id="scenario-status">Archived</span>' in page
+    assert 'value="add_target"' not in page
+    assert 'value="suggest_targets"' in page
+    assert "/remove/" not in page
+    assert f'href="{url}archive/"' not in page
+    assert "Cuvée launch" not in editor_client.get("/plans/").text
+    assert "Cuvée launch" in editor_client.get("/plans/", {"status": "archived"}).text
+
+
+def test_viewers_neither_edit_nor_archive(scenario, tenant):
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    url = f"/plans/{scenario.pk}/"
+
+    page = viewer.get(url).text
+
+    assert f"{url}edit/" not in page
+    assert f"{url}archive/" not in page
+    assert "/remove/" not in page
+    assert viewer.get(f"{url}edit/").status_code == 403
+    assert viewer.post(f"{url}edit/", {"name": "Mine"}).status_code == 403
+    assert viewer.get(f"{url}archive/").status_code == 403
+    assert viewer.post(f"{url}archive/").status_code == 403
+    scenario.refresh_from_db()
+    assert (scenario.name, scenario.status) == ("Cuvée launch", Scenario.Status.DRAFT)
+
+
+# --- the sidebar: parts removed, suggested segments added ----------------------------------------
+
+
+def test_a_part_is_removed_from_the_sidebar_with_or_without_htmx(scenario, editor_client):
+    url = f"/plans/{scenario.pk}/"
+    budget = scenario.resources.get(label="Budget")
+    champions = scenario.targets.get(label="Champions")
+    objective = scenario.objectives.get()
+    page = editor_client.get(url).text
+    assert f'action="{url}resources/{budget.pk}/remove/"' in page
+    assert 'aria-label="Remove resource “Budget”"' in page
+    assert 'aria-label="Remove target “Champions”"' in page
+    assert 'aria-label="Remove objective “Launch revenue”"' in page
+
+    removed = editor_client.post(f"{url}resources/{budget.pk}/remove/")
+    assert removed["Location"] == f"{url}#scenario-state"
+    assert "Resource “Budget” removed." in editor_client.get(url).text
+
+    swapped = editor_client.post(f"{url}targets/{champions.pk}/remove/", headers=HTMX)
+    assert swapped.status_code == 200
+    assert swapped.text.lstrip().startswith('<div id="planner-live"')
+    assert "<html" not in swapped.text
+    assert 'id="messages"' in swapped.text
+    assert 'hx-swap-oob="true"' in swapped.text
+    assert "Target “Champions” removed." in swapped.text
+    assert 'aria-label="Remove target “Champions”"' not in swapped.text
+
+    editor_client.post(f"{url}objectives/{objective.pk}/remove/", headers=HTMX)
+    assert list(scenario.resources.values_list("label", flat=True)) == ["One designer", "Instagram"]
+    assert list(scenario.targets.values_list("label", flat=True)) == ["Lapsed buyers"]
+    assert not scenario.objectives.exists()
+
+
+def test_a_part_is_not_removed_by_a_viewer_nor_from_an_archived_scenario(scenario, tenant, editor_client):
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    url = f"/plans/{scenario.pk}/"
+    budget = scenario.resources.get(label="Budget")
+
+    assert viewer.post(f"{url}resources/{budget.pk}/remove/").status_code == 403
+    assert viewer.post(f"{url}resources/{budget.pk}/remove/", headers=HTMX).status_code == 403
+    services.scenario_archive(scenario=scenario)
+    plain = editor_client.post(f"{url}resources/{budget.pk}/remove/")
+    page = editor_client.get(url)
+    swapped = editor_client.post(f"{url}resources/{budget.pk}/remove/", headers=HTMX)
+
+    assert plain["Location"] == f"{url}#scenario-state"
+    assert "This scenario is archived: it can no longer be changed." in page.text
+    assert '<p class="error" role="alert" id="state-error">' in swapped.text
+    assert "This scenario is archived: it can no longer be changed." in swapped.text
+    assert scenario.resources.filter(pk=budget.pk).exists()
+
+
+def test_a_part_is_removed_only_from_its_own_scenario(scenario, editor_client):
+    other = services.scenario_create(name="Another", user_id=None)
+    budget = scenario.resources.get(label="Budget")
+
+    assert editor_client.post(f"/plans/{other.pk}/resources/{budget.pk}/remove/").status_code == 404
+    assert editor_client.post(f"/plans/{scenario.pk}/campaigns/{budget.pk}/remove/").status_code == 404
+    assert editor_client.post(f"/plans/{scenario.pk}/targets/{budget.pk}/remove/").status_code == 404
+    assert scenario.resources.filter(pk=budget.pk).exists()
+
+
+def test_a_suggested_segment_becomes_a_target_in_one_click_recorded_in_the_chat(scenario, editor_client):
+    url = f"/plans/{scenario.pk}/"
+    scenario.targets.get(segment="at_risk").delete()
+
+    page = editor_client.get(url).text
+    suggestions = page[page.index('id="state-suggestions"') :]
+    suggestions = suggestions[: suggestions.index("</ul>")]
+    assert 'aria-label="Add as target: At risk"' in suggestions
+    assert "Champions" not in suggestions  # already a target
+
+    swapped = editor_client.post(
+        f"{url}act/",
+        {"action": "add_target", "target-label": "At risk", "target-segment": "at_risk"},
+        headers=HTMX,
+    )
+
+    target = scenario.targets.get(label="At risk")
+    assert target.segment == "at_risk"
+    assert "Target added: <strong>At risk</strong> (2 customers now)." in swapped.text
+    assert 'id="state-suggestions"' not in swapped.text  # nothing left to suggest
+    said = list(ChatMessage.objects.filter(action="add_target").values_list("role", flat=True))
+    assert said == ["user", "assistant"]
+
+
+def test_suggested_segments_are_offered_to_editors_of_an_active_scenario_only(
+    scenario, tenant, editor_client
+):
+    scenario.targets.get(segment="at_risk").delete()
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    url = f"/plans/{scenario.pk}/"
+
+    assert 'id="state-suggestions"' in editor_client.get(url).text
+    assert 'id="state-suggestions"' not in viewer.get(url).text
+    services.scenario_archive(scenario=scenario)
+    assert 'id="state-suggestions"' not in editor_client.get(url).text
+
+
+# --- what htmx shows when a request is refused ----------------------------------------------------
+
+
+def test_dashboard_pages_have_an_alert_region_for_htmx_errors(editor_client):
+    page = editor_client.get("/plans/").text
+
+    assert '<div id="htmx-error" class="htmx-error" role="alert"' in page
+    assert 'data-failed="The request failed (error {status}). Reload the page and try again."' in page
+    assert '<script src="/static/js/htmx-errors.js" defer></script>' in page
+
+
+def test_htmx_403_and_429_answers_carry_a_readable_message(scenario, tenant):
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    editor = member(tenant, Role.EDITOR)
+    editor_client = dashboard_client(tenant, editor)
+    url = f"/plans/{scenario.pk}/"
+
+    refused = viewer.post(f"{url}act/", {"action": "generate_plan"}, headers=HTMX)
+    for _n in range(CHAT_PER_MINUTE):  # the editor's minute used up just before they click
+        rate_limit_hit(bucket=("planner-chat", f"user:{editor.pk}"), limit=CHAT_PER_MINUTE, window=60)
+    limited = editor_client.post(f"{url}act/", {"action": "suggest_targets"}, headers=HTMX)
+
+    assert refused.status_code == 403
+    box = re.search(r'<section class="empty-state">(.*?)</section>', refused.text, re.DOTALL).group(1)
+    assert "You cannot open this page" in box
+    assert "It needs the Editor role or higher in this workspace." in box
+    assert limited.status_code == 429
+    box = re.search(r"<section [^>]*data-htmx-error>(.*?)</section>", limited.text, re.DOTALL).group(1)
+    assert "Too many chat requests: wait" in box
+
+
+# --- other workspaces ------------------------------------------------------------------------------
+
+
+def test_another_workspace_cannot_edit_archive_or_remove(other_tenant, tenant, scenario):
+    intruder = dashboard_client(other_tenant, member(other_tenant, Role.OWNER))
+    url = f"/plans/{scenario.pk}/"
+    budget = scenario.resources.get(label="Budget")
+
+    responses = [
+        intruder.get(f"{url}edit/"),
+        intruder.post(f"{url}edit/", {"name": "Taken", "theme": ""}),
+        intruder.get(f"{url}archive/"),
+        intruder.post(f"{url}archive/"),
+        intruder.post(f"{url}resources/{budget.pk}/remove/"),
+        intruder.post(f"{url}resources/{budget.pk}/remove/", headers=HTMX),
+        intruder.post(f"{url}act/", {"action": "add_target", "target-label": "X", "target-segment": "new"}),
+    ]
+
+    connection.set_tenant(tenant)
+    assert [response.status_code for response in responses] == [404] * 7
+    scenario.refresh_from_db()
+    assert (scenario.name, scenario.status) == ("Cuvée launch", Scenario.Status.DRAFT)
+    assert scenario.resources.filter(pk=budget.pk).exists()
+    assert scenario.targets.count() == 2

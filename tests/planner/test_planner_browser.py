@@ -1,10 +1,13 @@
 """A brand editor in headless Chromium: a scenario started by chat, its parts added with the
 buttons' forms and a typed message (htmx swapping the sidebar and the chat), target suggestions,
-the plan generated, exported as CSV, and turned into campaign drafts."""
+the plan generated, exported as CSV, and turned into campaign drafts; a part removed from the
+sidebar, and the chat's rate limit said in the page's alert when htmx is answered 429."""
 
 import pytest
 
 from apps.campaigns.models import Campaign
+from apps.core.api.ratelimit import rate_limit_hit
+from apps.planner.chat import CHAT_PER_MINUTE
 from apps.tenants.models import Role
 from tests.support.axe import axe_check
 from tests.support.browser import csp_violations, in_workspace, launch, log_in, needs_chromium
@@ -23,7 +26,7 @@ def test_an_editor_plans_by_chat_and_makes_campaign_drafts(live_server):
     from playwright.sync_api import expect, sync_playwright
 
     tenant = ensure_tenant("alpha")
-    member(tenant, Role.EDITOR, email="editor@alpha.test")
+    editor = member(tenant, Role.EDITOR, email="editor@alpha.test")
     in_workspace(tenant, champions)
     base = f"http://alpha.localhost:{live_server.thread.port}"
 
@@ -45,6 +48,7 @@ def test_an_editor_plans_by_chat_and_makes_campaign_drafts(live_server):
         page.get_by_role("button", name="Start").click()
         expect(page.locator("h1")).to_have_text("Cuvée launch")
         expect(page.locator("#chat-log")).to_contain_text("Scenario Cuvée launch created.")
+        scenario_url = page.url
         axe_check(page)
 
         # And add an objective with its button's form: the sidebar follows
@@ -88,6 +92,20 @@ def test_an_editor_plans_by_chat_and_makes_campaign_drafts(live_server):
         expect(page.locator("#chat-log")).to_contain_text("1 campaign draft, to review before sending")
         page.locator("#plan-items").get_by_role("link", name="Draft").click()
         expect(page.locator("h1")).to_have_text("Cuvée launch — Champions")
+
+        # And a resource is removed from the sidebar: htmx swaps it and says so
+        page.goto(scenario_url)
+        page.get_by_role("button", name="Remove resource “Launch budget”").click()
+        expect(page.locator("#state-resources")).not_to_contain_text("Launch budget")
+        expect(page.locator("#messages")).to_contain_text("Resource “Launch budget” removed.")
+
+        # And past the chat's rate limit, a button's 429 is said in the page's alert
+        for _n in range(CHAT_PER_MINUTE):
+            rate_limit_hit(bucket=("planner-chat", f"user:{editor.pk}"), limit=CHAT_PER_MINUTE, window=60)
+        page.locator("#chat-actions").get_by_role("button", name="Suggest targets").click()
+        expect(page.get_by_role("alert").filter(has_text="Too many chat requests")).to_be_visible()
+        expect(page.locator("#htmx-error")).to_contain_text("Too many requests")
+        axe_check(page)
         assert blocked == []
         browser.close()
 
