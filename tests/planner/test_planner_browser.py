@@ -1,16 +1,18 @@
 """A brand editor in headless Chromium: a scenario started by chat, its parts added with the
 buttons' forms and a typed message (htmx swapping the sidebar and the chat), target suggestions,
 the plan generated, exported as CSV, and turned into campaign drafts; a part removed from the
-sidebar, and the chat's rate limit said in the page's alert when htmx is answered 429."""
+sidebar, and the chat's rate limit said in the page's alert when htmx is answered 429; a reply
+reaching, live, another member who has the scenario open."""
 
 import pytest
 
 from apps.campaigns.models import Campaign
 from apps.core.api.ratelimit import rate_limit_hit
+from apps.planner import services
 from apps.planner.chat import CHAT_PER_MINUTE
 from apps.tenants.models import Role
 from tests.support.axe import axe_check
-from tests.support.browser import csp_violations, in_workspace, launch, log_in, needs_chromium
+from tests.support.browser import csp_violations, in_workspace, launch, log_in, needs_chromium, serve_static
 from tests.support.crm_pages import customer_make, score_make
 from tests.support.workspaces import ensure_tenant, member
 
@@ -111,3 +113,38 @@ def test_an_editor_plans_by_chat_and_makes_campaign_drafts(live_server):
 
     drafts = in_workspace(tenant, lambda: list(Campaign.objects.values_list("name", "status")))
     assert drafts == [("Cuvée launch — Champions", "draft")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_reaches_everyone_looking_at_the_scenario_live(daphne):
+    """daphne serves the pages and `/ws/planner/<id>/`: what the editor says shows, without a
+    reload, on the page a viewer has open (the reply's text, then the sidebar)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    tenant = ensure_tenant("alpha")
+    member(tenant, Role.EDITOR, email="editor@alpha.test")
+    member(tenant, Role.VIEWER, email="viewer@alpha.test")
+    in_workspace(tenant, champions)
+    scenario = in_workspace(tenant, lambda: services.scenario_create(name="Cuvée launch", user_id=None))
+    base = f"http://alpha.localhost:{daphne.port}"
+    path = f"{base}/plans/{scenario.pk}/"
+
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        editor, viewer = browser.new_page(), browser.new_page()
+        for page, email in ((editor, "editor@alpha.test"), (viewer, "viewer@alpha.test")):
+            page.set_default_timeout(15_000)
+            page.route(f"{base}/static/**", serve_static)
+            log_in(page, base, email)
+            page.goto(path)
+        blocked = csp_violations(viewer)
+        viewer.wait_for_timeout(500)  # its socket opens
+
+        editor.get_by_label("Your message").fill("add a target: Champions")
+        editor.get_by_role("button", name="Send").click()
+
+        expect(viewer.locator("#chat-log")).to_contain_text("Target added: Champions (3 customers now).")
+        expect(viewer.locator("#state-targets")).to_contain_text("3 customers now")
+        assert viewer.get_by_role("button", name="Send").count() == 1
+        assert blocked == []
+        browser.close()
