@@ -5,7 +5,7 @@ with OpenAI, by a tool call that sees only that message (apps/planner/openai_cha
 from text stored in the scenario; it runs through the planner's services with the speaker's
 rights: a member's role (editors and above change the scenario, viewers read) or an API key's
 scopes. Each run records the click (or the typed message) and the reply, whose text is pushed
-to the scenario's sockets as it is written (apps/planner/live.py); messages are purged after
+to the scenario's sockets as it is written (apps/core/streams.py); messages are purged after
 the workspace's TTL (`services.chat_purge`). When OpenAI fails or the month's AI text tokens are
 used up, the offline assistant answers and the reply says so."""
 
@@ -21,14 +21,14 @@ from apps.billing.errors import QuotaExceeded
 from apps.campaigns.models import Audience
 from apps.core.api.ratelimit import rate_limit_hit
 from apps.core.errors import ApplicationError, PermissionDenied, RateLimited, ValidationFailed
+from apps.core.markdown import md_escape
+from apps.core.streams import ReplyStream
 from apps.tenants.models import Role
 
 from . import services
 from .checks import Problems
 from .errors import NoPlan, PlanProviderFailed
 from .intents import Intent, recognise
-from .live import ReplyStream
-from .markdown import md_escape
 from .models import ChatMessage, PlanItem, PlanVersion, Scenario
 from .offline import ideas_offline
 from .openai_chat import answer_openai, ideas_openai, intent_openai
@@ -113,6 +113,11 @@ class ChatReply:
     state: dict
 
 
+def chat_group(schema: str, scenario_id: int) -> str:
+    """The Channels group of a scenario's chat sockets (apps/planner/consumers.py)."""
+    return f"{schema}.planner.{scenario_id}"
+
+
 # --- what the chat shows -------------------------------------------------------------------------
 
 
@@ -190,7 +195,7 @@ def chat_act(scenario: Scenario, speaker: Speaker, action: str, payload: dict | 
     """Run the action `action` (a button's code) for `speaker`; record what they did and the reply.
     PermissionDenied when a reader asks for a change; RateLimited past 30 requests a minute."""
     _rate_limit(speaker)
-    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    turn = Turn(scenario, speaker, ReplyStream(chat_group(connection.schema_name, scenario.pk)))
     return _run(turn, ACTIONS.get(action), payload or {}, said="")
 
 
@@ -201,7 +206,7 @@ def chat_say(scenario: Scenario, speaker: Speaker, text: str) -> ChatReply:
     problems = Problems()
     text = problems.text("text", text, max_length=TEXT_MAX, multiline=True)
     problems.refuse()
-    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    turn = Turn(scenario, speaker, ReplyStream(chat_group(connection.schema_name, scenario.pk)))
     intent = _understand(turn, text)
     action = SAYABLE.get(intent.action) if intent else None
     return _run(turn, action, intent.payload if intent else {}, said=text)
@@ -216,7 +221,7 @@ def chat_start(speaker: Speaker, text: str) -> tuple[Scenario, ChatReply]:
     intent = recognise(text or "")
     name = intent.payload["name"] if intent and intent.action == "create_scenario" else " ".join(text.split())
     scenario = services.scenario_create(name=name[: services.NAME_MAX], user_id=speaker.user_id)
-    turn = Turn(scenario, speaker, ReplyStream(scenario.pk))
+    turn = Turn(scenario, speaker, ReplyStream(chat_group(connection.schema_name, scenario.pk)))
     _record(turn, ChatMessage.Role.USER, text, "create_scenario")
     done = _("Scenario **%(name)s** created.") % {"name": md_escape(scenario.name)}
     reply = _reply(turn, f"{done}\n\n{_next_step(scenario)}", "create_scenario")

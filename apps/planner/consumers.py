@@ -4,7 +4,7 @@ For the workspace's members (any role: viewers read the chat too) and for API cl
 secret key has the `planner:read` scope (apps.accounts.consumers checks access when the socket
 opens and whenever it changes). The first message is `{"event": "chat.ready", "payload":
 {"scenario": id}}`; then, for every reply in the scenario, `reply.token` events with pieces of
-its text and one `reply.done` with the saved message's id and text (apps/planner/live.py).
+its text and one `reply.done` with the saved message's id and text (apps/core/streams.py).
 A scenario that does not exist in this workspace closes the socket with 4404.
 """
 
@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.consumers import WorkspaceSocket
 
-from .live import chat_group
+from .chat import chat_group
 from .selectors import scenario_get
 
 CLOSE_NOT_FOUND = 4404
@@ -35,5 +35,5 @@ class PlannerChatConsumer(WorkspaceSocket):
         with schema_context(schema):
             return scenario_get(pk=scenario_id) is not None
 
-    async def planner_chat(self, message):
+    async def assistant_reply(self, message):
         await self.send_json({"event": message["event"], "payload": message["payload"]})

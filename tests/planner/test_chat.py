@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from apps.core.errors import PermissionDenied, RateLimited, ValidationFailed
+from apps.core.markdown import markdown_html, md_escape
 from apps.planner import services
 from apps.planner.chat import actions_for, chat_act, chat_say, chat_start, member_speaker
 from apps.planner.intents import recognise
-from apps.planner.markdown import markdown_html, md_escape
 from apps.planner.models import ChatMessage, PlanVersion, Resource, Scenario
 from apps.planner.tasks import chat_purge_task
 from apps.tenants.models import Role

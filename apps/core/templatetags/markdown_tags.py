@@ -1,11 +1,11 @@
 from django import template
 
-from apps.planner.markdown import markdown_html
+from apps.core.markdown import markdown_html
 
 register = template.Library()
 
 
 @register.filter
 def markdown(text: str):
-    """The assistant's Markdown as safe HTML (apps/planner/markdown.py)."""
+    """An assistant's Markdown as safe HTML (apps/core/markdown.py)."""
     return markdown_html(text)

@@ -1,5 +1,6 @@
-"""A chat reply pushed to the scenario's sockets (`/ws/planner/<id>/`, apps/planner/consumers.py)
-as it is written: `reply.token` events carry the pieces of text, `reply.done` the saved message.
+"""An assistant's reply pushed to a Channels group as it is written (the planner's scenario
+sockets, the copilot's conversation sockets): `reply.token` events carry the pieces of text,
+`reply.done` the saved message. The group's consumer handles the message type `assistant.reply`.
 
 Pieces are sent at most every FLUSH_SECONDS (each send from synchronous code costs a trip to
 the event loop and Redis), so a streamed answer arrives in a few words at a time. A failed send
@@ -12,23 +13,18 @@ import uuid
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from django.db import connection
 
-MESSAGE_TYPE = "planner.chat"  # handled by PlannerChatConsumer.planner_chat
+MESSAGE_TYPE = "assistant.reply"  # handled by the consumers' `assistant_reply`
 FLUSH_SECONDS = 0.05
 
 logger = logging.getLogger(__name__)
 
 
-def chat_group(schema: str, scenario_id: int) -> str:
-    return f"{schema}.planner.{scenario_id}"
-
-
 class ReplyStream:
     """Call it with each piece of a reply's text; `done(message)` once the reply is saved."""
 
-    def __init__(self, scenario_id: int):
-        self.group = chat_group(connection.schema_name, scenario_id)
+    def __init__(self, group: str):
+        self.group = group
         self.reply = uuid.uuid4().hex
         self.pending: list[str] = []
         self.sent_at = 0.0
@@ -55,4 +51,4 @@ class ReplyStream:
         try:
             async_to_sync(get_channel_layer().group_send)(self.group, message)
         except Exception:  # the sockets miss this piece; the saved reply is what counts
-            logger.exception("Could not push a planner chat event to %s", self.group)
+            logger.exception("Could not push an assistant reply event to %s", self.group)
