@@ -1,6 +1,6 @@
 """The assistants' Markdown (planner, copilot), rendered safely: raw HTML is shown as text,
-links only to http(s), no images (no tracking pixel). Text from the data (labels, themes) is escaped before it goes into
-a reply, so it cannot become a link or markup."""
+links only to http(s), no images (no tracking pixel). Text from the data (labels, themes) is
+escaped before it goes into a reply, so it cannot become a link or markup."""
 
 import re
 
