@@ -88,3 +88,39 @@ def order_number_parse(value: str) -> int | None:
     """`LU-000123` or `123` → 123; None for anything else."""
     match = NUMBER_SEARCH.match(value or "")
     return int(match.group(1)) if match else None
+
+
+# Orders still to be fulfilled: what may hold them up is payment, then the production pack.
+OPEN = (Order.Status.PENDING, Order.Status.PAID, Order.Status.IN_PRODUCTION)
+PACK_BLOCKERS = {  # blocker: open orders it holds up
+    "awaiting_payment": AWAITING_PAYMENT,
+    "unpaid": Q(status=Order.Status.PENDING) & ~AWAITING_PAYMENT,
+    "pack_failed": Q(status__in=OPEN[1:], pack_status=Order.PackStatus.FAILED),
+    "pack_not_built": Q(status__in=OPEN[1:], pack_status=Order.PackStatus.NONE),
+}
+
+
+def order_blockers(*, limit: int = 10) -> dict:
+    """What holds up the open orders: {"counts": {blocker: n}, "orders": the `limit` most recent
+    blocked ones, each with its `blocker` (a key of PACK_BLOCKERS) and the pack's error}. An order
+    request awaits payment; another pending order is unpaid; a paid or in-production order waits
+    for its production pack when the build failed or was never asked for. Two queries."""
+    counts = Order.objects.filter(status__in=OPEN).aggregate(
+        **{name: Count("pk", filter=condition) for name, condition in PACK_BLOCKERS.items()}
+    )
+    blocked = Q()
+    for condition in PACK_BLOCKERS.values():
+        blocked |= condition
+    orders = list(Order.objects.filter(blocked).order_by("-created_at", "-pk")[:limit])
+    for order in orders:
+        order.blocker = next(
+            name
+            for name, matches in (
+                ("awaiting_payment", order_awaits_payment(order)),
+                ("unpaid", order.status == Order.Status.PENDING),
+                ("pack_failed", order.pack_status == Order.PackStatus.FAILED),
+                ("pack_not_built", True),
+            )
+            if matches
+        )
+    return {"counts": counts, "orders": orders}
