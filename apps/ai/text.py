@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import openai
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.billing.entitlements import ai_tokens_reserve, ai_tokens_settle
@@ -24,6 +25,7 @@ from .models import AIUsage
 from .providers.openai import ai_error, openai_client
 from .services import AICall, ai_call
 
+LANGUAGES = {"en": "English", "fr": "French", "zh-hans": "Simplified Chinese"}
 # Estimated USD per million tokens (input, output) of the default model; an estimate, not the bill.
 TOKEN_COST_USD = (Decimal("0.15"), Decimal("0.60"))
 ANSWER_MAX_TOKENS = 1500
@@ -31,6 +33,7 @@ ANSWER_MAX_TOKENS = 1500
 
 @dataclass(frozen=True)
 class ToolCall:
+    id: str
     name: str
     arguments: dict
 
@@ -40,6 +43,11 @@ class TextAnswer:
     content: str = ""
     data: dict | None = None  # the structured output, read from `content`
     tool_calls: list[ToolCall] = field(default_factory=list)
+
+
+def language_name() -> str:
+    """The active language, named for a model's instructions ("Write in French.")."""
+    return LANGUAGES.get(translation.get_language() or "en", "English")
 
 
 def text_complete(
@@ -108,7 +116,8 @@ def _answer(response, call: AICall) -> TextAnswer:
     if message is None:
         raise PermanentAIError(_("The AI provider sent no answer."), code="invalid_response")
     calls = [
-        ToolCall(tool.function.name, _json(tool.function.arguments)) for tool in message.tool_calls or []
+        ToolCall(tool.id, tool.function.name, _json(tool.function.arguments))
+        for tool in message.tool_calls or []
     ]
     _refuse_empty(message.refusal, message.content or "", calls)
     return TextAnswer(content=message.content or "", tool_calls=calls)
@@ -120,19 +129,27 @@ def _streamed(
     chunks = _client().chat.completions.create(
         model=model, messages=messages, stream=True, stream_options={"include_usage": True}, **options
     )
-    pieces, refusal = [], []
+    pieces, refusal, calls = [], [], {}
     for chunk in chunks:
         if chunk.usage is not None:
             _metered(call, chunk.usage)
         for choice in chunk.choices:
-            if choice.delta.refusal:
-                refusal.append(choice.delta.refusal)
-            if choice.delta.content:
-                pieces.append(choice.delta.content)
-                stream(choice.delta.content)
+            delta = choice.delta
+            if delta.refusal:
+                refusal.append(delta.refusal)
+            if delta.content:
+                pieces.append(delta.content)
+                stream(delta.content)
+            for part in delta.tool_calls or []:  # a tool call arrives in pieces, by index
+                started = calls.setdefault(part.index, {"id": "", "name": "", "arguments": ""})
+                started["id"] = part.id or started["id"]
+                if part.function is not None:
+                    started["name"] += part.function.name or ""
+                    started["arguments"] += part.function.arguments or ""
     call.units = 1
-    _refuse_empty("".join(refusal), "".join(pieces), [])
-    return TextAnswer(content="".join(pieces))
+    tools = [ToolCall(c["id"], c["name"], _json(c["arguments"])) for _index, c in sorted(calls.items())]
+    _refuse_empty("".join(refusal), "".join(pieces), tools)
+    return TextAnswer(content="".join(pieces), tool_calls=tools)
 
 
 def _refuse_empty(refusal: str | None, content: str, calls: list[ToolCall]) -> None:

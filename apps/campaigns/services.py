@@ -8,9 +8,11 @@ campaign and customer, one per e-mail address) and each is claimed before its me
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from apps.billing.entitlements import email_quota_check
@@ -23,7 +25,9 @@ from apps.crm.services import customer_data, customer_erase, customer_update, em
 
 from .errors import AudienceInUse
 from .models import Audience, Campaign, Recipient, SendingSettings, Suppression, Template, TrackingEvent
+from .rendering import language_normalise
 from .selectors import audience_recipients
+from .templates_services import SUBJECT_MAX, template_create
 
 LIST_RULES = ("segments", "items", "families", "languages", "countries")
 LAST_PURCHASE_VALUES = {"", *LAST_PURCHASE_WITHIN, LAST_PURCHASE_OLDER, LAST_PURCHASE_NEVER}
@@ -127,6 +131,23 @@ def campaign_create(
         track_opens=track_opens,
         created_by=user_id,
     )
+
+
+def campaign_draft_make(
+    *, name: str, audience: Audience, heading: str, text: str, user_id: int | None
+) -> Campaign:
+    """A draft campaign whose template is a heading and a paragraph, in the active language (the
+    planner's plan items, the copilot's proposals). ValidationFailed (`details.text`) when the
+    e-mail editor refuses the text (e.g. an unknown {{ field }})."""
+    language = language_normalise(get_language()) or "en"
+    heading = heading[:SUBJECT_MAX]
+    blocks = [{"kind": "heading", "text": heading}, {"kind": "text", "text": text}]
+    content = {language: {"subject": heading, "preheader": "", "blocks": blocks}}
+    try:
+        template = template_create(name=name, default_language=language, content=content)
+    except ValidationError as error:
+        raise ValidationFailed(details={"text": error.messages}) from error
+    return campaign_create(name=name, audience=audience, template=template, user_id=user_id)
 
 
 def _locked(campaign: Campaign, *allowed: str) -> Campaign:

@@ -1,3 +1,3 @@
-"""copilot: reserved for its issue (its place in the layers is in docs/directory-structure.md); no code
-yet.
-"""
+"""copilot: the business assistant that answers from the workspace's own data (tools over the
+other apps' selectors) and proposes actions it runs only on confirmation; offline or on OpenAI.
+See docs/copilot.md."""

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.campaigns.selectors import campaign_list, campaign_progress, campaign_revenue
+from apps.core.markdown import md_escape
 from apps.crm.etl.selectors import import_list
 from apps.crm.health import health_metrics
 from apps.crm.models.scores import Segment
@@ -15,7 +16,6 @@ from apps.crm.scoring.customers import customer_list as customer_find
 from apps.crm.scoring.customers import segment_summary
 from apps.crm.selectors import customer_360 as customer_view
 from apps.crm.selectors import customer_list
-from apps.planner.markdown import md_escape
 
 from .tools import Source, ToolResult, figure, nullable, params, shown, tool
 

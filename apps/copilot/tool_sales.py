@@ -10,12 +10,12 @@ from django.utils.translation import gettext_lazy
 from apps.analytics import selectors as analytics
 from apps.billing.entitlements import feature_require
 from apps.billing.models import Feature
+from apps.core.markdown import md_escape
 from apps.designs.models import Design
 from apps.designs.selectors import design_list, design_thumbs
 from apps.designs.signing import asset_url
 from apps.orders.models import Order
 from apps.orders.selectors import order_blockers, order_status_counts
-from apps.planner.markdown import md_escape
 
 from .tools import (
     PERIOD_ARGUMENTS,

@@ -67,7 +67,7 @@ def tool(name: str, *, label, description: str, parameters: dict, role: str = Ro
     return register
 
 
-def _rank(role) -> int:
+def role_rank(role) -> int:
     try:
         return ROLE_RANK[Role(role)]
     except (ValueError, TypeError, KeyError):
@@ -76,7 +76,7 @@ def _rank(role) -> int:
 
 def tools_for(role: str) -> list[Tool]:
     """The tools a member with `role` may use, in registration order."""
-    return [item for item in TOOLS.values() if _rank(role) >= _rank(item.role)]
+    return [item for item in TOOLS.values() if role_rank(role) >= role_rank(item.role)]
 
 
 def tool_run(name: str, arguments: dict, *, role: str) -> ToolResult:
@@ -88,7 +88,7 @@ def tool_run(name: str, arguments: dict, *, role: str) -> ToolResult:
     found = TOOLS.get(name) if isinstance(name, str) else None
     if found is None:
         raise NotFound(_("The copilot has no such tool."), details={"tool": _printable(name)})
-    if _rank(role) < _rank(found.role):
+    if role_rank(role) < role_rank(found.role):
         raise PermissionDenied(
             _("Your role does not allow this: it needs %(role)s or above.")
             % {"role": Role(found.role).label},

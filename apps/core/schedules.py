@@ -89,6 +89,12 @@ SCHEDULES = (
         every=1,
         per_tenant=True,
     ),
+    Schedule(
+        name="purge copilot conversations after their retention",
+        task="apps.copilot.tasks.conversations_purge_task",
+        crontab="15 3 * * *",  # every night, 03:15 UTC
+        per_tenant=True,
+    ),
 )
 
 

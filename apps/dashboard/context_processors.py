@@ -17,7 +17,7 @@ NAVIGATION = [
     ("dashboard:crm_imports:health", _("Data health"), "sparkles"),
     ("dashboard:campaigns:list", _("Campaigns"), "mail"),
     ("dashboard:planner:list", _("Marketing plans"), "sparkles"),
-    ("dashboard:copilot", _("Copilot"), "chat"),
+    ("dashboard:copilot:home", _("Copilot"), "chat"),
     ("accounts:settings", _("Settings"), "cog"),
 ]
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from apps.accounts.consumers import NotificationsConsumer
+from apps.copilot.consumers import CopilotConsumer
 from apps.designs.consumers import DesignConsumer
 from apps.planner.consumers import PlannerChatConsumer
 
@@ -10,4 +11,5 @@ websocket_urlpatterns = [
     path("ws/notifications/", NotificationsConsumer.as_asgi(), name="ws-notifications"),
     path("ws/designs/<str:design_id>/", DesignConsumer.as_asgi(), name="ws-design"),
     path("ws/planner/<int:scenario_id>/", PlannerChatConsumer.as_asgi(), name="ws-planner"),
+    path("ws/copilot/<int:conversation_id>/", CopilotConsumer.as_asgi(), name="ws-copilot"),
 ]

@@ -4,8 +4,6 @@ from apps.analytics.views import home as analytics_home
 from apps.crm.views_debug import scores_debug as crm_scores_debug
 from apps.designs.views import design_list_page
 
-from . import views
-
 app_name = "dashboard"
 urlpatterns = [
     path("", analytics_home, name="home"),
@@ -24,5 +22,5 @@ urlpatterns = [
     path("settings/audit/", include("apps.audit.urls")),
     path("crm/scores/", crm_scores_debug, name="crm-scores"),  # owners and admins: rules and RFM
     path("crm/", include("apps.crm.urls_imports")),  # dashboard:crm_imports:<page>
-    *(path(f"{section}/", views.section, {"section": section}, name=section) for section in views.SECTIONS),
+    path("copilot/", include("apps.copilot.urls")),  # dashboard:copilot:<page>
 ]

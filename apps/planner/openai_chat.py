@@ -12,16 +12,15 @@ import json
 import re
 from collections.abc import Callable
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.ai.errors import PermanentAIError
-from apps.ai.text import text_complete
+from apps.ai.text import language_name, text_complete
 from apps.crm.models.scores import Segment
 
 from .intents import Intent
 from .models import Resource, Scenario
-from .openai_plan import LANGUAGES, plan_context
+from .openai_plan import plan_context
 
 TEXT = {"type": "string"}
 NO_ARGUMENTS = {"type": "object", "properties": {}, "required": [], "additionalProperties": False}
@@ -125,7 +124,7 @@ def ideas_openai(scenario: Scenario, stream: Callable[[str], None]) -> str:
 def _streamed(
     instructions: str, scenario: Scenario, stream: Callable[[str], None], question: str = ""
 ) -> str:
-    language = LANGUAGES.get(translation.get_language() or "en", "English")
+    language = language_name()
     messages = [
         {"role": "system", "content": instructions.format(language=language)},
         {"role": "user", "content": json.dumps(plan_context(scenario), ensure_ascii=False, default=str)},

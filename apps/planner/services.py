@@ -4,19 +4,16 @@ as a new version, restored, generated offline, and turned into campaign drafts."
 
 from datetime import date, timedelta
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.ai.errors import AIError
 from apps.ai.providers import provider_name
 from apps.campaigns.models import Audience, Campaign
-from apps.campaigns.rendering import language_normalise
-from apps.campaigns.services import audience_save, campaign_create
-from apps.campaigns.templates_services import SUBJECT_MAX, template_create
+from apps.campaigns.services import audience_save, campaign_draft_make
 from apps.core.errors import ValidationFailed
 from apps.crm.models.scores import Segment
 
@@ -276,12 +273,12 @@ def _draft(
                 name=name, rules={"segments": [target.segment]}, user_id=user_id
             )
         audience = audiences[target.segment]
-    heading = (scenario.theme or scenario.name)[:SUBJECT_MAX]
-    blocks = [{"kind": "heading", "text": heading}, {"kind": "text", "text": item.message}]
-    language = language_normalise(get_language()) or "en"
-    content = {language: {"subject": heading, "preheader": "", "blocks": blocks}}
+    heading = scenario.theme or scenario.name
     try:
-        template = template_create(name=name, default_language=language, content=content)
-    except ValidationError as error:  # a message the e-mail editor refuses (e.g. an unknown {{ field }})
-        raise ValidationFailed(details={f"items.{item.position - 1}.message": error.messages}) from error
-    return campaign_create(name=name, audience=audience, template=template, user_id=user_id)
+        return campaign_draft_make(
+            name=name, audience=audience, heading=heading, text=item.message, user_id=user_id
+        )
+    except ValidationFailed as error:  # a message the e-mail editor refuses
+        raise ValidationFailed(
+            details={f"items.{item.position - 1}.message": error.details["text"]}
+        ) from error

@@ -19,6 +19,8 @@ SCOPES = {
     "campaigns:write": _("Create, change, send and stop campaigns, their audiences and templates"),
     "planner:read": _("Read marketing scenarios, their plans and exports"),
     "planner:write": _("Create and change marketing scenarios, generate plans and make campaign drafts"),
+    "copilot:read": _("Read the key's copilot conversations"),
+    "copilot:write": _("Ask the copilot and confirm the actions it proposes"),
     "webhooks:write": _("Manage webhook endpoints"),
 }
 ALL_SCOPES = list(SCOPES)

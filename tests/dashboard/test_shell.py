@@ -39,20 +39,6 @@ def test_home_has_no_management_links_for_viewers(as_role):
     assert 'href="/settings/team/"' in page.text
 
 
-@pytest.mark.parametrize(
-    ("path", "sentence"),
-    [
-        ("/copilot/", "An assistant that answers questions"),
-    ],
-)
-def test_sections_to_come_say_what_is_coming(as_role, path, sentence):
-    page = as_role(Role.EDITOR).get(path)
-
-    assert "Coming soon" in page.text
-    assert sentence in page.text
-    assert 'class="active" aria-current="page"' in page.text
-
-
 def test_the_switcher_opens_the_users_other_workspaces(tenant, other_tenant):
     user = member(other_tenant, Role.EDITOR, email="owner@alpha.test")
     client = dashboard_client(tenant, user)

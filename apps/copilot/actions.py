@@ -1,0 +1,210 @@
+"""What the copilot may do, never on its own: each action is proposed as a card (a PendingAction)
+and runs only when its owner confirms it, with their role checked again at that moment, through
+the owning app's services (whose writes the audit log records).
+
+An action's arguments are checked when it is proposed (a strict schema, the same checks as the
+tools') and its card says, in the person's language, exactly what will happen.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.campaigns.services import audience_save, campaign_draft_make
+from apps.core.errors import ValidationFailed
+from apps.core.markdown import md_escape
+from apps.crm.models.scores import Segment
+from apps.designs.errors import DesignNotRetryable
+from apps.designs.models import Design
+from apps.designs.selectors import design_list
+from apps.designs.services import design_retry
+from apps.orders.pack import order_pack_request
+from apps.orders.selectors import order_get, order_number_parse
+from apps.planner.services import scenario_create
+from apps.tenants.models import Role
+
+from .tools import arguments_check, params
+
+RETRY_DAYS = 7
+RETRY_MAX = 50
+TEXT = {"type": "string"}
+
+
+@dataclass(frozen=True)
+class Done:
+    text: str  # Markdown: what was done
+    url: str = ""  # where to see it
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    description: str  # English, for the model
+    parameters: dict  # strict JSON schema
+    describe: Callable[[dict], str]  # the card: what confirming will do
+    run: Callable[[dict, int | None], Done]
+    role: str = Role.EDITOR
+
+
+# --- the actions ---------------------------------------------------------------------------------
+
+
+def _campaign_describe(arguments: dict) -> str:
+    return _(
+        "Create a **draft** campaign for the “%(segment)s” segment about: %(topic)s. Nothing is sent."
+    ) % {
+        "segment": Segment(arguments["segment"]).label,
+        "topic": md_escape(arguments["topic"]),
+    }
+
+
+def _campaign_run(arguments: dict, user_id: int | None) -> Done:
+    segment, topic = Segment(arguments["segment"]), arguments["topic"][:200]
+    name = f"{segment.label} — {topic}"[:120]
+    audience = audience_save(name=name, rules={"segments": [segment.value]}, user_id=user_id)
+    campaign = campaign_draft_make(name=name, audience=audience, heading=topic, text=topic, user_id=user_id)
+    done = _("Draft campaign **%(name)s** created: review it before sending.") % {"name": md_escape(name)}
+    return Done(done, reverse("dashboard:campaigns:detail", args=[campaign.pk]))
+
+
+def _scenario_describe(arguments: dict) -> str:
+    return _("Create the marketing scenario **%(name)s** (theme: %(theme)s).") % {
+        "name": md_escape(arguments["name"]),
+        "theme": md_escape(arguments["theme"] or "—"),
+    }
+
+
+def _scenario_run(arguments: dict, user_id: int | None) -> Done:
+    scenario = scenario_create(name=arguments["name"], theme=arguments["theme"] or "", user_id=user_id)
+    done = _("Scenario **%(name)s** created.") % {"name": md_escape(scenario.name)}
+    return Done(done, reverse("dashboard:planner:detail", args=[scenario.pk]))
+
+
+def _failed_recently():
+    since = timezone.now() - timedelta(days=RETRY_DAYS)
+    return design_list(status=Design.Status.FAILED, created_after=since).order_by("-created_at")[:RETRY_MAX]
+
+
+def _retry_describe(arguments: dict) -> str:
+    count = len(_failed_recently())
+    return _("Retry the %(count)d designs that failed in the last %(days)d days (at most %(max)d).") % {
+        "count": count,
+        "days": RETRY_DAYS,
+        "max": RETRY_MAX,
+    }
+
+
+def _retry_run(arguments: dict, user_id: int | None) -> Done:
+    retried = 0
+    for design in _failed_recently():
+        try:
+            design_retry(design=design)
+        except DesignNotRetryable:  # it changed since: retried by someone else, or cancelled
+            continue
+        retried += 1
+    done = _("%(count)d failed designs are queued again.") % {"count": retried}
+    return Done(done, reverse("dashboard:designs") + "?status=queued")
+
+
+REPORTS = {"kpis": "dashboard:analytics:export-kpis", "orders": "dashboard:analytics:export-orders"}
+REPORTS["report"] = "dashboard:analytics:export-report"
+PERIODS = {"7d": 7, "30d": 30, "90d": 90}
+
+
+def _report_describe(arguments: dict) -> str:
+    return _("Export the %(kind)s report for the last %(days)d days.") % {
+        "kind": {"kpis": _("key figures (CSV)"), "orders": _("orders (CSV)"), "report": _("summary (PDF)")}[
+            arguments["kind"]
+        ],
+        "days": PERIODS[arguments["period"]],
+    }
+
+
+def _report_run(arguments: dict, user_id: int | None) -> Done:
+    url = f"{reverse(REPORTS[arguments['kind']])}?period={PERIODS[arguments['period']]}"
+    return Done(_("Your report is ready: download it with the link below."), url)
+
+
+def _pack_order(arguments: dict):
+    order = order_get(number=order_number_parse(arguments["order"]) or 0)
+    if order is None:
+        raise ValidationFailed(details={"order": [_("No order has this number.")]})
+    return order
+
+
+def _pack_describe(arguments: dict) -> str:
+    return _("Build (again) the production pack of order %(order)s: print files and summary, as a zip.") % {
+        "order": md_escape(_pack_order(arguments).reference)
+    }
+
+
+def _pack_run(arguments: dict, user_id: int | None) -> Done:
+    order = order_pack_request(order=_pack_order(arguments))
+    done = _("The production pack of order %(order)s is being built.") % {"order": md_escape(order.reference)}
+    return Done(done, reverse("dashboard:orders:detail", args=[order.number]))
+
+
+ACTIONS = {
+    action.name: action
+    for action in (
+        Action(
+            "create_campaign_draft",
+            gettext_lazy("Create a campaign draft"),
+            "Propose a draft e-mail campaign for one RFM segment about a topic (never sent without review).",
+            params(segment={"type": "string", "enum": list(Segment.values)}, topic={**TEXT}),
+            _campaign_describe,
+            _campaign_run,
+        ),
+        Action(
+            "create_scenario",
+            gettext_lazy("Create a marketing scenario"),
+            "Propose a new marketing scenario (a plan to build in the marketing planner).",
+            params(name={**TEXT}, theme={"type": ["string", "null"]}),
+            _scenario_describe,
+            _scenario_run,
+        ),
+        Action(
+            "retry_failed_designs",
+            gettext_lazy("Retry failed designs"),
+            f"Propose to retry the designs that failed in the last {RETRY_DAYS} days.",
+            params(),
+            _retry_describe,
+            _retry_run,
+        ),
+        Action(
+            "export_report",
+            gettext_lazy("Export a report"),
+            "Propose a report to download: key figures or orders (CSV), or a summary (PDF), for a period.",
+            params(
+                kind={"type": "string", "enum": list(REPORTS)},
+                period={"type": "string", "enum": list(PERIODS)},
+            ),
+            _report_describe,
+            _report_run,
+            role=Role.VIEWER,
+        ),
+        Action(
+            "build_production_pack",
+            gettext_lazy("Build a production pack"),
+            "Propose to build (again) the production pack (print files and summary) of one order, by number.",
+            params(order={**TEXT}),
+            _pack_describe,
+            _pack_run,
+        ),
+    )
+}
+
+
+def action_check(name: str, arguments: dict) -> Action:
+    """The action `name` with `arguments` checked against its schema (ValidationFailed if not)."""
+    action = ACTIONS.get(name)
+    if action is None:
+        raise ValidationFailed(details={"action": [_("Unknown action.")]})
+    arguments_check(action.parameters, arguments)
+    return action

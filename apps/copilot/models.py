@@ -1,0 +1,109 @@
+"""The copilot's conversations (one person's, or one API key's), their messages, the actions it
+proposed and the workspace's retention setting. Purged after the retention the workspace sets."""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Conversation(models.Model):
+    """A person's (or an API key's) conversation with the copilot; only its owner sees it."""
+
+    title = models.CharField(_("title"), max_length=120)
+    user_id = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
+    api_key_id = models.BigIntegerField(null=True, blank=True)  # or the ApiKey that opened it
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user_id", "-updated_at"], name="copilot_conv_user_recent"),
+            models.Index(fields=["api_key_id", "-updated_at"], name="copilot_conv_key_recent"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user_id__isnull=False) | models.Q(api_key_id__isnull=False),
+                name="copilot_conv_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Message(models.Model):
+    """One turn: what the person asked, or the copilot's answer (Markdown) with its sources."""
+
+    class Role(models.TextChoices):
+        USER = "user", _("You")
+        ASSISTANT = "assistant", _("Copilot")
+
+    class Provider(models.TextChoices):
+        OFFLINE = "offline", _("Offline copilot")
+        OPENAI = "openai", _("AI copilot (OpenAI)")
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    text = models.TextField()
+    page = models.CharField(max_length=200, blank=True)  # the dashboard page it was asked from
+    provider = models.CharField(max_length=10, choices=Provider.choices, blank=True)
+    tools = models.JSONField(default=list, blank=True)  # [{"name", "arguments"}] the answer used
+    sources = models.JSONField(default=list, blank=True)  # [{"label", "url"}] pages showing its figures
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "created_at"], name="copilot_msg_conv_time")]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.text[:40]}"
+
+
+class PendingAction(models.Model):
+    """An action the copilot proposed: it runs only when its owner confirms it, once."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Waiting for your confirmation")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+        FAILED = "failed", _("Failed")
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=40)
+    arguments = models.JSONField(default=dict)
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # what a confirmation names
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    card = models.TextField()  # Markdown: what confirming will do
+    result = models.TextField(blank=True)  # Markdown: what was done, or why it failed
+    result_url = models.CharField(max_length=300, blank=True)
+    decided_by = models.BigIntegerField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.status})"
+
+
+class CopilotSettings(models.Model):
+    """The workspace's copilot settings (one row, made when first saved)."""
+
+    retention_days = models.PositiveSmallIntegerField(
+        _("keep conversations for (days)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("copilot settings")
+        verbose_name_plural = _("copilot settings")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

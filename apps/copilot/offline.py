@@ -1,0 +1,194 @@
+"""The offline copilot: what a question asks for, read by rules in English, French and Simplified
+Chinese, as the tools to run (and the action to propose) with their arguments. No model, no
+network: the same question gives the same answer, made of the tools' own summaries.
+
+A question names a subject ("revenue", "commandes bloquées", "失败的设计"…) and maybe a period
+("last week", "ce mois-ci", "上个月"…; the last 30 days otherwise). A vague question ("what's
+wrong here?") is answered for the page it was asked from. Only the person's own words are read:
+what the data says (a customer's name, an e-mail) never chooses a tool or an action.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from apps.crm.models.scores import Segment
+
+EMAIL = re.compile(r"[^\s@<>()\"']+@[^\s@<>()\"']+\.[^\s@<>()\"'.,;:!?]+")
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    arguments: dict = field(default_factory=dict)
+    action: bool = False  # an action to propose, not a tool to run
+
+
+PERIODS = (  # checked in this order
+    ("last_month", r"last month|previous month|mois dernier|mois précédent|上个月|上月"),
+    ("this_month", r"this month|ce mois|本月|这个月"),
+    ("7d", r"last week|this week|past week|7 days|semaine|7 jours|上周|本周|这周|7\s*天"),
+    ("90d", r"quarter|90 days|3 months|trimestre|90 jours|3 mois|季度|90\s*天|三个月"),
+)
+TOOLS = (  # (tool, pattern) checked in this order; several may match one question
+    ("customer_360", None),  # an e-mail address in the question
+    (
+        "failed_designs",
+        r"fail|reject|error|why .*designs?|échou|rejet|erreur|失败|拒绝|出错",
+    ),
+    (
+        "design_funnel",
+        r"funnel|give up|gave up|abandon|drop.?off|where .*shoppers|entonnoir|abandonn|漏斗|放弃|流失.*设计",
+    ),
+    (
+        "orders_by_status",
+        r"block|stuck|unpaid|waiting|pack|orders? by status|bloqu|en attente|impay|卡住|未付|待付款|订单状态",
+    ),
+    (
+        "at_risk_customers",
+        r"slipping|at.?risk|churn|losing|lapsed|leaving|à risque|perdre|partir|风险|流失|沉睡",
+    ),
+    ("segments", r"segment|rfm|分群|细分|客户群"),
+    (
+        "top_products",
+        r"best.?sell|top products?|sold best|sells? best|meilleures? ventes?|畅销|卖得最好|热销",
+    ),
+    (
+        "campaign_stats",
+        r"campaign|open rate|click rate|newsletter|campagne|taux d.ouverture|营销活动|邮件活动|打开率",
+    ),
+    (
+        "data_health",
+        r"data health|import|data quality|santé des données|qualité des données|数据质量|数据健康|导入",
+    ),
+    (
+        "plan_usage",
+        r"\bplan\b|quota|usage|limit|billing|forfait|abonnement|facturation|套餐|用量|配额|额度|账单",
+    ),
+    ("revenue_series", r"per day|daily|each day|timeline|par jour|chaque jour|每天|每日"),
+    (
+        "kpis",
+        r"how did we do|how are we doing|how is business|revenue|sales|kpi|key figures|performance|"
+        r"comment ça va|chiffre d.affaires|ventes|résultats|bilan|业绩|收入|销售|营收|表现|怎么样",
+    ),
+)
+ACTIONS = (  # (action, pattern, argument reader) checked in this order; at most one is proposed
+    (
+        "create_campaign_draft",
+        r"(?:draft|create|prepare|write|make).*campaign"
+        r"|(?:prépare|rédige|crée|créer).*campagne|(?:起草|创建|准备).*(?:营销活动|活动)",
+    ),
+    (
+        "create_scenario",
+        r"(?:create|new|start).*(?:scenario|marketing plan)"
+        r"|(?:crée|créer|nouveau).*(?:scénario|plan marketing)|(?:创建|新建).*(?:场景|营销计划)",
+    ),
+    ("retry_failed_designs", r"retry|relaunch|restart .*designs?|relance|réessa|重试|重新生成.*设计"),
+    ("export_report", r"export|download|report|exporte|télécharg|rapport|导出|下载|报告"),
+    (
+        "build_production_pack",
+        r"(?:build|make|rebuild).*pack|(?:construi|génère|refai).*pack|生成.*(?:生产包|包)",
+    ),
+)
+PAGE_TOOLS = (  # a vague question, by the page it was asked from (longest prefix first)
+    ("/orders", "orders_by_status"),
+    ("/designs", "failed_designs"),
+    ("/customers", "segments"),
+    ("/crm", "data_health"),
+    ("/campaigns", "campaign_stats"),
+    ("/billing", "plan_usage"),
+    ("/", "kpis"),
+)
+TOPIC = re.compile(r"(?:about|on|sur|à propos de|concernant|关于)\s+(?P<topic>.+)$", re.IGNORECASE)
+NAMED = re.compile(r"[:：]\s*(?P<name>.+)$")
+ORDER = re.compile(r"(?:LU-?)?\b(\d{1,9})\b", re.IGNORECASE)
+SEGMENT_WORDS = {
+    **{str(label).casefold(): code for code, label in Segment.choices},
+    **{code.replace("_", " "): code for code in Segment.values},
+    "champion": "champions",
+    "fidèles": "loyal",
+    "à risque": "at_risk",
+    "nouveaux": "new",
+    "冠军": "champions",
+    "忠诚": "loyal",
+    "风险": "at_risk",
+}
+
+
+def understand(text: str, page: str = "") -> list[Step]:
+    """The tools (and at most one action) the question asks for; empty when none is recognised."""
+    words = " ".join(text.split())
+    steps = _action(words)
+    for name, pattern in TOOLS:
+        if name == "customer_360":
+            found = EMAIL.search(words)
+            if found:
+                steps.append(Step(name, {"customer": found.group()}))
+        elif re.search(pattern, words, re.IGNORECASE):
+            steps.append(Step(name, _tool_arguments(name, words)))
+    if (
+        not steps
+        and page
+        and re.search(r"here|this page|ici|cette page|这里|这个页面|本页", words, re.IGNORECASE)
+    ):
+        name = next(tool for prefix, tool in PAGE_TOOLS if page.startswith(prefix))
+        steps.append(Step(name, _tool_arguments(name, words)))
+    return steps
+
+
+def period(words: str) -> str:
+    return next((key for key, pattern in PERIODS if re.search(pattern, words, re.IGNORECASE)), "30d")
+
+
+def _tool_arguments(name: str, words: str) -> dict:
+    if name in ("kpis", "revenue_series", "top_products", "failed_designs"):
+        return {"period": period(words), "start": None, "end": None}
+    if name == "design_funnel":
+        by = "product" if re.search(r"product|produit|产品", words, re.IGNORECASE) else None
+        return {"period": period(words), "start": None, "end": None, "by": by}
+    if name == "at_risk_customers":
+        return {"segment": None}
+    return {}
+
+
+def _action(words: str) -> list[Step]:
+    for name, pattern in ACTIONS:
+        if re.search(pattern, words, re.IGNORECASE):
+            arguments = READERS[name](words)
+            return [] if arguments is None else [Step(name, arguments, action=True)]
+    return []
+
+
+def _campaign(words: str) -> dict | None:
+    lowered = words.casefold()
+    segment = next((code for word, code in SEGMENT_WORDS.items() if word in lowered), None)
+    topic = TOPIC.search(words)
+    if segment is None or topic is None:
+        return None  # the person says whom and what about, or the copilot asks (help)
+    return {"segment": segment, "topic": topic["topic"].strip(" .!?")}
+
+
+def _scenario(words: str) -> dict | None:
+    named = NAMED.search(words)
+    return {"name": named["name"].strip(" .!?"), "theme": None} if named else None
+
+
+def _report(words: str) -> dict:
+    kind = "orders" if re.search(r"orders?|commandes?|订单", words, re.IGNORECASE) else "kpis"
+    if re.search(r"pdf|summary|synthèse|résumé|摘要|总结", words, re.IGNORECASE):
+        kind = "report"
+    key = period(words)
+    return {"kind": kind, "period": key if key in ("7d", "30d", "90d") else "30d"}
+
+
+def _pack(words: str) -> dict | None:
+    found = ORDER.search(words)
+    return {"order": found.group(1)} if found else None
+
+
+READERS = {
+    "create_campaign_draft": _campaign,
+    "create_scenario": _scenario,
+    "retry_failed_designs": lambda words: {},
+    "export_report": _report,
+    "build_production_pack": _pack,
+}

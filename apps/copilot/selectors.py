@@ -1,0 +1,45 @@
+"""Reads of the copilot: a person's (or an API key's) own conversations, never another's."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Conversation, CopilotSettings, PendingAction
+
+
+def _owned(*, user_id: int | None, api_key_id: int | None) -> QuerySet[Conversation]:
+    if user_id is not None:
+        return Conversation.objects.filter(user_id=user_id)
+    return (
+        Conversation.objects.filter(api_key_id=api_key_id)
+        if api_key_id is not None
+        else Conversation.objects.none()
+    )
+
+
+def conversation_list(
+    *, user_id: int | None, api_key_id: int | None = None, search: str = ""
+) -> QuerySet[Conversation]:
+    """The owner's conversations, most recent first; `search` in titles and messages."""
+    conversations = _owned(user_id=user_id, api_key_id=api_key_id)
+    if search:
+        conversations = conversations.filter(
+            Q(title__icontains=search) | Q(messages__text__icontains=search)
+        ).distinct()
+    return conversations
+
+
+def conversation_get(pk: int, *, user_id: int | None, api_key_id: int | None = None) -> Conversation | None:
+    return _owned(user_id=user_id, api_key_id=api_key_id).filter(pk=pk).first()
+
+
+def conversation_messages(conversation: Conversation):
+    return conversation.messages.prefetch_related("actions")
+
+
+def action_get(key, *, user_id: int | None, api_key_id: int | None = None) -> PendingAction | None:
+    """A proposed action of one of the owner's conversations, by its key (a UUID)."""
+    owned = _owned(user_id=user_id, api_key_id=api_key_id)
+    return PendingAction.objects.filter(key=key, message__conversation__in=owned).first()
+
+
+def copilot_settings() -> CopilotSettings:
+    return CopilotSettings.objects.first() or CopilotSettings()

@@ -1,0 +1,18 @@
+"""Dashboard pages under /copilot/ (names `dashboard:copilot:<page>`)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "copilot"
+urlpatterns = [
+    path("", views.copilot_page, name="home"),
+    path("ask/", views.ask_action, name="ask"),
+    path("panel/", views.panel_partial, name="panel"),
+    path("settings/", views.settings_page, name="settings"),
+    path("<int:pk>/", views.copilot_page, name="conversation"),
+    path("<int:pk>/ask/", views.ask_action, name="ask-more"),
+    path("<int:pk>/live/", views.live_partial, name="live"),
+    path("<int:pk>/delete/", views.delete_action, name="delete"),
+    path("actions/<uuid:key>/<str:decision>/", views.decide_action, name="decide"),
+]
