@@ -39,6 +39,7 @@ AUDITED: dict[str, Watch] = {
     "orders.Order": Watch(frozenset({"pack", "pack_status", "pack_error", "pack_built_at"})),
     "integrations.Integration": Watch(frozenset({"credentials", "webhook_secret"})),
     "webhooks.WebhookEndpoint": Watch(frozenset({"secret"})),
+    "copilot.PendingAction": Watch(frozenset({"card", "result"})),  # proposed, then confirmed or cancelled
 }
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from apps.ai.errors import AIError
 from apps.ai.providers import provider_name
 from apps.billing.errors import QuotaExceeded
+from apps.core import context
 from apps.core.api.ratelimit import rate_limit_hit
 from apps.core.errors import ApplicationError, Conflict, PermissionDenied, RateLimited
 from apps.core.markdown import md_escape
@@ -40,6 +41,7 @@ HISTORY = 10  # earlier messages the model is given
 TITLE_MAX = 60
 AI_FAILED = (AIError, QuotaExceeded)
 SMALL = 10  # whole numbers up to this are words ("the 3 best"), not figures to check
+THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 NUMBER = re.compile(r"(?<![\w.])\d[\d\u00a0\u202f,.]*(?:\d)?%?")
 EXAMPLES = (
     gettext_lazy("How did we do last week?"),
@@ -63,16 +65,20 @@ class Asker:
     user_id: int | None
     api_key_id: int | None
     role: str
-    bucket: str
+    actor: str  # who the audit log names: a user id, or "key:<prefix>"
+
+    @property
+    def bucket(self) -> str:
+        return f"user:{self.user_id}" if self.user_id is not None else f"key:{self.api_key_id}"
 
 
 def member_asker(user, role: str) -> Asker:
-    return Asker(user_id=user.pk, api_key_id=None, role=role, bucket=f"user:{user.pk}")
+    return Asker(user_id=user.pk, api_key_id=None, role=role, actor=str(user.pk))
 
 
 def key_asker(key) -> Asker:
     role = Role.EDITOR if "copilot:write" in key.scopes else Role.VIEWER
-    return Asker(user_id=None, api_key_id=key.pk, role=role, bucket=f"key:{key.pk}")
+    return Asker(user_id=None, api_key_id=key.pk, role=role, actor=f"key:{key.prefix}")
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def _offline(text: str, page: str, role: str) -> AIAnswer:
         try:
             result = tool_run(step.name, step.arguments, role=role)
         except ApplicationError as error:
-            sections.append(f"**{TOOLS[step.name].label}**: {md_escape(error.message)}")
+            sections.append(f"**{TOOLS[step.name].label}**: {_problems(error)}")
             continue
         found.results.append((step.name, step.arguments, result))
         sections.append(f"### {TOOLS[step.name].label}\n\n{result.summary}")
@@ -168,6 +174,17 @@ def _offline(text: str, page: str, role: str) -> AIAnswer:
         sections.append(_help())
     found.text = "\n\n".join(sections)
     return found
+
+
+def _problems(error: ApplicationError) -> str:
+    """An error's message, or the problems it lists when its message is the generic one."""
+    listed = [
+        str(problem.get("message", "")) if isinstance(problem, dict) else str(problem)
+        for problems in error.details.values()
+        if isinstance(problems, list | tuple)
+        for problem in problems
+    ]
+    return md_escape(" ".join(listed) if listed else error.message)
 
 
 def _help() -> str:
@@ -186,7 +203,7 @@ def _answer(
             action = action_check(name, arguments)
             card = action.describe(arguments)
         except ApplicationError as error:
-            refused.append(md_escape(error.message))
+            refused.append(_problems(error))
             continue
         if role_rank(asker.role) < role_rank(action.role):
             refused.append(_("Your role cannot %(action)s.") % {"action": str(action.label).lower()})
@@ -227,13 +244,14 @@ def _sources(results: list[tuple[str, dict, ToolResult]]) -> list[dict]:
 
 
 def _numbers(text: str) -> set[str]:
-    """The numbers in `text`, written the same way: no separators, no trailing decimal zeros."""
+    """The numbers in `text`, written one way: "1,200", "1 200" and "1200" alike; "12,5", "12.50"
+    and "12.5" alike (no separators, a point, no trailing decimal zeros)."""
     found = set()
     for raw in NUMBER.findall(text):
-        digits = re.sub(
-            r"[\u00a0\u202f,%]", "", raw.replace(",", "") if "." in raw else raw.replace(",", ".")
-        )
-        digits = digits.rstrip(".")
+        digits = re.sub(r"[\u00a0\u202f%]", "", raw).rstrip(".,")
+        if THOUSANDS.fullmatch(digits):
+            digits = digits.replace(",", "")
+        digits = digits.replace(",", ".")
         if "." in digits:
             digits = digits.rstrip("0").rstrip(".")
         found.add(digits)
@@ -275,7 +293,16 @@ def _flatten(value):
 
 def action_confirm(action: PendingAction, asker: Asker) -> PendingAction:
     """Run a proposed action once, for its conversation's owner, with their role checked now.
-    Conflict when it was already decided; its failure is recorded on it, not raised."""
+    Conflict when it was already decided; its failure is recorded on it, not raised. The audit
+    log records the decision (and the writes of the services it runs) under the asker's name."""
+    tokens = context.bind(user=asker.actor)
+    try:
+        return _confirm(action, asker)
+    finally:
+        context.unbind(tokens)
+
+
+def _confirm(action: PendingAction, asker: Asker) -> PendingAction:
     with transaction.atomic():
         action = PendingAction.objects.select_for_update().get(pk=action.pk)
         if action.status != PendingAction.Status.PROPOSED:
@@ -297,11 +324,15 @@ def action_confirm(action: PendingAction, asker: Asker) -> PendingAction:
 
 
 def action_cancel(action: PendingAction, asker: Asker) -> PendingAction:
-    with transaction.atomic():
-        action = PendingAction.objects.select_for_update().get(pk=action.pk)
-        if action.status != PendingAction.Status.PROPOSED:
-            raise ActionDecided()
-        action.status = PendingAction.Status.CANCELLED
-        action.decided_by, action.decided_at = asker.user_id, timezone.now()
-        action.save()
+    tokens = context.bind(user=asker.actor)
+    try:
+        with transaction.atomic():
+            action = PendingAction.objects.select_for_update().get(pk=action.pk)
+            if action.status != PendingAction.Status.PROPOSED:
+                raise ActionDecided()
+            action.status = PendingAction.Status.CANCELLED
+            action.decided_by, action.decided_at = asker.user_id, timezone.now()
+            action.save()
+    finally:
+        context.unbind(tokens)
     return action

@@ -19,10 +19,11 @@ def conversation_delete(*, conversation: Conversation) -> None:
 
 
 def conversations_purge() -> int:
-    """Delete the conversations untouched for longer than the workspace's retention."""
+    """Delete the conversations untouched for longer than the workspace's retention (with their
+    messages and actions); returns how many conversations went."""
     cutoff = timezone.now() - timedelta(days=copilot_settings().retention_days)
-    deleted, _counts = Conversation.objects.filter(updated_at__lt=cutoff).delete()
-    return deleted
+    _deleted, counts = Conversation.objects.filter(updated_at__lt=cutoff).delete()
+    return counts.get(Conversation._meta.label, 0)
 
 
 def copilot_settings_save(*, retention_days: int):

@@ -91,6 +91,21 @@ def stream_reply(*pieces: str, tokens: tuple[int, int] = (400, 60)) -> Reply:
     return Reply(stream=chunks)
 
 
+def as_chunks(body: dict) -> list[dict]:
+    """A chat completion as the chunks of its stream: the message's content and tool calls, then usage."""
+    head = {key: body[key] for key in ("id", "created", "model")} | {"object": "chat.completion.chunk"}
+    message = body["choices"][0]["message"]
+    delta = {"content": message.get("content")}
+    if message.get("tool_calls"):
+        delta["tool_calls"] = [{"index": n, **call} for n, call in enumerate(message["tool_calls"])]
+    finish = body["choices"][0]["finish_reason"]
+    return [
+        {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
+        {**head, "choices": [{"index": 0, "delta": {}, "finish_reason": finish}]},
+        {**head, "choices": [], "usage": body["usage"]},
+    ]
+
+
 def error_reply(status: int, message: str, code: str | None = None, **headers: str) -> Reply:
     error = {"message": message, "type": "invalid_request_error", "param": None, "code": code}
     return Reply(status=status, body={"error": error}, headers={"retry-after-ms": "10", **headers})
@@ -119,10 +134,13 @@ class FakeOpenAI:
                 fake.requests.append((self.path, body))
                 reply = fake.next_reply()
                 time.sleep(reply.delay)
-                if reply.stream is None:
+                chunks = reply.stream
+                if chunks is None and body.get("stream") and reply.status == 200:
+                    chunks = as_chunks(reply.body)  # a scripted completion, asked for as a stream
+                if chunks is None:
                     payload, kind = json.dumps(reply.body).encode(), "application/json"
                 else:
-                    events = [f"data: {json.dumps(chunk)}\n\n" for chunk in reply.stream]
+                    events = [f"data: {json.dumps(chunk)}\n\n" for chunk in chunks]
                     payload, kind = "".join([*events, "data: [DONE]\n\n"]).encode(), "text/event-stream"
                 try:
                     self.send_response(reply.status)
