@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/v1/", include("apps.crm.api.urls")),
     path("api/v1/", include("apps.campaigns.api.urls")),
     path("api/v1/", include("apps.planner.api.urls")),
+    path("api/v1/", include("apps.copilot.api.urls")),
     path("", include("apps.storefront.api.urls")),  # /api/v1/widget/… and /widget/v1/luneo.js
 ]

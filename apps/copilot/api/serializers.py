@@ -1,0 +1,75 @@
+"""The copilot API's shapes: conversations, their messages with sources and proposed actions."""
+
+from rest_framework import serializers
+
+from apps.core.api.serializers import QuerySerializer, StrictSerializer
+
+from ..engine import PAGE_MAX, TEXT_MAX
+from ..models import Message, PendingAction
+
+
+class AskSerializer(StrictSerializer):
+    text = serializers.CharField(
+        max_length=TEXT_MAX, trim_whitespace=False, help_text="The question, e.g. “How did we do last week?”."
+    )
+    page = serializers.CharField(
+        required=False,
+        max_length=PAGE_MAX,
+        help_text="The path of the page the question is asked from: vague questions are answered for it.",
+    )
+
+
+class ConversationFilterSerializer(QuerySerializer):
+    search = serializers.CharField(
+        required=False, max_length=200, help_text="Part of the title or of a message."
+    )
+
+
+class SourceSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="The dashboard page that shows the figures (a path).")
+
+
+class ToolUseSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    arguments = serializers.DictField()
+
+
+class ActionSerializer(serializers.Serializer):
+    key = serializers.UUIDField(help_text="Confirm or cancel it with this key.")
+    kind = serializers.CharField()
+    arguments = serializers.DictField()
+    status = serializers.ChoiceField(choices=PendingAction.Status.choices)
+    card = serializers.CharField(help_text="Markdown: what confirming does.")
+    result = serializers.CharField(help_text="Markdown: what was done, or why it failed.")
+    result_url = serializers.CharField(help_text="The dashboard page of what was made, if any.")
+    decided_at = serializers.DateTimeField(allow_null=True)
+
+
+class MessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Message.Role.choices)
+    text = serializers.CharField(help_text="Markdown for the copilot's answers (render it without raw HTML).")
+    provider = serializers.CharField(help_text="`offline` or `openai` for an answer, empty for a question.")
+    page = serializers.CharField()
+    sources = SourceSerializer(many=True)
+    tools = ToolUseSerializer(many=True, help_text="The tools the answer used, with their arguments.")
+    actions = ActionSerializer(many=True, source="actions.all")
+    created_at = serializers.DateTimeField()
+
+
+class ConversationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    messages = MessageSerializer(many=True, source="messages.all")
+
+
+class AnswerSerializer(serializers.Serializer):
+    conversation = ConversationSerializer()
+    question = MessageSerializer()
+    answer = MessageSerializer()
