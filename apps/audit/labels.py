@@ -21,6 +21,7 @@ OBJECT_LABELS = {
     "orders.order": _("Order"),
     "integrations.integration": _("Shop integration"),
     "webhooks.webhookendpoint": _("Webhook endpoint"),
+    "copilot.pendingaction": _("Copilot action"),
 }
 
 

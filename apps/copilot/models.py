@@ -72,16 +72,18 @@ class PendingAction(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
 
-    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="actions")
-    kind = models.CharField(max_length=40)
-    arguments = models.JSONField(default=dict)
+    message = models.ForeignKey(
+        Message, on_delete=models.CASCADE, related_name="actions", verbose_name=_("message")
+    )
+    kind = models.CharField(_("action"), max_length=40)
+    arguments = models.JSONField(_("arguments"), default=dict)
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)  # what a confirmation names
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
-    card = models.TextField()  # Markdown: what confirming will do
-    result = models.TextField(blank=True)  # Markdown: what was done, or why it failed
-    result_url = models.CharField(max_length=300, blank=True)
-    decided_by = models.BigIntegerField(null=True, blank=True)
-    decided_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    card = models.TextField(_("proposal"))  # Markdown: what confirming will do
+    result = models.TextField(_("result"), blank=True)  # Markdown: what was done, or why it failed
+    result_url = models.CharField(_("result link"), max_length=300, blank=True)
+    decided_by = models.BigIntegerField(_("decided by"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

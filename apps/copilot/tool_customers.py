@@ -313,9 +313,7 @@ def campaign_stats(arguments: dict) -> ToolResult:
         return ToolResult(data, _("No campaigns yet."), sources, empty=True)
     lines = [_("**The latest campaigns:**")]
     for row in rows:
-        sources.append(
-            Source(md_escape(row["name"]), reverse("dashboard:campaigns:detail", args=[row["id"]]))
-        )
+        sources.append(Source(row["name"], reverse("dashboard:campaigns:detail", args=[row["id"]])))
         money = ", ".join(f"{amount} {currency}" for currency, amount in row["revenue"].items()) or "0"
         lines.append(
             _(
