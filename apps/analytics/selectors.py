@@ -255,11 +255,15 @@ def _label(by: str, value: str) -> str:
     return value
 
 
-def top_products(period: Period, currency: str) -> list[dict]:
+def top_products(period: Period, currency: str, source: str | None = None) -> list[dict]:
+    """The period's best sellers, by units then revenue in `currency`; only one channel's orders
+    with `source` (`shopify`, `widget`…)."""
     low, high = period.bounds()
     items = OrderItem.objects.filter(order__created_at__gte=low, order__created_at__lt=high).exclude(
         order__status__in=NOT_COUNTED
     )
+    if source:
+        items = items.filter(order__source=source)
     return list(
         items.values("sku", "title")
         .annotate(
@@ -270,6 +274,28 @@ def top_products(period: Period, currency: str) -> list[dict]:
         )
         .order_by("-units", "-revenue", "sku")[:TOP_PRODUCTS]
     )
+
+
+def sales_by_source(period: Period, currency: str) -> list[dict]:
+    """Per sales channel (the orders' `source`): orders, revenue in `currency`, and orders with at
+    least one design made with Luneo — cancelled and refunded orders aside, as the KPIs."""
+    low, high = period.bounds()
+    designed = OrderItem.objects.filter(order=OuterRef("pk"), design__isnull=False)
+    orders = (
+        Order.objects.filter(created_at__gte=low, created_at__lt=high)
+        .exclude(status__in=NOT_COUNTED)
+        .annotate(designed=Exists(designed))
+    )
+    rows = (
+        orders.values("source")
+        .annotate(
+            orders=Count("pk"),
+            revenue=Sum("total", filter=Q(currency=currency), default=Decimal(0)),
+            with_designs=Count("pk", filter=Q(designed=True)),
+        )
+        .order_by("-orders", "source")
+    )
+    return list(rows)
 
 
 def designs_by_status(period: Period) -> dict[str, int]:

@@ -37,7 +37,8 @@ TOOLS = (  # (tool, pattern) checked in this order; several may match one questi
     ),
     (
         "design_funnel",
-        r"funnel|give up|gave up|abandon|drop.?off|where .*shoppers|entonnoir|abandonn|漏斗|放弃|流失.*设计",
+        r"funnel|give up|gave up|abandon|drop.?off|where .*shoppers|trend|styles?\b|fonts?\b"
+        r"|entonnoir|abandonn|tendance|police|漏斗|放弃|流失.*设计|风格|流行|趋势|字体",
     ),
     (
         "orders_by_status",
@@ -48,6 +49,7 @@ TOOLS = (  # (tool, pattern) checked in this order; several may match one questi
         r"slipping|at.?risk|churn|losing|lapsed|leaving|à risque|perdre|partir|风险|流失|沉睡",
     ),
     ("segments", r"segment|rfm|分群|细分|客户群"),
+    ("shop_sales", r"shopify|woocommerce|\bshop\b|channel|boutique|canal|canaux|店铺|网店|渠道"),
     (
         "top_products",
         r"best.?sell|top products?|sold best|sells? best|meilleures? ventes?|畅销|卖得最好|热销",
@@ -145,6 +147,9 @@ def _tool_arguments(name: str, words: str) -> dict:
     if name == "design_funnel":
         by = "product" if re.search(r"product|produit|产品", words, re.IGNORECASE) else None
         return {"period": period(words), "start": None, "end": None, "by": by}
+    if name == "shop_sales":
+        shop = next((shop for shop in ("shopify", "woocommerce") if shop in words.casefold()), None)
+        return {"period": period(words), "start": None, "end": None, "shop": shop}
     if name == "at_risk_customers":
         return {"segment": None}
     return {}

@@ -204,6 +204,60 @@ def top_products(arguments: dict) -> ToolResult:
     return ToolResult(data, "\n".join(lines), sources)
 
 
+@tool(
+    "shop_sales",
+    label=gettext_lazy("Sales by channel"),
+    description="For a period: orders, revenue (main currency) and orders holding a design made with "
+    "Luneo, per sales channel (widget, API, Shopify, WooCommerce: the orders the shops sent to Luneo); "
+    "with `shop`, that shop's best-selling products too.",
+    parameters=params(
+        **PERIOD_ARGUMENTS,
+        shop=nullable({"type": "string", "enum": [Order.Source.SHOPIFY, Order.Source.WOOCOMMERCE]}),
+    ),
+)
+def shop_sales(arguments: dict) -> ToolResult:
+    key, period = period_of(arguments)
+    feature_require(Feature.ANALYTICS)
+    currency, shop = _main_currency(period), arguments.get("shop")
+    channels = [
+        {**row, "revenue": figure(row["revenue"])} for row in analytics.sales_by_source(period, currency)
+    ]
+    products = [
+        {"sku": row["sku"], "title": row["title"], "units": row["units"], "revenue": figure(row["revenue"])}
+        for row in (analytics.top_products(period, currency, source=shop) if shop else [])
+    ]
+    data = {"period": period_data(key, period), "currency": currency, "channels": channels}
+    data |= {"shop": shop, "shop_products": products}
+    sources = [Source(_("Orders"), reverse("dashboard:orders:list")), analytics_source(key, period)]
+    when = period_text(data["period"])
+    if not channels:
+        return ToolResult(data, _("No orders from %(when)s.") % {"when": when}, sources, empty=True)
+    labels = dict(Order.Source.choices)
+    lines = [_("**Sales by channel, %(when)s:**") % {"when": when}]
+    lines += [
+        _("- %(channel)s: %(orders)d orders, %(revenue)s %(currency)s, %(designed)d with a Luneo design")
+        % {
+            "channel": labels.get(row["source"], row["source"]),
+            "orders": row["orders"],
+            "revenue": row["revenue"],
+            "currency": currency,
+            "designed": row["with_designs"],
+        }
+        for row in channels
+    ]
+    if shop:
+        lines.append("")
+        if products:
+            lines.append(_("Best sellers on %(shop)s:") % {"shop": labels[shop]})
+            lines += [
+                f"- {md_escape(p['title'] or p['sku'])}: {p['units']} × ({p['revenue']} {currency})"
+                for p in products
+            ]
+        else:
+            lines.append(_("No products sold on %(shop)s in this period.") % {"shop": labels[shop]})
+    return ToolResult(data, "\n".join(lines), sources)
+
+
 BLOCKER_LABELS = {
     "awaiting_payment": gettext_lazy("order requests awaiting payment"),
     "unpaid": gettext_lazy("other orders not paid yet"),

@@ -14,7 +14,7 @@ def _http_only(url: str) -> bool:
     return url.strip().lower().startswith(("http://", "https://"))
 
 
-_renderer = MarkdownIt("commonmark", {"html": False}).disable("image")
+_renderer = MarkdownIt("commonmark", {"html": False}).enable("table").disable("image")
 _renderer.validateLink = _http_only
 
 

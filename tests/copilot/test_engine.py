@@ -76,6 +76,22 @@ def test_a_vague_question_is_answered_for_the_page_it_comes_from(tenant, history
     assert answer.message.sources[0]["url"].startswith("/orders/")
 
 
+@pytest.mark.parametrize(
+    ("question", "tools"),
+    [
+        ("What sold best on the Shopify shop last week?", ["shop_sales", "top_products"]),
+        ("Which styles are trending this month?", ["design_funnel"]),
+        ("Quels clients sont à risque ?", ["at_risk_customers"]),
+        ("为什么设计失败了？", ["failed_designs"]),
+        ("Tell me about grace@example.com", ["customer_360"]),
+    ],
+)
+def test_the_offline_rules_pick_the_tools_a_question_names(tenant, history, question, tools):
+    _conversation, _who, answer = turn(tenant, question)
+
+    assert [used["name"] for used in answer.message.tools] == tools
+
+
 def test_an_unrecognised_question_gets_examples_and_no_figure(tenant, history):
     _conversation, _who, answer = turn(tenant, "Tell me a joke")
 

@@ -233,7 +233,7 @@ def test_plan_usage_is_refused_below_admin(tenant, role):
 def test_what_each_role_may_use(tenant):
     assert {item.name for item in tools_for(Role.OWNER)} == set(TOOLS)
     assert set(TOOLS) - {item.name for item in tools_for(Role.VIEWER)} == {"plan_usage"}
-    assert len(TOOLS) == 12
+    assert len(TOOLS) == 13
 
 
 def test_every_schema_is_openai_strict(tenant):
@@ -356,3 +356,18 @@ def test_every_answer_is_json(history):
     for name in TOOLS:
         json.dumps(run(name).data)
     assert Design.objects.filter(status="failed").exists()
+
+
+def test_shop_sales_equal_the_orders_per_channel(history):
+    result = run("shop_sales", role=Role.VIEWER, shop="shopify")
+
+    channels = analytics.sales_by_source(WEEK, "EUR")
+    assert result.data["channels"] == [
+        {"source": "shopify", "orders": 3, "revenue": "80.00", "with_designs": 0}
+    ]
+    assert [row["orders"] for row in channels] == [3]
+    assert [row["sku"] for row in result.data["shop_products"]] == [
+        row["sku"] for row in analytics.top_products(WEEK, "EUR", source="shopify")
+    ]
+    assert "- Shopify: 3 orders, 80.00 EUR, 0 with a Luneo design" in result.summary
+    assert run("shop_sales", role=Role.VIEWER, shop="woocommerce").data["shop_products"] == []
