@@ -37,6 +37,7 @@ from .tools import TOOLS, ToolResult, role_rank, tool_run
 ASK_PER_MINUTE = 20
 TEXT_MAX = 2000
 PAGE_MAX = 200
+PAGE_PATH = r"^/[^\s\x00-\x1f\x7f]*$"  # a dashboard path; anything else is ignored
 HISTORY = 10  # earlier messages the model is given
 TITLE_MAX = 60
 AI_FAILED = (AIError, QuotaExceeded)
@@ -115,9 +116,8 @@ def ask(conversation: Conversation, asker: Asker, text: str, *, page: str = "") 
         )
     problems = Problems()
     text = problems.text("text", text, max_length=TEXT_MAX, multiline=True)
-    page = problems.text("page", page, max_length=PAGE_MAX, required=False)
     problems.refuse()
-    page = page if page.startswith("/") else ""
+    page = page if isinstance(page, str) and len(page) <= PAGE_MAX and re.match(PAGE_PATH, page) else ""
     history = _history(conversation)
     _record(conversation, Message.Role.USER, text, page=page)
     if conversation.messages.count() == 1:

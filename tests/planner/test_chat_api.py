@@ -68,12 +68,9 @@ def test_a_read_only_key_reads_and_asks_but_cannot_change(tenant, scenario):
 @pytest.mark.parametrize(
     "body",
     [
-        {},
-        {"text": "hi", "action": "suggest_targets"},
         {"action": "launch_rockets"},
         {"text": "a\u0000b"},
         {"text": "x" * 2001},
-        {"text": "hi", "payload": {"label": "x"}},
         {"action": "add_target", "payload": "Champions"},
         {"text": 42},
     ],
@@ -83,6 +80,16 @@ def test_bad_input_is_a_400_and_nothing_is_recorded(tenant, scenario, body):
 
     assert response.status_code == 400
     assert error_code(response) in {"validation_error", "malformed_request"}  # NUL: refused on reading
+    assert not ChatMessage.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body", [{}, {"text": "hi", "action": "suggest_targets"}, {"text": "hi", "payload": {"label": "x"}}]
+)
+def test_a_message_and_an_action_together_or_neither_is_a_422(tenant, scenario, body):
+    response = chat(api_client(tenant, READ_WRITE), scenario, body)
+
+    assert (response.status_code, error_code(response)) == (422, "chat_request_invalid")
     assert not ChatMessage.objects.exists()
 
 

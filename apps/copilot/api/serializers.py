@@ -2,17 +2,16 @@
 
 from rest_framework import serializers
 
-from apps.core.api.serializers import QuerySerializer, StrictSerializer
+from apps.core.api.serializers import QuerySerializer, StrictSerializer, text_field
 
-from ..engine import PAGE_MAX, TEXT_MAX
+from ..engine import PAGE_MAX, PAGE_PATH, TEXT_MAX
 from ..models import Message, PendingAction
 
 
 class AskSerializer(StrictSerializer):
-    text = serializers.CharField(
-        max_length=TEXT_MAX, trim_whitespace=False, help_text="The question, e.g. “How did we do last week?”."
-    )
-    page = serializers.CharField(
+    text = text_field(max_length=TEXT_MAX, help_text="The question, e.g. “How did we do last week?”.")
+    page = serializers.RegexField(
+        PAGE_PATH,
         required=False,
         max_length=PAGE_MAX,
         help_text="The path of the page the question is asked from: vague questions are answered for it.",

@@ -12,6 +12,17 @@ CONTROL = r"\x00-\x1f\x7f-\x9f\u2028\u2029"  # as apps.core.hygiene.CONTROL
 ONE_LINE = rf"^[^{CONTROL}]*[^{CONTROL}\s][^{CONTROL}]*$"
 
 
+def text_field(*, max_length: int, **kwargs) -> serializers.RegexField:
+    """A message: lines of text with something in them, the rule stated in the schema as a pattern."""
+    return serializers.RegexField(
+        r"\S",
+        max_length=max_length,
+        trim_whitespace=False,
+        error_messages={"invalid": _("Write something.")},
+        **kwargs,
+    )
+
+
 def one_line_field(*, max_length: int, required: bool = True, **kwargs) -> serializers.RegexField:
     """A name or a label: one line of text (with something in it when required), the rule stated
     in the schema as a pattern."""

@@ -1,13 +1,12 @@
 """The planner API's shapes: scenarios with their objectives, targets (and live sizes) and
 resources; plan versions with their items; the lists' filters and the bodies of writes."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.campaigns.models import Audience
-from apps.core.api.serializers import QuerySerializer, StrictSerializer, one_line_field
+from apps.core.api.serializers import QuerySerializer, StrictSerializer, one_line_field, text_field
 from apps.crm.models.scores import Segment
 
 from ..chat import ACTIONS, TEXT_MAX
@@ -192,10 +191,9 @@ class TargetSuggestionSerializer(serializers.Serializer):
 class ChatInputSerializer(StrictSerializer):
     """A typed message, or a button's action (with the fields of its form for an "add" action)."""
 
-    text = serializers.CharField(
+    text = text_field(
         required=False,
         max_length=TEXT_MAX,
-        trim_whitespace=False,
         help_text="What the person types, e.g. “add a target: customers who bought Riesling last year”.",
     )
     action = serializers.ChoiceField(
@@ -210,13 +208,6 @@ class ChatInputSerializer(StrictSerializer):
             "`segment` or `audience`; `add_resource`: `kind`, `label`, `amount`, `unit`."
         ),
     )
-
-    def validate(self, data):
-        if ("text" in data) == ("action" in data):
-            raise serializers.ValidationError({"text": [_("Send either `text` or `action`.")]})
-        if "payload" in data and "action" not in data:
-            raise serializers.ValidationError({"payload": [_("A `payload` goes with an `action`.")]})
-        return data
 
 
 class ChatMessageSerializer(serializers.Serializer):

@@ -32,7 +32,7 @@ from ..selectors import (
     version_get,
     version_list,
 )
-from .errors import ScenarioIncomplete, ScenarioInvalid
+from .errors import ChatRequestInvalid, ScenarioIncomplete, ScenarioInvalid
 from .serializers import (
     CampaignDraftSerializer,
     ChatInputSerializer,
@@ -414,7 +414,8 @@ class ChatView(ListAPIView):
         summary="Say something to the assistant, or run one of its actions",
         description=(
             "`text` (a typed message: the assistant runs the action it asks for, or answers) or `action` "
-            "(a button's code from the last reply's `actions`, with its `payload`). Answers with the "
+            "(a button's code from the last reply's `actions`, with its `payload`); both, or neither: 422 "
+            "`chat_request_invalid`. Answers with the "
             "assistant's reply (Markdown), the buttons the scenario's state now calls for and that state. "
             "A refusal (a missing field, a plan the scenario is not ready for) is the reply's text. "
             f"Actions that change the scenario need `{WRITE}` (else 403). Every reply is also pushed, as "
@@ -426,6 +427,8 @@ class ChatView(ListAPIView):
     def post(self, request, pk: int):
         scenario = found(scenario_get(pk=pk))
         data = validated(ChatInputSerializer, request.data)
+        if ("text" in data) == ("action" in data) or ("payload" in data and "action" not in data):
+            raise ChatRequestInvalid()
         key = request.auth
         speaker = Speaker(user_id=key_user_id(request), writer=WRITE in key.scopes, bucket=f"key:{key.pk}")
         if "text" in data:
