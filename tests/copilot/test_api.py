@@ -2,12 +2,8 @@
 actions, confirmation; scopes, bad input, the rate limit, another key and another workspace; the
 answer pushed to `/ws/copilot/{id}/`; the schema."""
 
-import json
-
 import pytest
-import websockets.sync.client
 from django.db import connection
-from websockets.exceptions import ConnectionClosed
 
 from apps.campaigns.models import Campaign
 from apps.copilot.engine import ask, conversation_start, member_asker
@@ -16,6 +12,7 @@ from apps.tenants.models import Role
 from apps.tenants.services import api_key_create
 from tests.support.clients import api_client, bearer, error_code, new_key, post_json
 from tests.support.fakes.openai import stream_reply, tool_reply
+from tests.support.sockets import close_code, key_socket, receive, until_done
 from tests.support.workspaces import member
 
 BASE = "/api/v1/copilot"
@@ -147,29 +144,6 @@ def test_the_schema_documents_the_copilot_with_its_scopes(tenant):
 # --- live ----------------------------------------------------------------------------------------
 
 
-def receive(socket) -> dict:
-    return json.loads(socket.recv(timeout=10))
-
-
-def key_socket(daphne, conversation_id: int, raw_key: str):
-    return websockets.sync.client.connect(
-        f"ws://localhost:{daphne.port}/ws/copilot/{conversation_id}/",
-        address=("127.0.0.1", daphne.port),
-        origin=None,
-        additional_headers={"Authorization": f"Bearer {raw_key}"},
-        proxy=None,
-        open_timeout=10,
-    )
-
-
-def close_code(socket) -> int:
-    try:
-        while True:
-            socket.recv(timeout=10)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code
-
-
 @pytest.mark.django_db(transaction=True)
 def test_an_answer_streams_to_the_conversations_socket_and_only_its_owners(daphne, tenant, fake_openai):
     key, raw = api_key_create(tenant=tenant, name="copilot", scopes=BOTH)
@@ -177,15 +151,13 @@ def test_an_answer_streams_to_the_conversations_socket_and_only_its_owners(daphn
     conversation = Conversation.objects.create(title="Live", api_key_id=key.pk)
     fake_openai.script(tool_reply("orders_by_status", {}), stream_reply("Nothing ", "is ", "blocked."))
 
-    with key_socket(daphne, conversation.pk, raw) as socket:
+    with key_socket(daphne, f"/ws/copilot/{conversation.pk}/", raw) as socket:
         ready = receive(socket)
         post_json(
             bearer(raw), f"{BASE}/conversations/{conversation.pk}/messages", {"text": "blocked orders?"}
         )
-        events = [receive(socket)]
-        while events[-1]["event"] != "reply.done":
-            events.append(receive(socket))
-    with key_socket(daphne, conversation.pk, other_raw) as socket:
+        events = until_done(socket)
+    with key_socket(daphne, f"/ws/copilot/{conversation.pk}/", other_raw) as socket:
         refused = close_code(socket)
 
     assert ready == {"event": "chat.ready", "payload": {"conversation": conversation.pk}}

@@ -47,7 +47,7 @@ def test_asking_opens_a_conversation_and_htmx_swaps_the_answer(client, history):
     )
     assert more.text.lstrip().startswith('<div class="copilot-conversation"')
     assert "Orders by status" in more.text
-    assert f'data-copilot-socket="/ws/copilot/{conversation.pk}/"' in more.text
+    assert f'data-assistant-socket="/ws/copilot/{conversation.pk}/"' in more.text
 
 
 def test_the_side_panel_is_on_every_page_and_answers_for_that_page(client, history):

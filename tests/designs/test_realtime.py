@@ -1,12 +1,9 @@
 """`/ws/designs/<id>/` through a real daphne: the current state first, then each transition in order."""
 
-import json
-
 import pytest
-import websockets.sync.client
 from django.db import connection
 from django.forms.models import model_to_dict
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 
 from apps.billing.admin import PlanForm
 from apps.billing.models import Feature, Plan
@@ -18,6 +15,7 @@ from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import product_make
 from tests.support.factories.tenants import PASSWORD
 from tests.support.processes import closed_with
+from tests.support.sockets import close_code, key_socket, receive, socket_to
 from tests.support.workspaces import owner
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,10 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def login(daphne, tenant) -> str:
     return daphne.login(host=f"{tenant.schema_name}.localhost", email=owner(tenant).email, password=PASSWORD)
-
-
-def receive(socket) -> dict:
-    return json.loads(socket.recv(timeout=10))
 
 
 def test_a_member_receives_the_design_state_then_every_transition_in_order(daphne, tenant):
@@ -74,15 +68,6 @@ def test_a_cancelled_design_pushes_its_new_state(daphne, tenant):
     assert (event["status"], event["step"]) == ("cancelled", "cancelled")
 
 
-def close_code(socket) -> int:
-    """The code the server closes the socket with (after any messages it sent first)."""
-    try:
-        while True:
-            socket.recv(timeout=10)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code
-
-
 def test_a_design_of_another_workspace_closes_the_socket_with_4404(daphne, other_tenant, tenant):
     design = design_create(product=product_make().pk, prompt="Secret")
     beta_session = login(daphne, other_tenant)
@@ -102,30 +87,13 @@ def test_an_anonymous_socket_is_closed_with_4401(daphne, tenant):
         assert close_code(socket) == 4401
 
 
-def socket_to(daphne, design_id: str, *, host: str, origin: str | None, headers: dict):
-    """A socket to `/ws/designs/<id>/` with exactly these headers (no Origin when `origin` is None)."""
-    return websockets.sync.client.connect(
-        f"ws://{host}:{daphne.port}/ws/designs/{design_id}/",
-        address=("127.0.0.1", daphne.port),
-        origin=origin,
-        additional_headers=headers,
-        proxy=None,
-        open_timeout=10,
-    )
-
-
-def key_socket(daphne, design_id: str, raw_key: str, host: str = "localhost"):
-    """An API client's socket: the secret key in the Authorization header, on any host, no Origin."""
-    return socket_to(
-        daphne, design_id, host=host, origin=None, headers={"Authorization": f"Bearer {raw_key}"}
-    )
-
-
 def test_an_api_key_with_designs_read_follows_a_design_on_the_api_host(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, raw) as socket:  # an API client sends no Origin
+    with key_socket(
+        daphne, f"/ws/designs/{design.public_id}/", raw
+    ) as socket:  # an API client sends no Origin
         first = receive(socket)
         design_cancel(design=design)
         event = receive(socket)
@@ -137,11 +105,13 @@ def test_the_socket_is_opened_by_the_public_id_and_its_messages_carry_it(daphne,
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", raw) as socket:
         first = receive(socket)
-    with key_socket(daphne, str(design.pk), raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.pk}/", raw) as socket:
         refused = close_code(socket)
-    with key_socket(daphne, "dsg_no!such:id", raw) as socket:  # no design id, nor a Channels group name
+    with key_socket(
+        daphne, "/ws/designs/dsg_no!such:id/", raw
+    ) as socket:  # no design id, nor a Channels group name
         garbage = close_code(socket)
 
     assert (first["type"], first["id"]) == ("design.status", design.public_id)
@@ -154,7 +124,13 @@ def test_a_browser_socket_without_an_allowed_origin_is_refused_at_the_handshake(
 
     for origin in (None, "http://beta.localhost"):
         with pytest.raises(InvalidStatus) as refused:
-            socket_to(daphne, design.public_id, host="alpha.localhost", origin=origin, headers=cookie)
+            socket_to(
+                daphne,
+                f"/ws/designs/{design.public_id}/",
+                host="alpha.localhost",
+                origin=origin,
+                headers=cookie,
+            )
         assert refused.value.response.status_code == 403
 
 
@@ -163,19 +139,19 @@ def test_keys_without_the_scope_or_of_another_workspace_are_closed(daphne, other
     _key, no_scope = api_key_create(tenant=tenant, name="socket", scopes=["account:read"])
     _key, beta = api_key_create(tenant=other_tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, no_scope) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", no_scope) as socket:
         assert close_code(socket) == 4403
-    with key_socket(daphne, design.public_id, beta, host="alpha.localhost") as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", beta, host="alpha.localhost") as socket:
         assert close_code(socket) == 4404  # the key's workspace wins over the host
     with pytest.raises(InvalidStatus):
-        key_socket(daphne, design.public_id, "sk_test_" + "x" * 40)
+        key_socket(daphne, f"/ws/designs/{design.public_id}/", "sk_test_" + "x" * 40)
 
 
 def test_a_key_socket_is_closed_when_the_key_is_revoked(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", raw) as socket:
         receive(socket)
         api_key_revoke(api_key=key)
         design_cancel(design=design)  # its event would carry signed links to the print files
@@ -189,7 +165,7 @@ def test_a_starter_workspace_key_is_refused_as_on_rest(daphne, tenant):
     subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", raw) as socket:
         messages, code = closed_with(socket)
 
     assert (messages, code) == ([], 4402)  # REST answers 402 feature_not_in_plan
@@ -199,7 +175,7 @@ def test_a_key_socket_is_closed_when_the_plan_loses_api_access(daphne, tenant):
     design = design_create(product=product_make().pk, prompt="Cat")
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["designs:read"])
 
-    with key_socket(daphne, design.public_id, raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", raw) as socket:
         receive(socket)
         subscription_assign(tenant=tenant, plan=plan_get(Plan.Code.STARTER))
         design_cancel(design=design)
@@ -217,7 +193,7 @@ def test_a_key_socket_is_closed_when_an_operator_takes_the_api_out_of_its_plan(d
         for name, value in model_to_dict(plan, PlanForm.Meta.fields).items()
     }
 
-    with key_socket(daphne, design.public_id, raw) as socket:
+    with key_socket(daphne, f"/ws/designs/{design.public_id}/", raw) as socket:
         receive(socket)
         form["features"] = [feature for feature in plan.features if feature != Feature.API]
         response = operator_client().post(admin_url(Plan, "change", plan.pk), form)

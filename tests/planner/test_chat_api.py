@@ -2,12 +2,8 @@
 a message or an action answered with the reply, the buttons and the state; scopes, bad input,
 the rate limit, another workspace; the reply's text pushed to sockets as it is written."""
 
-import json
-
 import pytest
-import websockets.sync.client
 from django.db import connection
-from websockets.exceptions import ConnectionClosed
 
 from apps.planner import services
 from apps.planner.chat import chat_say, member_speaker
@@ -16,6 +12,7 @@ from apps.tenants.models import Role
 from apps.tenants.services import api_key_create
 from tests.support.clients import api_client, error_code, post_json
 from tests.support.fakes.openai import chat_reply, stream_reply
+from tests.support.sockets import close_code, key_socket, receive, until_done
 from tests.support.workspaces import member
 
 BASE = "/api/v1/planner/scenarios"
@@ -131,29 +128,6 @@ def test_another_workspaces_scenario_is_a_404(other_tenant, tenant, scenario):
 # --- live over a socket --------------------------------------------------------------------------
 
 
-def receive(socket) -> dict:
-    return json.loads(socket.recv(timeout=10))
-
-
-def close_code(socket) -> int:
-    try:
-        while True:
-            socket.recv(timeout=10)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code
-
-
-def key_socket(daphne, scenario_id: int, raw_key: str):
-    return websockets.sync.client.connect(
-        f"ws://localhost:{daphne.port}/ws/planner/{scenario_id}/",
-        address=("127.0.0.1", daphne.port),
-        origin=None,
-        additional_headers={"Authorization": f"Bearer {raw_key}"},
-        proxy=None,
-        open_timeout=10,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_streamed_answer_reaches_the_socket_piece_by_piece(daphne, tenant, fake_openai):
     scenario = services.scenario_create(name="Launch", user_id=None)
@@ -161,12 +135,10 @@ def test_a_streamed_answer_reaches_the_socket_piece_by_piece(daphne, tenant, fak
     fake_openai.script(chat_reply("none"), stream_reply("Start ", "with ", "your Champions."))
     _key, raw = api_key_create(tenant=tenant, name="socket", scopes=["planner:read"])
 
-    with key_socket(daphne, scenario.pk, raw) as socket:
+    with key_socket(daphne, f"/ws/planner/{scenario.pk}/", raw) as socket:
         ready = receive(socket)
         done = chat_say(scenario, editor, "Where do I start?")
-        events = [receive(socket)]
-        while events[-1]["event"] != "reply.done":
-            events.append(receive(socket))
+        events = until_done(socket)
 
     assert ready == {"event": "chat.ready", "payload": {"scenario": scenario.pk}}
     tokens = "".join(e["payload"]["text"] for e in events if e["event"] == "reply.token")
@@ -185,9 +157,9 @@ def test_sockets_without_the_scope_or_of_another_workspace_are_closed(daphne, ot
     _key, no_scope = api_key_create(tenant=tenant, name="socket", scopes=["customers:read"])
     _key, beta = api_key_create(tenant=other_tenant, name="socket", scopes=["planner:read"])
 
-    with key_socket(daphne, scenario.pk, no_scope) as socket:
+    with key_socket(daphne, f"/ws/planner/{scenario.pk}/", no_scope) as socket:
         assert close_code(socket) == 4403
-    with key_socket(daphne, scenario.pk, beta) as socket:
+    with key_socket(daphne, f"/ws/planner/{scenario.pk}/", beta) as socket:
         assert close_code(socket) == 4404
-    with key_socket(daphne, 10**20, beta) as socket:
+    with key_socket(daphne, f"/ws/planner/{10**20}/", beta) as socket:
         assert close_code(socket) == 4404
