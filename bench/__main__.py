@@ -10,6 +10,7 @@ from bench import (
     api,
     billing,
     campaign,
+    copilot,
     crm_scores,
     dashboard,
     etl,
@@ -33,6 +34,7 @@ BENCHMARKS = {
     "etl": etl,
     "campaign": campaign,
     "rebuy": rebuy,
+    "copilot": copilot,
 }
 
 
