@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .selectors import connector_credentials
+
 
 def _secret(label, help_text="") -> forms.CharField:
     return forms.CharField(
@@ -79,8 +81,6 @@ def form_initial(kind: str, connector) -> dict | None:
     settings = connector.settings or {}
     if kind == "notion":
         return {"parent_page_id": settings.get("parent_page_id", "")}
-    from .selectors import connector_credentials
-
     initial = {"account_sid": connector_credentials(connector).get("account_sid", "")}
     initial["sender"] = settings.get("sender", "")
     for name in TEMPLATE_NAMES:

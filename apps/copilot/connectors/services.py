@@ -11,8 +11,7 @@ constraint stops a second one; a task that runs again finds it and sends nothing
 
 import logging
 
-from django.db import connection, transaction
-from django.urls import reverse
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,6 @@ from apps.designs.selectors import design_by_pk
 from apps.orders.selectors import order_get
 from apps.planner.exports import plan_json
 from apps.planner.selectors import scenario_get
-from apps.tenants.services import tenant_url
 
 from ..models import Connector, Conversation, Message, WhatsAppMessage
 from . import notion, whatsapp
@@ -244,11 +242,6 @@ def notion_export(*, what: str, pk: int, user_id: int | None) -> dict:
 # --- WhatsApp ------------------------------------------------------------------------------------
 
 
-def status_callback_url() -> str:
-    """Where Twilio reports a message's status: the workspace's canonical host, never a request's."""
-    return tenant_url(connection.tenant, reverse("dashboard:copilot:whatsapp-status"))
-
-
 def whatsapp_template(template: str) -> str:
     """The template SID the connected WhatsApp has for `template`, "" when none (or not connected)."""
     connector = connector_get(kind=Kind.WHATSAPP)
@@ -290,7 +283,7 @@ def whatsapp_notify(
         if message.twilio_sid or message.status != WhatsAppMessage.Status.QUEUED:
             return message  # sent already (a task that ran again)
         try:
-            sent = whatsapp.whatsapp_send(to, template_sid, variables, status_callback=status_callback_url())
+            sent = whatsapp.whatsapp_send(to, template_sid, variables)
         except (ServiceUnavailable, NotConnected):
             raise  # rolled back: the task tries again later
         except ApplicationError as exc:

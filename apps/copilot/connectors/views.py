@@ -21,6 +21,7 @@ from ..models import Connector
 from . import services
 from .forms import FORMS, form_initial
 from .selectors import connector_get, connector_mask, whatsapp_message_list
+from .whatsapp import status_callback_url
 
 PAGE = "dashboard:copilot:connectors"
 ABOUT = {
@@ -129,7 +130,7 @@ def whatsapp_status(request):
     """Twilio's status callback: 403 unless signed, 400 bad input, 404 an unknown message."""
     try:
         services.whatsapp_status_record(
-            url=services.status_callback_url(),
+            url=status_callback_url(),
             params=dict(request.POST.lists()),
             signature=request.headers.get("X-Twilio-Signature", ""),
         )

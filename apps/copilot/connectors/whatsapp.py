@@ -13,7 +13,11 @@ import json
 import re
 
 from django.conf import settings
+from django.db import connection
+from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from apps.tenants.services import tenant_url
 
 from ..models import Connector
 from . import http
@@ -55,8 +59,13 @@ def twilio_account(*, account_sid: str, auth_token: str) -> dict:
     return http.request(SERVICE, "GET", _url(f"/Accounts/{account_sid}.json"), auth=(account_sid, auth_token))
 
 
+def status_callback_url() -> str:
+    """Where Twilio reports a message's status: the workspace's canonical host, never a request's."""
+    return tenant_url(connection.tenant, reverse("dashboard:copilot:whatsapp-status"))
+
+
 def whatsapp_send(
-    to: str, template_sid: str, variables: dict, *, status_callback: str, credentials: dict | None = None
+    to: str, template_sid: str, variables: dict, *, status_callback: str = "", credentials: dict | None = None
 ) -> dict:
     """Send the template `template_sid` with `variables` to `to` (+E164) from the workspace's
     sender; Twilio reports its status to `status_callback`. Returns {"sid", "status"}.
@@ -71,7 +80,7 @@ def whatsapp_send(
         "To": f"whatsapp:{to}",
         "ContentSid": template_sid,
         "ContentVariables": json.dumps({str(k): str(v) for k, v in variables.items()}, ensure_ascii=False),
-        "StatusCallback": status_callback,
+        "StatusCallback": status_callback or status_callback_url(),
     }
     url = _url(f"/Accounts/{sid}/Messages.json")
     answer = http.request(SERVICE, "POST", url, auth=(sid, credentials["auth_token"]), data=form)
