@@ -208,3 +208,34 @@ def action_check(name: str, arguments: dict) -> Action:
         raise ValidationFailed(details={"action": [_("Unknown action.")]})
     arguments_check(action.parameters, arguments)
     return action
+
+
+# --- connectors: Notion (apps/copilot/connectors) -------------------------------------------------
+
+
+def _notion_describe(arguments: dict) -> str:
+    from .connectors.services import export_title, notion_parent
+
+    parent = notion_parent()  # NotConnected: no card
+    return _("Create the Notion page **%(title)s** under the page %(parent)s.") % {
+        "title": md_escape(export_title(what=arguments["what"], pk=arguments["id"])),
+        "parent": f"`{parent}`",
+    }
+
+
+def _notion_run(arguments: dict, user_id: int | None) -> Done:
+    from .connectors.services import notion_export
+
+    page = notion_export(what=arguments["what"], pk=arguments["id"], user_id=user_id)
+    return Done(_("Notion page **%(title)s** created.") % {"title": md_escape(page["title"])}, page["url"])
+
+
+ACTIONS["export_to_notion"] = Action(
+    "export_to_notion",
+    gettext_lazy("Export to Notion"),
+    "Propose to export one of the person's copilot conversations, or a marketing scenario's current plan, "
+    "as a new Notion page under the workspace's default Notion page.",
+    params(what={"type": "string", "enum": ["conversation", "plan"]}, id={"type": "integer"}),
+    _notion_describe,
+    _notion_run,
+)

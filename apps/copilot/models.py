@@ -109,3 +109,84 @@ class CopilotSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+# --- connectors (apps/copilot/connectors) --------------------------------------------------------
+
+
+class Connector(models.Model):
+    """A service the copilot reaches for the workspace (Notion, WhatsApp through Twilio).
+
+    `credentials` is encrypted JSON (apps.core.crypto) and never shown back; disconnecting deletes
+    the row. `settings` holds what is not secret: Notion's default parent page, Twilio's sender and
+    template SIDs."""
+
+    class Kind(models.TextChoices):
+        NOTION = "notion", "Notion"
+        WHATSAPP = "whatsapp", _("WhatsApp (Twilio)")
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", _("Connected")
+        ERROR = "error", _("Error")
+
+    kind = models.CharField(_("connector"), max_length=20, choices=Kind.choices, unique=True)
+    credentials = models.TextField()  # encrypted JSON
+    settings = models.JSONField(default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONNECTED)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_tested_at = models.DateTimeField(_("last tested at"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.status})"
+
+
+class WhatsAppMessage(models.Model):
+    """A WhatsApp template message sent through Twilio, once per order (or design) and template;
+    its status follows Twilio's status callbacks."""
+
+    class Template(models.TextChoices):
+        ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
+        DESIGN_READY = "design_ready", _("Design ready")
+        DESIGN_PROOF = "design_proof", _("Design proof")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        READ = "read", _("Read")
+        FAILED = "failed", _("Failed")
+        UNDELIVERED = "undelivered", _("Undelivered")
+
+    customer_id = models.BigIntegerField()  # a crm Customer
+    order_id = models.BigIntegerField(null=True, blank=True)
+    design_id = models.BigIntegerField(null=True, blank=True)
+    template = models.CharField(_("template"), max_length=20, choices=Template.choices)
+    to = models.CharField(max_length=40)  # whatsapp:+E164
+    twilio_sid = models.CharField(max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
+    error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "order_id"],
+                condition=models.Q(order_id__isnull=False),
+                name="copilot_whatsapp_once_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["template", "design_id"],
+                condition=models.Q(design_id__isnull=False),
+                name="copilot_whatsapp_once_per_design",
+            ),
+            models.UniqueConstraint(
+                fields=["twilio_sid"], condition=~models.Q(twilio_sid=""), name="copilot_whatsapp_unique_sid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to} ({self.status})"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views
+from .connectors import views as connectors
 
 app_name = "copilot"
 urlpatterns = [
@@ -10,6 +11,11 @@ urlpatterns = [
     path("ask/", views.ask_action, name="ask"),
     path("panel/", views.panel_partial, name="panel"),
     path("settings/", views.settings_page, name="settings"),
+    path("connectors/", connectors.connectors_page, name="connectors"),
+    path("connectors/whatsapp/status/", connectors.whatsapp_status, name="whatsapp-status"),  # Twilio, signed
+    path("connectors/<str:kind>/connect/", connectors.connect_action, name="connector-connect"),
+    path("connectors/<str:kind>/test/", connectors.test_action, name="connector-test"),
+    path("connectors/<str:kind>/disconnect/", connectors.disconnect_action, name="connector-disconnect"),
     path("<int:pk>/", views.copilot_page, name="conversation"),
     path("<int:pk>/ask/", views.ask_action, name="ask-more"),
     path("<int:pk>/live/", views.live_partial, name="live"),

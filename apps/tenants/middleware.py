@@ -103,6 +103,7 @@ OPEN_PREFIXES = (
     "/widget/",  # the widget's script, 3D viewer, fonts and demo page, on every host
     "/orders/packs/",
     "/e/",  # links in campaign e-mails: click, unsubscribe (also when suspended), preferences, Brevo events
+    "/copilot/connectors/whatsapp/status/",  # Twilio's status callbacks, checked by their signature
 )
 
 

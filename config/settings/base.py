@@ -371,6 +371,13 @@ OPENAI_TEXT_TIMEOUT_SECONDS = env.float("OPENAI_TEXT_TIMEOUT_SECONDS", default=3
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=120.0)
 OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 
+# --- Copilot connectors (apps/copilot/connectors) --------------------------------------------------
+
+# The services' API roots; tests point them to local fakes. Credentials are per workspace, encrypted.
+NOTION_API_URL = env("NOTION_API_URL", default="https://api.notion.com")
+TWILIO_API_URL = env("TWILIO_API_URL", default="https://api.twilio.com")
+CONNECTOR_TIMEOUT_SECONDS = env.float("CONNECTOR_TIMEOUT_SECONDS", default=15.0)
+
 # --- Billing (apps/billing): plans, Stripe through dj-stripe, quotas ---------------------------
 
 # With no Stripe secret key, billing runs in manual mode: operators assign plans in the admin.
