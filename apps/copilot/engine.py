@@ -87,6 +87,10 @@ class Answer:
     message: Message
     actions: list[PendingAction]
 
+    @property
+    def conversation(self) -> Conversation:
+        return self.message.conversation
+
 
 def conversation_group(schema: str, conversation_id: int) -> str:
     """The Channels group of a conversation's sockets (apps/copilot/consumers.py)."""
@@ -106,8 +110,9 @@ def conversation_start(asker: Asker) -> Conversation:
     )
 
 
-def ask(conversation: Conversation, asker: Asker, text: str, *, page: str = "") -> Answer:
-    """Answer `text` in `conversation` for `asker`; RateLimited past 20 questions a minute."""
+def ask(conversation: Conversation | None, asker: Asker, text: str, *, page: str = "") -> Answer:
+    """Answer `text` in `conversation` for `asker` (None: in a new one, made once the question is
+    admitted); RateLimited past 20 questions a minute, ValidationFailed for text it cannot read."""
     wait = rate_limit_hit(bucket=("copilot", asker.bucket), limit=ASK_PER_MINUTE, window=60)
     if wait:
         raise RateLimited(
@@ -118,6 +123,7 @@ def ask(conversation: Conversation, asker: Asker, text: str, *, page: str = "") 
     text = problems.text("text", text, max_length=TEXT_MAX, multiline=True)
     problems.refuse()
     page = page if isinstance(page, str) and len(page) <= PAGE_MAX and re.match(PAGE_PATH, page) else ""
+    conversation = conversation or conversation_start(asker)
     history = _history(conversation)
     _record(conversation, Message.Role.USER, text, page=page)
     if conversation.messages.count() == 1:

@@ -14,7 +14,7 @@ from apps.core.errors import ApplicationError, RateLimited
 from apps.tenants.decorators import admin_required, member_required
 
 from . import services
-from .engine import action_cancel, action_confirm, ai_copilot_on, ask, conversation_start, member_asker
+from .engine import action_cancel, action_confirm, ai_copilot_on, ask, member_asker
 from .forms import AskForm, CopilotSettingsForm, SearchForm
 from .models import Conversation
 from .selectors import (
@@ -56,12 +56,14 @@ def _context(request, conversation: Conversation | None, **extra) -> dict:
     }
 
 
-def _conversation_response(request, conversation: Conversation, **extra):
-    """htmx: the conversation, swapped; otherwise its page."""
+def _conversation_response(request, conversation: Conversation | None, **extra):
+    """htmx: the conversation (or the empty panel), swapped; otherwise its page (or the copilot's)."""
     if request.headers.get("HX-Request"):
         return render(request, "copilot/_conversation.html", _context(request, conversation, **extra))
     for error in extra.values():
         messages.error(request, error)
+    if conversation is None:
+        return redirect("dashboard:copilot:home")
     return redirect("dashboard:copilot:conversation", pk=conversation.pk)
 
 
@@ -101,13 +103,11 @@ def ask_action(request, pk: int | None = None):
     conversation = _conversation(request, pk) if pk is not None else None
     form = AskForm(request.POST)
     if not form.is_valid():
-        if conversation is None:
-            return redirect("dashboard:copilot:home")
         return _conversation_response(request, conversation, ask_error=_("Type a question first."))
-    asker = _asker(request)
     try:
-        conversation = conversation or conversation_start(asker)
-        ask(conversation, asker, form.cleaned_data["text"], page=form.cleaned_data["page"])
+        conversation = ask(
+            conversation, _asker(request), form.cleaned_data["text"], page=form.cleaned_data["page"]
+        ).conversation
     except RateLimited as error:
         response = render(request, "copilot/limited.html", {"error": error}, status=429)
         response["Retry-After"] = str(error.retry_after)

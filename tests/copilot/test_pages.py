@@ -151,3 +151,12 @@ def test_another_workspaces_conversation_is_a_404(other_tenant, tenant, editor, 
     connection.set_tenant(tenant)
     assert answers == [404, 404]
     assert not conversation.messages.exists()
+
+
+def test_a_question_with_nothing_in_it_opens_no_conversation(client):
+    plain = client.post("/copilot/ask/", {"text": "   \n  "})
+    swapped = client.post("/copilot/ask/", {"text": "   ", "panel": "1"}, headers=HTMX)
+
+    assert (plain.status_code, plain["Location"]) == (302, "/copilot/")
+    assert "Type a question first." in swapped.text
+    assert not Conversation.objects.exists()

@@ -12,7 +12,7 @@ from apps.core.api.serializers import validated
 from apps.core.api.views import found, path_id
 from apps.tenants.api.idempotency import idempotent
 
-from ..engine import action_cancel, action_confirm, ask, conversation_start, key_asker
+from ..engine import action_cancel, action_confirm, ask, key_asker
 from ..selectors import action_get, conversation_get, conversation_list
 from ..services import conversation_delete
 from .serializers import (
@@ -37,7 +37,8 @@ ASKING = (
 KEY = OpenApiParameter("key", str, OpenApiParameter.PATH, description="The action's key (a UUID).")
 
 
-def _answer(conversation, asked) -> dict:
+def _answer(asked) -> dict:
+    conversation = asked.conversation
     question = conversation.messages.filter(role="user").order_by("-created_at", "-pk").first()
     return AnswerSerializer(
         {"conversation": conversation, "question": question, "answer": asked.message}
@@ -65,10 +66,8 @@ class ConversationListView(ListAPIView):
     @idempotent
     def post(self, request):
         data = validated(AskSerializer, request.data)
-        asker = key_asker(request.auth)
-        conversation = conversation_start(asker)
-        asked = ask(conversation, asker, data["text"], page=data.get("page", ""))
-        return Response(_answer(conversation, asked), status=status.HTTP_201_CREATED)
+        asked = ask(None, key_asker(request.auth), data["text"], page=data.get("page", ""))
+        return Response(_answer(asked), status=status.HTTP_201_CREATED)
 
 
 class ConversationDetailView(APIView):
@@ -108,7 +107,7 @@ class MessageView(APIView):
         conversation = found(conversation_get(pk, user_id=None, api_key_id=request.auth.pk))
         data = validated(AskSerializer, request.data)
         asked = ask(conversation, key_asker(request.auth), data["text"], page=data.get("page", ""))
-        return Response(_answer(conversation, asked))
+        return Response(_answer(asked))
 
 
 class ActionDecideView(APIView):
