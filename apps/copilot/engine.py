@@ -226,7 +226,10 @@ def _answer(
             Message.Role.ASSISTANT,
             "\n\n".join(part for part in parts if part),
             provider=provider,
-            tools=[{"name": name, "arguments": arguments} for name, arguments, _result in found.results],
+            tools=[
+                {"name": name, "arguments": arguments, "designs": result.designs}
+                for name, arguments, result in found.results
+            ],
             sources=sources,
         )
         actions = [

@@ -2,6 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
+from apps.designs.selectors import design_thumb_urls
+
 from .models import Conversation, CopilotSettings, PendingAction
 
 
@@ -31,8 +33,15 @@ def conversation_get(pk: int, *, user_id: int | None, api_key_id: int | None = N
     return _owned(user_id=user_id, api_key_id=api_key_id).filter(pk=pk).first()
 
 
-def conversation_messages(conversation: Conversation):
-    return conversation.messages.prefetch_related("actions")
+def conversation_messages(conversation: Conversation) -> list:
+    """The conversation's messages with their actions; each answer's `thumbnails`: the designs
+    its tools showed (`[{"id", "url"}]`, signed links made now, so they never go stale)."""
+    messages = list(conversation.messages.prefetch_related("actions"))
+    shown = {message.pk: [d for use in message.tools for d in use.get("designs", [])] for message in messages}
+    urls = design_thumb_urls({design for designs in shown.values() for design in designs})
+    for message in messages:
+        message.thumbnails = [{"id": d, "url": urls[d]} for d in shown[message.pk] if d in urls]
+    return messages
 
 
 def action_get(key, *, user_id: int | None, api_key_id: int | None = None) -> PendingAction | None:

@@ -382,7 +382,8 @@ def failed_designs(arguments: dict) -> ToolResult:
                 "prompt": md_escape(row["prompt"]),
             }
         )
-    return ToolResult(data, "\n".join(lines), sources)
+    shown_designs = [row["id"] for row in data["designs"] if row["thumbnail_url"]]
+    return ToolResult(data, "\n".join(lines), sources, designs=shown_designs)
 
 
 STEPS = ("prompts", "previews", "carts", "orders")

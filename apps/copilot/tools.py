@@ -39,6 +39,7 @@ class ToolResult:
     summary: str  # Markdown in the active language, every figure taken from `data`
     sources: list[Source] = field(default_factory=list)
     empty: bool = False  # no data: the summary says so, never a 0 shown as a figure
+    designs: list[str] = field(default_factory=list)  # designs (`dsg_…`) the answer shows as thumbnails
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,16 @@ def design_thumbs(designs) -> dict[int, DesignAsset]:
     return thumbs
 
 
+def design_thumb_urls(public_ids) -> dict[str, str]:
+    """Signed links to the thumbnails of the designs with these ids (`dsg_…`), by id; designs
+    without one (or of another workspace) are left out."""
+    from .signing import asset_url  # signing reads assets: imported when links are made
+
+    designs = Design.objects.filter(public_id__in=list(public_ids)).values_list("pk", "public_id")
+    ids = dict(designs)
+    return {ids[pk]: asset_url(asset) for pk, asset in design_thumbs(list(ids)).items()}
+
+
 def design_own_assets(design: Design):
     """The design's own files (its product's views, then its artwork and model), in view order;
     previews on other products (`ELSEWHERE`) are not the design's files."""

@@ -31,7 +31,9 @@ def test_a_question_starts_a_conversation_answered_with_sources(tenant, history)
     answer = body["answer"]
     assert (answer["role"], answer["provider"]) == ("assistant", "offline")
     assert "80.00 EUR" in answer["text"]
-    assert answer["tools"] == [{"name": "kpis", "arguments": {"period": "7d", "start": None, "end": None}}]
+    assert answer["tools"] == [
+        {"name": "kpis", "arguments": {"period": "7d", "start": None, "end": None}, "designs": []}
+    ]
     assert answer["sources"][0]["url"] == "/?period=7"
     path = f"{BASE}/conversations/{body['conversation']['id']}"
     more = post_json(client, f"{path}/messages", {"text": "Which orders are blocked?", "page": "/orders/"})

@@ -62,7 +62,7 @@ def test_an_offline_answer_is_the_tools_own_summary_with_its_source(tenant, hist
 
     assert answer.message.provider == Message.Provider.OFFLINE
     assert expected.summary in answer.message.text
-    assert answer.message.tools == [{"name": "kpis", "arguments": WEEK}]
+    assert answer.message.tools == [{"name": "kpis", "arguments": WEEK, "designs": []}]
     assert answer.message.sources == [{"label": expected.sources[0].label, "url": "/?period=7"}]
     assert conversation.messages.count() == 2
     conversation.refresh_from_db()

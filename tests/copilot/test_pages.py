@@ -7,8 +7,12 @@ from django.db import connection
 
 from apps.copilot.engine import ask, conversation_start, member_asker
 from apps.copilot.models import Conversation, CopilotSettings, PendingAction
+from apps.designs.models import Design
+from apps.designs.services import design_create
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
+from tests.support.factories.designs import pipeline_run
+from tests.support.factories.products import product_make
 from tests.support.workspaces import member
 
 HTMX = {"HX-Request": "true"}
@@ -160,3 +164,14 @@ def test_a_question_with_nothing_in_it_opens_no_conversation(client):
     assert (plain.status_code, plain["Location"]) == (302, "/copilot/")
     assert "Type a question first." in swapped.text
     assert not Conversation.objects.exists()
+
+
+def test_an_answer_about_failed_designs_shows_their_thumbnails(client):
+    design = pipeline_run(design_create(product=product_make().pk, prompt="A fox in the snow"))
+    Design.objects.filter(pk=design.pk).update(status=Design.Status.FAILED, error_message="Printer jam")
+
+    client.post("/copilot/ask/", {"text": "Why are designs failing?"})
+    page = client.get(f"/copilot/{Conversation.objects.get().pk}/")
+
+    assert f'<a href="/designs/{design.public_id}/"><img src="/designs/assets/' in page.text
+    assert f'alt="Design {design.public_id}"' in page.text

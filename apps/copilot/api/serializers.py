@@ -32,6 +32,9 @@ class SourceSerializer(serializers.Serializer):
 class ToolUseSerializer(serializers.Serializer):
     name = serializers.CharField()
     arguments = serializers.DictField()
+    designs = serializers.ListField(
+        child=serializers.CharField(), default=list, help_text="Designs (`dsg_…`) the answer shows."
+    )
 
 
 class ActionSerializer(serializers.Serializer):
