@@ -239,3 +239,52 @@ ACTIONS["export_to_notion"] = Action(
     _notion_describe,
     _notion_run,
 )
+
+
+# --- connectors: WhatsApp design proof (apps/copilot/connectors/proofs.py) -----------------------
+
+
+def _proof_describe(arguments: dict) -> str:
+    from .connectors.proofs import proof_prepare
+    from .connectors.whatsapp import phone_mask
+
+    proof = proof_prepare(order=arguments["order"])  # refused: no card, the answer says why
+    designs = "; ".join(
+        f"{md_escape(title)} — “{md_escape(prompt[:80])}”" if prompt else md_escape(title)
+        for title, prompt in proof.designs
+    )
+    return _(
+        "Send the proof of order **%(order)s** to %(name)s (%(phone)s) on WhatsApp with the approved "
+        "template design_proof, with a link to the preview of the design: %(designs)s. Their answer "
+        "(yes or no) is recorded on the order."
+    ) % {
+        "order": md_escape(proof.order.reference),
+        "name": md_escape(proof.customer.first_name or proof.order.customer_name),
+        "phone": phone_mask(proof.customer.phone),
+        "designs": designs,
+    }
+
+
+def _proof_run(arguments: dict, user_id: int | None) -> Done:
+    from .connectors.proofs import proof_prepare, proof_send
+
+    proof = proof_prepare(order=arguments["order"])  # checked again: things may have changed
+    proof_send(proof=proof)
+    done = _(
+        "The proof of order %(order)s is sent on WhatsApp: the customer's answer will show on the order."
+    )
+    return Done(
+        done % {"order": md_escape(proof.order.reference)},
+        reverse("dashboard:orders:detail", args=[proof.order.number]),
+    )
+
+
+ACTIONS["send_design_proof"] = Action(
+    "send_design_proof",
+    gettext_lazy("Send a design proof on WhatsApp"),
+    "Propose to send the customer of one order (by number) a proof of their order's design on WhatsApp, "
+    "with a link to its preview; their yes or no is recorded on the order.",
+    params(order={**TEXT}),
+    _proof_describe,
+    _proof_run,
+)

@@ -144,7 +144,10 @@ class Connector(models.Model):
 
 class WhatsAppMessage(models.Model):
     """A WhatsApp template message sent through Twilio, once per order (or design) and template;
-    its status follows Twilio's status callbacks."""
+    its status follows Twilio's status callbacks.
+
+    A design proof (`design_proof`) waits for the customer's answer (`answer`): one proof at a
+    time per order awaits it (a failed one aside), and another may be sent once it is answered."""
 
     class Template(models.TextChoices):
         ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
@@ -159,6 +162,11 @@ class WhatsAppMessage(models.Model):
         FAILED = "failed", _("Failed")
         UNDELIVERED = "undelivered", _("Undelivered")
 
+    class Answer(models.TextChoices):
+        AWAITING = "awaiting", _("Awaiting the customer's answer")
+        APPROVED = "approved", _("Approved by the customer")
+        DECLINED = "declined", _("Declined by the customer")
+
     customer_id = models.BigIntegerField()  # a crm Customer
     order_id = models.BigIntegerField(null=True, blank=True)
     design_id = models.BigIntegerField(null=True, blank=True)
@@ -167,16 +175,26 @@ class WhatsAppMessage(models.Model):
     twilio_sid = models.CharField(max_length=64, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     error_code = models.CharField(_("error code"), max_length=20, blank=True)
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices, blank=True)  # proofs
+    answer_text = models.TextField(_("customer's reply"), blank=True)  # their latest, as they wrote it
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["to", "answer"], name="copilot_whatsapp_to_answer")]
         constraints = [
             models.UniqueConstraint(
                 fields=["template", "order_id"],
-                condition=models.Q(order_id__isnull=False),
+                condition=models.Q(order_id__isnull=False) & ~models.Q(template="design_proof"),
                 name="copilot_whatsapp_once_per_order",
+            ),
+            models.UniqueConstraint(
+                fields=["order_id"],
+                condition=models.Q(template="design_proof", answer="awaiting")
+                & ~models.Q(status__in=["failed", "undelivered"]),
+                name="copilot_whatsapp_one_proof_awaiting",
             ),
             models.UniqueConstraint(
                 fields=["template", "design_id"],

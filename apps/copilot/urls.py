@@ -13,6 +13,9 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("connectors/", connectors.connectors_page, name="connectors"),
     path("connectors/whatsapp/status/", connectors.whatsapp_status, name="whatsapp-status"),  # Twilio, signed
+    path(
+        "connectors/whatsapp/inbound/", connectors.whatsapp_inbound, name="whatsapp-inbound"
+    ),  # Twilio, signed
     path("connectors/<str:kind>/connect/", connectors.connect_action, name="connector-connect"),
     path("connectors/<str:kind>/test/", connectors.test_action, name="connector-test"),
     path("connectors/<str:kind>/disconnect/", connectors.disconnect_action, name="connector-disconnect"),

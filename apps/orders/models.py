@@ -45,6 +45,9 @@ class Order(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class ProofVia(models.TextChoices):
+        WHATSAPP = "whatsapp", "WhatsApp"
+
     number = models.PositiveIntegerField(unique=True, editable=False)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
     source = models.CharField(_("source"), max_length=20, choices=Source.choices)
@@ -68,6 +71,11 @@ class Order(models.Model):
     pack = models.FileField(upload_to=RandomPath("orders/packs"), blank=True, max_length=300)
     pack_error = models.TextField(blank=True)
     pack_built_at = models.DateTimeField(null=True, blank=True)
+    # The customer approved the proof of the order's design (the last approval), and where.
+    proof_approved_at = models.DateTimeField(_("proof approved at"), null=True, blank=True)
+    proof_approved_via = models.CharField(
+        _("proof approved via"), max_length=20, choices=ProofVia.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

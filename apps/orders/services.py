@@ -309,6 +309,18 @@ def order_transition(*, order: Order, status: str, note: str = "", actor: str = 
     return locked
 
 
+def order_proof_approve(*, order: Order, via: str) -> Order:
+    """Record that the customer approved the proof of the order's design now, through `via` (an
+    `Order.ProofVia`); a later approval (of a proof sent again) replaces it. The status is not moved."""
+    if via not in Order.ProofVia.values:
+        raise ValueError(f"unknown proof channel: {via!r}")
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked.proof_approved_at, locked.proof_approved_via = timezone.now(), via
+        locked.save(update_fields=["proof_approved_at", "proof_approved_via", "updated_at"])
+    return locked
+
+
 @transaction.atomic
 def order_history_import(
     *, order: Order, created_at: datetime, moves: list[tuple[str, datetime]], actor: str = ""

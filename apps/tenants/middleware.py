@@ -104,6 +104,7 @@ OPEN_PREFIXES = (
     "/orders/packs/",
     "/e/",  # links in campaign e-mails: click, unsubscribe (also when suspended), preferences, Brevo events
     "/copilot/connectors/whatsapp/status/",  # Twilio's status callbacks, checked by their signature
+    "/copilot/connectors/whatsapp/inbound/",  # customers' WhatsApp replies, signed by Twilio the same way
 )
 
 

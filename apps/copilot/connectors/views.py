@@ -1,5 +1,6 @@
 """Copilot → Connectors (admins): connect, test and disconnect Notion and WhatsApp (Twilio); and
-Twilio's status callback, public on the workspace host and checked by its signature.
+Twilio's status callback and customers' replies, public on the workspace host and checked by
+their signature.
 
 Plain forms that htmx enhances: with `HX-Request` a connector's card is swapped in place."""
 
@@ -18,10 +19,10 @@ from apps.core.errors import ApplicationError
 from apps.tenants.decorators import admin_required
 
 from ..models import Connector
-from . import services
+from . import proofs, services
 from .forms import FORMS, form_initial
 from .selectors import connector_get, connector_mask, whatsapp_message_list
-from .whatsapp import status_callback_url
+from .whatsapp import inbound_url, status_callback_url
 
 PAGE = "dashboard:copilot:connectors"
 ABOUT = {
@@ -137,3 +138,22 @@ def whatsapp_status(request):
     except ApplicationError as exc:
         return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
     return HttpResponse(status=204)
+
+
+EMPTY_TWIML = "<Response/>"  # Twilio expects a 200 with TwiML: an empty one sends no reply
+
+
+@csrf_exempt
+@require_POST
+def whatsapp_inbound(request):
+    """A customer's WhatsApp reply, posted by Twilio: 403 unless signed, 400 bad input; otherwise
+    200 with empty TwiML, whether or not a proof awaited it."""
+    try:
+        proofs.whatsapp_reply_record(
+            url=inbound_url(),
+            params=dict(request.POST.lists()),
+            signature=request.headers.get("X-Twilio-Signature", ""),
+        )
+    except ApplicationError as exc:
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    return HttpResponse(EMPTY_TWIML, content_type="text/xml; charset=utf-8")

@@ -1,5 +1,6 @@
 """WhatsApp through Twilio: template messages (Content API SIDs `HX…`) from the workspace's
-WhatsApp sender, their status reported back to a callback Twilio signs.
+WhatsApp sender, their status reported back to a callback Twilio signs, and the customers'
+replies posted (signed the same way) to the inbound URL.
 
 Twilio's REST API takes Basic auth (Account SID, Auth Token) and form posts. Its callbacks carry
 `X-Twilio-Signature`: base64 of HMAC-SHA1, keyed with the Auth Token, over the full URL Twilio
@@ -62,6 +63,26 @@ def twilio_account(*, account_sid: str, auth_token: str) -> dict:
 def status_callback_url() -> str:
     """Where Twilio reports a message's status: the workspace's canonical host, never a request's."""
     return tenant_url(connection.tenant, reverse("dashboard:copilot:whatsapp-status"))
+
+
+def inbound_url() -> str:
+    """Where Twilio posts the customers' replies (configured on the sender in Twilio's Console):
+    the workspace's canonical host, the URL its signature covers."""
+    return tenant_url(connection.tenant, reverse("dashboard:copilot:whatsapp-inbound"))
+
+
+def phone_mask(number: str) -> str:
+    """`+33612345678` → `+33 6•• ••• •78`: the country code, the first digit after it and the
+    last two (what a card may show of a customer's number)."""
+    digits = phone_e164(number).removeprefix("+")
+    if not digits:
+        return "—"
+    country, national = digits[:2], digits[2:]
+    shown = "".join(
+        digit if index == 0 or index >= len(national) - 2 else "•" for index, digit in enumerate(national)
+    )
+    groups = [shown[start : start + 3] for start in range(0, len(shown), 3)]
+    return f"+{country} " + " ".join(groups)
 
 
 def whatsapp_send(

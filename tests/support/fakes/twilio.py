@@ -1,6 +1,7 @@
 """A local fake of Twilio's REST API (an account, WhatsApp messages): the real client stays on the
 path. `twilio_server(settings)` serves it and points TWILIO_API_URL to it; `twilio_signature`
-signs a status callback the way Twilio does (written here from Twilio's documentation)."""
+signs a status callback or a customer's reply the way Twilio does (written here from Twilio's
+documentation)."""
 
 import base64
 import contextlib
@@ -18,6 +19,7 @@ AUTH_TOKEN = "f" * 8 + "0a1b2c3d" * 3
 SENDER = "whatsapp:+14155238886"
 TEMPLATE_ORDER = "HX" + "a1" * 16
 TEMPLATE_DESIGN = "HX" + "b2" * 16
+TEMPLATE_PROOF = "HX" + "c3" * 16
 
 
 def twilio_signature(auth_token: str, url: str, params: dict[str, str]) -> str:
