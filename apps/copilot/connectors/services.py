@@ -14,6 +14,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.core.crypto import encrypt_json
 from apps.core.errors import ApplicationError, ValidationFailed
@@ -199,12 +200,21 @@ def _conversation_sections(conversation: Conversation) -> list[str]:
     return sections
 
 
+HEADINGS = {  # of a plan's Notion page
+    "theme": gettext_lazy("Theme"),
+    "period": gettext_lazy("Period"),
+    "objectives": gettext_lazy("Objectives"),
+    "summary": gettext_lazy("Summary"),
+    "plan": gettext_lazy("Plan"),
+}
+
+
 def _plan_sections(data: dict) -> list[str]:
     scenario, plan = data["scenario"], data.get("plan") or {}
-    lines = [f"**{_('Theme')}**: {md_escape(scenario.get('theme') or '—')}"]
+    lines = [f"**{HEADINGS['theme']}**: {md_escape(scenario.get('theme') or '—')}"]
     if scenario.get("period_start") or scenario.get("period_end"):
         period = f"{scenario.get('period_start') or '…'} → {scenario.get('period_end') or '…'}"
-        lines.append(f"**{_('Period')}**: {period}")
+        lines.append(f"**{HEADINGS['period']}**: {period}")
     objectives = [
         f"- {md_escape(item.get('label', ''))}"
         + (f" ({md_escape(item['target_value'])})" if item.get("target_value") else "")
@@ -212,16 +222,16 @@ def _plan_sections(data: dict) -> list[str]:
     ]
     sections = ["\n\n".join(lines)]
     if objectives:
-        sections.append(f"## {_('Objectives')}\n" + "\n".join(objectives))
+        sections.append(f"## {HEADINGS['objectives']}\n" + "\n".join(objectives))
     if plan.get("summary"):
-        sections.append(f"## {_('Summary')}\n\n{md_escape(plan['summary'])}")
+        sections.append(f"## {HEADINGS['summary']}\n\n{md_escape(plan['summary'])}")
     items = []
     for item in plan.get("items") or []:
         details = ", ".join(md_escape(item[key]) for key in ("channel", "frequency", "kpi") if item.get(key))
         line = f"- **{md_escape(item.get('format', ''))}**: {md_escape(item.get('message', ''))}"
         items.append(f"{line} ({details})" if details else line)
     if items:
-        sections.append(f"## {_('Plan')}\n" + "\n".join(items))
+        sections.append(f"## {HEADINGS['plan']}\n" + "\n".join(items))
     return sections
 
 
