@@ -8,10 +8,10 @@ baseline in the same run, a bare `SELECT count(*), sum(amount_incl_tax)` over th
 lines. Target: RFM + recommendations <= 10 s. BENCH_SMOKE=1: 2,000 customers / 20,000 lines.
 """
 
-import time
 from datetime import date
 
 from bench import SMOKE, enforced
+from bench.stats import timed
 
 SLUG = "bench-crm"
 CUSTOMERS = 2_000 if SMOKE else 100_000
@@ -46,12 +46,6 @@ ANALYZE crm_customer; ANALYZE crm_catalogitem; ANALYZE crm_salesline;
 """
 
 
-def _timed(function):
-    started = time.perf_counter()
-    result = function()
-    return time.perf_counter() - started, result
-
-
 def run(env: dict[str, str]) -> bool:
     from django.db import connection, transaction
 
@@ -70,9 +64,9 @@ def run(env: dict[str, str]) -> bool:
                 cursor.execute("SELECT count(*), sum(amount_incl_tax) FROM crm_salesline")
                 return cursor.fetchone()
 
-        baseline_seconds, (lines, _total) = _timed(baseline)
-        rfm_seconds, rfm = _timed(lambda: rfm_refresh(as_of=AS_OF))
-        reco_seconds, reco = _timed(lambda: recommendations_refresh(as_of=AS_OF))
+        baseline_seconds, (lines, _total) = timed(baseline)
+        rfm_seconds, rfm = timed(lambda: rfm_refresh(as_of=AS_OF))
+        reco_seconds, reco = timed(lambda: recommendations_refresh(as_of=AS_OF))
     finally:
         connection.set_schema_to_public()
     total = rfm_seconds + reco_seconds

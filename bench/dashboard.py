@@ -7,25 +7,15 @@ test client as a logged-in owner. Target: the page p95 <= 150 ms for 90 days.
 """
 
 import logging
-import time
 
 from bench import enforced, iterations
-from bench.stats import ms, percentile
+from bench.stats import ms, percentile, timings
 
 SLUG = "bench-dashboard"
 RUNS = iterations(30, 2)
 HISTORY_DAYS = iterations(90, 7)
 PERIODS = (7, 30, 90, 365)
 TARGET_PAGE_P95_SECONDS = 0.150
-
-
-def _timed(function, runs: int = RUNS) -> list[float]:
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        function()
-        timings.append(time.perf_counter() - started)
-    return timings
 
 
 def run(env: dict[str, str]) -> bool:
@@ -51,10 +41,10 @@ def run(env: dict[str, str]) -> bool:
     for days in PERIODS:
         connection.set_tenant(tenant)
         period = selectors.Period.last(days)
-        computed = _timed(lambda period=period: selectors.dashboard(period))
+        computed = timings(lambda period=period: selectors.dashboard(period), RUNS)
         connection.set_schema_to_public()
-        pages = _timed(
-            lambda days=days: client.get(f"/?period={days}" if days in (7, 30, 90) else _custom(days))
+        pages = timings(
+            lambda days=days: client.get(f"/?period={days}" if days in (7, 30, 90) else _custom(days)), RUNS
         )
         page_p95 = percentile(pages, 95)
         if days == 90:

@@ -8,21 +8,14 @@ BENCH_SMOKE=1: 3 designs.
 """
 
 import tempfile
-import time
 
 from django.test import override_settings
 
 from bench import iterations
-from bench.stats import ms, percentile
+from bench.stats import ms, percentile, timed
 
 SLUG = "bench-rebuy"
 DESIGNS = iterations(20, 3)
-
-
-def _timed(call) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = call()
-    return time.perf_counter() - started, result
 
 
 def _ready(poster_id: int, n: int, own: list[float]):
@@ -33,7 +26,7 @@ def _ready(poster_id: int, n: int, own: list[float]):
     design = design_create(product=poster_id, prompt=f"A lighthouse at dawn, number {n}")
     design = pipeline.step_moderate(design, None)
     design = pipeline.step_generate(design, None)
-    seconds, design = _timed(lambda: pipeline.step_composite(design, None))
+    seconds, design = timed(lambda: pipeline.step_composite(design, None))
     own.append(seconds)
     return pipeline.step_export(design, None)
 
@@ -57,8 +50,8 @@ def run(env: dict[str, str]) -> bool:
             poster, mug = Product.objects.get(sku="POSTER-A"), Product.objects.get(sku="MUG-11")
             own: list[float] = []
             designs = [_ready(poster.pk, n, own) for n in range(DESIGNS)]
-            first = [_timed(lambda d=design: design_preview_elsewhere(d, mug))[0] for design in designs]
-            kept = [_timed(lambda d=design: design_preview_elsewhere(d, mug))[0] for design in designs]
+            first = [timed(lambda d=design: design_preview_elsewhere(d, mug))[0] for design in designs]
+            kept = [timed(lambda d=design: design_preview_elsewhere(d, mug))[0] for design in designs]
             drawn = DesignAsset.objects.filter(kind=DesignAsset.Kind.ELSEWHERE).count()
     own_p50, first_p50, kept_p50 = (percentile(values, 50) for values in (own, first, kept))
     print(  # noqa: T201
