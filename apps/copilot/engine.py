@@ -126,7 +126,7 @@ def ask(conversation: Conversation | None, asker: Asker, text: str, *, page: str
     conversation = conversation or conversation_start(asker)
     history = _history(conversation)
     _record(conversation, Message.Role.USER, text, page=page)
-    if conversation.messages.count() == 1:
+    if not history:  # its first question names it
         conversation.title = text[:TITLE_MAX]
     stream = ReplyStream(conversation_group(connection.schema_name, conversation.pk))
     notice, provider = "", Message.Provider.OFFLINE
