@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from apps.copilot.connectors.views_gmail import google_return
 from apps.designs.admin import moderation_queue_view
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls_public")),
     path("i18n/", include("django.conf.urls.i18n")),  # set_language, on every host
     path("accounts/", include("allauth.urls")),
+    path("connectors/google/return/", google_return, name="connector-google-return"),  # Google's OAuth
     path("stripe/", include("apps.billing.urls_hooks")),  # Stripe's signed events
     path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
     path("admin/", admin.site.urls),

@@ -115,15 +115,16 @@ class CopilotSettings(models.Model):
 
 
 class Connector(models.Model):
-    """A service the copilot reaches for the workspace (Notion, WhatsApp through Twilio).
+    """A service the copilot reaches for the workspace (Notion, WhatsApp through Twilio, Gmail).
 
     `credentials` is encrypted JSON (apps.core.crypto) and never shown back; disconnecting deletes
     the row. `settings` holds what is not secret: Notion's default parent page, Twilio's sender and
-    template SIDs."""
+    template SIDs, the Gmail address."""
 
     class Kind(models.TextChoices):
         NOTION = "notion", "Notion"
         WHATSAPP = "whatsapp", _("WhatsApp (Twilio)")
+        GMAIL = "gmail", "Gmail"
 
     class Status(models.TextChoices):
         CONNECTED = "connected", _("Connected")
@@ -208,3 +209,42 @@ class WhatsAppMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to} ({self.status})"
+
+
+class EmailThread(models.Model):
+    """An inbox thread of the connected Gmail, as the copilot triaged it.
+
+    Its text is data: it is read by a model call that has no tools and may only return a label
+    and a summary, it is shown as plain text, and nothing it links to is fetched. A reply is
+    drafted here, reviewed and edited by a person, then saved as a Gmail draft: never sent."""
+
+    class Label(models.TextChoices):
+        ORDER_QUESTION = "order_question", _("Order question")
+        COMPLAINT = "complaint", _("Complaint")
+        SUPPLIER = "supplier", _("Supplier")
+        OTHER = "other", _("Other")
+
+    gmail_id = models.CharField(max_length=32, unique=True)
+    sender = models.CharField(_("from"), max_length=254, blank=True)
+    sender_name = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body = models.TextField(blank=True)  # the first message's text, at most 8,000 characters
+    reply_to_message = models.CharField(max_length=300, blank=True)  # Message-ID to answer
+    received_at = models.DateTimeField(_("received"))
+    label = models.CharField(_("label"), max_length=20, choices=Label.choices)
+    summary = models.CharField(_("summary"), max_length=300)
+    provider = models.CharField(max_length=10, choices=Message.Provider.choices)
+    order_number = models.PositiveIntegerField(null=True, blank=True)  # the order it is about, if found
+    correction = models.JSONField(default=dict, blank=True)  # {"wrong", "right"}: a text fix asked for
+    label_applied = models.BooleanField(default=False)  # in Gmail
+    draft = models.TextField(_("draft reply"), blank=True)
+    draft_gmail_id = models.CharField(max_length=64, blank=True)
+    drafted_at = models.DateTimeField(null=True, blank=True)
+    triaged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["label", "-received_at"], name="copilot_thread_label_recent")]
+
+    def __str__(self) -> str:
+        return self.subject or self.gmail_id

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views
 from .connectors import views as connectors
+from .connectors import views_gmail as gmail_views
 
 app_name = "copilot"
 urlpatterns = [
@@ -16,6 +17,12 @@ urlpatterns = [
     path(
         "connectors/whatsapp/inbound/", connectors.whatsapp_inbound, name="whatsapp-inbound"
     ),  # Twilio, signed
+    path("connectors/gmail/authorize/", gmail_views.gmail_authorize, name="gmail-authorize"),
+    path("connectors/gmail/callback/", gmail_views.gmail_callback, name="gmail-callback"),
+    path("inbox/", gmail_views.inbox_page, name="inbox"),
+    path("inbox/triage/", gmail_views.inbox_sync_action, name="inbox-sync"),
+    path("inbox/<int:pk>/", gmail_views.thread_page, name="inbox-thread"),
+    path("inbox/<int:pk>/draft/", gmail_views.draft_action, name="inbox-draft"),
     path("connectors/<str:kind>/connect/", connectors.connect_action, name="connector-connect"),
     path("connectors/<str:kind>/test/", connectors.test_action, name="connector-test"),
     path("connectors/<str:kind>/disconnect/", connectors.disconnect_action, name="connector-disconnect"),

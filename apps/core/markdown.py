@@ -8,6 +8,8 @@ from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 
 SPECIAL = re.compile(r"([\\`*_\[\]()<>!#|~&])")
+LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|<?\b(?:https?://|www\.)[^\s)>\]]+>?", re.IGNORECASE)
+EMPTY_BRACKETS = re.compile(r"[ \t]*(?:\(\s*\)|\[\s*\])")
 
 
 def _http_only(url: str) -> bool:
@@ -25,3 +27,9 @@ def markdown_html(text: str) -> SafeString:
 def md_escape(text) -> str:
     """`text` as literal Markdown: its punctuation cannot open a link, an emphasis or a tag."""
     return SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def unlinked(text: str) -> str:
+    """`text` without links: a Markdown link keeps its words, a bare address goes. For what a
+    model wrote, or an e-mail's text, before it is shown."""
+    return EMPTY_BRACKETS.sub("", LINK.sub(lambda found: found.group(1) or "", text)).strip()

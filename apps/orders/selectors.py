@@ -79,6 +79,11 @@ def order_get(*, number: int) -> Order | None:
     return order_details(Order.objects.filter(number=number)).first()
 
 
+def order_latest(*, customer_email: str) -> Order | None:
+    """The latest order placed with this e-mail address (any case)."""
+    return Order.objects.filter(customer_email__iexact=customer_email).order_by("-created_at", "-pk").first()
+
+
 def order_from_source(*, source: str, external_ref: str) -> Order | None:
     """The order a shop (`source`) sent as `external_ref`, if it was imported."""
     return Order.objects.filter(source=source, external_ref=external_ref).first()

@@ -9,13 +9,13 @@ checks, as a button's form.
 """
 
 import json
-import re
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
 from apps.ai.errors import PermanentAIError
 from apps.ai.text import language_name, text_complete
+from apps.core.markdown import unlinked
 from apps.crm.models.scores import Segment
 
 from .intents import Intent
@@ -95,8 +95,6 @@ IDEAS_INSTRUCTIONS = (
     "Write in {language}."
 )
 INTENT_MAX_TOKENS = 300
-LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|<?\b(?:https?://|www\.)[^\s)>\]]+>?", re.IGNORECASE)
-EMPTY_BRACKETS = re.compile(r"[ \t]*(?:\(\s*\)|\[\s*\])")
 
 
 def intent_openai(text: str) -> Intent | None:
@@ -132,11 +130,6 @@ def _streamed(
     if question:
         messages.append({"role": "user", "content": question})
     return unlinked(text_complete(messages, stream=stream).content)
-
-
-def unlinked(text: str) -> str:
-    """`text` without links: a Markdown link keeps its words, a bare address goes."""
-    return EMPTY_BRACKETS.sub("", LINK.sub(lambda found: found.group(1) or "", text)).strip()
 
 
 def _plain(value):

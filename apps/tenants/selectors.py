@@ -109,3 +109,10 @@ def api_key_list(*, tenant: Tenant) -> QuerySet[ApiKey]:
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return user.memberships.select_related("tenant").order_by("tenant__name")
+
+
+def tenant_by_schema(schema_name: str) -> Tenant | None:
+    """The workspace whose schema is `schema_name` (None for the public schema or none)."""
+    if not schema_name or schema_name == PUBLIC:
+        return None
+    return Tenant.objects.filter(schema_name=schema_name).first()

@@ -376,6 +376,12 @@ OPENAI_MAX_RETRIES = env.int("OPENAI_MAX_RETRIES", default=2)
 # The services' API roots; tests point them to local fakes. Credentials are per workspace, encrypted.
 NOTION_API_URL = env("NOTION_API_URL", default="https://api.notion.com")
 TWILIO_API_URL = env("TWILIO_API_URL", default="https://api.twilio.com")
+GOOGLE_OAUTH_AUTHORIZE_URL = env(
+    "GOOGLE_OAUTH_AUTHORIZE_URL", default="https://accounts.google.com/o/oauth2/v2/auth"
+)
+GOOGLE_OAUTH_TOKEN_URL = env("GOOGLE_OAUTH_TOKEN_URL", default="https://oauth2.googleapis.com/token")
+GOOGLE_OAUTH_REVOKE_URL = env("GOOGLE_OAUTH_REVOKE_URL", default="https://oauth2.googleapis.com/revoke")
+GMAIL_API_URL = env("GMAIL_API_URL", default="https://gmail.googleapis.com")
 CONNECTOR_TIMEOUT_SECONDS = env.float("CONNECTOR_TIMEOUT_SECONDS", default=15.0)
 
 # --- Billing (apps/billing): plans, Stripe through dj-stripe, quotas ---------------------------

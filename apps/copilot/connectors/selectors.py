@@ -1,15 +1,17 @@
 """Reads: a workspace's connectors and what they hold (credentials decrypted only here)."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.crypto import decrypt_json
 
-from ..models import Connector, WhatsAppMessage
+from ..models import Connector, EmailThread, WhatsAppMessage
 from .errors import NotConnected
 
 NOT_CONNECTED = {
     Connector.Kind.NOTION: _("Notion is not connected: an admin connects it under Copilot → Connectors."),
     Connector.Kind.WHATSAPP: _("WhatsApp is not connected: an admin connects it under Copilot → Connectors."),
+    Connector.Kind.GMAIL: _("Gmail is not connected: an admin connects it under Copilot → Connectors."),
 }
 
 
@@ -38,8 +40,27 @@ def connector_mask(connector: Connector) -> str:
     if connector.kind == Connector.Kind.WHATSAPP:
         sid = str(credentials.get("account_sid", ""))
         return f"{sid[:4]}…{sid[-4:]} · ••••••••"
+    if connector.kind == Connector.Kind.GMAIL:
+        return f"{connector.settings.get('email', '')} · ••••••••"
     return "••••••••" + str(credentials.get("token", ""))[-4:]
 
 
 def whatsapp_message_list(*, limit: int = 20):
     return WhatsAppMessage.objects.all()[:limit]
+
+
+def email_thread_list(*, label: str = "", search: str = ""):
+    """The triaged threads, newest first; `label` keeps one label, `search` looks in the sender,
+    subject and summary."""
+    threads = EmailThread.objects.defer("body")
+    if label:
+        threads = threads.filter(label=label)
+    if search:
+        threads = threads.filter(
+            Q(sender__icontains=search) | Q(subject__icontains=search) | Q(summary__icontains=search)
+        )
+    return threads
+
+
+def email_thread_get(*, pk: int) -> EmailThread | None:
+    return EmailThread.objects.filter(pk=pk).first()

@@ -1,6 +1,7 @@
-"""Writes for the connectors: connect (fields checked, one call to the service, credentials stored
-encrypted), test, disconnect (the row and its credentials deleted); export a conversation or a
-plan to Notion; send WhatsApp notifications and record Twilio's status callbacks.
+"""Writes for the connectors: connect (fields checked, or Google's consent for Gmail; one call to
+the service, credentials stored encrypted), test, disconnect (the row and its credentials
+deleted); export a conversation or a plan to Notion; send WhatsApp notifications and record
+Twilio's status callbacks.
 
 WhatsApp is sent only to a customer who agreed to marketing messages (`marketing_consent` True)
 and has a phone number: otherwise `WhatsAppRefused` says why and nothing is stored (no row, so
@@ -26,7 +27,7 @@ from apps.planner.exports import plan_json
 from apps.planner.selectors import scenario_get
 
 from ..models import Connector, Conversation, Message, WhatsAppMessage
-from . import notion, whatsapp
+from . import gmail, notion, whatsapp
 from .errors import (
     CredentialsRefused,
     MessageUnknown,
@@ -35,6 +36,7 @@ from .errors import (
     SignatureInvalid,
     WhatsAppRefused,
 )
+from .inbox import inbox_forget
 from .selectors import connector_credentials, connector_get, connector_live
 
 logger = logging.getLogger(__name__)
@@ -100,8 +102,10 @@ def _check(kind: str, credentials: dict) -> None:
     """One call to the service with `credentials` (raises what it answered)."""
     if kind == Kind.NOTION:
         notion.notion_me(token=credentials["token"])
-    else:
+    elif kind == Kind.WHATSAPP:
         whatsapp.twilio_account(account_sid=credentials["account_sid"], auth_token=credentials["auth_token"])
+    else:
+        gmail.profile(token=gmail.access_token())
 
 
 def connector_connect(*, kind: str, credentials: dict, options: dict) -> Connector:
@@ -153,8 +157,30 @@ def connector_test(*, connector: Connector) -> Connector:
     return connector
 
 
+def gmail_connect(*, code: str) -> Connector:
+    """Exchange Google's consent `code` for tokens, read the mailbox's address with them, and
+    store them encrypted (connecting again replaces the previous Google account)."""
+    tokens = gmail.code_exchange(code)
+    address = str(gmail.profile(token=tokens["access_token"]).get("emailAddress") or "")[:254]
+    connector, _created = Connector.objects.update_or_create(
+        kind=Kind.GMAIL,
+        defaults={
+            "credentials": encrypt_json(tokens),
+            "settings": {"email": address},
+            "status": Connector.Status.CONNECTED,
+            "last_error": "",
+            "last_tested_at": timezone.now(),
+        },
+    )
+    return connector
+
+
 def connector_disconnect(*, connector: Connector) -> None:
-    """Forget the connector: its row, credentials included, is deleted."""
+    """Forget the connector: its row, credentials included, is deleted. Gmail's grant is revoked
+    at Google too, and the triaged threads are deleted."""
+    if connector.kind == Kind.GMAIL:
+        gmail.token_revoke(str(connector_credentials(connector).get("refresh_token", "")))
+        inbox_forget()
     connector.delete()
 
 

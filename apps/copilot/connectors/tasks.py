@@ -3,7 +3,7 @@ message is sent once per order or design and template); only Twilio's transient 
 
 from celery import shared_task
 
-from . import services
+from . import inbox, services
 from .errors import ServiceUnavailable
 
 RETRY = {
@@ -22,3 +22,9 @@ def whatsapp_order_confirmed_task(order_number: int) -> None:
 @shared_task(queue="default", acks_late=True, **RETRY)
 def whatsapp_design_ready_task(design_id: int) -> None:
     services.whatsapp_design_ready(design_id=design_id)
+
+
+@shared_task(queue="default", acks_late=True)
+def inbox_sync_task() -> int:
+    """Triage the Gmail inbox (the page shows its progress); safe to run again."""
+    return inbox.inbox_sync()

@@ -1,4 +1,5 @@
-"""Copilot → Connectors (admins): connect, test and disconnect Notion and WhatsApp (Twilio); and
+"""Copilot → Connectors (admins): connect, test and disconnect Notion, WhatsApp (Twilio) and Gmail
+(its consent flow: views_gmail.py); and
 Twilio's status callback and customers' replies, public on the workspace host and checked by
 their signature.
 
@@ -21,12 +22,17 @@ from apps.tenants.decorators import admin_required
 from ..models import Connector
 from . import proofs, services
 from .forms import FORMS, form_initial
+from .gmail import google_app
 from .selectors import connector_get, connector_mask, whatsapp_message_list
 from .whatsapp import inbound_url, status_callback_url
 
 PAGE = "dashboard:copilot:connectors"
 ABOUT = {
     "notion": gettext_lazy("Export copilot conversations and marketing plans as Notion pages."),
+    "gmail": gettext_lazy(
+        "Triage the inbox's recent threads into labels applied in Gmail (order question, complaint, "
+        "supplier, other) and draft replies you review: the copilot never sends an e-mail."
+    ),
     "whatsapp": gettext_lazy(
         "Send WhatsApp template messages through your Twilio account when an order is placed or a "
         "design is ready — only to customers who agreed to marketing messages and have a phone number."
@@ -35,7 +41,7 @@ ABOUT = {
 
 
 def _kind(kind: str) -> str:
-    if kind not in FORMS:
+    if kind not in Connector.Kind.values:
         raise Http404
     return kind
 
@@ -48,13 +54,14 @@ def _card(kind: str, form=None) -> dict:
         "about": ABOUT[kind],
         "connector": connector,
         "mask": connector_mask(connector) if connector else "",
-        "form": form or FORMS[kind](initial=form_initial(kind, connector)),
+        "form": form or (FORMS[kind](initial=form_initial(kind, connector)) if kind in FORMS else None),
+        "google_ready": kind == Connector.Kind.GMAIL and google_app() is not None,
         "sent": whatsapp_message_list() if kind == "whatsapp" and connector else [],
     }
 
 
 def _page(request, status: int = 200, **forms):
-    cards = [_card(kind, forms.get(kind)) for kind in FORMS]
+    cards = [_card(kind, forms.get(kind)) for kind in Connector.Kind.values]
     return render(request, "copilot/connectors.html", {"cards": cards}, status=status)
 
 
@@ -78,7 +85,9 @@ def connectors_page(request):
 @require_POST
 @admin_required
 def connect_action(request, kind: str):
-    form = FORMS[_kind(kind)](request.POST)
+    if kind not in FORMS:
+        raise Http404
+    form = FORMS[kind](request.POST)
     if form.is_valid():
         try:
             services.connector_connect(kind=kind, credentials=form.credentials(), options=form.options())
