@@ -29,6 +29,7 @@ PERIODS = (  # checked in this order
     ("7d", r"last week|this week|past week|7 days|semaine|7 jours|上周|本周|这周|7\s*天"),
     ("90d", r"quarter|90 days|3 months|trimestre|90 jours|3 mois|季度|90\s*天|三个月"),
 )
+BEST_SELLING = r"best.?sell|sold best|sells? best|selling best|meilleures? ventes?|畅销|卖得最好|热销"
 TOOLS = (  # (tool, pattern) checked in this order; several may match one question
     ("customer_360", None),  # an e-mail address in the question
     (
@@ -49,10 +50,15 @@ TOOLS = (  # (tool, pattern) checked in this order; several may match one questi
         r"slipping|at.?risk|churn|losing|lapsed|leaving|à risque|perdre|partir|风险|流失|沉睡",
     ),
     ("segments", r"segment|rfm|分群|细分|客户群"),
+    (  # what sold best on the shop, from Shopify's own figures: not a question about channels
+        "shop_best_sellers",
+        rf"^(?=.*(?:shopify|\bshop\b|\bstore\b|boutique|店铺|网店))(?=.*(?:{BEST_SELLING}))"
+        r"(?!.*(?:woocommerce|channel|canal|canaux|渠道))",
+    ),
     ("shop_sales", r"shopify|woocommerce|\bshop\b|channel|boutique|canal|canaux|店铺|网店|渠道"),
     (
         "top_products",
-        r"best.?sell|top products?|sold best|sells? best|meilleures? ventes?|畅销|卖得最好|热销",
+        rf"{BEST_SELLING}|top products?",
     ),
     (
         "campaign_stats",
@@ -91,6 +97,9 @@ ACTIONS = (  # (action, pattern, argument reader) checked in this order; at most
         r"(?:build|make|rebuild).*pack|(?:construi|génère|refai).*pack|生成.*(?:生产包|包)",
     ),
 )
+SUPERSEDES = {  # a tool that answers the question in full: the broader tools it matched alongside are dropped
+    "shop_best_sellers": {"shop_sales", "top_products", "kpis"},  # "meilleures ventes" names sales too
+}
 PAGE_TOOLS = (  # a vague question, by the page it was asked from (longest prefix first)
     ("/orders", "orders_by_status"),
     ("/designs", "failed_designs"),
@@ -127,6 +136,8 @@ def understand(text: str, page: str = "") -> list[Step]:
                 steps.append(Step(name, {"customer": found.group()}))
         elif re.search(pattern, words, re.IGNORECASE):
             steps.append(Step(name, _tool_arguments(name, words)))
+    dropped = set().union(*(SUPERSEDES.get(step.name, ()) for step in steps))
+    steps = [step for step in steps if step.name not in dropped]
     if (
         not steps
         and page
@@ -142,7 +153,7 @@ def period(words: str) -> str:
 
 
 def _tool_arguments(name: str, words: str) -> dict:
-    if name in ("kpis", "revenue_series", "top_products", "failed_designs"):
+    if name in ("kpis", "revenue_series", "top_products", "failed_designs", "shop_best_sellers"):
         return {"period": period(words), "start": None, "end": None}
     if name == "design_funnel":
         by = "product" if re.search(r"product|produit|产品", words, re.IGNORECASE) else None

@@ -1,9 +1,13 @@
 """Sales tools: KPIs, revenue per day, top products, orders and what blocks them, failed designs and
-the design funnel — the dashboard home's and the Orders and Designs pages' own selectors."""
+the design funnel — the dashboard home's and the Orders and Designs pages' own selectors — and
+what sold best on the connected Shopify shop, read from Shopify's own API (apps/integrations)."""
 
+from dataclasses import asdict
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,6 +18,10 @@ from apps.core.markdown import md_escape
 from apps.designs.models import Design
 from apps.designs.selectors import design_list, design_thumbs
 from apps.designs.signing import asset_url
+from apps.integrations.errors import CredentialsInvalid, IntegrationNotFound, ShopUnreachable
+from apps.integrations.models import Integration
+from apps.integrations.selectors import integration_is_live
+from apps.integrations.shop_stats import ShopSales, shopify_sales
 from apps.orders.models import Order
 from apps.orders.selectors import order_blockers, order_status_counts
 
@@ -256,6 +264,132 @@ def shop_sales(arguments: dict) -> ToolResult:
         else:
             lines.append(_("No products sold on %(shop)s in this period.") % {"shop": labels[shop]})
     return ToolResult(data, "\n".join(lines), sources)
+
+
+SHOPIFY_HISTORY_DAYS = 60  # what Shopify lists to an app without the read_all_orders scope
+
+
+@tool(
+    "shop_best_sellers",
+    label=gettext_lazy("Best sellers on Shopify"),
+    description="What sold best on the connected Shopify shop in a period, read from Shopify's own Admin "
+    "API (every order of the shop, not only those sent to Luneo): orders and revenue (the shop's "
+    "currency, cancelled orders left out), units sold and how many carried a Luneo design, and the 10 "
+    "best-selling products (units, revenue, units with a Luneo design). Shopify only, not WooCommerce.",
+    parameters=params(**PERIOD_ARGUMENTS),
+)
+def shop_best_sellers(arguments: dict) -> ToolResult:
+    key, period = period_of(arguments)
+    feature_require(Feature.INTEGRATIONS)
+    data = {"period": period_data(key, period), "shop": Integration.Kind.SHOPIFY.value}
+    sources = [Source(_("Integrations"), reverse("dashboard:integrations:list"))]
+    try:
+        sales = shopify_sales(start=period.start, end=period.end)
+    except IntegrationNotFound:
+        return _shopify_not_connected(data, sources)
+    except (CredentialsInvalid, ShopUnreachable) as error:
+        return _shopify_failed(data, sources, error)
+    data |= {"connected": True, **_sales_data(sales)}
+    if not data["orders"]:
+        when = period_text(data["period"])
+        return ToolResult(
+            data, _("No orders on Shopify from %(when)s.") % {"when": when}, sources, empty=True
+        )
+    return ToolResult(data, _best_sellers_summary(data, period.start), sources)
+
+
+def _sales_data(sales: ShopSales) -> dict:
+    """The figures as `data` holds them: amounts as text."""
+    products = [{**asdict(row), "revenue": figure(row.revenue)} for row in sales.products]
+    return {**asdict(sales), "revenue": figure(sales.revenue), "products": products}
+
+
+def _shopify_not_connected(data: dict, sources: list[Source]) -> ToolResult:
+    woocommerce = integration_is_live(kind=Integration.Kind.WOOCOMMERCE)
+    data |= {"connected": False, "woocommerce_connected": woocommerce}
+    lines = [
+        _(
+            "No Shopify shop is connected to this workspace: connect one under Settings → Integrations "
+            "to see what sells best on it."
+        )
+    ]
+    if woocommerce:
+        lines.append(
+            _(
+                "Only WooCommerce is connected, and best sellers are read from Shopify only: ask for "
+                "sales by channel to see the orders WooCommerce sent to Luneo."
+            )
+        )
+    return ToolResult(data, "\n\n".join(lines), sources, empty=True)
+
+
+def _shopify_failed(
+    data: dict, sources: list[Source], error: CredentialsInvalid | ShopUnreachable
+) -> ToolResult:
+    """What Shopify's refusal or failure means, as the answer (never a 500)."""
+    data |= {"connected": True, "error": error.code}
+    lines = [_("Shopify's figures could not be read: %(reason)s") % {"reason": error.message}]
+    if isinstance(error, CredentialsInvalid):
+        lines.append(
+            _(
+                "The Shopify app needs the `read_orders` scope as well as `read_products`: check its "
+                "access token and scopes, then connect the shop again under Settings → Integrations."
+            )
+        )
+    return ToolResult(data, "\n\n".join(lines), sources, empty=True)
+
+
+def _best_sellers_summary(data: dict, start: date) -> str:
+    currency = data["currency"]
+    lines = [
+        _("**Shopify, %(when)s**: %(orders)d orders, %(revenue)s %(currency)s (cancelled orders left out).")
+        % {
+            "when": period_text(data["period"]),
+            "orders": data["orders"],
+            "revenue": data["revenue"],
+            "currency": currency,
+        }
+    ]
+    if data["units"]:
+        lines.append(
+            _("Of the %(units)d units sold, %(designed)d (%(rate)s %%) carried a Luneo design.")
+            % {
+                "units": data["units"],
+                "designed": data["designed_units"],
+                "rate": _rate(data["designed_units"], data["units"]),
+            }
+        )
+    if data["truncated"]:
+        lines.append(
+            _("Shopify has more orders in this period: these figures cover the first %(count)d orders only.")
+            % {"count": data["orders"] + data["cancelled"]}
+        )
+    if start < timezone.now().date() - timedelta(days=SHOPIFY_HISTORY_DAYS):
+        lines.append(
+            _(
+                "Shopify lists orders older than %(days)d days only to apps with the `read_all_orders` "
+                "scope: without it, older orders are missing."
+            )
+            % {"days": SHOPIFY_HISTORY_DAYS}
+        )
+    return "\n\n".join([*lines, _best_sellers_table(data["products"], currency)])
+
+
+def _best_sellers_table(products: list[dict], currency: str) -> str:
+    header = [
+        _("Product"),
+        _("SKU"),
+        _("Units"),
+        _("With a Luneo design"),
+        _("Revenue (%(currency)s)") % {"currency": currency},
+    ]
+    lines = ["| # | " + " | ".join(header) + " |", "|---|---|---|---|---|---|"]
+    for rank, row in enumerate(products, start=1):
+        name, sku = md_escape(row["title"] or row["sku"] or "—"), md_escape(row["sku"] or "—")
+        lines.append(
+            f"| {rank} | {name} | {sku} | {row['units']} | {row['designed_units']} | {row['revenue']} |"
+        )
+    return "\n".join(lines)
 
 
 BLOCKER_LABELS = {

@@ -32,6 +32,11 @@ def integration_live(*, kind: str) -> Integration:
     return integration
 
 
+def integration_is_live(*, kind: str) -> bool:
+    """Whether a shop of `kind` is connected (its webhooks are taken)."""
+    return Integration.objects.filter(kind=kind, status__in=LIVE).exists()
+
+
 def integration_credentials(*, integration: Integration) -> tuple[dict, str]:
     """(the client's credentials, the webhook secret), decrypted; 422 if no key opens them any more."""
     try:

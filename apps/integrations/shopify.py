@@ -5,6 +5,7 @@ the key shown under Settings → Notifications → Webhooks): that is the webhoo
 """
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 
 from django.utils.html import strip_tags
@@ -30,6 +31,7 @@ from .models import Integration
 KIND = Integration.Kind.SHOPIFY
 API_VERSION = "2024-10"
 TOKEN_PREFIXES = ("shpat_", "shpca_", "shppa_")  # custom app, and older private apps
+ORDER_FIELDS = "id,created_at,currency,total_price,financial_status,cancelled_at,line_items"
 WEBHOOK = WebhookHeaders(
     signature="X-Shopify-Hmac-Sha256",
     delivery="X-Shopify-Webhook-Id",
@@ -57,6 +59,26 @@ def credentials_clean(credentials: dict, errors: dict) -> tuple[dict, str]:
     return {"access_token": token}, secret
 
 
+class Pages:
+    """One listing's pages, following the `Link: <…>; rel="next"` cursor (the link carries the
+    query: the first request's parameters are not sent again). `truncated` turns true when the loop
+    guard stops it with pages left."""
+
+    def __init__(self, client: ShopClient, url: str, params: dict, key: str, *, limit: int = MAX_PAGES):
+        self.client, self.url, self.params, self.key, self.limit = client, url, params, key, limit
+        self.truncated = False
+
+    def __iter__(self) -> Iterator[list[dict]]:
+        url, params = self.url, self.params
+        for _page in range(self.limit):
+            data, response = self.client.get(url, params)
+            yield field(data, self.key)
+            url, params = response.links.get("next", {}).get("url", ""), None
+            if not url.startswith(self.client.base_url):  # the last page, or a link off the shop: stop
+                return
+        self.truncated = True
+
+
 class Client(ShopClient):
     def __init__(self, shop_url: str, credentials: dict):
         base_url = f"{shop_url}/admin/api/{API_VERSION}"
@@ -67,15 +89,21 @@ class Client(ShopClient):
         data, _response = self.get("/shop.json")
         return text(field(data, "shop", "currency")).upper()
 
-    def product_pages(self) -> Iterator[list[dict]]:
-        """Every product, 250 a page, following the `Link: <…>; rel="next"` cursor."""
-        url, params = "/products.json", {"limit": 250}
-        for _page in range(MAX_PAGES):
-            data, response = self.get(url, params)
-            yield field(data, "products")
-            url, params = response.links.get("next", {}).get("url", ""), None
-            if not url.startswith(self.base_url):  # the last page, or a link off the shop: stop
-                return
+    def product_pages(self) -> Pages:
+        """Every product, 250 a page."""
+        return Pages(self, "/products.json", {"limit": 250}, "products")
+
+    def order_pages(self, low: datetime, high: datetime, *, limit: int = MAX_PAGES) -> Pages:
+        """The orders created from `low` to `high` (both included), cancelled ones too, 250 a page,
+        with only the fields a sales summary reads."""
+        params = {
+            "status": "any",
+            "created_at_min": low.isoformat(),
+            "created_at_max": high.isoformat(),
+            "limit": 250,
+            "fields": ORDER_FIELDS,
+        }
+        return Pages(self, "/orders.json", params, "orders", limit=limit)
 
 
 def product_fields(product: dict) -> dict:
@@ -94,7 +122,8 @@ def product_fields(product: dict) -> dict:
     }
 
 
-def _design(item: dict) -> str:
+def line_design(item: dict) -> str:
+    """The Luneo design (`dsg_…`) a line item carries in one of its properties, or ""."""
     properties = {
         text(p.get("name")): text(p.get("value")) for p in item.get("properties") or [] if isinstance(p, dict)
     }
@@ -115,14 +144,14 @@ def order_input(order: dict) -> ShopOrder:
     full_name = f"{text(customer.get('first_name'))} {text(customer.get('last_name'))}".strip()
     lines = [
         ShopLine(
-            design=_design(item),
+            design=line_design(item),
             quantity=item.get("quantity"),
             unit_price=money(item.get("price")),
             title=text(item.get("title") or item.get("name")),
             sku=text(item.get("sku")),
         )
         for item in order.get("line_items") or []
-        if _design(item)
+        if line_design(item)
     ]
     return ShopOrder(
         external_ref=text(order.get("id")),

@@ -79,7 +79,9 @@ def test_a_vague_question_is_answered_for_the_page_it_comes_from(tenant, history
 @pytest.mark.parametrize(
     ("question", "tools"),
     [
-        ("What sold best on the Shopify shop last week?", ["shop_sales", "top_products"]),
+        ("What sold best on the Shopify shop last week?", ["shop_best_sellers"]),
+        ("What sold best on WooCommerce last week?", ["shop_sales", "top_products"]),
+        ("Sales by channel last week?", ["shop_sales", "kpis"]),
         ("Which styles are trending this month?", ["design_funnel"]),
         ("Quels clients sont à risque ?", ["at_risk_customers"]),
         ("为什么设计失败了？", ["failed_designs"]),

@@ -47,6 +47,36 @@ def shopify_product(product_id: int, sku: str, price: str, title: str) -> dict:
     }  # fmt: skip
 
 
+def shopify_line(product_id: int, sku: str, title: str, price: str, quantity: int, design: str = "") -> dict:
+    """A line item as `/orders.json` lists it (trimmed); `design` goes in the `_luneo_design` property."""
+    properties = [{"name": "_luneo_design", "value": design}] if design else []
+    return {
+        "id": product_id * 100 + quantity,
+        "product_id": product_id,
+        "variant_id": product_id * 10 + 1,
+        "title": title,
+        "name": f"{title} - Default Title",
+        "sku": sku,
+        "price": price,
+        "quantity": quantity,
+        "total_discount": "0.00",
+        "properties": properties,
+    }
+
+
+def shopify_order(order_id: int, total: str, lines: list[dict], *, cancelled: bool = False) -> dict:
+    """An order as `/orders.json?fields=…` lists it: only the fields the client asks for."""
+    return {
+        "id": order_id,
+        "created_at": "2026-11-20T10:15:00+01:00",
+        "currency": "EUR",
+        "total_price": total,
+        "financial_status": "voided" if cancelled else "paid",
+        "cancelled_at": "2026-11-20T12:00:00+01:00" if cancelled else None,
+        "line_items": lines,
+    }
+
+
 def woo_product(product_id: int, sku: str, price: str, name: str) -> dict:
     """A product as WooCommerce's REST API v3 lists it (trimmed)."""
     return {
@@ -70,6 +100,7 @@ class FakeShop:
 
     shopify_pages: list[list[dict]] = field(default_factory=list)
     woo_pages: list[list[dict]] = field(default_factory=list)
+    shopify_orders: list[list[dict]] = field(default_factory=list)  # pages of `/orders.json`
     currency: str = "EUR"
     shopify_token: str = SHOPIFY_TOKEN
     woo_auth: tuple[str, str] = (WOO_KEY, WOO_SECRET)
@@ -110,19 +141,25 @@ class FakeShop:
             }
             return 200, {"shop": shop}, {}
         if path == "/products.json":
-            page = int(query.get("page_info", "p1")[1:])
-            links = []
-            if page < len(self.shopify_pages):
-                links.append(
-                    f'<{self.url}{SHOPIFY_API}/products.json?limit=250&page_info=p{page + 1}>; rel="next"'
-                )
-            if page > 1:
-                links.append(
-                    f'<{self.url}{SHOPIFY_API}/products.json?limit=250&page_info=p{page - 1}>; rel="previous"'
-                )
-            headers = {"Link": ", ".join(links)} if links else {}
-            return 200, {"products": self.shopify_pages[page - 1]}, headers
+            return self.shopify_page("products", self.shopify_pages, query)
+        if path == "/orders.json":
+            return self.shopify_page("orders", self.shopify_orders, query)
         return 404, {"errors": "Not Found"}, {}
+
+    def shopify_page(self, resource: str, pages: list[list[dict]], query: dict) -> tuple[int, object, dict]:
+        """One page of a listing, with Shopify's `Link` header to the next and previous ones."""
+        page = int(query.get("page_info", "p1")[1:])
+        links = []
+        if page < len(pages):
+            links.append(
+                f'<{self.url}{SHOPIFY_API}/{resource}.json?limit=250&page_info=p{page + 1}>; rel="next"'
+            )
+        if page > 1:
+            links.append(
+                f'<{self.url}{SHOPIFY_API}/{resource}.json?limit=250&page_info=p{page - 1}>; rel="previous"'
+            )
+        headers = {"Link": ", ".join(links)} if links else {}
+        return 200, {resource: pages[page - 1] if pages else []}, headers
 
     def woocommerce(self, path: str, query: dict) -> tuple[int, object, dict]:
         if path == "/data/currencies/current":
