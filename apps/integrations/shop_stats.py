@@ -19,6 +19,7 @@ from apps.core.dates import day_start
 from . import shopify
 from .base import money, text
 from .errors import ShopUnreachable, WebhookInvalid
+from .models import Integration
 from .selectors import integration_credentials, integration_live
 
 CACHE_SECONDS = 300
@@ -47,9 +48,11 @@ class ShopSales:
     truncated: bool  # the page guard stopped the reading: the figures cover the first orders only
 
 
-def shopify_sales_key(start: date, end: date) -> str:
-    """The cache key of a period's figures: the workspace's schema is part of it."""
-    return f"{connection.schema_name}:integrations:shopify_sales:{start.isoformat()}:{end.isoformat()}"
+def shopify_sales_key(integration: Integration, start: date, end: date) -> str:
+    """The cache key of a period's figures: the workspace's schema and the connection (a shop
+    connected again, maybe another one, starts afresh) are part of it."""
+    connected = f"{integration.pk}.{int(integration.updated_at.timestamp())}"
+    return f"{connection.schema_name}:integrations:shopify_sales:{connected}:{start}:{end}"
 
 
 def shopify_sales(*, start: date, end: date) -> ShopSales:
@@ -60,7 +63,7 @@ def shopify_sales(*, start: date, end: date) -> ShopSales:
     Shopify refuses or fails (nothing cached).
     """
     integration = integration_live(kind=shopify.KIND)
-    key = shopify_sales_key(start, end)
+    key = shopify_sales_key(integration, start, end)
     found = cache.get(key)
     if found is None:
         credentials, _secret = integration_credentials(integration=integration)
