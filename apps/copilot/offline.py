@@ -30,6 +30,11 @@ PERIODS = (  # checked in this order
     ("90d", r"quarter|90 days|3 months|trimestre|90 jours|3 mois|季度|90\s*天|三个月"),
 )
 BEST_SELLING = r"best.?sell|sold best|sells? best|selling best|meilleures? ventes?|畅销|卖得最好|热销"
+INBOX_LABELS = (
+    ("complaint", r"complain|réclamation|plainte|投诉"),
+    ("supplier", r"supplier|fournisseur|供应商"),
+    ("order_question", r"order question|question.*(?:order|commande)|订单问题"),
+)
 TOOLS = (  # (tool, pattern) checked in this order; several may match one question
     ("customer_360", None),  # an e-mail address in the question
     (
@@ -50,6 +55,11 @@ TOOLS = (  # (tool, pattern) checked in this order; several may match one questi
         r"slipping|at.?risk|churn|losing|lapsed|leaving|à risque|perdre|partir|风险|流失|沉睡",
     ),
     ("segments", r"segment|rfm|分群|细分|客户群"),
+    (
+        "inbox_threads",
+        r"inbox|mailbox|my (?:e-?)?mails?|customer e-?mails?|complaints?|boîte de réception|courriels?"
+        r"|réclamations?|plaintes?|收件箱|邮箱|邮件|投诉",
+    ),
     (  # what sold best on the shop, from Shopify's own figures: not a question about channels
         "shop_best_sellers",
         rf"^(?=.*(?:shopify|\bshop\b|\bstore\b|boutique|店铺|网店))(?=.*(?:{BEST_SELLING}))"
@@ -101,6 +111,7 @@ SUPERSEDES = {  # a tool that answers the question in full: the broader tools it
     "shop_best_sellers": {"shop_sales", "top_products", "kpis"},  # "meilleures ventes" names sales too
 }
 PAGE_TOOLS = (  # a vague question, by the page it was asked from (longest prefix first)
+    ("/copilot/inbox", "inbox_threads"),
     ("/orders", "orders_by_status"),
     ("/designs", "failed_designs"),
     ("/customers", "segments"),
@@ -161,6 +172,11 @@ def _tool_arguments(name: str, words: str) -> dict:
     if name == "shop_sales":
         shop = next((shop for shop in ("shopify", "woocommerce") if shop in words.casefold()), None)
         return {"period": period(words), "start": None, "end": None, "shop": shop}
+    if name == "inbox_threads":
+        label = next(
+            (code for code, pattern in INBOX_LABELS if re.search(pattern, words, re.IGNORECASE)), None
+        )
+        return {"label": label}
     if name == "at_risk_customers":
         return {"segment": None}
     return {}

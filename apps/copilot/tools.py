@@ -7,8 +7,8 @@ selectors — the very functions the dashboard's pages call, so an answer equals
 to. A `ToolResult` carries the figures (`data`, what a model sees), a Markdown summary in the
 active language built from those figures only, and the dashboard pages that show them.
 
-The tools themselves live in `tool_sales.py`, `tool_customers.py` and `tool_billing.py`; they
-register here with `@tool(...)` when this module is imported.
+The tools themselves live in `tool_sales.py`, `tool_customers.py`, `tool_billing.py` and
+`tool_inbox.py`; they register here with `@tool(...)` when this module is imported.
 """
 
 import re
@@ -304,4 +304,4 @@ def shown(value) -> str:
     return "—" if value is None else str(value)
 
 
-from . import tool_billing, tool_customers, tool_sales  # noqa: E402, F401  (they register their tools)
+from . import tool_billing, tool_customers, tool_inbox, tool_sales  # noqa: E402, F401  (they register their tools)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.copilot.connectors import gmail
 from apps.copilot.connectors.errors import CredentialsRefused
 from apps.copilot.connectors.inbox import inbox_sync
+from apps.copilot.engine import ask, member_asker
 from apps.copilot.models import Connector, EmailThread, PendingAction
 from apps.core.crypto import decrypt_json, encrypt_json
 from apps.orders.models import Order
@@ -371,3 +372,53 @@ def test_another_workspace_sees_none_of_the_threads(other_tenant, tenant, google
     assert "Typo on my label" not in page
     assert 'id="inbox-onboarding"' in page
     assert response.status_code == 404
+
+
+# --- the copilot reads the inbox -----------------------------------------------------------------
+
+
+def test_the_copilot_answers_from_the_triaged_inbox_in_three_languages(tenant, google):
+    connected(google)
+    order = mailbox(google)
+    inbox_sync()
+    editor = member(tenant, Role.EDITOR)
+
+    for question in (
+        "Any complaints in the inbox?",
+        "Des réclamations dans la boîte de réception ?",
+        "收件箱里有投诉吗？",
+    ):
+        answer = ask(None, member_asker(editor, Role.EDITOR), question)
+        reply = answer.message
+        assert [tool["name"] for tool in reply.tools] == ["inbox_threads"]
+        assert reply.tools[0]["arguments"] == {"label": "complaint"}
+    assert f"(order {order.reference})" in reply.text or order.reference in reply.text
+    assert "Typo on my label" in reply.text
+    assert "Invoice 2291" not in reply.text  # a supplier's thread, not a complaint
+    assert reply.sources == [{"label": "Inbox", "url": "/copilot/inbox/?label=complaint"}]
+
+
+def test_a_viewer_cannot_read_the_inbox_through_the_copilot(tenant, google):
+    connected(google)
+    mailbox(google)
+    inbox_sync()
+    viewer = member(tenant, Role.VIEWER)
+
+    answer = ask(None, member_asker(viewer, Role.VIEWER), "Any complaints in the inbox?")
+
+    assert "Typo on my label" not in answer.message.text
+    assert "Editor" in answer.message.text
+
+
+def test_another_workspaces_copilot_finds_no_mail(other_tenant, tenant, google):
+    connected(google)
+    mailbox(google)
+    inbox_sync()
+
+    connection.set_tenant(other_tenant)
+    intruder = member(other_tenant, Role.OWNER)
+    answer = ask(None, member_asker(intruder, Role.OWNER), "Any complaints in the inbox?")
+    connection.set_tenant(tenant)
+
+    assert "Typo on my label" not in answer.message.text
+    assert "No mailbox is connected" in answer.message.text

@@ -232,8 +232,9 @@ def test_plan_usage_is_refused_below_admin(tenant, role):
 
 def test_what_each_role_may_use(tenant):
     assert {item.name for item in tools_for(Role.OWNER)} == set(TOOLS)
-    assert set(TOOLS) - {item.name for item in tools_for(Role.VIEWER)} == {"plan_usage"}
-    assert len(TOOLS) == 14
+    assert set(TOOLS) - {item.name for item in tools_for(Role.VIEWER)} == {"plan_usage", "inbox_threads"}
+    assert set(TOOLS) - {item.name for item in tools_for(Role.EDITOR)} == {"plan_usage"}
+    assert len(TOOLS) == 15
 
 
 def test_every_schema_is_openai_strict(tenant):
