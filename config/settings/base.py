@@ -38,7 +38,8 @@ SHARED_APPS = [
     "apps.audit",
     "apps.dashboard",
     "daphne",
-    "django.contrib.admin",
+    "apps.console",
+    "apps.console.admin_app.LuneoAdminConfig",  # django.contrib.admin, with the Luneo site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
