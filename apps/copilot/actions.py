@@ -16,18 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.campaigns.services import audience_save, campaign_draft_make
-from apps.core.errors import ValidationFailed
+from apps.core.errors import ApplicationError, ValidationFailed
 from apps.core.markdown import md_escape
 from apps.crm.models.scores import Segment
 from apps.designs.errors import DesignNotRetryable
-from apps.designs.models import Design
-from apps.designs.selectors import design_list
-from apps.designs.services import design_retry
+from apps.designs.models import Design, DesignAsset
+from apps.designs.selectors import design_list, design_thumb_urls
+from apps.designs.services import design_correction_check, design_retry, design_text_correct
+from apps.designs.signing import correction_preview_url
 from apps.orders.pack import order_pack_request
 from apps.orders.selectors import order_get, order_number_parse
 from apps.planner.services import scenario_create
 from apps.tenants.models import Role
 
+from .models import PendingAction
 from .tools import arguments_check, params
 
 RETRY_DAYS = 7
@@ -50,6 +52,9 @@ class Action:
     describe: Callable[[dict], str]  # the card: what confirming will do
     run: Callable[[dict, int | None], Done]
     role: str = Role.EDITOR
+    # Images the card shows while it waits ([{"label", "url"}]): signed links made each time the
+    # card is shown (never stored: they expire). Raising ApplicationError shows none.
+    images: Callable[[dict], list[dict]] | None = None
 
 
 # --- the actions ---------------------------------------------------------------------------------
@@ -201,6 +206,18 @@ ACTIONS = {
 }
 
 
+def action_images(action: PendingAction) -> list[dict]:
+    """The images a proposed action's card shows now (none once it is decided, or when what they
+    show is gone)."""
+    definition = ACTIONS.get(action.kind)
+    if action.status != PendingAction.Status.PROPOSED or definition is None or definition.images is None:
+        return []
+    try:
+        return definition.images(action.arguments)
+    except ApplicationError:
+        return []
+
+
 def action_check(name: str, arguments: dict) -> Action:
     """The action `name` with `arguments` checked against its schema (ValidationFailed if not)."""
     action = ACTIONS.get(name)
@@ -287,4 +304,78 @@ ACTIONS["send_design_proof"] = Action(
     params(order={**TEXT}),
     _proof_describe,
     _proof_run,
+)
+
+
+# --- confirmed reprint: a typo on an ordered design -----------------------------------------------
+
+
+def _reprint_target(arguments: dict) -> tuple:
+    """The order and its (first) design whose text holds `wrong`; ValidationFailed otherwise."""
+    order, wrong = _pack_order(arguments), arguments["wrong"]
+    for item in order.items.all():
+        if item.design_id and any(wrong in layer["text"] for layer in item.design.text_layers):
+            return order, item.design
+    message = _("No design of order %(order)s has the text “%(text)s”.")
+    raise ValidationFailed(details={"wrong": [message % {"order": order.reference, "text": wrong}]})
+
+
+def _replacements(arguments: dict) -> list[tuple[str, str]]:
+    return [(arguments["wrong"], arguments["right"])]
+
+
+def _reprint_describe(arguments: dict) -> str:
+    order, design = _reprint_target(arguments)
+    design_correction_check(design, _replacements(arguments))  # refused (rules, moderation): no card
+    return _(
+        "Correct the text of design %(design)s in order **%(order)s**: “%(wrong)s” becomes “%(right)s”. "
+        "Its previews and print files are drawn again from the same artwork, then the order's "
+        "production pack is rebuilt with them."
+    ) % {
+        "design": f"`{design.public_id}`",
+        "order": md_escape(order.reference),
+        "wrong": md_escape(arguments["wrong"]),
+        "right": md_escape(arguments["right"]),
+    }
+
+
+def _reprint_images(arguments: dict) -> list[dict]:
+    """Before: the design's current preview (if it has one); after: the same side drawn with the
+    correction when the card is shown."""
+    _order, design = _reprint_target(arguments)
+    images = [
+        {"label": _("Before"), "url": url}
+        for url in design_thumb_urls([design.public_id], DesignAsset.Kind.PREVIEW_JPG).values()
+    ]
+    return [*images, {"label": _("After"), "url": correction_preview_url(design, _replacements(arguments))}]
+
+
+def _reprint_run(arguments: dict, user_id: int | None) -> Done:
+    order, design = _reprint_target(arguments)  # checked again: the design may have changed
+    design_text_correct(design=design, replacements=_replacements(arguments), created_by=user_id)
+    done = _(
+        "Design %(design)s of order %(order)s is being drawn again with “%(right)s”; the order's "
+        "production pack is rebuilt as soon as its new print files are ready."
+    )
+    return Done(
+        done
+        % {
+            "design": f"`{design.public_id}`",
+            "order": md_escape(order.reference),
+            "right": md_escape(arguments["right"]),
+        },
+        reverse("dashboard:orders:detail", args=[order.number]),
+    )
+
+
+ACTIONS["reprint_corrected_design"] = Action(
+    "reprint_corrected_design",
+    gettext_lazy("Correct a design's text and reprint it"),
+    "Propose to correct a typo in the text of an ordered design (the order by number; `wrong` is the "
+    "text as it is on the design, `right` what it should say), then redraw its print files and rebuild "
+    "the order's production pack. The card shows the design before and after.",
+    params(order={**TEXT}, wrong={**TEXT}, right={**TEXT}),
+    _reprint_describe,
+    _reprint_run,
+    images=_reprint_images,
 )

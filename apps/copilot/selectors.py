@@ -4,6 +4,7 @@ from django.db.models import Q, QuerySet
 
 from apps.designs.selectors import design_thumb_urls
 
+from .actions import action_images
 from .models import Conversation, CopilotSettings, PendingAction
 
 
@@ -35,12 +36,15 @@ def conversation_get(pk: int, *, user_id: int | None, api_key_id: int | None = N
 
 def conversation_messages(conversation: Conversation) -> list:
     """The conversation's messages with their actions; each answer's `thumbnails`: the designs
-    its tools showed (`[{"id", "url"}]`, signed links made now, so they never go stale)."""
+    its tools showed (`[{"id", "url"}]`, signed links made now, so they never go stale); each
+    waiting action's `images` (`[{"label", "url"}]`, e.g. a correction's before and after), alike."""
     messages = list(conversation.messages.prefetch_related("actions"))
     shown = {message.pk: [d for use in message.tools for d in use.get("designs", [])] for message in messages}
     urls = design_thumb_urls({design for designs in shown.values() for design in designs})
     for message in messages:
         message.thumbnails = [{"id": d, "url": urls[d]} for d in shown[message.pk] if d in urls]
+        for action in message.actions.all():
+            action.images = action_images(action)
     return messages
 
 

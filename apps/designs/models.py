@@ -109,6 +109,28 @@ class DesignSessionGrant(models.Model):
         return f"Design {self.design_id} for session {self.shopper_session}"
 
 
+class DesignCorrection(models.Model):
+    """The brand's correction of a design's text (a typo a customer reported on their order): the
+    text layers before and after, each (wrong, right) applied, who confirmed it. Its own rows, not
+    the spec: a retried design's spec is made anew, its history must stay. `reprinted_at` is empty
+    until the design's files are drawn again with it; at that moment the orders holding the design
+    rebuild their production packs (signals.design_reprinted)."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="corrections")
+    replacements = models.JSONField(default=list)  # [[wrong, right], …] in the order applied
+    text_layers_before = models.JSONField(default=list)
+    text_layers_after = models.JSONField(default=list)
+    created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
+    created_at = models.DateTimeField(default=timezone.now)
+    reprinted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Correction of design {self.design_id}"
+
+
 class DesignAsset(models.Model):
     class Kind(models.TextChoices):
         ARTWORK = "artwork", _("Artwork")

@@ -37,7 +37,7 @@ from .rendering import (
     render_preview,
 )
 from .selectors import view_print_spec
-from .services import design_transition, spec_layers
+from .services import design_transition, spec_layers, text_layers_clean, text_layers_corrected
 
 logger = logging.getLogger(__name__)
 K = DesignAsset.Kind
@@ -63,6 +63,7 @@ FILE_NAMES = {
     K.ELSEWHERE: "preview.jpg",
 }
 ELSEWHERE_PX = 600  # the longest side of a design shown on another product (e-mails show 180 px)
+CORRECTED_PX = 600  # the longest side of a correction's "after" preview (the copilot's card)
 
 
 class Rejected(Exception):
@@ -144,14 +145,15 @@ def _transform(layer: dict) -> Transform:
     return Transform(**{name: layer[name] for name in ("x", "y", "scale", "rotation") if name in layer})
 
 
-def design_composition(design: Design) -> Composition:
-    """The page as the design's spec lays it out: its artwork, photo and text layers."""
+def design_composition(design: Design, text_layers: list[dict] | None = None) -> Composition:
+    """The page as the design's spec lays it out: its artwork, photo and text layers (or
+    `text_layers` instead of its own: a correction's preview, before anything changes)."""
     layers = design.spec["layers"]
     by_type = {layer["type"]: layer for layer in layers}
+    if text_layers is None:
+        text_layers = [layer for layer in layers if layer["type"] == "text"]
     texts = tuple(
-        TextLayer(**{name: value for name, value in layer.items() if name != "type"})
-        for layer in layers
-        if layer["type"] == "text"
+        TextLayer(**{name: value for name, value in layer.items() if name != "type"}) for layer in text_layers
     )
     photo = by_type.get("photo")
     return Composition(
@@ -343,3 +345,24 @@ def design_preview_elsewhere(design: Design, product: Product) -> DesignAsset | 
     badge = design.spec["parameters"].get("label", "")
     image = _preview(view, design_composition(design), badge, max_px=ELSEWHERE_PX)
     return asset_save(design, view, AssetFile(K.ELSEWHERE, encode_jpeg(image), image.width, image.height))
+
+
+# --- a correction's "after" -----------------------------------------------------------------
+
+
+def design_side_preview(design: Design, text_layers: list[dict] | None = None) -> bytes:
+    """A ready design's first side, a PNG of at most CORRECTED_PX drawn now from its artwork with
+    its text layers or `text_layers` (nothing stored); RenderFailed when it cannot be drawn."""
+    views = design_views(design)
+    if not views or design.status != Design.Status.READY:
+        raise RenderFailed("The design is not ready, or has no side to preview.")
+    badge = design.spec["parameters"].get("label", "")
+    return _png(_preview(views[0], design_composition(design, text_layers), badge, max_px=CORRECTED_PX))
+
+
+def design_preview_corrected(design: Design, replacements) -> bytes:
+    """`design_side_preview` with `replacements` (wrong → right) applied to its text: a correction's
+    "after", before anything changes. ValidationFailed when a wrong text is not in the design."""
+    return design_side_preview(
+        design, text_layers_clean(text_layers_corrected(design.text_layers, replacements))
+    )

@@ -42,23 +42,23 @@ def session_designs(session_id: str) -> QuerySet[Design]:
     return Design.objects.filter(Q(shopper_session=session_id) | Exists(granted))
 
 
-def design_thumbs(designs) -> dict[int, DesignAsset]:
-    """The first view's thumbnail of each design, by design id."""
+def design_thumbs(designs, kind: str = DesignAsset.Kind.THUMB) -> dict[int, DesignAsset]:
+    """The first view's thumbnail (or asset of `kind`, e.g. its preview) of each design, by design id."""
     thumbs: dict[int, DesignAsset] = {}
-    assets = DesignAsset.objects.filter(design__in=designs, kind=DesignAsset.Kind.THUMB)
+    assets = DesignAsset.objects.filter(design__in=designs, kind=kind)
     for asset in assets.order_by("design_id", "view__position", "view_id"):
         thumbs.setdefault(asset.design_id, asset)
     return thumbs
 
 
-def design_thumb_urls(public_ids) -> dict[str, str]:
-    """Signed links to the thumbnails of the designs with these ids (`dsg_…`), by id; designs
-    without one (or of another workspace) are left out."""
+def design_thumb_urls(public_ids, kind: str = DesignAsset.Kind.THUMB) -> dict[str, str]:
+    """Signed links to the thumbnails (or first view's assets of `kind`) of the designs with these
+    ids (`dsg_…`), by id; designs without one (or of another workspace) are left out."""
     from .signing import asset_url  # signing reads assets: imported when links are made
 
     designs = Design.objects.filter(public_id__in=list(public_ids)).values_list("pk", "public_id")
     ids = dict(designs)
-    return {ids[pk]: asset_url(asset) for pk, asset in design_thumbs(list(ids)).items()}
+    return {ids[pk]: asset_url(asset) for pk, asset in design_thumbs(list(ids), kind).items()}
 
 
 def design_own_assets(design: Design):

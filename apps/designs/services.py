@@ -15,6 +15,7 @@ from apps.ai.providers import get_provider
 from apps.ai.styles import DEFAULT_STYLE, STYLES
 from apps.billing.entitlements import design_quota_consume
 from apps.brands.fonts import DEFAULT_FONT, FONTS
+from apps.core.errors import ValidationFailed
 from apps.core.notifications import MESSAGE_TYPE, send_after_commit, workspace_group
 from apps.core.uploads import image_clean
 from apps.products.models import Product
@@ -38,10 +39,10 @@ from .errors import (
     TransitionNotAllowed,
     VariantInvalid,
 )
-from .models import PROMPT_MAX_LENGTH, Design, DesignSessionGrant
+from .models import PROMPT_MAX_LENGTH, Design, DesignCorrection, DesignSessionGrant
 from .payloads import DESIGN_EVENT, design_event, design_webhook_data
 from .selectors import design_ordered
-from .signals import design_finished
+from .signals import design_finished, design_reprinted
 
 TRANSITIONS: dict[str, set[str]] = {
     Design.Status.QUEUED: {Design.Status.MODERATING, Design.Status.CANCELLED, Design.Status.FAILED},
@@ -311,7 +312,16 @@ def design_transition(
             event_publish(type=WEBHOOK_EVENTS[status], data=design_webhook_data(locked))
         if status == Design.Status.READY:
             design_finished.send(sender=Design, design=locked)
+            _corrections_drawn(locked)
     return locked
+
+
+def _corrections_drawn(design: Design) -> None:
+    """A design whose corrections waited for its files is ready: they are marked reprinted and
+    `design_reprinted` tells the orders holding it (their packs take the new print files)."""
+    waiting = DesignCorrection.objects.filter(design=design, reprinted_at__isnull=True)
+    if waiting.update(reprinted_at=timezone.now()):
+        design_reprinted.send(sender=Design, design=design)
 
 
 def design_fail(*, design: Design, code: str, message: str) -> Design:
@@ -398,14 +408,23 @@ def _new_text_check(design: Design, layers: list[dict]) -> None:
         raise EditRejected()
 
 
+def _editable_check(design: Design) -> None:
+    """Only a ready design whose spec holds the artwork apart from the photo is drawn again."""
+    if design.status != Design.Status.READY or design.spec.get("version", 0) < EDITABLE_SPEC_VERSION:
+        raise DesignNotEditable(details={"status": design.status})
+
+
+def _locked(design: Design) -> Design:
+    return Design.objects.select_for_update(of=("self",)).select_related("product__brand").get(pk=design.pk)
+
+
 @transaction.atomic
 def design_edit(*, design: Design, layout=None, text_layers=None) -> Design:
     """Move, scale or turn the artwork and photo, change the text layers: the design's spec takes
     the edit and its previews and print files are drawn again from the same artwork (no new
     generation, no design counted). Only a ready design that no order holds can change."""
-    locked = Design.objects.select_for_update(of=("self",)).select_related("product__brand").get(pk=design.pk)
-    if locked.status != Design.Status.READY or locked.spec.get("version", 0) < EDITABLE_SPEC_VERSION:
-        raise DesignNotEditable(details={"status": locked.status})
+    locked = _locked(design)
+    _editable_check(locked)
     if design_ordered(locked):
         raise DesignOrdered(details={"design": locked.public_id})
     if text_layers is not None:
@@ -415,6 +434,11 @@ def design_edit(*, design: Design, layout=None, text_layers=None) -> Design:
         locked.text_layers = layers
     if layout is not None:
         locked.layout = layout_clean(layout)
+    return _redraw(locked)
+
+
+def _redraw(locked: Design) -> Design:
+    """The locked design's spec takes its text layers and layout; its files are drawn again."""
     spec = {**locked.spec, "layers": spec_layers(locked)}
     design = design_transition(
         design=locked,
@@ -431,3 +455,85 @@ def _queue_composite(design: Design) -> None:
     from .tasks import design_composite_task  # tasks → pipeline → services: imported when used
 
     transaction.on_commit(lambda: design_composite_task.delay(design.pk))
+
+
+# --- the brand's correction of a design's text (a typo on an ordered design) ----------------------
+
+CORRECTIONS_MAX = TEXT_LAYERS_MAX
+
+
+def _pair_ok(pair) -> bool:
+    return (
+        isinstance(pair, list | tuple)
+        and len(pair) == 2
+        and all(isinstance(text, str) and len(text) <= TEXT_MAX_LENGTH for text in pair)
+        and bool(pair[0].strip())
+        and pair[0] != pair[1]
+    )
+
+
+def replacements_clean(replacements) -> list[tuple[str, str]]:
+    """1 to 5 (wrong, right) pairs of text: `wrong` 1 to 200 characters, `right` at most 200 and
+    different from it."""
+    if (
+        not isinstance(replacements, list | tuple)
+        or not 0 < len(replacements) <= CORRECTIONS_MAX
+        or not all(_pair_ok(pair) for pair in replacements)
+    ):
+        problem = _(
+            "Give 1 to %(max)d corrections, each a wrong text (1 to %(length)d characters) and its "
+            "right text."
+        )
+        raise ValidationFailed(
+            details={"replacements": [problem % {"max": CORRECTIONS_MAX, "length": TEXT_MAX_LENGTH}]}
+        )
+    return [(wrong, right) for wrong, right in replacements]
+
+
+def text_layers_corrected(layers: list[dict], replacements) -> list[dict]:
+    """`layers` with each (wrong → right) applied to their text, in order. ValidationFailed naming
+    each wrong text that no layer holds (then nothing is applied): a correction says what it fixes.
+    The result is not checked: `text_layers_clean` does that."""
+    pairs = replacements_clean(replacements)
+    missing = [wrong for wrong, _right in pairs if not any(wrong in layer["text"] for layer in layers)]
+    if missing:
+        message = _("“%(text)s” is not in the design's text.")
+        raise ValidationFailed(details={"wrong": [message % {"text": wrong} for wrong in missing]})
+    corrected = []
+    for layer in layers:
+        text = layer["text"]
+        for wrong, right in pairs:
+            text = text.replace(wrong, right)
+        corrected.append({**layer, "text": text})
+    return corrected
+
+
+def design_correction_check(design: Design, replacements) -> list[dict]:
+    """The text layers a correction would give the design, checked as an edit's text is (lengths,
+    the brand's rules, moderation of the new text), without changing anything: what the copilot's
+    card shows before the brand confirms."""
+    _editable_check(design)
+    layers = text_layers_clean(text_layers_corrected(design.text_layers, replacements))
+    _brand_rules_check(design.product, text_layers=layers, photo=None)
+    _new_text_check(design, layers)
+    return layers
+
+
+@transaction.atomic
+def design_text_correct(*, design: Design, replacements, created_by: int | None = None) -> Design:
+    """The brand corrects a ready design's text, even one an order holds (unlike `design_edit`, a
+    shopper's): each (wrong → right) is applied to its text layers, checked like an edit's text;
+    its previews and print files are drawn again from the same artwork (no new generation, no
+    design counted). A DesignCorrection keeps the text before; once the files are drawn the
+    design is ready again and the orders holding it rebuild their packs (`_corrections_drawn`)."""
+    locked = _locked(design)
+    layers = design_correction_check(locked, replacements)
+    DesignCorrection.objects.create(
+        design=locked,
+        replacements=[list(pair) for pair in replacements_clean(replacements)],
+        text_layers_before=locked.text_layers,
+        text_layers_after=layers,
+        created_by=created_by,
+    )
+    locked.text_layers = layers
+    return _redraw(locked)

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from apps.core.signed_links import lasting_salt, link_token, link_token_read_any
+from apps.core.signed_links import lasting_salt, link_token, link_token_read, link_token_read_any
 
 from .selectors import design_own_assets
 
 SALT = "designs.asset"
+CORRECTION_SALT = "designs.correction"
 
 
 def asset_token(*, schema: str, asset_id: int, lasting: bool = False) -> str:
@@ -49,3 +50,19 @@ def asset_urls(design) -> dict[str, dict]:
         }
         for asset in design_own_assets(design)
     }
+
+
+def correction_preview_url(design, replacements) -> str:
+    """The signed path of the design's preview with `replacements` (wrong → right) applied to its
+    text, drawn when opened (`/designs/corrections/<token>/preview.png`): a correction's "after".
+    The token names the current schema, the design and the replacements: nothing else renders."""
+    pairs = [[wrong, right] for wrong, right in replacements]
+    token = link_token(CORRECTION_SALT, connection.schema_name, design.public_id, pairs)
+    return reverse("design-correction-preview", args=[token])
+
+
+def correction_token_read(token: str) -> tuple[str, str, list] | None:
+    """(schema, design id `dsg_…`, replacements) of a valid, unexpired token; None otherwise."""
+    return link_token_read(
+        token, salt=CORRECTION_SALT, max_age=settings.ASSET_URL_MAX_AGE, types=(str, str, list)
+    )

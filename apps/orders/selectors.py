@@ -7,7 +7,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q
 
 from apps.designs.models import DesignAsset
 
-from .models import Order
+from .models import Order, OrderItem
 
 NUMBER_SEARCH = re.compile(r"^(?:LU-?)?0*(\d{1,9})$", re.IGNORECASE)
 # An order request awaiting payment: a widget order of a brand that takes no online payment.
@@ -82,6 +82,11 @@ def order_get(*, number: int) -> Order | None:
 def order_latest(*, customer_email: str) -> Order | None:
     """The latest order placed with this e-mail address (any case)."""
     return Order.objects.filter(customer_email__iexact=customer_email).order_by("-created_at", "-pk").first()
+
+
+def orders_holding(design) -> QuerySet[Order]:
+    """The orders with an item of `design`."""
+    return Order.objects.filter(pk__in=OrderItem.objects.filter(design=design).values("order_id"))
 
 
 def order_from_source(*, source: str, external_ref: str) -> Order | None:

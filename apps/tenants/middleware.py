@@ -100,6 +100,7 @@ def account_page_elsewhere(request, tenant: Tenant):
 OPEN_PREFIXES = (
     *("/accounts/", "/invitations/", "/handoff/", "/static/", "/media/", "/i18n/", "/api/", "/ws/"),
     "/designs/assets/",
+    "/designs/corrections/",  # a correction's "after" preview: signed and expiring, the same way
     "/widget/",  # the widget's script, 3D viewer, fonts and demo page, on every host
     "/orders/packs/",
     "/e/",  # links in campaign e-mails: click, unsubscribe (also when suspended), preferences, Brevo events

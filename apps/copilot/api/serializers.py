@@ -1,9 +1,11 @@
 """The copilot API's shapes: conversations, their messages with sources and proposed actions."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.core.api.serializers import QuerySerializer, StrictSerializer, text_field
 
+from ..actions import action_images
 from ..engine import PAGE_MAX, PAGE_PATH, TEXT_MAX
 from ..models import Message, PendingAction
 
@@ -37,6 +39,11 @@ class ToolUseSerializer(serializers.Serializer):
     )
 
 
+class ImageSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    url = serializers.CharField(help_text="A signed path: prefix the workspace's host.")
+
+
 class ActionSerializer(serializers.Serializer):
     key = serializers.UUIDField(help_text="Confirm or cancel it with this key.")
     kind = serializers.CharField()
@@ -46,6 +53,14 @@ class ActionSerializer(serializers.Serializer):
     result = serializers.CharField(help_text="Markdown: what was done, or why it failed.")
     result_url = serializers.CharField(help_text="The dashboard page of what was made, if any.")
     decided_at = serializers.DateTimeField(allow_null=True)
+    images = serializers.SerializerMethodField(
+        help_text="While it waits, images the card shows: `[{label, url}]`, e.g. a correction's before "
+        "and after (signed paths, made now: they expire)."
+    )
+
+    @extend_schema_field(ImageSerializer(many=True))
+    def get_images(self, action: PendingAction) -> list[dict]:
+        return action_images(action)
 
 
 class MessageSerializer(serializers.Serializer):
