@@ -113,12 +113,7 @@ def conversation_start(asker: Asker) -> Conversation:
 def ask(conversation: Conversation | None, asker: Asker, text: str, *, page: str = "") -> Answer:
     """Answer `text` in `conversation` for `asker` (None: in a new one, made once the question is
     admitted); RateLimited past 20 questions a minute, ValidationFailed for text it cannot read."""
-    wait = rate_limit_hit(bucket=("copilot", asker.bucket), limit=ASK_PER_MINUTE, window=60)
-    if wait:
-        raise RateLimited(
-            _("Too many questions: wait %(seconds)d seconds, then ask again.") % {"seconds": wait},
-            retry_after=wait,
-        )
+    _admit(asker)
     problems = Problems()
     text = problems.text("text", text, max_length=TEXT_MAX, multiline=True)
     problems.refuse()
@@ -148,6 +143,35 @@ def ask(conversation: Conversation | None, asker: Asker, text: str, *, page: str
         stream(reply.text)
     stream.done(reply.pk, reply.text)
     conversation.updated_at = timezone.now()
+    conversation.save(update_fields=["title", "updated_at"])
+    return Answer(reply, actions)
+
+
+def _admit(asker: Asker) -> None:
+    wait = rate_limit_hit(bucket=("copilot", asker.bucket), limit=ASK_PER_MINUTE, window=60)
+    if wait:
+        raise RateLimited(
+            _("Too many questions: wait %(seconds)d seconds, then ask again.") % {"seconds": wait},
+            retry_after=wait,
+        )
+
+
+def action_propose(asker: Asker, text: str, name: str, arguments: dict) -> Answer:
+    """A proposal asked for from a page (the inbox's "Propose a corrected reprint"): a new
+    conversation with the person's request `text` and the action's card, as if they had typed
+    it; nothing runs until they confirm. The card is refused like a typed one (its reason in the
+    answer)."""
+    _admit(asker)
+    conversation = conversation_start(asker)
+    conversation.title = text[:TITLE_MAX]
+    _record(conversation, Message.Role.USER, text)
+    reply, actions = _answer(
+        conversation,
+        asker,
+        AIAnswer(text="", proposals=[(name, arguments)]),
+        provider=Message.Provider.OFFLINE,
+        notice="",
+    )
     conversation.save(update_fields=["title", "updated_at"])
     return Answer(reply, actions)
 

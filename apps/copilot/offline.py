@@ -11,6 +11,7 @@ what the data says (a customer's name, an e-mail) never chooses a tool or an act
 import re
 from dataclasses import dataclass, field
 
+from apps.core.hygiene import one_line
 from apps.crm.models.scores import Segment
 
 EMAIL = re.compile(r"[^\s@<>()\"']+@[^\s@<>()\"']+\.[^\s@<>()\"'.,;:!?]+")
@@ -22,6 +23,30 @@ class Step:
     arguments: dict = field(default_factory=dict)
     action: bool = False  # an action to propose, not a tool to run
 
+
+QUOTED = r"[\"“«「『]\s*([^\"”»」』\n]{1,80}?)\s*[\"”»」』]"
+CORRECTIONS = [  # (pattern, group of the wrong text, group of the right text)
+    (
+        re.compile(
+            QUOTED + r"\s*(?:instead of|rather than|and not|not|au lieu de|et non|pas)\s*" + QUOTED, re.I
+        ),
+        2,
+        1,
+    ),
+    (
+        re.compile(r"(?:should|must)\s+(?:say|read|be)\s*" + QUOTED + r"[^\"“«「『\n]{0,40}?" + QUOTED, re.I),
+        2,
+        1,
+    ),
+    (
+        re.compile(
+            QUOTED + r"\s*(?:->|→|=>|should be|devrait être|doit être|应该是|应为|改为)\s*" + QUOTED, re.I
+        ),
+        1,
+        2,
+    ),
+    (re.compile(r"应该是\s*" + QUOTED + r"\s*而不是\s*" + QUOTED), 2, 1),
+]
 
 PERIODS = (  # checked in this order
     ("last_month", r"last month|previous month|mois dernier|mois précédent|上个月|上月"),
@@ -90,6 +115,7 @@ TOOLS = (  # (tool, pattern) checked in this order; several may match one questi
     ),
 )
 ACTIONS = (  # (action, pattern, argument reader) checked in this order; at most one is proposed
+    ("reprint_corrected_design", r"reprint|réimpr|重印|重新印刷"),
     (
         "create_campaign_draft",
         r"(?:draft|create|prepare|write|make).*campaign"
@@ -122,6 +148,7 @@ PAGE_TOOLS = (  # a vague question, by the page it was asked from (longest prefi
 )
 TOPIC = re.compile(r"(?:about|on|sur|à propos de|concernant|关于)\s+(?P<topic>.+)$", re.IGNORECASE)
 NAMED = re.compile(r"[:：]\s*(?P<name>.+)$")
+QUOTES = re.compile(QUOTED)  # quoted text is the correction's, not the order number
 ORDER = re.compile(r"(?:LU-?)?\b(\d{1,9})\b", re.IGNORECASE)
 SEGMENT_WORDS = {
     **{str(label).casefold(): code for code, label in Segment.choices},
@@ -217,10 +244,36 @@ def _pack(words: str) -> dict | None:
     return {"order": found.group(1)} if found else None
 
 
+def _reprint(words: str) -> dict | None:
+    """ "Reprint order LU-000123: “Jon” instead of “John”" (the order, then the quoted fix)."""
+    order, correction = ORDER.search(QUOTES.sub("", words)), correction_find(words)
+    if order is None or correction is None:
+        return None
+    return {"order": order.group(1), **correction}
+
+
 READERS = {
+    "reprint_corrected_design": _reprint,
     "create_campaign_draft": _campaign,
     "create_scenario": _scenario,
     "retry_failed_designs": lambda words: {},
     "export_report": _report,
     "build_production_pack": _pack,
 }
+
+
+def correction_clean(correction) -> dict | None:
+    """{"wrong", "right"} on one line each, at most 80 characters, when both are there and differ."""
+    correction = correction if isinstance(correction, dict) else {}
+    wrong, right = (one_line(str(correction.get(key) or ""))[:80] for key in ("wrong", "right"))
+    return {"wrong": wrong, "right": right} if wrong and right and wrong != right else None
+
+
+def correction_find(text: str) -> dict | None:
+    """A text fix the sender asks for, quoted: “Jon” instead of “John”, « Jon » au lieu de « John »,
+    应该是“Jon”而不是“John”."""
+    for pattern, wrong, right in CORRECTIONS:
+        found = pattern.search(text)
+        if found:
+            return correction_clean({"wrong": found.group(wrong), "right": found.group(right)})
+    return None

@@ -23,6 +23,7 @@ urlpatterns = [
     path("inbox/triage/", gmail_views.inbox_sync_action, name="inbox-sync"),
     path("inbox/<int:pk>/", gmail_views.thread_page, name="inbox-thread"),
     path("inbox/<int:pk>/draft/", gmail_views.draft_action, name="inbox-draft"),
+    path("inbox/<int:pk>/reprint/", gmail_views.reprint_action, name="inbox-reprint"),
     path("connectors/<str:kind>/connect/", connectors.connect_action, name="connector-connect"),
     path("connectors/<str:kind>/test/", connectors.test_action, name="connector-test"),
     path("connectors/<str:kind>/disconnect/", connectors.disconnect_action, name="connector-disconnect"),

@@ -10,12 +10,13 @@ import zipfile
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
 from apps.brands.services import brand_update
 from apps.copilot.actions import ACTIONS
 from apps.copilot.engine import ActionDecided, action_confirm, ask, conversation_start, member_asker
-from apps.copilot.models import PendingAction
+from apps.copilot.models import EmailThread, PendingAction
 from apps.copilot.selectors import conversation_messages
 from apps.core.errors import PermissionDenied, ValidationFailed
 from apps.designs.errors import TextLayersNotAllowed
@@ -25,6 +26,7 @@ from apps.orders.pack import order_pack_request
 from apps.orders.tasks import order_pack_build_task
 from apps.tenants.models import Role
 from config.celery import app as celery_app
+from tests.support.clients import dashboard_client
 from tests.support.factories.brands import brand_make
 from tests.support.factories.designs import ready_design
 from tests.support.factories.orders import order_make
@@ -189,3 +191,51 @@ def test_a_viewer_cannot_confirm_a_reprint(tenant, order, request):
     assert PendingAction.objects.get().status == PendingAction.Status.PROPOSED
     assert design_of(order).text_layers[0]["text"] == "John & Ana"
     assert not DesignCorrection.objects.exists()
+
+
+# --- offline, and from a customer's e-mail --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Reprint order {ref}: “Jon & Ana” instead of “John & Ana”",
+        "Réimprime la commande {ref} : « Jon & Ana » au lieu de « John & Ana »",
+        "重印订单 {ref}：应该是“Jon & Ana”而不是“John & Ana”",
+    ],
+)
+def test_the_offline_copilot_proposes_a_reprint_in_three_languages(tenant, order, question):
+    who = member_asker(member(tenant, Role.EDITOR), Role.EDITOR)
+
+    answer = ask(None, who, question.format(ref=order.reference))
+
+    [action] = answer.actions
+    assert action.kind == "reprint_corrected_design"
+    assert action.arguments == {"order": f"{order.number:06d}", **FIX}
+    assert design_of(order).text_layers[0]["text"] == "John & Ana"  # nothing done before the click
+
+
+def test_a_customers_email_asking_for_a_fix_becomes_a_reprint_card(tenant, order):
+    thread = EmailThread.objects.create(
+        gmail_id="c1",
+        sender="ada@example.com",
+        subject="Typo on my label",
+        received_at=timezone.now(),
+        label=EmailThread.Label.COMPLAINT,
+        summary="The label says John & Ana.",
+        provider="offline",
+        order_number=order.number,
+        correction=FIX,
+    )
+    editor = dashboard_client(tenant, member(tenant, Role.EDITOR))
+    assert "Propose a corrected reprint" in editor.get(f"/copilot/inbox/{thread.pk}/").content.decode()
+
+    response = editor.post(f"/copilot/inbox/{thread.pk}/reprint/")
+
+    [action] = PendingAction.objects.all()
+    assert response["Location"] == f"/copilot/{action.message.conversation_id}/"
+    assert (action.kind, action.arguments) == ("reprint_corrected_design", {"order": order.reference, **FIX})
+    assert "ada@example.com" in action.message.conversation.messages.first().text
+    assert design_of(order).text_layers[0]["text"] == "John & Ana"
+    viewer = dashboard_client(tenant, member(tenant, Role.VIEWER))
+    assert viewer.post(f"/copilot/inbox/{thread.pk}/reprint/").status_code == 403

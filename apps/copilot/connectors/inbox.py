@@ -28,6 +28,7 @@ from apps.core.markdown import unlinked
 from apps.orders.selectors import order_get, order_latest
 
 from ..models import Connector, EmailThread, Message
+from ..offline import correction_clean, correction_find
 from . import gmail
 from .selectors import connector_live
 
@@ -63,29 +64,6 @@ RULES = [  # the first that matches labels the thread (a complaint about an orde
 ORDER_REFERENCE = re.compile(
     r"\bLU-?(\d{1,9})\b|(?:order|commande|订单)\s*(?:no\.?|n°|#|号)?\s*#?(\d{1,9})", re.I
 )
-QUOTED = r"[\"“«「『]\s*([^\"”»」』\n]{1,80}?)\s*[\"”»」』]"
-CORRECTIONS = [  # (pattern, group of the wrong text, group of the right text)
-    (
-        re.compile(
-            QUOTED + r"\s*(?:instead of|rather than|and not|not|au lieu de|et non|pas)\s*" + QUOTED, re.I
-        ),
-        2,
-        1,
-    ),
-    (
-        re.compile(r"(?:should|must)\s+(?:say|read|be)\s*" + QUOTED + r"[^\"“«「『\n]{0,40}?" + QUOTED, re.I),
-        2,
-        1,
-    ),
-    (
-        re.compile(
-            QUOTED + r"\s*(?:->|→|=>|should be|devrait être|doit être|应该是|应为|改为)\s*" + QUOTED, re.I
-        ),
-        1,
-        2,
-    ),
-    (re.compile(r"应该是\s*" + QUOTED + r"\s*而不是\s*" + QUOTED), 2, 1),
-]
 TRIAGE_SCHEMA = {
     "type": "object",
     "properties": {
@@ -226,18 +204,16 @@ def _triage_openai(found: dict) -> dict:
         messages, response_format=_format("email_triage", TRIAGE_SCHEMA), max_tokens=400
     ).data
     label = data.get("label") if data.get("label") in Label.values else Label.OTHER
-    return {"label": label, "summary": _summary(data.get("summary", "")), "correction": _correction(data)}
+    return {
+        "label": label,
+        "summary": _summary(data.get("summary", "")),
+        "correction": correction_clean(data.get("correction")),
+    }
 
 
 def _summary(text: str) -> str:
     text = one_line(unlinked(str(text)))
     return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
-
-
-def _correction(data: dict) -> dict | None:
-    correction = data.get("correction") or {}
-    wrong, right = (one_line(str(correction.get(key) or ""))[:80] for key in ("wrong", "right"))
-    return {"wrong": wrong, "right": right} if wrong and right and wrong != right else None
 
 
 def triage_offline(found: dict) -> dict:
@@ -250,16 +226,6 @@ def triage_offline(found: dict) -> dict:
         "summary": _summary(first or found.get("subject", "")),
         "correction": correction_find(text),
     }
-
-
-def correction_find(text: str) -> dict | None:
-    """A text fix the sender asks for, quoted: “Jon” instead of “John”, « Jon » au lieu de « John »,
-    应该是“Jon”而不是“John”."""
-    for pattern, wrong, right in CORRECTIONS:
-        found = pattern.search(text)
-        if found:
-            return _correction({"correction": {"wrong": found.group(wrong), "right": found.group(right)}})
-    return None
 
 
 def _order_number(found: dict) -> int | None:

@@ -22,6 +22,7 @@ from apps.tenants.models import Role
 from apps.tenants.selectors import tenant_by_schema
 from apps.tenants.services import tenant_url
 
+from ..engine import action_propose, member_asker
 from ..models import Connector, EmailThread
 from . import gmail, inbox, services
 from .selectors import connector_get, email_thread_get, email_thread_list
@@ -141,7 +142,14 @@ def thread_page(request, pk: int):
 
 
 def _thread_context(thread: EmailThread, draft: str, provider: str, error: str = "") -> dict:
-    return {"thread": thread, "draft": draft, "provider": provider, "error": error}
+    reprint = thread.correction.get("wrong") and thread.order_number
+    return {
+        "thread": thread,
+        "draft": draft,
+        "provider": provider,
+        "error": error,
+        "reprint_url": reverse("dashboard:copilot:inbox-reprint", args=[thread.pk]) if reprint else "",
+    }
 
 
 @never_cache
@@ -158,3 +166,29 @@ def draft_action(request, pk: int):
         return render(request, "copilot/inbox_thread.html", context, status=exc.status)
     messages.success(request, _("The draft is saved in Gmail: review and send it from there."))
     return redirect("dashboard:copilot:inbox-thread", pk=thread.pk)
+
+
+@never_cache
+@require_POST
+@editor_required
+def reprint_action(request, pk: int):
+    """The copilot's card for the correction the e-mail asks for, in a new conversation: the
+    before/after preview, and nothing done until confirmed there."""
+    thread = _thread(pk)
+    if not (thread.correction.get("wrong") and thread.order_number):
+        raise Http404
+    arguments = {"order": f"LU-{thread.order_number:06d}", **thread.correction}
+    text = _(
+        "Reprint order %(order)s: “%(right)s” instead of “%(wrong)s” (as %(sender)s asks by e-mail)."
+    ) % {
+        **arguments,
+        "sender": thread.sender,
+    }
+    try:
+        answer = action_propose(
+            member_asker(request.user, request.membership.role), text, "reprint_corrected_design", arguments
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("dashboard:copilot:inbox-thread", pk=thread.pk)
+    return redirect("dashboard:copilot:conversation", pk=answer.conversation.pk)
