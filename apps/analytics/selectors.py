@@ -111,6 +111,19 @@ def _daily(period: Period) -> list[tuple[date, str, str, Decimal]]:
     return rows
 
 
+def designs_and_ai_cost(start: date, end: date) -> dict[date, tuple[int, Decimal]]:
+    """(designs made, AI cost in USD) per day from `start` to `end`, for the days that had any:
+    what the operators' platform overview adds up across workspaces."""
+    days: dict[date, tuple[int, Decimal]] = {}
+    for day, metric, _currency, value in _daily(Period(start, end)):
+        designs, cost = days.get(day, (0, Decimal(0)))
+        if metric == DailyStat.Metric.DESIGNS:
+            days[day] = (designs + int(value), cost)
+        elif metric == DailyStat.Metric.AI_COST:
+            days[day] = (designs, cost + value)
+    return days
+
+
 # --- KPIs -------------------------------------------------------------------------------
 
 

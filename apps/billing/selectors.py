@@ -120,3 +120,10 @@ def revenue_by_plan() -> list[dict]:
             }
         )
     return rows
+
+
+def paying_workspace_ids() -> list[int]:
+    """Workspaces paying now: active on a plan with a price (trials and past-due ones are not)."""
+    paid = Q(plan__monthly_price_eur__gt=0) | Q(plan__monthly_price_usd__gt=0)
+    paying = Subscription.objects.filter(paid, status=Subscription.Status.ACTIVE)
+    return sorted(paying.values_list("tenant_id", flat=True))

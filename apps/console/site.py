@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.billing.services import billing_mode
 
+from .platform import platform_overview
+
 # (section, model labels in the order shown); a model in no section goes to "Other".
 SECTIONS = [
     (_("Workspaces"), ["tenants.tenant", "tenants.domain", "tenants.apikey"]),
@@ -46,6 +48,10 @@ class LuneoAdminSite(admin.AdminSite):
     site_title = _("Luneo operators")
     index_title = _("Operators' console")
     index_template = "admin/console_index.html"
+
+    def index(self, request, extra_context=None):
+        """The index: the platform's overview above the sections."""
+        return super().index(request, {"overview": platform_overview(), **(extra_context or {})})
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

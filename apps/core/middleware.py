@@ -11,6 +11,7 @@ from . import context, hygiene
 from .api.errors import error_body
 from .api.middleware import API_PREFIX
 from .errors import MalformedInput
+from .traffic import traffic_count
 
 logger = logging.getLogger("luneo.request")
 REQUEST_ID_PATTERN = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -57,6 +58,7 @@ class RequestContextMiddleware:
         response = self.get_response(request)
         self._bind_request(request)
         response["X-Request-ID"] = request.id
+        traffic_count(response.status_code)
         logger.info(
             "%s %s %s %.1fms",
             request.method,

@@ -69,6 +69,11 @@ SCHEDULES = (
         crontab="0 7 * * 1",  # Monday, 07:00 UTC
         per_tenant=True,
     ),
+    Schedule(
+        name="add up the platform's day for the operators",
+        task="apps.console.tasks.platform_rollup_task",
+        every=1,
+    ),
     Schedule(name="purge audit entries after a year", task="apps.audit.tasks.audit_purge_task", every=24),
     Schedule(
         name="start scheduled campaigns, resume lost sends",

@@ -1,9 +1,11 @@
 """Reads for workspaces, people and keys (the dashboard and the API share them)."""
 
 import secrets
+from datetime import date
 
 from django.db import connection
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet
+from django.db.models.functions import TruncDate
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.hashing import sha256_hex
@@ -116,3 +118,22 @@ def tenant_by_schema(schema_name: str) -> Tenant | None:
     if not schema_name or schema_name == PUBLIC:
         return None
     return Tenant.objects.filter(schema_name=schema_name).first()
+
+
+def workspace_signups(*, start: date, end: date) -> dict[date, int]:
+    """Workspaces created per day (UTC) from `start` to `end`, for the days that had any."""
+    rows = (
+        Tenant.objects.exclude(schema_name=PUBLIC)
+        .filter(created_at__date__gte=start, created_at__date__lte=end)
+        .annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .values_list("day", "count")
+    )
+    return dict(rows)
+
+
+def workspace_counts() -> dict[str, int]:
+    """Workspaces per status (public schema aside)."""
+    rows = Tenant.objects.exclude(schema_name=PUBLIC).values("status").annotate(count=Count("pk"))
+    return {row["status"]: row["count"] for row in rows}
