@@ -21,8 +21,8 @@ from apps.ai.errors import AIError
 from apps.ai.providers import provider_name
 from apps.billing.errors import QuotaExceeded
 from apps.core import context
-from apps.core.api.ratelimit import rate_limit_hit
-from apps.core.errors import ApplicationError, Conflict, PermissionDenied, RateLimited
+from apps.core.api.ratelimit import rate_limit_enforce
+from apps.core.errors import ApplicationError, Conflict, PermissionDenied
 from apps.core.markdown import md_escape
 from apps.core.streams import ReplyStream
 from apps.planner.checks import Problems
@@ -148,12 +148,8 @@ def ask(conversation: Conversation | None, asker: Asker, text: str, *, page: str
 
 
 def _admit(asker: Asker) -> None:
-    wait = rate_limit_hit(bucket=("copilot", asker.bucket), limit=ASK_PER_MINUTE, window=60)
-    if wait:
-        raise RateLimited(
-            _("Too many questions: wait %(seconds)d seconds, then ask again.") % {"seconds": wait},
-            retry_after=wait,
-        )
+    message = _("Too many questions: wait %(seconds)d seconds, then ask again.")
+    rate_limit_enforce(bucket=("copilot", asker.bucket), limit=ASK_PER_MINUTE, window=60, message=message)
 
 
 def action_propose(asker: Asker, text: str, name: str, arguments: dict) -> Answer:

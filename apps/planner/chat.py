@@ -19,8 +19,8 @@ from apps.ai.errors import AIError
 from apps.ai.providers import provider_name
 from apps.billing.errors import QuotaExceeded
 from apps.campaigns.models import Audience
-from apps.core.api.ratelimit import rate_limit_hit
-from apps.core.errors import ApplicationError, PermissionDenied, RateLimited, ValidationFailed
+from apps.core.api.ratelimit import rate_limit_enforce
+from apps.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from apps.core.markdown import md_escape
 from apps.core.streams import ReplyStream
 from apps.tenants.models import Role
@@ -269,12 +269,10 @@ def ai_assistant_on() -> bool:
 
 
 def _rate_limit(speaker: Speaker) -> None:
-    wait = rate_limit_hit(bucket=("planner-chat", speaker.bucket), limit=CHAT_PER_MINUTE, window=60)
-    if wait:
-        raise RateLimited(
-            _("Too many chat requests: wait %(seconds)d seconds, then try again.") % {"seconds": wait},
-            retry_after=wait,
-        )
+    message = _("Too many chat requests: wait %(seconds)d seconds, then try again.")
+    rate_limit_enforce(
+        bucket=("planner-chat", speaker.bucket), limit=CHAT_PER_MINUTE, window=60, message=message
+    )
 
 
 def _record(turn: Turn, role: str, text: str, action: str) -> ChatMessage:

@@ -9,6 +9,8 @@ never both see the same count and a counter never lives without an expiry.
 from django.core.cache import cache
 from django_redis import get_redis_connection
 
+from ..errors import RateLimited
+
 # One atomic command per request: count, start the window on the first hit, and say how
 # long to wait once over the limit (0 while allowed).
 _HIT = """
@@ -27,3 +29,11 @@ def rate_limit_hit(*, bucket: tuple[str, ...], limit: int, window: int) -> int |
     name = ":".join(part for part in (cache.key_prefix, "ratelimit", *bucket) if part)
     wait = get_redis_connection("default").register_script(_HIT)(keys=[name], args=[window, limit])
     return wait or None
+
+
+def rate_limit_enforce(*, bucket: tuple[str, ...], limit: int, window: int, message: str) -> None:
+    """Count one request in `bucket`; past `limit` in `window` seconds, RateLimited with `message`
+    (its `%(seconds)d` the wait) and the wait as Retry-After."""
+    wait = rate_limit_hit(bucket=bucket, limit=limit, window=window)
+    if wait:
+        raise RateLimited(message % {"seconds": wait}, retry_after=wait)
