@@ -8,7 +8,7 @@ os.environ.setdefault("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
 
 from .base import *  # noqa: E402,F403
-from .base import CACHES, CHANNEL_LAYERS, env, redis_db_url  # noqa: E402
+from .base import CACHES, CHANNEL_LAYERS, DATABASES, env, redis_db_url  # noqa: E402
 
 DEBUG = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -19,10 +19,12 @@ MIGRATION_MODULES = {"djstripe": "tests.djstripe_migrations"}
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=20)
 CELERY_TASK_ALWAYS_EAGER = False
 # Keep test keys, tasks and websocket groups apart from a developer's running instance on the
-# same Redis (its worker would run test tasks against the development database).
-CACHES["default"]["KEY_PREFIX"] = "test"
+# same Redis (its worker would run test tasks against the development database), and two test
+# runs on different databases apart from each other (tests/support/workspaces.py clears only
+# this run's keys).
+CACHES["default"]["KEY_PREFIX"] = f"test-{DATABASES['default']['NAME']}"
 CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = "luneo-test"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"luneo-test-{DATABASES['default']['NAME']}"
 # Tests never call a paid API: the OpenAI provider is tested against a local fake HTTP server.
 AI_PROVIDER = "offline"
 WEBHOOK_BLOCK_PRIVATE_NETWORKS = False  # the tests' receivers listen on 127.0.0.1

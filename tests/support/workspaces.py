@@ -6,9 +6,9 @@ rows are cheap): `ensure_tenant` re-creates a row that a transactional test trun
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
+from django_redis import get_redis_connection
 from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.services import tenant_provision
@@ -85,10 +85,18 @@ def _migration_rows(request):
         Tenant.objects.get_or_create(schema_name=get_public_schema_name(), defaults={"name": "Luneo"})
 
 
+def cache_clear() -> None:
+    """This run's cache keys deleted (not FLUSHDB: another test run may share the Redis database)."""
+    client = get_redis_connection("default")
+    keys = list(client.scan_iter(f"*{settings.CACHES['default']['KEY_PREFIX']}*", count=1000))
+    for start in range(0, len(keys), 1000):
+        client.delete(*keys[start : start + 1000])
+
+
 @pytest.fixture(autouse=True)
 def _clean_cache():
     yield
-    cache.clear()
+    cache_clear()
     widget_caches_forget()
     entitlements_forget()
 
