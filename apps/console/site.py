@@ -35,6 +35,7 @@ SECTIONS = [
             "django_celery_beat.periodictask",
         ],
     ),
+    (_("Support access"), ["accounts.supportsession"]),
     (_("AI usage"), ["ai.aiusage"]),
     (_("Audit"), ["audit.auditentry"]),
 ]
