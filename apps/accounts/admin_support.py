@@ -2,7 +2,8 @@
 be ended. Imported by apps/accounts/admin.py."""
 
 from django.contrib import admin, messages
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import AuditEntry
@@ -58,7 +59,7 @@ class SupportSessionAdmin(admin.ModelAdmin):
             )
             for entry in entries.order_by("created_at", "pk")[:500]
         ]
-        return format_html_join(format_html("<br>"), "{} · {} · {}", rows)
+        return format_html_join(mark_safe("<br>"), "{} · {} · {}", rows)
 
     def has_view_as_permission(self, request) -> bool:
         return can_view_as(request.user)

@@ -20,6 +20,7 @@ from apps.tenants.services import public_url
 from .models import SupportSession
 from .support import (
     ADMIN_PATH,
+    HANDOFF_PATH,
     LEAVE_PATH,
     SAFE_METHODS,
     SESSION_KEY,
@@ -58,6 +59,7 @@ class SupportAccessMiddleware:
             or tenant.schema_name == get_public_schema_name()
             or getattr(request, "api_key", None) is not None  # a key's request, not the browser session's
             or SESSION_KEY not in request.session
+            or request.path == HANDOFF_PATH  # a new session's link replaces this one (views_support)
         ):
             return self.get_response(request)
         operator = request.user

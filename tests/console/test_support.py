@@ -146,6 +146,17 @@ def test_changes_allowed_by_a_superuser_are_made_and_audited_as_the_operator(ten
     assert owner_user.last_login is None
 
 
+def test_a_new_session_replaces_the_last_one_in_the_same_browser(tenant):
+    ops = operator_client()
+    viewer, editor = member(tenant, Role.VIEWER), member(tenant, Role.EDITOR)
+    browser, first = view_as(tenant, viewer, ops)
+    link = urlsplit(start(ops, tenant, editor)["Location"])
+    assert browser.get(f"{link.path}?{link.query}")["Location"] == "/"
+    assert f"as {editor.email}" in browser.get("/").content.decode()
+    first.refresh_from_db()
+    assert first.end_reason == SupportSession.End.REPLACED
+
+
 def test_the_session_ends_at_expiry(tenant):
     browser, session = view_as(tenant, member(tenant, Role.VIEWER))
     SupportSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
