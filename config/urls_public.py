@@ -15,5 +15,6 @@ urlpatterns = [
     path("connectors/google/return/", google_return, name="connector-google-return"),  # Google's OAuth
     path("stripe/", include("apps.billing.urls_hooks")),  # Stripe's signed events
     path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
+    path("admin/support/", include("apps.console.urls_support")),  # support access ("view as")
     path("admin/", admin.site.urls),
 ]

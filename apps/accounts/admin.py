@@ -218,3 +218,6 @@ class ApiKeyAdmin(admin.ModelAdmin):
         for api_key in queryset:
             tenancy.api_key_revoke(api_key=api_key)
         self.message_user(request, _("%(count)d revoked.") % {"count": len(queryset)}, messages.SUCCESS)
+
+
+from . import admin_support  # noqa: E402,F401  support sessions ("view as")

@@ -40,6 +40,8 @@ from apps.tenants.models import ApiKey, Domain, Tenant
 from apps.tenants.selectors import api_key_authenticate
 
 from .authentication import api_key_admit, scope_require
+from .support import SESSION_KEY as SUPPORT_SESSION_KEY
+from .support import support_session_current
 
 
 def scope_header(scope, name: bytes) -> str:
@@ -165,16 +167,25 @@ def access_refusal(scope, *, key_scope: str | None) -> int | None:
 
 
 def _member_refusal(scope, tenant: Tenant) -> int | None:
-    user = _session_user(scope)
+    user, session = _session_user(scope)
     if not user.is_authenticated or user.pk != scope["user"].pk:
         return 401
-    if not tenant.is_active or not tenant.memberships.filter(user_id=user.pk).exists():
+    member_id = user.pk
+    if SUPPORT_SESSION_KEY in session:  # an operator's support access: the member's socket, until it ends
+        support = support_session_current(
+            session_id=session[SUPPORT_SESSION_KEY], tenant=tenant, operator=user
+        )
+        if support is None:
+            return 403
+        member_id = scope["support_member_id"] = support.member_id
+        scope["support_expires_at"] = support.expires_at
+    if not tenant.is_active or not tenant.memberships.filter(user_id=member_id).exists():
         return 403
     return None
 
 
 def _session_user(scope):
-    """Who the socket's session logs in now, read afresh as Django reads it for a request.
+    """Who the socket's session logs in now, read afresh as Django reads it for a request, and the session.
 
     Nobody (AnonymousUser) once the session is gone (logged out), the person is inactive, or
     their password changed since (the session's auth hash no longer matches). Read in the
@@ -182,7 +193,8 @@ def _session_user(scope):
     """
     session_store = import_module(settings.SESSION_ENGINE).SessionStore
     with schema_context(scope["tenant"].schema_name):
-        return get_user(SimpleNamespace(session=session_store(scope["session"].session_key)))
+        session = session_store(scope["session"].session_key)
+        return get_user(SimpleNamespace(session=session)), session
 
 
 def _secret_key_refusal(api_key: ApiKey, key_scope: str | None) -> int | None:

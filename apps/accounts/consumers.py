@@ -11,7 +11,10 @@ surrogates, nested too deep) is answered with an error frame in the API's error 
 the socket stays open.
 """
 
+import asyncio
+
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone
 
 from apps.core.api.errors import error_body
 from apps.core.errors import MalformedInput
@@ -45,8 +48,25 @@ class WorkspaceSocket(AsyncJsonWebsocketConsumer):
         await self.accept()  # a close code reaches the client only once the socket is open
         if isinstance(first, int):
             await self.close(code=first)
-        elif first is not None:
+            return
+        if first is not None:
             await self.send_json(first)
+        self.support_timer_start()
+
+    def support_timer_start(self) -> None:
+        """A socket of a support session checks its access again when the session expires."""
+        expires_at = self.scope.get("support_expires_at")
+        if expires_at is None:
+            return
+        delay = max(0.0, (expires_at - timezone.now()).total_seconds()) + 1
+        loop = asyncio.get_running_loop()
+        self.support_timer = loop.call_later(delay, lambda: loop.create_task(self.access_changed({})))
+
+    async def websocket_disconnect(self, message):
+        timer = getattr(self, "support_timer", None)
+        if timer is not None:
+            timer.cancel()
+        await super().websocket_disconnect(message)
 
     async def subscribe(self) -> dict | int | None:
         """Join the event groups; return the first message to send, a close code refusing it, or None."""
@@ -98,7 +118,8 @@ class NotificationsConsumer(WorkspaceSocket):
 
     async def subscribe(self) -> None:
         schema = self.scope["tenant"].schema_name
-        await self.join([user_group(schema, self.scope["user"].pk), workspace_group(schema)])
+        user_id = self.scope.get("support_member_id") or self.scope["user"].pk  # support access: the member's
+        await self.join([user_group(schema, user_id), workspace_group(schema)])
 
     async def notification_message(self, message):
         await self.send_json({"event": message["event"], "payload": message["payload"]})

@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import views, views_support
 
 app_name = "accounts"
 urlpatterns = [
     path("handoff/", views.handoff, name="handoff"),
     path("handoff/domain/", views.domain_handoff, name="domain_handoff"),
+    path("handoff/support/", views_support.support_handoff, name="support_handoff"),
+    path("handoff/support/leave/", views_support.support_leave, name="support_leave"),
     path("workspaces/<slug:slug>/", views.workspace_open, name="workspace_open"),
     path("i18n/language/", views.language_set, name="language"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),

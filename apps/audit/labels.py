@@ -22,6 +22,7 @@ OBJECT_LABELS = {
     "integrations.integration": _("Shop integration"),
     "webhooks.webhookendpoint": _("Webhook endpoint"),
     "copilot.pendingaction": _("Copilot action"),
+    "accounts.supportsession": _("Support access"),
 }
 
 

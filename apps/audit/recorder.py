@@ -40,6 +40,7 @@ AUDITED: dict[str, Watch] = {
     "integrations.Integration": Watch(frozenset({"credentials", "webhook_secret"})),
     "webhooks.WebhookEndpoint": Watch(frozenset({"secret"})),
     "copilot.PendingAction": Watch(frozenset({"card", "result"})),  # proposed, then confirmed or cancelled
+    "accounts.SupportSession": Watch(frozenset({"opened_at"})),  # an operator's "view as": started, ended
 }
 
 

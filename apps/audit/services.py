@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import uuid
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.db import connection
@@ -16,6 +17,9 @@ from apps.tenants.models import ApiKey, Tenant, User
 from .models import AuditEntry
 
 RETENTION = timedelta(days=365)
+# Whom the actor acts as, when an operator works in a workspace through support access
+# (apps.accounts.support): "" otherwise. Added to the entry's actor label.
+on_behalf: ContextVar[str] = ContextVar("audit_on_behalf", default="")
 
 
 def _jsonable(value):
@@ -59,10 +63,13 @@ def audit_record(*, instance, action: str, changes: dict) -> AuditEntry | None:
     tenant_id = _tenant_id(instance)
     if actor == "-" or tenant_id is None:
         return None
+    label = _actor_label(actor)
+    if on_behalf.get():
+        label = f"{label} (support → {on_behalf.get()})"
     return AuditEntry.objects.create(
         tenant_id=tenant_id,
         actor=actor if actor.startswith("key:") else f"user:{actor}",
-        actor_label=_actor_label(actor)[:254],
+        actor_label=label[:254],
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),

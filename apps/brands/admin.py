@@ -20,6 +20,11 @@ SESSION_KEY = "admin_workspace"
 
 
 class WorkspaceModelAdmin(core_admin.ModelAdmin):
+    # Every page says which workspace is picked, with a "change workspace" link (`?workspace=`).
+    change_list_template = "admin/brands/workspace_change_list.html"
+    change_form_template = "admin/brands/workspace_change_form.html"
+    delete_confirmation_template = "admin/brands/workspace_delete_confirmation.html"
+
     def _workspace(self, request) -> Tenant | None:
         if "workspace" in request.GET:
             request.session[SESSION_KEY] = request.GET["workspace"]
@@ -32,6 +37,7 @@ class WorkspaceModelAdmin(core_admin.ModelAdmin):
         tenant = self._workspace(request)
         if tenant is None:
             return self._choose_workspace(request)
+        request.admin_workspace = tenant  # shown by the templates above
         with tenant_context(tenant):
             response = view(request, *args, **kwargs)
             if isinstance(response, TemplateResponse):
@@ -72,6 +78,19 @@ class WorkspaceModelAdmin(core_admin.ModelAdmin):
 
     def log_deletions(self, request, queryset):
         return None
+
+
+class ReadOnlyWorkspaceAdmin(WorkspaceModelAdmin):
+    """Records operators look at, never edit: the workspace's own pages and the API change them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Brand)

@@ -37,6 +37,7 @@ SECTIONS = [
             "django_celery_beat.periodictask",
         ],
     ),
+    (_("Support access"), ["accounts.supportsession"]),
     (_("AI usage"), ["ai.aiusage"]),
     (_("Audit"), ["audit.auditentry"]),
 ]

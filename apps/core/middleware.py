@@ -21,6 +21,9 @@ def _request_user(request) -> str:
     api_key = getattr(request, "api_key", None)
     if api_key is not None:
         return f"key:{api_key.prefix}"
+    operator = getattr(request, "support_operator", None)  # support access: the operator acts, as a member
+    if operator is not None:
+        return str(operator.pk)
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return str(user.pk)

@@ -3,16 +3,22 @@
 The admin lives on the public host while designs live in each workspace's schema, so this is
 not a ModelAdmin changelist: one admin page (`/admin/designs/moderation/`, staff only) reads
 each active workspace's rejected designs inside its schema and lists them together.
+
+`DesignAdmin` is one workspace's designs at a time (`WorkspaceModelAdmin`'s picker), read-only.
 """
 
 from django.contrib import admin
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django_tenants.utils import schema_context
 
+from apps.brands.admin import ReadOnlyWorkspaceAdmin
 from apps.core.tasks import schemas_active
 
 from .models import Design
+from .selectors import design_thumb_urls
 
 QUEUE_LIMIT = 200
 QUEUE_STATUSES = {Design.Status.REJECTED, Design.Status.FAILED}
@@ -54,3 +60,46 @@ def moderation_queue(request):
 
 
 moderation_queue_view = admin.site.admin_view(moderation_queue)
+
+
+@admin.register(Design)
+class DesignAdmin(ReadOnlyWorkspaceAdmin):
+    """A workspace's designs (`?workspace=<slug>`): status, product, prompt, created; thumbnails."""
+
+    list_display = ["thumbnail", "public_id", "status", "product", "short_prompt", "created_at"]
+    list_display_links = ["public_id"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["public_id", "prompt"]
+    list_select_related = ["product"]
+    date_hierarchy = "created_at"
+    fields = [
+        "thumbnail",
+        "public_id",
+        "status",
+        "step",
+        "progress",
+        "product",
+        "variant",
+        "prompt",
+        "style",
+        "error_code",
+        "error_message",
+        "provider",
+        "created_by",
+        "api_key_prefix",
+        "parent",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("prompt"))
+    def short_prompt(self, design: Design) -> str:
+        return Truncator(design.prompt).chars(80)
+
+    @admin.display(description=_("thumbnail"))
+    def thumbnail(self, design: Design):
+        url = design_thumb_urls([design.public_id]).get(design.public_id)  # a signed link, in this schema
+        if not url:
+            return "—"
+        return format_html('<img src="{}" alt="" width="64" height="64" loading="lazy">', url)

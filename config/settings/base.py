@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "apps.accounts.middleware.SupportAccessMiddleware",  # an operator's "view as": the member's, read-only
     "apps.tenants.middleware.WorkspaceAccessMiddleware",
 ]
 
@@ -328,6 +329,8 @@ API_RATE_LIMIT_WINDOW_SECONDS = env.int("API_RATE_LIMIT_WINDOW_SECONDS", default
 IDEMPOTENCY_TTL_HOURS = 24
 IDEMPOTENCY_WAIT_SECONDS = 10
 INVITATION_TTL_DAYS = env.int("INVITATION_TTL_DAYS", default=7)
+# Support access ("view as", docs/operators.md): how long an operator's session in a workspace lasts.
+SUPPORT_SESSION_MINUTES = env.int("SUPPORT_SESSION_MINUTES", default=30)
 # Custom domains: the resolver that reads their TXT verification records (empty: the system's),
 # how many failed re-checks in a row un-verify one, and how long an unverified claim is kept.
 DNS_RESOLVER_NAMESERVERS = env.list("DNS_RESOLVER_NAMESERVERS", default=[])
