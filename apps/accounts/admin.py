@@ -1,126 +1,15 @@
-"""Operators' admin (public host only): workspaces, people, access and keys."""
+"""Operators' admin (public host only): people, access and keys (workspaces: apps/console/workspaces.py)."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
-from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from django_tenants.utils import get_public_schema_name
 
 from apps.tenants import services as tenancy
-from apps.tenants.models import ApiKey, Domain, Membership, Tenant, User
+from apps.tenants.models import ApiKey, Membership, User
 
 from . import services
-from .forms import clean_slug
 from .models import Invitation
-
-
-class TenantCreationForm(forms.ModelForm):
-    """Add a workspace through the provisioning service (schema, domain, owner)."""
-
-    schema_name = forms.CharField(label=_("Slug"), max_length=30)
-    owner_email = forms.EmailField(label=_("Owner email"))
-    owner_password = forms.CharField(
-        label=_("Owner password"),
-        required=False,
-        widget=forms.PasswordInput,
-        help_text=_("Only for a new user; leave empty for an existing one."),
-    )
-
-    class Meta:
-        model = Tenant
-        fields = ["schema_name", "name"]
-
-    def clean_schema_name(self) -> str:
-        return clean_slug(self.cleaned_data["schema_name"])
-
-
-class DomainInline(admin.TabularInline):
-    model = Domain
-    extra = 0
-    fields = ["domain", "is_primary"]
-
-
-class MembershipFormSet(forms.BaseInlineFormSet):
-    def delete_existing(self, obj, commit=True):
-        if commit:
-            tenancy.membership_delete(membership=obj)
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    formset = MembershipFormSet
-    extra = 0
-    fields = ["user", "role", "created_at"]
-    readonly_fields = ["created_at"]
-    autocomplete_fields = ["user"]
-
-
-@admin.register(Tenant)
-class TenantAdmin(admin.ModelAdmin):
-    list_display = ["name", "schema_name", "status", "member_count", "created_at"]
-    list_filter = ["status"]
-    search_fields = ["name", "schema_name", "domains__domain"]
-    ordering = ["-created_at"]
-    actions = ["suspend", "reactivate"]
-    inlines = [DomainInline, MembershipInline]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .exclude(schema_name=get_public_schema_name())
-            .annotate(member_count=Count("memberships"))
-        )
-
-    @admin.display(description=_("members"), ordering="member_count")
-    def member_count(self, tenant: Tenant) -> int:
-        return tenant.member_count
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = TenantCreationForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_fields(self, request, obj=None):
-        if obj is None:
-            return ["schema_name", "name", "owner_email", "owner_password"]
-        return ["name", "schema_name", "status", "created_at", "suspended_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["schema_name", "status", "created_at", "suspended_at"] if obj else []
-
-    def get_inlines(self, request, obj):
-        return self.inlines if obj else []
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        tenant = services.tenant_provision(
-            slug=form.cleaned_data["schema_name"],
-            name=form.cleaned_data["name"],
-            owner_email=form.cleaned_data["owner_email"],
-            owner_password=form.cleaned_data["owner_password"] or None,
-        )
-        obj.pk = tenant.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False  # suspend instead: deleting drops a brand's data
-
-    @admin.action(description=_("Suspend selected workspaces"))
-    def suspend(self, request, queryset):
-        for tenant in queryset:
-            tenancy.tenant_suspend(tenant=tenant)
-        self.message_user(request, _("%(count)d suspended.") % {"count": len(queryset)}, messages.SUCCESS)
-
-    @admin.action(description=_("Reactivate selected workspaces"))
-    def reactivate(self, request, queryset):
-        for tenant in queryset:
-            tenancy.tenant_reactivate(tenant=tenant)
-        self.message_user(request, _("%(count)d reactivated.") % {"count": len(queryset)}, messages.SUCCESS)
 
 
 class UserCreationForm(AdminUserCreationForm):

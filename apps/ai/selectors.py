@@ -2,10 +2,13 @@
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django_tenants.utils import tenant_context
 
 from .models import AIUsage
@@ -75,3 +78,40 @@ def ai_usage_by_tenant(*, tenants: Iterable[Any], **filters: Any) -> list[Tenant
         with tenant_context(tenant):
             report.append(TenantUsage(tenant=tenant, rows=ai_usage_totals(**filters)))
     return report
+
+
+def ai_cost_by_schema(*, schemas: Iterable[str], since: datetime) -> dict[str, Decimal]:
+    """AI cost (USD) since `since` of each workspace schema in `schemas`, for operators' lists: two
+    queries whatever the count (one finds the schemas that have the table, one adds up every
+    schema's rows with schema-qualified names), never a `search_path` switch per workspace."""
+    schemas = sorted(set(schemas))
+    if not schemas:
+        return {}
+    table = AIUsage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT schemaname FROM pg_tables WHERE tablename = %s AND schemaname = ANY(%s)", [table, schemas]
+        )
+        present = sorted(row[0] for row in cursor.fetchall())
+        if not present:
+            return {}
+        quote = connection.ops.quote_name
+        parts = [
+            f"SELECT %s, COALESCE(SUM(cost), 0) FROM {quote(schema)}.{quote(table)} WHERE created_at >= %s"
+            for schema in present
+        ]
+        params = [value for schema in present for value in (schema, since)]
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {schema: Decimal(cost) for schema, cost in cursor.fetchall()}
+
+
+def ai_cost_by_month(*, since: datetime) -> dict[date, Decimal]:
+    """The current workspace's AI cost (USD) per month since `since`, by the month's first day."""
+    rows = (
+        AIUsage.objects.filter(created_at__gte=since)
+        .annotate(month=TruncMonth("created_at", tzinfo=UTC))
+        .values("month")
+        .annotate(cost=Sum("cost"))
+        .order_by()
+    )
+    return {row["month"].date(): row["cost"] or Decimal(0) for row in rows}

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from apps.core.dates import day_start
 from apps.tenants.models import Tenant
@@ -39,3 +39,10 @@ def audit_object_types(*, tenant: Tenant) -> list[str]:
         .values_list("object_type", flat=True)
         .distinct()
     )
+
+
+def audit_last_at(tenant_ref: str = "pk") -> Subquery:
+    """A subquery for `Tenant` querysets: when the workspace's latest entry was written (its last
+    recorded activity); `tenant_ref` names the workspace's id in the outer query."""
+    latest = AuditEntry.objects.filter(tenant=OuterRef(tenant_ref)).order_by("-created_at")
+    return Subquery(latest.values("created_at")[:1])

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.tenants.models import Tenant
@@ -83,6 +83,34 @@ def billing_notice(tenant: Tenant) -> dict | None:
                 "overage": entitlements(tenant).overage,
             }
     return None
+
+
+def subscription_mrr(subscription: Subscription | None) -> int:
+    """Monthly recurring revenue of one subscription, in cents of its currency: what
+    `revenue_by_plan` counts (active only, a yearly price spread over twelve months)."""
+    if subscription is None or subscription.status != Subscription.Status.ACTIVE:
+        return 0
+    plan = subscription.plan
+    if subscription.interval == Subscription.Interval.YEAR:
+        return plan.yearly_price(subscription.currency) // 12
+    return plan.monthly_price(subscription.currency)
+
+
+def usage_this_month(metric: str, tenant_ref: str = "pk") -> Subquery:
+    """A subquery for `Tenant` querysets: the workspace's count of `metric` this month (None: none
+    yet). `tenant_ref` names the workspace's id in the outer query. One query for any number of rows."""
+    counters = UsageCounter.objects.filter(tenant=OuterRef(tenant_ref), metric=metric, period=month_start())
+    return Subquery(counters.values("count")[:1])
+
+
+def usage_history(tenant: Tenant, months: int = 12) -> list[dict]:
+    """The workspace's monthly metered usage, newest month first: [{"period", <metric>: count}]."""
+    since = month_start(timezone.now() - timedelta(days=31 * (months - 1)))
+    rows: dict = {}
+    counters = UsageCounter.objects.filter(tenant=tenant, period__gte=since).order_by("-period")
+    for counter in counters:
+        rows.setdefault(counter.period, {"period": counter.period})[counter.metric] = counter.count
+    return list(rows.values())
 
 
 def revenue_by_plan() -> list[dict]:

@@ -41,6 +41,9 @@ class Schedule:
 
 SCHEDULES = (
     Schedule(name="purge idempotency records", task="apps.tenants.tasks.idempotency_purge", every=1),
+    Schedule(
+        name="drop workspaces deleted by operators", task="apps.tenants.tasks.tenants_purge_task", every=1
+    ),
     Schedule(name="re-check custom domains", task="apps.accounts.tasks.custom_domains_recheck", every=6),
     Schedule(
         name="re-queue lost webhook deliveries",

@@ -22,6 +22,17 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(default=timezone.now)
     suspended_at = models.DateTimeField(null=True, blank=True)
+    # Why operators suspended it: shown to its owners on the suspended page and e-mailed to them.
+    suspension_reason = models.TextField(_("suspension reason"), blank=True)
+    # Marked for deletion (suspended meanwhile): its schema and row are dropped after this moment,
+    # unless an operator restores it first (apps.tenants.services.tenants_purge).
+    delete_after = models.DateTimeField(_("deleted after"), null=True, blank=True)
+    # The operators' last data export (a zip built by apps.console.workspace_exports); the request's
+    # moment is kept while the export is being built.
+    export_requested_at = models.DateTimeField(_("export requested at"), null=True, blank=True)
+    export_file = models.FileField(
+        _("data export"), upload_to=RandomPath("exports/workspaces"), blank=True, max_length=300
+    )
     # White-label dashboard (plans with the `white_label` feature): its colour and logo replace Luneo's.
     dashboard_color = models.CharField(_("dashboard colour"), max_length=7, blank=True)
     dashboard_logo = models.ImageField(
@@ -44,6 +55,10 @@ class Tenant(TenantMixin):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def is_marked_for_deletion(self) -> bool:
+        return self.delete_after is not None
 
 
 class Domain(DomainMixin):

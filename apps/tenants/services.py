@@ -1,6 +1,7 @@
 """Writes for workspaces, people and keys. Every entry point (signup, admin, commands, API) calls these;
 what a plan allows is checked a layer up, in `apps.accounts.services`."""
 
+import logging
 import re
 import secrets
 from datetime import timedelta
@@ -8,12 +9,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from apps.core import context as core_context
 from apps.core.hashing import sha256_hex
 from apps.core.hygiene import one_line, single_line_check
 from apps.core.notifications import access_changed, access_changed_in, notify
@@ -40,6 +43,7 @@ RESERVED_SLUGS = frozenset(
 )
 HANDOFF_MAX_AGE_SECONDS = 60
 KEY_TOUCH_INTERVAL = timedelta(seconds=60)
+logger = logging.getLogger(__name__)
 
 
 def public_url(path: str = "/") -> str:
@@ -99,25 +103,134 @@ def tenant_create(*, slug: str, name: str, owner_email: str, owner_password: str
     return tenant
 
 
-def tenant_suspend(*, tenant: Tenant) -> Tenant:
-    return _tenant_status_set(tenant, Tenant.Status.SUSPENDED, suspended_at=timezone.now())
+def tenant_suspend(*, tenant: Tenant, reason: str = "") -> Tenant:
+    """Close the workspace (dashboard, API, widget) until it is reactivated; its data is kept.
+
+    `reason` (operators give one) is shown to its owners on the suspended page and e-mailed to them.
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+        was_active = tenant.is_active
+        if was_active or reason != tenant.suspension_reason:
+            tenant.status = Tenant.Status.SUSPENDED
+            tenant.suspended_at = tenant.suspended_at if not was_active else timezone.now()
+            tenant.suspension_reason = reason
+            tenant.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    if was_active:
+        _access_changed(tenant)
+        transaction.on_commit(lambda: tenant_suspended_notice_send(tenant=tenant))
+    return tenant
 
 
 def tenant_reactivate(*, tenant: Tenant) -> Tenant:
-    return _tenant_status_set(tenant, Tenant.Status.ACTIVE, suspended_at=None)
-
-
-def _tenant_status_set(tenant: Tenant, status: str, *, suspended_at) -> Tenant:
-    """Operators' switch (the admin, in public). Saved, not updated, so the audit trail records it."""
+    """Open the workspace again (a deletion it was marked for is called off too)."""
     with transaction.atomic():
         tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
-        if tenant.status == status:
+        if tenant.is_active and tenant.delete_after is None:
             return tenant
-        tenant.status, tenant.suspended_at = status, suspended_at
-        tenant.save(update_fields=["status", "suspended_at"])
+        tenant.status, tenant.suspended_at = Tenant.Status.ACTIVE, None
+        tenant.suspension_reason, tenant.delete_after = "", None
+        tenant.save(update_fields=["status", "suspended_at", "suspension_reason", "delete_after"])
+    _access_changed(tenant)
+    return tenant
+
+
+def _access_changed(tenant: Tenant) -> None:
+    """The workspace was opened or closed: cached keys and open websockets check it again."""
     selectors.api_key_forget()
     access_changed(schema=tenant.schema_name)  # open websockets check the workspace again
+
+
+def tenant_owners(tenant: Tenant) -> list[User]:
+    return [m.user for m in tenant.memberships.filter(role=Role.OWNER).select_related("user")]
+
+
+def tenant_suspended_notice_send(*, tenant: Tenant) -> int:
+    """E-mail the workspace's owners that it was suspended, with the operators' reason (each in
+    their language; links on the canonical public host). Returns how many were sent."""
+    sent = 0
+    for owner in tenant_owners(tenant):
+        with translation.override(owner.language or settings.LANGUAGE_CODE):
+            context = {
+                "workspace": tenant,
+                "reason": tenant.suspension_reason,
+                "delete_after": tenant.delete_after,
+                "workspaces_url": public_url("/workspaces/"),
+            }
+            sent += send_mail(
+                subject=one_line(_("%(name)s is suspended on Luneo") % {"name": tenant.name}),
+                message=render_to_string("tenants/email/suspended.txt", context),
+                html_message=render_to_string("tenants/email/suspended.html", context),
+                from_email=None,
+                recipient_list=[owner.email],
+            )
+    return sent
+
+
+def tenant_delete_schedule(*, tenant: Tenant, reason: str = "") -> Tenant:
+    """Mark the workspace for deletion: suspended now, its schema and data dropped after
+    WORKSPACE_DELETION_GRACE_DAYS (`tenants_purge`) unless `tenant_restore` is called first."""
+    if tenant.schema_name == selectors.PUBLIC:
+        raise ValueError("the public schema is not a workspace")
+    with transaction.atomic():  # the owners' e-mail (sent on commit) gives the deletion date
+        tenant = tenant_suspend(tenant=tenant, reason=reason)
+        tenant.delete_after = timezone.now() + timedelta(days=settings.WORKSPACE_DELETION_GRACE_DAYS)
+        tenant.save(update_fields=["delete_after"])
     return tenant
+
+
+def tenant_restore(*, tenant: Tenant) -> Tenant:
+    """Call off a deletion during its grace period: the workspace is active again."""
+    return tenant_reactivate(tenant=tenant)
+
+
+def tenant_export_requested(*, tenant: Tenant) -> Tenant:
+    """An operator asked for the workspace's data export (built by a task, `tenant_export_store`)."""
+    tenant.export_requested_at = timezone.now()
+    tenant.save(update_fields=["export_requested_at"])
+    return tenant
+
+
+def tenant_export_store(*, tenant: Tenant, filename: str, content: bytes) -> Tenant:
+    """Keep the workspace's newest data export (a random storage name; no longer pending); the
+    previous one is deleted."""
+    previous = tenant.export_file.name if tenant.export_file else ""
+    tenant.export_file.save(filename, ContentFile(content), save=False)
+    tenant.export_requested_at = None
+    tenant.save(update_fields=["export_file", "export_requested_at"])
+    if previous:
+        tenant.export_file.storage.delete(previous)
+    return tenant
+
+
+def tenants_purge(*, now=None) -> list[str]:
+    """Beat: drop the schema and row (members, keys, billing, audit) of every workspace whose
+    deletion grace period is over. Returns their slugs. Safe to repeat."""
+    now = now or timezone.now()
+    connection.set_schema_to_public()  # django-tenants drops a schema from public only
+    tokens = core_context.bind(user=None)  # the system's own deletion: nothing left to audit
+    try:
+        purged = _tenants_purge_due(now)
+    finally:
+        core_context.unbind(tokens)
+    return purged
+
+
+def _tenants_purge_due(now) -> list[str]:
+    purged = []
+    due = Tenant.objects.filter(delete_after__lte=now, status=Tenant.Status.SUSPENDED)
+    for pk in due.exclude(schema_name=selectors.PUBLIC).values_list("pk", flat=True):
+        with transaction.atomic():
+            tenant = Tenant.objects.select_for_update().filter(pk=pk, delete_after__lte=now).first()
+            if tenant is None or tenant.is_active:
+                continue  # restored meanwhile
+            if tenant.export_file:
+                tenant.export_file.delete(save=False)
+            tenant.delete(force_drop=True)
+            logger.warning("workspace %s deleted: its grace period ended", tenant.schema_name)
+            purged.append(tenant.schema_name)
+    return purged
 
 
 HEX_COLOR = re.compile(r"^#[0-9A-F]{6}$")

@@ -9,3 +9,9 @@ from . import services
 def idempotency_purge() -> int:
     """Delete stored Idempotency-Key answers older than IDEMPOTENCY_TTL_HOURS. Returns how many."""
     return services.idempotency_purge()
+
+
+@shared_task(acks_late=True, queue="default")
+def tenants_purge_task() -> list[str]:
+    """Drop the workspaces whose deletion grace period is over (WORKSPACE_DELETION_GRACE_DAYS)."""
+    return services.tenants_purge()

@@ -1,6 +1,6 @@
 """Reads for outbound webhooks: endpoints and their delivery logs."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import TEST_EVENT, WebhookAttempt, WebhookDelivery, WebhookEndpoint
@@ -27,6 +27,16 @@ def delivery_list(*, endpoint: WebhookEndpoint, status: str | None = None) -> Qu
     if status:
         deliveries = deliveries.filter(status=status)
     return deliveries.order_by("-created_at", "-pk")
+
+
+def deliveries_failing(*, limit: int = 20) -> list[WebhookDelivery]:
+    """The current workspace's failed deliveries, and pending ones that already failed an attempt
+    (retrying), newest first, with their event and endpoint: what operators look at first."""
+    Status = WebhookDelivery.Status
+    failing = WebhookDelivery.objects.filter(
+        Q(status=Status.FAILED) | Q(status=Status.PENDING, attempt_count__gt=0)
+    )
+    return list(failing.select_related("event", "endpoint").order_by("-created_at", "-pk")[:limit])
 
 
 def endpoint_test_last(*, endpoint: WebhookEndpoint) -> WebhookDelivery | None:

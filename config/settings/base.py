@@ -399,6 +399,8 @@ DJSTRIPE_USE_NATIVE_JSONFIELD = True
 BILLING_TRIAL_DAYS = env.int("BILLING_TRIAL_DAYS", default=14)  # new workspaces: Pro trial
 BILLING_GRACE_DAYS = env.int("BILLING_GRACE_DAYS", default=7)  # after a failed payment, then Starter
 SALES_EMAIL = env("SALES_EMAIL", default="sales@luneo.app")  # "Contact sales" (manual mode, Enterprise)
+# A workspace an operator deletes stays suspended (and restorable) this long before its data is dropped.
+WORKSPACE_DELETION_GRACE_DAYS = env.int("WORKSPACE_DELETION_GRACE_DAYS", default=30)
 
 # --- Logging ---------------------------------------------------------------------
 

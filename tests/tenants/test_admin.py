@@ -65,9 +65,7 @@ def test_suspend_action_closes_dashboard_and_api(operator, tenant):
     _key, raw = api_key_create(tenant=tenant, name="will-be-suspended")
     owner = User.objects.get(email="owner@alpha.test")
     try:
-        response = operator.post(
-            admin_url(Tenant, "changelist"), {"action": "suspend", "_selected_action": [tenant.pk]}
-        )
+        response = operator.post(admin_url(Tenant, "suspend", tenant.pk), {"reason": "Unpaid"})
         assert response.status_code == 302
         assert Tenant.objects.get(pk=tenant.pk).status == Tenant.Status.SUSPENDED
 
@@ -77,9 +75,7 @@ def test_suspend_action_closes_dashboard_and_api(operator, tenant):
         api = Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
         assert (api.status_code, api.json()["error"]["code"]) == (403, "tenant_suspended")
 
-        operator.post(
-            admin_url(Tenant, "changelist"), {"action": "reactivate", "_selected_action": [tenant.pk]}
-        )
+        operator.post(admin_url(Tenant, "reactivate", tenant.pk))
         assert Tenant.objects.get(pk=tenant.pk).is_active
     finally:
         tenant_reactivate(tenant=tenant)
