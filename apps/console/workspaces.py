@@ -29,6 +29,7 @@ from django_tenants.utils import get_public_schema_name, tenant_context
 
 from apps.accounts import services as accounts
 from apps.accounts.forms import clean_slug
+from apps.accounts.support import can_view_as
 from apps.ai.selectors import ai_cost_by_month, ai_cost_by_schema
 from apps.audit.selectors import audit_last_at, audit_list
 from apps.billing import selectors as billing
@@ -387,6 +388,8 @@ class WorkspaceAdmin(admin.ModelAdmin):
             "can_delete": self.can_mark_for_deletion(request),
             "export_pending": tenant.export_requested_at is not None,
             "export_ready": bool(tenant.export_file),
+            "can_view_as": tenant.is_active and can_view_as(request.user),
+            "view_as_url": reverse("admin-support-start", args=[tenant.pk]),
             "action_urls": {
                 name: reverse(
                     f"admin:tenants_tenant_{name}", args=[tenant.pk], current_app=self.admin_site.name

@@ -354,3 +354,14 @@ def test_usage_history_shows_ai_cost_per_month(ops, tenant):
     page = ops.get(admin_url(Tenant, "change", tenant.pk)).content.decode()
 
     assert f"{Decimal('2.75'):.2f}" in page
+
+
+def test_the_page_links_to_support_access_for_an_active_workspace(ops, tenant):
+    page = ops.get(admin_url(Tenant, "change", tenant.pk)).content.decode()
+    assert f"/admin/support/start/{tenant.pk}/" in page
+
+    ops.post(action_url(tenant, "suspend"), {"reason": "Unpaid"})
+    assert (
+        f"/admin/support/start/{tenant.pk}/"
+        not in ops.get(admin_url(Tenant, "change", tenant.pk)).content.decode()
+    )
