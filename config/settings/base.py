@@ -355,6 +355,16 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- Operators' console (apps/console) -----------------------------------------------------
+
+# A failed task's traceback is stored cut to its last this many characters.
+FAILED_TASK_TRACEBACK_CHARS = env.int("FAILED_TASK_TRACEBACK_CHARS", default=8000)
+# The moderation console's daily counts cover this many days; each list shows at most so many designs.
+CONSOLE_MODERATION_DAYS = env.int("CONSOLE_MODERATION_DAYS", default=30)
+CONSOLE_MODERATION_LIMIT = env.int("CONSOLE_MODERATION_LIMIT", default=200)
+# The Jobs page lists webhook endpoints with a delivery that failed within this many days.
+CONSOLE_WEBHOOK_FAILING_DAYS = env.int("CONSOLE_WEBHOOK_FAILING_DAYS", default=7)
+
 # --- AI providers (apps/ai/providers) ------------------------------------------------------
 
 # auto (openai when OPENAI_API_KEY is set, else offline) | openai | offline
