@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from apps.analytics.demo import demo_history_seed
 from apps.audit.models import AuditEntry
 from apps.brands.services import brand_create
 from apps.designs.models import Design, DesignReview
@@ -215,3 +216,16 @@ def test_people_who_are_not_staff_are_refused(tenant):
     assert page.status_code == action.status_code == anonymous.status_code == 302
     assert "/admin/login/" in page.url
     assert design.status == Design.Status.REJECTED
+
+
+def test_the_demo_historys_rejected_designs_carry_their_reason_and_are_counted(tenant):
+    product_make(brand=brand_create(name="Demo", blocked_words=["hate"]))
+
+    demo_history_seed(days=4)
+
+    rejected = Design.objects.filter(status=Design.Status.REJECTED)
+    assert rejected.exists()
+    assert not rejected.filter(error_message="").exists()
+    flagged = DesignReview.objects.filter(action=DesignReview.Action.FLAGGED)
+    assert flagged.count() == rejected.count()
+    assert not flagged.filter(reason="").exists()
