@@ -146,7 +146,11 @@ def moderation_action(request, schema: str, design_id: str, action: str):
     tenant = Tenant.objects.filter(schema_name=schema, schema_name__in=schemas_active()).first()
     if action not in ACTIONS or tenant is None:
         raise Http404
-    back = reverse("admin:console_moderation_changelist") + "?list=" + request.POST.get("list", "flagged")
+    which = request.POST.get("list")
+    back = (
+        reverse("admin:console_moderation_changelist")
+        + f"?list={which if which in MODERATION_LISTS else 'flagged'}"
+    )
     with tenant_context(tenant):
         design = design_get(design_id)
         if design is None:
