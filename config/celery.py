@@ -48,3 +48,6 @@ def logging_configure(**_kwargs) -> None:
 signals.before_task_publish.connect(log_context.task_publish_context_add, weak=False)
 signals.task_prerun.connect(log_context.task_context_bind, weak=False)
 signals.task_postrun.connect(log_context.task_context_unbind, weak=False)
+# A task that raises is recorded for operators (apps.console.failures, the admin's "Failed tasks"):
+# ConsoleConfig.ready connects `task_failure`, in the worker too (Celery's Django fixup sets Django
+# up before the worker takes tasks).

@@ -2,9 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from apps.copilot.connectors.views_gmail import google_return
-from apps.designs.admin import moderation_queue_view
 
 urlpatterns = [
     path("", include("config.urls_api")),  # first: the hottest paths resolve without a scan
@@ -14,7 +14,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("connectors/google/return/", google_return, name="connector-google-return"),  # Google's OAuth
     path("stripe/", include("apps.billing.urls_hooks")),  # Stripe's signed events
-    path("admin/designs/moderation/", moderation_queue_view, name="admin-design-moderation"),
+    # The moderation queue's old address: the operators' moderation console (apps/console).
+    path(
+        "admin/designs/moderation/", RedirectView.as_view(url="/admin/console/moderation/", query_string=True)
+    ),
     path("admin/support/", include("apps.console.urls_support")),  # support access ("view as")
     path("admin/", admin.site.urls),
 ]

@@ -17,14 +17,16 @@ from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.ai.errors import TransientAIError
+from apps.ai.moderation import finding_labels
 from apps.ai.selectors import ai_usage_list
 from apps.ai.services import ai_usage_history_record
 from apps.billing.models import Limit
 from apps.billing.services import usage_history_record
 from apps.designs import tasks
-from apps.designs.models import Design, DesignAsset
+from apps.designs.models import Design, DesignAsset, DesignReview
 from apps.designs.services import design_create, design_fail
 from apps.orders.models import Order
 from apps.orders.services import ItemInput, order_create, order_history_import
@@ -131,6 +133,30 @@ def _history_designs(
     return pairs
 
 
+def _rejection_reason(design: Design) -> str:
+    """What moderation found, for the operators (the brand's blocked word, or the category)."""
+    findings = finding_labels((design.spec or {}).get("moderation") or [])
+    return design.error_message or "; ".join(findings) or gettext("flagged by moderation")
+
+
+def _rejections_review(pairs: list[tuple[Design, Design]]) -> None:
+    """Rejected history designs carry their reason, each with its `flagged` review on its day: the
+    operators' moderation console lists and counts them."""
+    rejected = [design for design, _sample in pairs if design.status == Design.Status.REJECTED]
+    for design in rejected:
+        design.error_message = _rejection_reason(design)
+    Design.objects.bulk_update(rejected, ["error_message"])
+    DesignReview.objects.bulk_create(
+        DesignReview(
+            design=design,
+            action=DesignReview.Action.FLAGGED,
+            reason=design.error_message,
+            created_at=design.created_at + timedelta(seconds=5),
+        )
+        for design in rejected
+    )
+
+
 def _assets_share(pairs: list[tuple[Design, Design]]) -> None:
     """Ready history designs show their sample's files (the same files, new rows)."""
     files = {}
@@ -219,6 +245,7 @@ def demo_history_seed(*, days: int = 90, seed: int = 2026) -> int:
         for index, product in enumerate(products)
     }
     pairs = _history_designs(rng, samples, days)
+    _rejections_review(pairs)
     _assets_share(pairs)
     _usage_record(pairs)
     customers = [

@@ -27,9 +27,11 @@ SECTIONS = [
         _("Workspace records"),
         ["brands.brand", "products.product", "designs.design", "orders.order", "crm.customer"],
     ),
+    (_("Moderation"), ["console.moderation"]),
     (
         _("Jobs & webhooks"),
         [
+            "console.jobs",
             "console.failedtask",
             "webhooks.webhookendpoint",
             "webhooks.webhookevent",

@@ -56,6 +56,21 @@ class TransitionNotAllowed(Conflict):
     message = _("The design cannot move to this status from its current one.")
 
 
+class DesignNotModeratable(Conflict):
+    code = "design_not_moderatable"
+    message = _("An operator cannot do this to the design in its current status.")
+
+
+class ReasonRequired(DesignInvalid):
+    code = "reason_required"
+    message = _("Give the reason the shopper and the brand will read (at most 500 characters).")
+
+
+class ReportNoteInvalid(DesignInvalid):
+    code = "report_note_invalid"
+    message = _("Say what is wrong with this design (at most 1000 characters).")
+
+
 class DesignNotRetryable(Conflict):
     code = "design_not_retryable"
     message = _("Only a failed design can be retried.")

@@ -167,3 +167,49 @@ class DesignAsset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of design {self.design_id}"
+
+
+REPORT_NOTE_MAX_LENGTH = 1000
+# The error code of a design an operator rejected: its message is the operator's reason, shown as
+# it is to the shopper (widget) and the brand (dashboard, API, webhooks).
+OPERATOR_REJECTED = "operator_rejected"
+
+
+class DesignReport(models.Model):
+    """A brand member's report of a design to Luneo's operators (from the design's dashboard page),
+    with their note. `resolved_at` is set when an operator approves, rejects or retries it."""
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="reports")
+    note = models.TextField(max_length=REPORT_NOTE_MAX_LENGTH)
+    created_by = models.BigIntegerField(null=True, blank=True)  # a public-schema User id
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Report on design {self.design_id}"
+
+
+class DesignReview(models.Model):
+    """One moderation event of a design: flagged by the pipeline (its moderation or the provider
+    refused it), or approved, rejected or retried by an operator; the operators' daily counts."""
+
+    class Action(models.TextChoices):
+        FLAGGED = "flagged", _("Flagged")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        RETRIED = "retried", _("Retried")
+
+    design = models.ForeignKey(Design, on_delete=models.CASCADE, related_name="reviews")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    reason = models.TextField(blank=True)
+    actor = models.BigIntegerField(null=True, blank=True)  # the operator's User id; None: the pipeline
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} design {self.design_id}"

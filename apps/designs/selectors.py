@@ -2,9 +2,10 @@
 
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 
-from .models import Design, DesignAsset, DesignSessionGrant
+from .models import OPERATOR_REJECTED, Design, DesignAsset, DesignReport, DesignReview, DesignSessionGrant
 from .rendering import PrintSpec
 
 
@@ -93,3 +94,34 @@ def design_ordered(design: Design) -> bool:
 
 def design_by_pk(pk: int) -> Design | None:
     return Design.objects.filter(pk=pk).first()
+
+
+# The operators' moderation lists: refused by the pipeline, rejected by an operator, reported by the brand.
+MODERATION_LISTS = ("flagged", "rejected", "reported")
+
+
+def moderation_designs(which: str, *, limit: int) -> list[Design]:
+    """This workspace's designs in the moderation list `which` (MODERATION_LISTS), newest first,
+    each with its product's brand and `open_reports` (the brand's unresolved reports)."""
+    open_reports = DesignReport.objects.filter(resolved_at__isnull=True).order_by("-created_at")
+    designs = Design.objects.select_related("product__brand").prefetch_related(
+        Prefetch("reports", queryset=open_reports, to_attr="open_reports")
+    )
+    if which == "reported":
+        designs = designs.filter(Exists(open_reports.filter(design=OuterRef("pk"))))
+    elif which == "rejected":
+        designs = designs.filter(status=Design.Status.REJECTED, error_code=OPERATOR_REJECTED)
+    else:
+        designs = designs.filter(status=Design.Status.REJECTED).exclude(error_code=OPERATOR_REJECTED)
+    return list(designs.order_by("-created_at")[:limit])
+
+
+def moderation_counts(since: datetime) -> dict[tuple, int]:
+    """{(day, action): count} of this workspace's moderation reviews since `since`."""
+    rows = (
+        DesignReview.objects.filter(created_at__gte=since)
+        .annotate(day=TruncDate("created_at"))
+        .values("day", "action")
+        .annotate(count=Count("pk"))
+    )
+    return {(row["day"], row["action"]): row["count"] for row in rows}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from apps.ai.providers import get_provider
 from apps.ai.styles import DEFAULT_STYLE, STYLES
+from apps.audit.services import audit_record
 from apps.billing.entitlements import design_quota_consume
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.core.errors import ValidationFailed
@@ -22,8 +23,10 @@ from apps.products.models import Product
 from apps.webhooks.services import event_publish
 
 from .errors import (
+    MODERATION_SPEC,
     DesignNotCancellable,
     DesignNotEditable,
+    DesignNotModeratable,
     DesignNotRetryable,
     DesignOrdered,
     EditRejected,
@@ -33,13 +36,25 @@ from .errors import (
     ProductInactive,
     ProductNotFound,
     PromptInvalid,
+    ReasonRequired,
+    ReportNoteInvalid,
     StyleInvalid,
     TextLayersInvalid,
     TextLayersNotAllowed,
     TransitionNotAllowed,
     VariantInvalid,
 )
-from .models import PROMPT_MAX_LENGTH, Design, DesignCorrection, DesignSessionGrant
+from .models import (
+    OPERATOR_REJECTED,
+    PROMPT_MAX_LENGTH,
+    REPORT_NOTE_MAX_LENGTH,
+    Design,
+    DesignAsset,
+    DesignCorrection,
+    DesignReport,
+    DesignReview,
+    DesignSessionGrant,
+)
 from .payloads import DESIGN_EVENT, design_event, design_webhook_data
 from .selectors import design_ordered
 from .signals import design_finished, design_reprinted
@@ -59,6 +74,28 @@ TRANSITIONS: dict[str, set[str]] = {
     Design.Status.REJECTED: set(),
     Design.Status.CANCELLED: set(),
 }
+IN_PROGRESS = (
+    Design.Status.QUEUED,
+    Design.Status.MODERATING,
+    Design.Status.GENERATING,
+    Design.Status.COMPOSITING,
+    Design.Status.EXPORTING,
+)
+# What an operator may do besides the pipeline's own moves (the operators' moderation console):
+# approve a rejected design (it goes on to generation, or back to ready when it was drawn), reject
+# any design that is not cancelled, with a reason, and retry a rejected or failed one from the start.
+OPERATOR_TRANSITIONS: dict[str, set[str]] = {
+    Design.Status.REJECTED: {
+        Design.Status.GENERATING,
+        Design.Status.READY,
+        Design.Status.QUEUED,
+        Design.Status.REJECTED,
+    },
+    Design.Status.FAILED: {Design.Status.QUEUED, Design.Status.REJECTED},
+    Design.Status.READY: {Design.Status.REJECTED},
+    **{status: {Design.Status.REJECTED} for status in IN_PROGRESS},
+}
+REASON_MAX_LENGTH = 500
 # The step label and progress each status shows.
 STEPS: dict[str, tuple[str, int]] = {
     Design.Status.QUEUED: ("queued", 0),
@@ -285,16 +322,21 @@ def design_transition(
     warnings: list[str] | None = None,
     error_code: str = "",
     error_message: str = "",
+    operator: bool = False,
     **fields,
 ) -> Design:
     """Move `design` to `status` under a row lock; push the new state after commit.
 
     Raises TransitionNotAllowed when the saved status (not the caller's copy) does not allow
-    it, e.g. a step finishing on a design cancelled meanwhile.
+    it, e.g. a step finishing on a design cancelled meanwhile. `operator`: an operator's move
+    (OPERATOR_TRANSITIONS allowed too).
     """
     with transaction.atomic():
         locked = Design.objects.select_for_update().get(pk=design.pk)
-        if status not in TRANSITIONS[locked.status]:
+        allowed = TRANSITIONS[locked.status] | (
+            OPERATOR_TRANSITIONS.get(locked.status, set()) if operator else set()
+        )
+        if status not in allowed:
             raise TransitionNotAllowed(details={"from": locked.status, "to": status})
         default_step, default_progress = STEPS.get(status, (status, locked.progress))
         locked.status = status
@@ -537,3 +579,113 @@ def design_text_correct(*, design: Design, replacements, created_by: int | None 
     )
     locked.text_layers = layers
     return _redraw(locked)
+
+
+# --- moderation: the pipeline's refusals, operators' decisions, brands' reports ------------------
+
+
+def design_flag(*, design: Design, code: str, message: str) -> Design:
+    """The pipeline refused the design's input (its moderation, or the provider's content policy):
+    rejected, with a `flagged` review the operators count and can overturn."""
+    with transaction.atomic():
+        design = design_transition(
+            design=design,
+            status=Design.Status.REJECTED,
+            step="rejected",
+            error_code=code,
+            error_message=message,
+        )
+        DesignReview.objects.create(design=design, action=DesignReview.Action.FLAGGED, reason=message)
+    return design
+
+
+def _moderated(design: Design, *, action: str, before: str, reason: str = "", actor: int | None) -> None:
+    """An operator's decision: its review, the design's open reports resolved, the audit entry."""
+    DesignReview.objects.create(design=design, action=action, reason=reason, actor=actor)
+    DesignReport.objects.filter(design=design, resolved_at__isnull=True).update(resolved_at=timezone.now())
+    changes = {"status": [before, design.status], "moderation": [None, action]}
+    if reason:
+        changes["error_message"] = [None, reason]
+    audit_record(instance=design, action="update", changes=changes)
+
+
+def _drawn(design: Design) -> bool:
+    """The design's print files were made (it was ready before an operator rejected it)."""
+    return bool(design.spec.get("views")) and design.assets.filter(kind=DesignAsset.Kind.PRINT_PNG).exists()
+
+
+def _spec_unflagged(design: Design) -> dict:
+    return {name: value for name, value in design.spec.items() if name != MODERATION_SPEC}
+
+
+def design_approve(*, design: Design, actor: int | None = None) -> Design:
+    """An operator overturns a rejection: a design whose print files exist is ready again, any
+    other goes on to generation, its moderation skipped."""
+    from .tasks import design_generate_task  # tasks → pipeline → services: imported when used
+
+    with transaction.atomic():
+        locked = Design.objects.select_for_update().get(pk=design.pk)
+        before = locked.status
+        if before != Design.Status.REJECTED:
+            raise DesignNotModeratable(details={"status": before})
+        status = Design.Status.READY if _drawn(locked) else Design.Status.GENERATING
+        design = design_transition(design=locked, status=status, operator=True, spec=_spec_unflagged(locked))
+        if status == Design.Status.GENERATING:
+            transaction.on_commit(lambda: design_generate_task.delay(design.pk))
+        _moderated(design, action=DesignReview.Action.APPROVED, before=before, actor=actor)
+    return design
+
+
+def reason_clean(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason or len(reason) > REASON_MAX_LENGTH:
+        raise ReasonRequired()
+    return reason
+
+
+def design_reject(*, design: Design, reason: str, actor: int | None = None) -> Design:
+    """An operator rejects the design with `reason`: its error (code `operator_rejected`) says it
+    to the shopper in the widget and to the brand on the dashboard, in the API and webhooks."""
+    reason = reason_clean(reason)
+    with transaction.atomic():
+        before = Design.objects.select_for_update().get(pk=design.pk).status
+        if before == Design.Status.CANCELLED:
+            raise DesignNotModeratable(details={"status": before})
+        design = design_transition(
+            design=design,
+            status=Design.Status.REJECTED,
+            step="rejected",
+            operator=True,
+            error_code=OPERATOR_REJECTED,
+            error_message=reason,
+        )
+        _moderated(design, action=DesignReview.Action.REJECTED, before=before, reason=reason, actor=actor)
+    return design
+
+
+def design_moderation_retry(*, design: Design, actor: int | None = None) -> Design:
+    """An operator starts a rejected or failed design again from the beginning, moderation
+    included (e.g. after the brand changed its blocked words)."""
+    with transaction.atomic():
+        locked = Design.objects.select_for_update().get(pk=design.pk)
+        before = locked.status
+        if before not in (Design.Status.REJECTED, Design.Status.FAILED):
+            raise DesignNotModeratable(details={"status": before})
+        design = design_transition(
+            design=locked,
+            status=Design.Status.QUEUED,
+            operator=True,
+            warnings=[],
+            spec=_spec_unflagged(locked),
+        )
+        _queue_first_step(design)
+        _moderated(design, action=DesignReview.Action.RETRIED, before=before, actor=actor)
+    return design
+
+
+def design_report(*, design: Design, note: str, created_by: int | None = None) -> DesignReport:
+    """A brand member reports the design to Luneo's operators, saying what is wrong."""
+    note = (note or "").strip()
+    if not note or len(note) > REPORT_NOTE_MAX_LENGTH:
+        raise ReportNoteInvalid()
+    return DesignReport.objects.create(design=design, note=note, created_by=created_by)

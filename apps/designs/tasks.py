@@ -20,7 +20,7 @@ from apps.core.tasks import TenantTask
 from . import pipeline
 from .errors import TransitionNotAllowed
 from .models import Design
-from .services import design_fail, design_transition
+from .services import design_fail, design_flag
 
 logger = logging.getLogger(__name__)
 CONTENT_POLICY = "content_policy"  # PermanentAIError.code of a provider refusing the prompt
@@ -46,9 +46,7 @@ def _retry_or_fail(task, design: Design, exc: TransientAIError):
 
 
 def _reject(design: Design, *, code: str, message: str) -> None:
-    design_transition(
-        design=design, status=Design.Status.REJECTED, step="rejected", error_code=code, error_message=message
-    )
+    design_flag(design=design, code=code, message=message)
 
 
 def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:

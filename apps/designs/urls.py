@@ -14,4 +14,5 @@ urlpatterns = [
     path("<str:design_id>/retry/", views.design_retry_view, name="retry"),
     path("<str:design_id>/cancel/", views.design_cancel_view, name="cancel"),
     path("<str:design_id>/variations/", views.design_variation_view, name="variation"),
+    path("<str:design_id>/report/", views.design_report_view, name="report"),
 ]

@@ -15,9 +15,9 @@ from apps.tenants.decorators import member_required, role_required
 from apps.tenants.models import Role
 
 from .forms import ERROR_FIELDS, DesignFilterForm, DesignForm
-from .models import DesignAsset
+from .models import REPORT_NOTE_MAX_LENGTH, DesignAsset
 from .selectors import design_get, design_list, design_own_assets, design_thumbs
-from .services import design_cancel, design_create, design_retry, design_variation
+from .services import design_cancel, design_create, design_report, design_retry, design_variation
 from .signing import asset_url
 
 PAGE_SIZE = 24
@@ -91,6 +91,8 @@ def design_detail(request, design_id: str):
         "glb": own.get(DesignAsset.Kind.GLB),
         "children": design.variations.order_by("-created_at"),
         "can_edit": request.membership.has_role(Role.EDITOR),
+        "reports": design.reports.all(),
+        "report_note_max": REPORT_NOTE_MAX_LENGTH,
     }
     return render(request, "designs/detail.html", context)
 
@@ -125,3 +127,17 @@ def design_variation_view(request, design_id: str):
         return design_variation(design=design, created_by=request.user.pk)
 
     return _action(request, design_id, vary, _("A new variation is on its way."))
+
+
+@require_POST
+@member_required
+def design_report_view(request, design_id: str):
+    """Any member reports the design to Luneo's operators with a note (their moderation console)."""
+    design = _design_or_404(design_id)
+    try:
+        design_report(design=design, note=request.POST.get("note", ""), created_by=request.user.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you: Luneo's team will review this design."))
+    return redirect("dashboard:designs:detail", design.public_id)

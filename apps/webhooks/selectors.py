@@ -47,3 +47,41 @@ def endpoint_test_last(*, endpoint: WebhookEndpoint) -> WebhookDelivery | None:
 def delivery_get(*, pk: int) -> WebhookDelivery:
     """The delivery, or Http404."""
     return get_object_or_404(WebhookDelivery.objects.select_related("event", "endpoint"), pk=pk)
+
+
+def endpoints_failing(since) -> list[dict]:
+    """This workspace's endpoints with a delivery that failed (every attempt) since `since`, or
+    disabled for failing: url, active, failed count, when and why it last failed."""
+    failed = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED, updated_at__gte=since)
+    endpoints = (
+        WebhookEndpoint.objects.filter(
+            Q(deliveries__in=failed) | Q(disabled_reason=WebhookEndpoint.DisabledReason.FAILING)
+        )
+        .distinct()
+        .order_by("url")
+    )
+    rows = []
+    for endpoint in endpoints:
+        last = (
+            WebhookAttempt.objects.filter(delivery__endpoint=endpoint)
+            .exclude(status_code__gte=200, status_code__lt=300)
+            .order_by("-started_at", "-pk")
+            .first()
+        )
+        error = ""
+        if last is not None:
+            error = last.get_error_display() if last.error else f"HTTP {last.status_code}"
+            if last.error_detail:
+                error = f"{error}: {last.error_detail}"
+        rows.append(
+            {
+                "id": endpoint.pk,
+                "url": endpoint.url,
+                "is_active": endpoint.is_active,
+                "disabled_reason": endpoint.get_disabled_reason_display() if endpoint.disabled_reason else "",
+                "failed": failed.filter(endpoint=endpoint).count(),
+                "last_failed_at": last.started_at if last else None,
+                "last_error": error,
+            }
+        )
+    return rows

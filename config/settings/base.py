@@ -33,13 +33,14 @@ SHARED_APPS = [
     "apps.core",
     "apps.tenants",
     "apps.accounts",  # before django_tenants: its create_tenant command replaces theirs
+    # Before django_tenants, whose admin templates mark every section of the index "Not available":
+    "apps.console",
+    "apps.console.admin_app.LuneoAdminConfig",  # django.contrib.admin, with the Luneo site
     "django_tenants",
     "apps.billing",
     "apps.audit",
     "apps.dashboard",
     "daphne",
-    "apps.console",
-    "apps.console.admin_app.LuneoAdminConfig",  # django.contrib.admin, with the Luneo site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -357,6 +358,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
+
+# --- Operators' console (apps/console) -----------------------------------------------------
+
+# A failed task's traceback is stored cut to its last this many characters.
+FAILED_TASK_TRACEBACK_CHARS = env.int("FAILED_TASK_TRACEBACK_CHARS", default=8000)
+# The moderation console's daily counts cover this many days; each list shows at most so many designs.
+CONSOLE_MODERATION_DAYS = env.int("CONSOLE_MODERATION_DAYS", default=30)
+CONSOLE_MODERATION_LIMIT = env.int("CONSOLE_MODERATION_LIMIT", default=200)
+# The Jobs page lists webhook endpoints with a delivery that failed within this many days.
+CONSOLE_WEBHOOK_FAILING_DAYS = env.int("CONSOLE_WEBHOOK_FAILING_DAYS", default=7)
 
 # --- AI providers (apps/ai/providers) ------------------------------------------------------
 

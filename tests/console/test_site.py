@@ -40,6 +40,10 @@ def test_the_index_is_branded_and_grouped_by_section(db):
     ):
         assert section in page
     assert page.index("Workspaces") < page.index("People") < page.index("Plans &amp; billing")
+    assert "Not available" not in page
+    assert 'href="/admin/tenants/tenant/"' in page
+    assert 'href="/admin/console/moderation/"' in page
+    assert 'href="/admin/console/jobs/"' in page
 
 
 def test_stripe_models_are_hidden_until_stripe_is_configured(db, settings):

@@ -6,9 +6,8 @@ from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
-from tests.support.factories.brands import brand_make
 from tests.support.factories.designs import pipeline_run
-from tests.support.factories.products import image_upload, product_make
+from tests.support.factories.products import image_upload
 from tests.support.factories.tenants import UserFactory
 from tests.support.workspaces import member
 
@@ -129,20 +128,18 @@ def test_a_design_of_another_workspace_is_not_found(other_tenant, tenant, produc
     assert beta.get(f"/designs/{design.public_id}/", HTTP_HOST="alpha.localhost").status_code == 403
 
 
-def test_operators_see_rejected_designs_of_every_workspace_in_the_admin(tenant, product):
-    blocked = product_make(brand=brand_make(blocked_words=["dragon"]))
-    rejected = pipeline_run(design_create(product=blocked.pk, prompt="A dragon"))
+def test_the_old_moderation_queue_address_leads_to_the_operators_console(tenant, product):
     operator = UserFactory(email="ops@luneo.test", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(operator)
 
-    page = client.get("/admin/designs/moderation/")
-    failed = client.get("/admin/designs/moderation/", {"status": "failed"})
+    page = client.get("/admin/designs/moderation/", {"list": "flagged"})
 
-    assert page.status_code == 200
-    rows = page.context["rows"]
-    assert [(row["schema"], row["id"]) for row in rows] == [("alpha", rejected.public_id)]
-    assert "blocked word: dragon" in page.content.decode()
-    assert failed.context["rows"] == []
-    anonymous = Client().get("/admin/designs/moderation/")
-    assert anonymous.status_code == 302
+    assert page.status_code == 302
+    assert page.url == "/admin/console/moderation/?list=flagged"
+    assert (
+        Client()
+        .get("/admin/designs/moderation/", follow=True)
+        .redirect_chain[-1][0]
+        .startswith("/admin/login/")
+    )
