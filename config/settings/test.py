@@ -22,9 +22,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 # same Redis (its worker would run test tasks against the development database), and two test
 # runs on different databases apart from each other (tests/support/workspaces.py clears only
 # this run's keys).
-CACHES["default"]["KEY_PREFIX"] = f"test-{DATABASES['default']['NAME']}"
+# The servers a test starts (tests/support/processes.py) get the test database, `test_<name>`.
+_RUN = DATABASES["default"]["NAME"].removeprefix("test_")
+CACHES["default"]["KEY_PREFIX"] = f"test-{_RUN}"
 CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
-CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"luneo-test-{DATABASES['default']['NAME']}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"luneo-test-{_RUN}"
 # Tests never call a paid API: the OpenAI provider is tested against a local fake HTTP server.
 AI_PROVIDER = "offline"
 WEBHOOK_BLOCK_PRIVATE_NETWORKS = False  # the tests' receivers listen on 127.0.0.1
