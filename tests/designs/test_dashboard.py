@@ -5,7 +5,7 @@ from django.test import Client
 from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.tenants.models import Role
-from tests.support.clients import dashboard_client
+from tests.support.clients import dashboard_client, staff_login
 from tests.support.factories.brands import brand_make
 from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import image_upload, product_make
@@ -133,8 +133,7 @@ def test_operators_see_rejected_designs_of_every_workspace_in_the_admin(tenant, 
     blocked = product_make(brand=brand_make(blocked_words=["dragon"]))
     rejected = pipeline_run(design_create(product=blocked.pk, prompt="A dragon"))
     operator = UserFactory(email="ops@luneo.test", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(operator)
+    client = staff_login(Client(), operator)
 
     page = client.get("/admin/designs/moderation/")
     failed = client.get("/admin/designs/moderation/", {"status": "failed"})
