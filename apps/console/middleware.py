@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_tenants.utils import get_public_schema_name
@@ -16,14 +16,17 @@ from .staff import has_authenticator_app, session_mfa_verified
 
 
 @functools.cache
-def _console_paths() -> tuple[str, str]:
-    urlconf = settings.PUBLIC_SCHEMA_URLCONF
-    return reverse("admin:index", urlconf=urlconf), reverse("admin:logout", urlconf=urlconf)
+def _console_paths(urlconf: str) -> tuple[str, str] | None:
+    """The console's root and logout paths on the public host (None: a URLconf without the admin)."""
+    try:
+        return reverse("admin:index", urlconf=urlconf), reverse("admin:logout", urlconf=urlconf)
+    except NoReverseMatch:
+        return None
 
 
 def _staff_on_console(request) -> bool:
-    prefix, logout = _console_paths()
-    if not request.path.startswith(prefix) or request.path == logout:
+    paths = _console_paths(settings.PUBLIC_SCHEMA_URLCONF)
+    if paths is None or not request.path.startswith(paths[0]) or request.path == paths[1]:
         return False
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name != get_public_schema_name():

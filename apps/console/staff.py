@@ -83,7 +83,9 @@ def session_mfa_verified(request) -> bool:
 
 def authenticator_app_activated(sender, request=None, user=None, authenticator=None, **_kwargs) -> None:
     """allauth's `authenticator_added`: activating the app took a valid code from it, so this
-    session counts as verified (as a login's code would), and the console opens right away."""
+    session counts as verified (as a login's code would), and the console opens right away. allauth
+    sends it once the activation commits, inside the request (with ATOMIC_REQUESTS it would come after
+    the session is saved, and the console would ask for a code once more)."""
     if request is None or authenticator is None or authenticator.type != Authenticator.Type.TOTP:
         return
     from allauth.account.internal.flows.login import record_authentication
