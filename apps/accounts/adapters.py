@@ -2,10 +2,13 @@ from types import SimpleNamespace
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.urls import reverse
 from django_tenants.utils import get_public_schema_name
 
+from apps.core import crypto
 from apps.tenants.services import login_handoff_url, public_url, user_access_changed, user_password_set
 
 from .views import language_cookie_set
@@ -84,3 +87,44 @@ class AccountAdapter(DefaultAccountAdapter):
         if getattr(request, "new_workspace", None) is not None:
             return
         super().add_message(request, level, message_template, *args, **kwargs)
+
+
+def qr_svg(text: str) -> str:
+    """`text` as a QR code: one SVG path, a dark square per module, four modules of quiet zone
+    (reportlab's encoder: no QR package needed)."""
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.make()
+    count, quiet = code.getModuleCount(), 4
+    squares = "".join(
+        f"M{col + quiet} {row + quiet}h1v1h-1z"
+        for row in range(count)
+        for col in range(count)
+        if code.isDark(row, col)
+    )
+    size = count + 2 * quiet
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size * 5}" '
+        f'height="{size * 5}" shape-rendering="crispEdges"><rect width="100%" height="100%" fill="#fff"/>'
+        f'<path fill="#000" d="{squares}"/></svg>'
+    )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication: secrets encrypted at rest (apps/core/crypto.py), QR codes drawn
+    without a QR package, and staff may not turn their authenticator app off (the console requires
+    it; an Admin deletes a lost one in the console's Authenticators)."""
+
+    def encrypt(self, text: str) -> str:
+        return crypto.encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return crypto.decrypt(encrypted_text)
+
+    def build_totp_svg(self, url: str) -> str:
+        return qr_svg(url)
+
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        return not (authenticator.type == Authenticator.Type.TOTP and authenticator.user.is_staff)

@@ -31,8 +31,13 @@ class UserAdmin(BaseUserAdmin):
     add_form = UserCreationForm
     change_password_form = PasswordChangeForm
     ordering = ["email"]
-    list_display = ["email", "name", "is_staff", "is_active", "date_joined", "last_login"]
-    list_filter = ["is_staff", "is_superuser", "is_active"]
+    list_display = ["email", "name", "is_staff", "staff_roles", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_superuser", "groups", "is_active"]
+
+    @admin.display(description=_("Staff roles"))
+    def staff_roles(self, user: User) -> str:
+        return ", ".join(group.name for group in user.groups.all()) if user.is_staff else ""
+
     search_fields = ["email", "name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

@@ -1,5 +1,6 @@
 """Dashboard pages for workspaces, people and keys: parse the request, call a service, render."""
 
+from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -170,6 +171,7 @@ def _general_page(request, form: WorkspaceForm | None = None, status: int = 200,
         "cname_target": f"{tenant.schema_name}.{settings.BASE_DOMAIN}",
         "challenge_name": challenge_name(custom) if custom else "",
         "can_custom_domain": entitlements(tenant).has(Feature.CUSTOM_DOMAIN),
+        "two_factor": is_mfa_enabled(request.user),
         **forms,
     }
     return render(request, "accounts/settings_general.html", context, status=status)

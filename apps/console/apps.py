@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +15,11 @@ class ConsoleConfig(AppConfig):
         from .failures import task_failure_record
 
         signals.task_failure.connect(task_failure_record, weak=False, dispatch_uid="console.task_failure")
+
+        from allauth.mfa.signals import authenticator_added
+
+        from .staff import authenticator_app_activated, staff_groups_after_migrate
+
+        # The staff groups: after every migrate, once every app's permissions exist (no migration).
+        post_migrate.connect(staff_groups_after_migrate, dispatch_uid="console.staff_groups")
+        authenticator_added.connect(authenticator_app_activated, dispatch_uid="console.mfa_activated")

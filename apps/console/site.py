@@ -2,6 +2,7 @@
 than one block per Django app. Stripe's own models (dj-stripe's) are grouped under "Stripe
 (advanced)" and shown only when Stripe is configured."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,10 @@ from .platform import platform_overview
 # (section, model labels in the order shown); a model in no section goes to "Other".
 SECTIONS = [
     (_("Workspaces"), ["tenants.tenant", "tenants.domain", "tenants.apikey"]),
-    (_("People"), ["tenants.user", "tenants.membership", "accounts.invitation", "auth.group"]),
+    (
+        _("People"),
+        ["tenants.user", "tenants.membership", "accounts.invitation", "auth.group", "mfa.authenticator"],
+    ),
     (
         _("Plans & billing"),
         [
@@ -55,6 +59,10 @@ class LuneoAdminSite(admin.AdminSite):
     def index(self, request, extra_context=None):
         """The index: the platform's overview above the sections."""
         return super().index(request, {"overview": platform_overview(), **(extra_context or {})})
+
+    def login(self, request, extra_context=None):
+        """allauth's login page (its rate limits, then the second factor), not the admin's own form."""
+        return secure_admin_login(super().login)(request, extra_context)
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)

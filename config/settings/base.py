@@ -49,6 +49,7 @@ SHARED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",  # two-factor authentication: TOTP and recovery codes (required for staff)
     "allauth.socialaccount",
     "allauth.socialaccount.providers.google",
     "allauth.socialaccount.providers.github",
@@ -107,6 +108,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication, messages and allauth's: staff on /admin/ need two-factor authentication
+    # and get the shorter ADMIN_SESSION_SECONDS session.
+    "apps.console.middleware.StaffAdminMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.accounts.middleware.SupportAccessMiddleware",  # an operator's "view as": the member's, read-only
     "apps.tenants.middleware.WorkspaceAccessMiddleware",
@@ -196,6 +200,14 @@ ACCOUNT_ADAPTER = "apps.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+# Two-factor authentication (allauth.mfa): an authenticator app (TOTP) and recovery codes; required
+# for staff in the operators' console (apps/console/middleware.py), available to everyone.
+MFA_ADAPTER = "apps.accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Luneo"
+# Sessions last SESSION_COOKIE_AGE (Django's two weeks); a staff member's session ends after this
+# many seconds without a request to the operators' console (/admin/).
+ADMIN_SESSION_SECONDS = env.int("ADMIN_SESSION_SECONDS", default=2 * 3600)
 
 SOCIALACCOUNT_PROVIDERS = {}
 for _provider in ("google", "github"):

@@ -16,7 +16,7 @@ from apps.accounts.models import SupportSession
 from apps.audit.models import AuditEntry
 from apps.designs.models import Design
 from apps.tenants.models import Role, Tenant, User
-from tests.support.clients import PUBLIC_HOST, operator_client
+from tests.support.clients import PUBLIC_HOST, operator_client, staff_login
 from tests.support.factories.crm import customer_make
 from tests.support.factories.products import product_make
 from tests.support.factories.tenants import PASSWORD
@@ -58,9 +58,7 @@ def staff(email: str, *, view_as: bool) -> Client:
         user.user_permissions.add(
             Permission.objects.get(codename="view_as", content_type__app_label="accounts")
         )
-    client = Client(HTTP_HOST=PUBLIC_HOST)
-    client.force_login(user)
-    return client
+    return staff_login(Client(HTTP_HOST=PUBLIC_HOST), user)
 
 
 def test_a_superuser_views_a_workspace_as_a_member_read_only_and_everything_is_audited(tenant):

@@ -22,7 +22,7 @@ from apps.designs.models import Design
 from apps.tenants.models import Membership, Role, Tenant
 from apps.tenants.services import api_key_create, tenant_reactivate, tenants_purge
 from apps.webhooks.models import WebhookDelivery, WebhookEvent
-from tests.support.clients import PUBLIC_HOST, admin_url, operator_client
+from tests.support.clients import PUBLIC_HOST, admin_url, operator_client, staff_login
 from tests.support.factories.analytics import ai_cost_on, design_on
 from tests.support.factories.crm import customer_make
 from tests.support.factories.orders import order_make
@@ -140,8 +140,7 @@ def test_people_who_are_not_staff_are_refused(tenant):
 
 def test_staff_without_the_change_permission_cannot_act(tenant):
     connection.set_schema_to_public()
-    client = Client(HTTP_HOST=PUBLIC_HOST)
-    client.force_login(UserFactory(email="viewer@luneo.test", is_staff=True))
+    client = staff_login(Client(HTTP_HOST=PUBLIC_HOST), UserFactory(email="viewer@luneo.test", is_staff=True))
 
     assert client.post(action_url(tenant, "suspend"), {"reason": "no"}).status_code == 403
     assert fresh(tenant).is_active

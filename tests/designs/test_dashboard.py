@@ -5,7 +5,7 @@ from django.test import Client
 from apps.designs.models import Design
 from apps.designs.services import design_create
 from apps.tenants.models import Role
-from tests.support.clients import dashboard_client
+from tests.support.clients import dashboard_client, staff_login
 from tests.support.factories.designs import pipeline_run
 from tests.support.factories.products import image_upload
 from tests.support.factories.tenants import UserFactory
@@ -130,8 +130,7 @@ def test_a_design_of_another_workspace_is_not_found(other_tenant, tenant, produc
 
 def test_the_old_moderation_queue_address_leads_to_the_operators_console(tenant, product):
     operator = UserFactory(email="ops@luneo.test", is_staff=True, is_superuser=True)
-    client = Client()
-    client.force_login(operator)
+    client = staff_login(Client(), operator)
 
     page = client.get("/admin/designs/moderation/", {"list": "flagged"})
 
@@ -141,5 +140,5 @@ def test_the_old_moderation_queue_address_leads_to_the_operators_console(tenant,
         Client()
         .get("/admin/designs/moderation/", follow=True)
         .redirect_chain[-1][0]
-        .startswith("/admin/login/")
+        .startswith("/accounts/login/")
     )

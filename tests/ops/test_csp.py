@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from apps.brands.services import brand_create, brand_publishable_key_create
-from tests.support.clients import dashboard_client
+from tests.support.clients import dashboard_client, operator_client
 from tests.support.workspaces import member
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
@@ -42,7 +42,8 @@ def test_the_dashboard_has_a_strict_policy(tenant):
 
 
 def test_the_operators_admin_has_a_strict_policy(db):
-    _assert_strict(Client(HTTP_HOST="localhost").get("/admin/login/"))
+    _assert_strict(operator_client().get("/admin/"))
+    _assert_strict(Client(HTTP_HOST="localhost").get("/accounts/login/"))  # where /admin/login/ leads
 
 
 def test_the_api_docs_have_a_strict_policy_and_load_their_script_from_our_origin(db):

@@ -7,9 +7,12 @@ the settings make it), `test_views` (tests.support.urls served on every host).
 
 import http.client
 import json
+import time
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa import app_settings
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -46,11 +49,35 @@ def as_role(tenant):
     return make
 
 
-def operator_client() -> Client:
-    """An operator (a new superuser) logged into the admin on the public host."""
-    client = Client(HTTP_HOST=PUBLIC_HOST)
-    client.force_login(User.objects.create_superuser("ops@luneo.test", PASSWORD))
+def totp_code(secret: str, offset: int = 0) -> str:
+    """The code an authenticator app shows for `secret` now (`offset` periods away), by allauth."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD + offset))
+
+
+def totp_activate(user: User) -> str:
+    """Turn on `user`'s authenticator app through allauth's own API; its secret."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def staff_login(client: Client, user: User) -> Client:
+    """Log a staff member into `client` as the console requires: with an authenticator app (turned
+    on here), the session confirmed with its code at allauth's reauthentication page."""
+    client.force_login(user)
+    secret = totp_activate(user)
+    response = client.post(
+        reverse("mfa_reauthenticate", urlconf="config.urls_public"), {"code": totp_code(secret)}
+    )
+    assert response.status_code == 302, response
     return client
+
+
+def operator_client() -> Client:
+    """An operator (a new superuser) logged into the admin on the public host, with 2FA."""
+    return staff_login(
+        Client(HTTP_HOST=PUBLIC_HOST), User.objects.create_superuser("ops@luneo.test", PASSWORD)
+    )
 
 
 @pytest.fixture
