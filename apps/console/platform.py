@@ -111,7 +111,7 @@ def platform_overview(*, today: date | None = None) -> Overview:
         "signups": _chart(days, _("Sign-ups"), lambda day: signups.get(day, 0)),
         "designs": _chart(days, _("Designs"), lambda day: rows[day].designs if day in rows else 0),
         "ai_cost": _chart(days, _("AI spend (USD)"), lambda day: rows[day].ai_cost_usd if day in rows else 0),
-        "errors": _chart(days, _("Server errors (% of requests)"), lambda day: rates.get(day, 0)),
+        "errors": _chart(days, _("Server errors per 100 requests"), lambda day: rates.get(day, 0)),
     }
     return Overview(
         workspaces=workspace_counts(),
