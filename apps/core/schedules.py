@@ -77,6 +77,12 @@ SCHEDULES = (
         task="apps.console.tasks.platform_rollup_task",
         every=1,
     ),
+    Schedule(
+        name="end support sessions past their time",
+        task="apps.accounts.tasks.support_sessions_expire_task",
+        every=5,
+        period=IntervalSchedule.MINUTES,
+    ),
     Schedule(name="purge audit entries after a year", task="apps.audit.tasks.audit_purge_task", every=24),
     Schedule(
         name="start scheduled campaigns, resume lost sends",

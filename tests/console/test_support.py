@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from apps.accounts.channels import _member_refusal
 from apps.accounts.models import SupportSession
+from apps.accounts.tasks import support_sessions_expire_task
 from apps.audit.models import AuditEntry
+from apps.core.schedules import SCHEDULES
 from apps.designs.models import Design
 from apps.tenants.models import Role, Tenant, User
 from tests.support.clients import PUBLIC_HOST, operator_client, staff_login
@@ -281,3 +283,15 @@ def test_workspace_records_show_only_the_picked_workspace(other_tenant, tenant, 
         assert 'data-admin-workspace="alpha"' in detail
         assert 'type="submit"' not in detail or "Save" not in detail  # read-only
     connection.set_tenant(tenant)
+
+
+def test_the_beat_job_ends_sessions_past_their_time_without_a_request(tenant):
+    _browser, session = view_as(tenant, member(tenant, Role.VIEWER))
+    SupportSession.objects.filter(pk=session.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert support_sessions_expire_task.apply().get() == 1
+
+    session.refresh_from_db()
+    assert session.end_reason == SupportSession.End.EXPIRED
+    assert support_sessions_expire_task.apply().get() == 0
+    assert "apps.accounts.tasks.support_sessions_expire_task" in {schedule.task for schedule in SCHEDULES}
