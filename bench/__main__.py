@@ -17,6 +17,7 @@ from bench import (
     pipeline,
     provisioning,
     rebuy,
+    scale,
     storefront,
     widget,
 )
@@ -35,6 +36,7 @@ BENCHMARKS = {
     "campaign": campaign,
     "rebuy": rebuy,
     "copilot": copilot,
+    "scale": scale,
 }
 
 
