@@ -208,6 +208,7 @@ LOGIN_URL = "/accounts/login/"
 MFA_ADAPTER = "apps.accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Luneo"
+MFA_TOTP_TOLERANCE = 1  # a code of the period before or after still counts: clocks drift, people type slowly
 # Sessions last SESSION_COOKIE_AGE (Django's two weeks); a staff member's session ends after this
 # many seconds without a request to the operators' console (/admin/).
 ADMIN_SESSION_SECONDS = env.int("ADMIN_SESSION_SECONDS", default=2 * 3600)
