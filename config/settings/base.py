@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "apps.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and tenants
     "csp.middleware.CSPMiddleware",  # every other response, early errors included, gets the policy
     "apps.core.middleware.RequestContextMiddleware",
+    # A lost database (restart, failover): 503 + Retry-After instead of 500, before anything queries it.
+    "apps.core.outage.DatabaseUnavailableMiddleware",
     "apps.core.api.middleware.ApiErrorMiddleware",
     "apps.core.middleware.InputHygieneMiddleware",  # NUL, unpaired surrogates: 400 before any lookup
     "apps.tenants.middleware.TenantMiddleware",
