@@ -1,10 +1,11 @@
-"""A lost database is a 503 ("come back in a moment"), not a 500 ("we have a bug").
+"""A lost database or Redis is a 503 ("come back in a moment"), not a 500 ("we have a bug").
 
 When PostgreSQL restarts, fails over or refuses connections, whatever touches it raises
-`OperationalError` or `InterfaceError` — the workspace lookup, the session, the view. Django
+`OperationalError` or `InterfaceError` — the workspace lookup, the session, the view; Redis
+(cache, rate limits, the broker) raises redis-py's `ConnectionError` or `TimeoutError`. Django
 turns that into a 500 before an outer middleware sees it, so `got_request_exception` marks the
 request, and `DatabaseUnavailableMiddleware` replaces that 500 with a 503 and `Retry-After`:
-the API's one error format (`database_unavailable`) on /api/ paths, a plain page elsewhere
+the API's one error format (`service_unavailable`) on /api/ paths, a plain page elsewhere
 (drawn without the database: no session, no user, no workspace). Django's own 500 log line
 stays (the outage is worth a line); other 500s are left as they are.
 
@@ -14,6 +15,7 @@ connections), so the next request connects afresh: service resumes as soon as th
 
 import sys
 
+import redis
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -24,12 +26,12 @@ from .api.errors import error_body
 from .api.middleware import API_PREFIX
 
 RETRY_AFTER_SECONDS = 5
-MARK = "_luneo_database_unavailable"
-DATABASE_ERRORS = (OperationalError, InterfaceError)
+MARK = "_luneo_service_unavailable"
+DATABASE_ERRORS = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 
 
 def database_lost(exc: BaseException | None) -> bool:
-    """`exc`, or an error that caused it, says the database connection is lost or refused."""
+    """`exc`, or an error that caused it, says a connection to PostgreSQL or Redis is lost or refused."""
     seen = 0
     while exc is not None and seen < 10:
         if isinstance(exc, DATABASE_ERRORS):
@@ -47,7 +49,7 @@ def _mark(sender, request=None, **_kwargs) -> None:
 def unavailable_response(request) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         message = _("The service is briefly unavailable; retry in a few seconds.")
-        response = JsonResponse(error_body("database_unavailable", message), status=503)
+        response = JsonResponse(error_body("service_unavailable", message), status=503)
     else:
         response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -60,7 +62,7 @@ class DatabaseUnavailableMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        got_request_exception.connect(_mark, dispatch_uid="luneo.database_unavailable", weak=False)
+        got_request_exception.connect(_mark, dispatch_uid="luneo.service_unavailable", weak=False)
 
     def __call__(self, request):
         response = self.get_response(request)

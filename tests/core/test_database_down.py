@@ -1,4 +1,4 @@
-"""A lost database answers 503 (the API's envelope, or a plain page), never 500; service resumes
+"""A lost database (or Redis) answers 503 (the API's envelope, or a plain page), never 500; service resumes
 as soon as a new connection can be made.
 
 The connection really fails: its server process is terminated from another connection
@@ -57,7 +57,7 @@ def test_an_api_request_on_a_terminated_connection_is_a_503_in_the_api_format_th
     assert response["Content-Type"].startswith("application/json")
     assert response["Retry-After"] == "5"
     error = response.json()["error"]
-    assert error["code"] == "database_unavailable"
+    assert error["code"] == "service_unavailable"
     assert set(error) == {"code", "message", "details"}
     close_old_connections()  # what Django does when a request ends: the broken connection goes
     assert api.get("/api/v1/me").status_code == 401  # a new connection: served again
@@ -74,12 +74,12 @@ def test_a_page_while_the_database_is_down_is_a_plain_503_page():
     assert response["Retry-After"] == "5"
     assert b"503" in response.content
     assert api.status_code == 503
-    assert api.json()["error"]["code"] == "database_unavailable"
+    assert api.json()["error"]["code"] == "service_unavailable"
     assert _client().get("/accounts/login/").status_code == 200  # back up
 
 
 @pytest.mark.django_db(transaction=True)
-def test_readyz_reports_the_database_unavailable_with_a_503():
+def test_readyz_reports_the_service_unavailable_with_a_503():
     with _database_down():
         response = _client().get("/readyz")
 
@@ -94,3 +94,14 @@ def test_other_crashes_stay_500(tenant, test_views):
 
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "server_error"
+
+
+def test_an_api_request_while_redis_is_down_is_a_503_in_the_api_format(tenant, settings):
+    _key, raw = new_key(tenant)
+    cache = {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}
+    settings.CACHES = {**settings.CACHES, "default": cache}  # nothing listens there
+
+    response = Client(HTTP_AUTHORIZATION=f"Bearer {raw}", raise_request_exception=False).get("/api/v1/me")
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
