@@ -41,6 +41,7 @@ WARMUP_SECONDS = min(30.0, SECONDS / 5)
 SAMPLES = 20
 TARGET_RSS_DRIFT = 0.10
 CONNECTION_SLACK = 2
+LATE_SECONDS = 30.0  # requests still unsent this long after the end are not sent: counted as errors
 # 200 slots: 119 widget config, 70 API lists, 10 dashboard pages, 1 design (0.5/s at 100 req/s).
 MIX = ["widget"] * 119 + ["api_designs", "api_products"] * 35 + ["home", "designs_page"] * 5 + ["post_design"]
 MIX = [MIX[(index * 7) % len(MIX)] for index in range(len(MIX))]  # interleaved (7 is prime to 200)
@@ -109,8 +110,8 @@ def _traffic(port: int, requests: dict, seconds: float) -> dict:
             with lock:
                 index, taken[0] = taken[0], taken[0] + 1
             due = begin + index / RATE
-            if due - begin >= seconds:
-                break
+            if due - begin >= seconds or time.perf_counter() - begin > seconds + LATE_SECONDS:
+                break  # the end, or the server so far behind that the rest is not sent
             kind = MIX[index % len(MIX)]
             request, expected = requests[kind]
             time.sleep(max(0.0, due - time.perf_counter()))
@@ -133,7 +134,7 @@ def _traffic(port: int, requests: dict, seconds: float) -> dict:
         if connection is not None:
             connection.close()
 
-    threads = [threading.Thread(target=client) for _ in range(CONCURRENCY)]
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(CONCURRENCY)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -207,7 +208,10 @@ def _sampler(roots: list[int], stop: threading.Event, out: dict) -> None:
 def _gunicorn_pid(port: int) -> int | None:
     for connection in psutil.net_connections("tcp"):
         if connection.laddr and connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
-            return connection.pid
+            process = psutil.Process(connection.pid)  # maybe a worker: its arbiter is the root
+            parent = process.parent()
+            is_arbiter = parent is not None and "gunicorn" in " ".join(parent.cmdline())
+            return parent.pid if is_arbiter else process.pid
     return None
 
 
@@ -229,7 +233,7 @@ def run(env: dict[str, str]) -> bool:
             stop, samples = threading.Event(), {}
             with worker(env, 2) as celery, gunicorn(env, port):
                 roots = [pid for pid in (_gunicorn_pid(port), celery.pid) if pid]
-                sampler = threading.Thread(target=_sampler, args=(roots, stop, samples))
+                sampler = threading.Thread(target=_sampler, args=(roots, stop, samples), daemon=True)
                 sampler.start()
                 result = _traffic(port, requests, SECONDS)
                 samples["rss_end"] = _rss(samples.get("pids", {}))
@@ -243,10 +247,13 @@ def run(env: dict[str, str]) -> bool:
     _say(f"load average after: {one:.2f} (1 min), {five:.2f} (5 min)")
     latencies, wrong, errors = result["latencies"], result["wrong"], result["errors"]
     total = sum(len(values) for values in latencies.values())
+    unsent = round(SECONDS * RATE) - total - errors
+    errors += max(0, unsent)
     everything = [value for values in latencies.values() for value in values]
     _say(
         f"soak: {SECONDS:.0f} s at {RATE:.0f} req/s: {total} answers ({total / result['elapsed']:.1f}/s), "
-        f"p50 {ms(percentile(everything, 50))}, p99 {ms(percentile(everything, 99))}, socket errors {errors}"
+        f"p50 {ms(percentile(everything, 50))}, p99 {ms(percentile(everything, 99))}, "
+        f"socket errors and unsent {errors}"
     )
     for kind, values in latencies.items():
         _say(
