@@ -18,6 +18,7 @@ from bench import (
     pipeline,
     provisioning,
     rebuy,
+    scale,
     soak,
     storefront,
     widget,
@@ -37,6 +38,7 @@ BENCHMARKS = {
     "campaign": campaign,
     "rebuy": rebuy,
     "copilot": copilot,
+    "scale": scale,
     "chaos": chaos,
     "soak": soak,
 }

@@ -1,6 +1,8 @@
 """Tenant provisioning: 50 workspaces through `tenant_provision`, the one service signup uses.
 
-Target: median <= 1 s per workspace. The public schema is migrated first, untimed.
+Each schema is cloned from the template schema (apps/tenants/template.py), which
+`migrate_schemas` keeps at the latest migration; here it is built first, untimed, with the
+public schema. Target: median <= 150 ms per workspace (p95 reported).
 """
 
 import statistics
@@ -10,12 +12,17 @@ from bench import enforced, iterations
 from bench.stats import ms, percentile
 
 COUNT = iterations(50, 2)
-TARGET_MEDIAN_SECONDS = 1.0
+TARGET_MEDIAN_SECONDS = 0.150
 
 
 def run(env: dict[str, str]) -> bool:
+    import os
+
+    from django.core.management import call_command
+
     from apps.accounts.services import tenant_provision
 
+    call_command("tenant_template", verbosity=0)
     timings = []
     for index in range(COUNT):
         slug = f"bench-{index:03d}"
@@ -27,7 +34,8 @@ def run(env: dict[str, str]) -> bool:
     print(  # noqa: T201
         f"tenant provisioning: {COUNT} workspaces, median {ms(median)}, p95 {ms(p95)}, "
         f"max {ms(max(timings))}, total {sum(timings):.1f} s "
-        f"[target median <= {TARGET_MEDIAN_SECONDS:.0f} s: {'met' if ok else 'MISSED'}]",
+        f"[target median <= {ms(TARGET_MEDIAN_SECONDS)}: {'met' if ok else 'MISSED'}] "
+        f"(load average {os.getloadavg()[0]:.1f})",
         flush=True,
     )
     return enforced(ok)

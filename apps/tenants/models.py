@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
 
 from apps.core.hygiene import single_line
 from apps.core.uploads import RandomPath
@@ -51,6 +52,17 @@ class Tenant(TenantMixin):
     @property
     def slug(self) -> str:
         return self.schema_name
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """The schema cloned from the template (apps/tenants/template.py), else migrated."""
+        from apps.tenants.template import schema_clone
+
+        if sync_schema and not (check_if_exists and schema_exists(self.schema_name)):
+            if schema_clone(self.schema_name):
+                return True
+        return super().create_schema(
+            check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
+        )
 
     @property
     def is_active(self) -> bool:

@@ -86,6 +86,9 @@ ROOT_URLCONF = "config.urls_tenant"
 # Tenant schemas migrate only TENANT_APPS and fake the rest (dj-stripe alone costs ~33 s a schema).
 TENANT_BASE_MIGRATE_COMMAND = "apps.tenants.migrate.TenantMigrateCommand"
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
+# New workspaces' schemas are cloned from this one, kept at the latest migration by migrate_schemas
+# (apps/tenants/template.py). Not a valid workspace slug (underscore), so no workspace can take it.
+TENANT_TEMPLATE_SCHEMA = env("TENANT_TEMPLATE_SCHEMA", default="luneo_template")
 TENANT_LIMIT_SET_CALLS = True  # one `SET search_path` per schema switch, not one per cursor
 
 AUTH_USER_MODEL = "tenants.User"

@@ -13,6 +13,7 @@ from kombu import Connection
 from apps.console.models import FailedTask
 from apps.tenants.models import Role
 from apps.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEvent
+from config.settings.base import redis_db_url
 from tests.support.clients import operator_client
 from tests.support.factories.webhooks import endpoint_make
 from tests.support.workspaces import member
@@ -36,9 +37,10 @@ def operator() -> Client:
 
 
 def broker(settings) -> str:
-    """The tests' own broker: the REDIS_URL database (never another suite's)."""
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    return settings.REDIS_URL
+    """The tests' own broker, a Redis database no other part of the suite uses (kombu's URL form,
+    for a TCP Redis or the embedded one's socket)."""
+    settings.CELERY_BROKER_URL = redis_db_url(4, scheme="kombu")
+    return settings.CELERY_BROKER_URL
 
 
 def take(url: str, queue: str) -> list:
@@ -101,8 +103,8 @@ def test_secrets_in_arguments_are_not_stored_and_such_a_task_is_not_resent(tenan
 
 
 def test_queue_depths_are_read_from_the_brokers_redis(db, settings):
-    url = broker(settings)
-    client = redis.Redis.from_url(url)
+    broker(settings)
+    client = redis.Redis.from_url(redis_db_url(4))  # the same database, as redis-py names it
     client.delete("ai", "etl")
     try:
         client.lpush("ai", *[b"{}"] * 3)
