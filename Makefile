@@ -52,7 +52,7 @@ bench: install  ## every benchmark in bench/, figures printed (docs/performance.
 bench-smoke: install  ## every benchmark with a few iterations and no timing target: fails only if one breaks
 	BENCH_SMOKE=1 $(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench
 
-bench-%: install  ## one benchmark: make bench-provisioning, make bench-api
+bench-%: install  ## one benchmark: make bench-provisioning, make bench-chaos, make bench-soak (BENCH_SOAK_SECONDS)
 	$(BIN)/python -m config.embedded exec --throwaway -- $(BIN)/python -m bench $*
 
 widget: install  ## rebuild the widget (widget/src → widget/dist/luneo.js); commit the result

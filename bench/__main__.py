@@ -1,4 +1,4 @@
-"""`python -m bench [NAME ...]`: the named benchmarks (default: all), one after the other, in one
+"""`python -m bench [NAME ...]`: the named benchmarks (default: all but the soak), one after the other, in one
 fresh database. Exit status 1 if one crashes or misses a target, 2 for an unknown name.
 """
 
@@ -10,6 +10,7 @@ from bench import (
     api,
     billing,
     campaign,
+    chaos,
     copilot,
     crm_scores,
     dashboard,
@@ -18,6 +19,7 @@ from bench import (
     provisioning,
     rebuy,
     scale,
+    soak,
     storefront,
     widget,
 )
@@ -37,7 +39,11 @@ BENCHMARKS = {
     "rebuy": rebuy,
     "copilot": copilot,
     "scale": scale,
+    "chaos": chaos,
+    "soak": soak,
 }
+# Run only when named (`make bench-soak`: ten minutes), or in a smoke run (a few seconds).
+ON_DEMAND = {"soak"}
 
 
 def _run(name: str, environment: dict[str, str]) -> str:
@@ -62,7 +68,8 @@ def main(names: list[str]) -> int:
     if SMOKE:
         print("BENCH_SMOKE: a few iterations each, timing targets not enforced", flush=True)  # noqa: T201
     with django_on_fresh_database() as environment:
-        outcomes = {name: _run(name, environment) for name in names or BENCHMARKS}
+        default = [name for name in BENCHMARKS if SMOKE or name not in ON_DEMAND]
+        outcomes = {name: _run(name, environment) for name in names or default}
     bad = [f"{name} {outcome}" for name, outcome in outcomes.items() if outcome != "ok"]
     print(f"== bench: {', '.join(bad) or f'all {len(outcomes)} ok'}", flush=True)  # noqa: T201
     return 1 if bad else 0

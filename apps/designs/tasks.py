@@ -49,8 +49,16 @@ def _reject(design: Design, *, code: str, message: str) -> None:
     design_flag(design=design, code=code, message=message)
 
 
-def _run(task, design_id: int, statuses: set[str], step, queue_next) -> None:
+def _run(task, design_id: int, statuses: set[str], step, queue_next, handed_on: str | None = None) -> None:
+    """Run `step` if the design is in one of `statuses`. In `handed_on` (the status the step moves
+    it to), the step was done but this task is running again: its worker died after the step
+    committed, maybe before the next step was queued. Queue it again: a next step finding the
+    design moved on is a no-op, and two at once are serialised by the transition's row lock."""
     design = Design.objects.select_related("product__brand", "variant").filter(pk=design_id).first()
+    if design is not None and handed_on is not None and design.status == handed_on:
+        logger.warning("design %s: %s ran again after its step; next step queued again", design_id, task.name)
+        queue_next(design_id)
+        return
     if design is None or design.status not in statuses:
         logger.info("design %s: %s skipped (status %s)", design_id, task.name, design and design.status)
         return
@@ -87,6 +95,7 @@ def design_moderate_task(self, design_id: int) -> None:
         {Design.Status.QUEUED, Design.Status.MODERATING},
         pipeline.step_moderate,
         design_generate_task.delay,
+        Design.Status.GENERATING,
     )
 
 
@@ -96,12 +105,26 @@ def design_moderate_task(self, design_id: int) -> None:
     time_limit=settings.DESIGN_GENERATE_TIME_LIMIT,
 )
 def design_generate_task(self, design_id: int) -> None:
-    _run(self, design_id, {Design.Status.GENERATING}, pipeline.step_generate, design_composite_task.delay)
+    _run(
+        self,
+        design_id,
+        {Design.Status.GENERATING},
+        pipeline.step_generate,
+        design_composite_task.delay,
+        Design.Status.COMPOSITING,
+    )
 
 
 @shared_task(**STEP_OPTIONS)
 def design_composite_task(self, design_id: int) -> None:
-    _run(self, design_id, {Design.Status.COMPOSITING}, pipeline.step_composite, design_export_task.delay)
+    _run(
+        self,
+        design_id,
+        {Design.Status.COMPOSITING},
+        pipeline.step_composite,
+        design_export_task.delay,
+        Design.Status.EXPORTING,
+    )
 
 
 @shared_task(**STEP_OPTIONS)

@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "apps.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and tenants
     "csp.middleware.CSPMiddleware",  # every other response, early errors included, gets the policy
     "apps.core.middleware.RequestContextMiddleware",
+    # A lost database (restart, failover): 503 + Retry-After instead of 500, before anything queries it.
+    "apps.core.outage.DatabaseUnavailableMiddleware",
     "apps.core.api.middleware.ApiErrorMiddleware",
     "apps.core.middleware.InputHygieneMiddleware",  # NUL, unpaired surrogates: 400 before any lookup
     "apps.tenants.middleware.TenantMiddleware",
@@ -368,6 +370,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Redis redelivers an unacknowledged task after this; keep it above the hard time limit.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# A task queued while Redis restarts (a step queuing the next, a request queuing a design) waits
+# for it, retrying each second or so, instead of failing after its commit and leaving the work
+# stranded: about CELERY_PUBLISH_MAX_RETRIES seconds of outage are ridden out (bench/chaos.py).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": env.int("CELERY_PUBLISH_MAX_RETRIES", default=15),
+    "interval_start": 0.2,
+    "interval_step": 0.4,
+    "interval_max": 1.0,
+}
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -8,7 +8,7 @@ os.environ.setdefault("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "localhost,.localhost,127.0.0.1,testserver")
 
 from .base import *  # noqa: E402,F403
-from .base import CACHES, CHANNEL_LAYERS, DATABASES, env, redis_db_url  # noqa: E402
+from .base import CACHES, CELERY_BROKER_TRANSPORT_OPTIONS, CHANNEL_LAYERS, DATABASES, env, redis_db_url  # noqa: E402
 
 DEBUG = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -26,6 +26,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 _RUN = DATABASES["default"]["NAME"].removeprefix("test_")
 CACHES["default"]["KEY_PREFIX"] = f"test-{_RUN}"
 CELERY_BROKER_URL = redis_db_url(3, scheme="kombu")
+CELERY_BROKER_TRANSPORT_OPTIONS = {**CELERY_BROKER_TRANSPORT_OPTIONS, "global_keyprefix": f"test-{_RUN}:"}
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"luneo-test-{_RUN}"
 # Tests never call a paid API: the OpenAI provider is tested against a local fake HTTP server.
 AI_PROVIDER = "offline"

@@ -16,7 +16,13 @@ from apps.designs.services import (
     design_transition,
     design_variation,
 )
-from apps.designs.tasks import design_composite_task, design_generate_task, design_moderate_task
+from apps.designs.tasks import (
+    design_composite_task,
+    design_export_task,
+    design_generate_task,
+    design_moderate_task,
+)
+from tests.support.broker import broker_messages
 from tests.support.factories.brands import brand_make
 from tests.support.factories.designs import pipeline_run, views_of
 from tests.support.factories.products import image_upload, product_make
@@ -24,6 +30,7 @@ from tests.support.fakes.openai import error_reply, image_reply, moderation_repl
 
 K = DesignAsset.Kind
 S = Design.Status
+STEPS_TO_COMPOSITE = (design_moderate_task, design_generate_task)
 VIEW_KINDS = {K.PREVIEW_JPG, K.PREVIEW_WEBP, K.THUMB, K.PRINT_PNG, K.PRINT_PDF}
 
 
@@ -125,6 +132,29 @@ def test_a_step_for_a_design_in_another_status_does_nothing(tenant, product):
 
     design.refresh_from_db()
     assert (design.status, design.assets.count()) == (S.READY, count)
+
+
+def test_a_step_run_again_after_its_worker_died_queues_the_next_step_again(tenant, product):
+    # Given a design whose generation committed its move on, and whose worker was killed (kill -9)
+    # before the composite step was queued (bench/chaos.py hits this window)
+    design = pipeline_run(design_create(product=product.pk, prompt="Owl"), steps=STEPS_TO_COMPOSITE)
+    assert design.status == S.COMPOSITING
+    broker_messages("ai")
+
+    # When the broker hands the generate task out again (acks_late)
+    design_generate_task.apply(args=[design.pk], throw=True)
+
+    # Then nothing is generated again, and the composite step is queued, once
+    queued = broker_messages("ai")
+    assert [(m.headers["task"], m.headers["argsrepr"]) for m in queued] == [
+        ("apps.designs.tasks.design_composite_task", f"({design.pk},)")
+    ]
+    design.refresh_from_db()
+    assert design.status == S.COMPOSITING
+    # …which finishes the design; the step queued twice is a no-op
+    pipeline_run(design, steps=(design_composite_task, design_export_task, design_composite_task))
+    assert design.status == S.READY
+    assert design.assets.count() == len(asset_kinds(design))
 
 
 @pytest.mark.parametrize(
