@@ -53,6 +53,13 @@ SCHEDULES = (
         per_tenant=True,
     ),
     Schedule(
+        name="re-queue stalled designs",
+        task="apps.designs.tasks.designs_stalled_requeue_task",
+        every=5,
+        period=IntervalSchedule.MINUTES,
+        per_tenant=True,
+    ),
+    Schedule(
         name="end lapsed trials and grace periods",
         task="apps.billing.tasks.subscriptions_lapse_task",
         every=15,

@@ -26,6 +26,22 @@ class TenantTask(SchemaTask):
 
     abstract = True
 
+    def apply_async(self, args=None, kwargs=None, **options):
+        """Queue it. A pooled producer whose channel a lost broker connection closed (a worker's,
+        while Redis restarts) fails with AttributeError, which kombu's publish retry policy does
+        not cover: the work would be lost after its commit. Queue it again over a new connection,
+        with the same retry policy."""
+        try:
+            return super().apply_async(args, kwargs, **options)
+        except AttributeError:
+            if "connection" in options:
+                raise
+            logger.warning(
+                "%s: the pooled broker channel was closed; queued over a new connection", self.name
+            )
+            with self.app.connection_for_write() as connection:
+                return super().apply_async(args, kwargs, connection=connection, **options)
+
 
 def schemas_active() -> list[str]:
     """Schemas of the workspaces that periodic work should run for (not suspended, not public)."""

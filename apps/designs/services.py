@@ -6,7 +6,9 @@ commit to the design's group (`<schema>.design.<id>`) and the workspace's dashbo
 
 import re
 import secrets
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -380,6 +382,25 @@ def design_retry(*, design: Design) -> Design:
         design = design_transition(design=design, status=Design.Status.QUEUED, warnings=[])
         _queue_first_step(design)
     return design
+
+
+def designs_stalled_claim(*, limit: int = 100) -> list[tuple[int, str]]:
+    """The `(id, status)` of designs left in a working status for DESIGN_STALL_SECONDS, their
+    step's task lost (a worker cut off from Redis mid-step, a message lost with the broker).
+
+    The stall outlasts any step's hard time limit, so no step of theirs can still be running.
+    Their `updated_at` is moved to now: each is claimed once per stall period.
+    """
+    cutoff = timezone.now() - timedelta(seconds=settings.DESIGN_STALL_SECONDS)
+    with transaction.atomic():
+        stalled = list(
+            Design.objects.select_for_update(skip_locked=True)
+            .filter(status__in=IN_PROGRESS, updated_at__lt=cutoff)
+            .order_by("updated_at")
+            .values_list("pk", "status")[:limit]
+        )
+        Design.objects.filter(pk__in=[pk for pk, _status in stalled]).update(updated_at=timezone.now())
+    return stalled
 
 
 def design_cancel(*, design: Design) -> Design:

@@ -20,7 +20,7 @@ from apps.core.tasks import TenantTask
 from . import pipeline
 from .errors import TransitionNotAllowed
 from .models import Design
-from .services import design_fail, design_flag
+from .services import design_fail, design_flag, designs_stalled_claim
 
 logger = logging.getLogger(__name__)
 CONTENT_POLICY = "content_policy"  # PermanentAIError.code of a provider refusing the prompt
@@ -130,3 +130,22 @@ def design_composite_task(self, design_id: int) -> None:
 @shared_task(**STEP_OPTIONS)
 def design_export_task(self, design_id: int) -> None:
     _run(self, design_id, {Design.Status.EXPORTING}, pipeline.step_export, None)
+
+
+STEP_TASKS = {
+    Design.Status.QUEUED: design_moderate_task,
+    Design.Status.MODERATING: design_moderate_task,
+    Design.Status.GENERATING: design_generate_task,
+    Design.Status.COMPOSITING: design_composite_task,
+    Design.Status.EXPORTING: design_export_task,
+}
+
+
+@shared_task(base=TenantTask, acks_late=True, ignore_result=True, queue="default")
+def designs_stalled_requeue_task() -> int:
+    """Periodic, per workspace: queue again the step of each design whose task was lost."""
+    stalled = designs_stalled_claim()
+    for design_id, status in stalled:
+        logger.warning("design %s: stalled in %s, its step queued again", design_id, status)
+        STEP_TASKS[status].delay(design_id)
+    return len(stalled)

@@ -364,7 +364,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True  # tasks write their outcome to the database
 CELERY_TASK_ACKS_LATE = True  # a task lost with its worker runs again: tasks are idempotent
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A running step finishes when the worker loses Redis: cancelling it (Celery's other choice) left
+# its design stuck, the task's message unacknowledged until the visibility timeout. Its ack may
+# be lost instead, and a redelivered step finding its design moved on is a no-op.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
@@ -518,6 +521,11 @@ DESIGN_GENERATE_SOFT_TIME_LIMIT = env.int(
 )
 DESIGN_GENERATE_TIME_LIMIT = env.int(
     "DESIGN_GENERATE_TIME_LIMIT", default=DESIGN_GENERATE_SOFT_TIME_LIMIT + 30
+)
+# A design left this long in a working status lost its step's task (a worker cut off from Redis
+# mid-step): a periodic sweep queues the step again. Longer than any step's hard time limit.
+DESIGN_STALL_SECONDS = env.int(
+    "DESIGN_STALL_SECONDS", default=max(DESIGN_GENERATE_TIME_LIMIT, CELERY_TASK_TIME_LIMIT) + 60
 )
 
 # --- Storefront: the widget and its API (apps/storefront) ----------------------------------

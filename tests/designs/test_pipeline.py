@@ -1,9 +1,11 @@
 """The design pipeline, step by step in this process, with the offline provider (and a fake OpenAI)."""
 
 import io
+from datetime import timedelta
 
 import pytest
 import trimesh
+from django.utils import timezone
 from PIL import Image
 
 from apps.ai.models import AIUsage
@@ -21,6 +23,7 @@ from apps.designs.tasks import (
     design_export_task,
     design_generate_task,
     design_moderate_task,
+    designs_stalled_requeue_task,
 )
 from tests.support.broker import broker_messages
 from tests.support.factories.brands import brand_make
@@ -155,6 +158,31 @@ def test_a_step_run_again_after_its_worker_died_queues_the_next_step_again(tenan
     pipeline_run(design, steps=(design_composite_task, design_export_task, design_composite_task))
     assert design.status == S.READY
     assert design.assets.count() == len(asset_kinds(design))
+
+
+def test_a_stalled_design_has_its_step_queued_again_once(tenant, product, settings):
+    # Given a design whose composite task was lost (its worker cut off from Redis mid-step), one
+    # whose step is under way, and a ready one, all last touched 10 minutes ago but the second
+    settings.DESIGN_STALL_SECONDS = 300
+    stalled = pipeline_run(design_create(product=product.pk, prompt="Owl"), steps=STEPS_TO_COMPOSITE)
+    working = pipeline_run(design_create(product=product.pk, prompt="Fox"), steps=STEPS_TO_COMPOSITE)
+    ready = pipeline_run(design_create(product=product.pk, prompt="Hare"))
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    Design.objects.filter(pk__in=[stalled.pk, ready.pk]).update(updated_at=ten_minutes_ago)
+    broker_messages("ai")
+
+    # When the periodic sweep runs twice
+    first = designs_stalled_requeue_task.apply().get()
+    second = designs_stalled_requeue_task.apply().get()
+
+    # Then the stalled design's step is queued once, and it finishes
+    assert (first, second) == (1, 0)
+    queued = broker_messages("ai")
+    assert [(m.headers["task"], m.headers["argsrepr"]) for m in queued] == [
+        ("apps.designs.tasks.design_composite_task", f"({stalled.pk},)")
+    ]
+    assert pipeline_run(stalled, steps=(design_composite_task, design_export_task)).status == S.READY
+    assert Design.objects.get(pk=working.pk).status == S.COMPOSITING
 
 
 @pytest.mark.parametrize(
