@@ -2,7 +2,9 @@
 
 The production HTTP path: gunicorn, 2 sync workers (WSGI), on loopback, in the same run.
 The request carries a real secret key made by `manage.py create_api_key`.
-Targets: /api/v1/me p99 <= 15 ms and <= 1.5x the bare view's p99.
+Targets: /api/v1/me p99 <= 15 ms and <= 1.3x the bare view's p99 (the bare view on a page's
+path, every middleware). The bare view on an API path (the middleware API calls run) is printed
+too: /me over it is what DRF, the key and the rate limit add.
 """
 
 import contextlib
@@ -27,11 +29,17 @@ ROUNDS = iterations(3)
 WARMUP_REQUESTS = iterations(500, 20)
 CONCURRENCY = 16
 TARGET_P99_SECONDS = 0.015
-TARGET_RATIO = 1.5
+TARGET_RATIO = 1.3
 FLOOR = "GET /healthz     (answered by the first middleware)"
 BARE = "GET /bench/bare  (bare JSON view, full middleware)  "
+BARE_API = "GET /api/v1/bench/bare (bare view, API middleware) "
 ME = "GET /api/v1/me   (secret key, DRF, rate limit)      "
-TARGETS = [(FLOOR, "/healthz", False), (BARE, "/bench/bare", False), (ME, "/api/v1/me", True)]
+TARGETS = [
+    (FLOOR, "/healthz", False),
+    (BARE, "/bench/bare", False),
+    (BARE_API, "/api/v1/bench/bare", False),
+    (ME, "/api/v1/me", True),
+]
 
 
 def _free_port() -> int:
@@ -115,10 +123,11 @@ def run(env: dict[str, str]) -> bool:
     bare, me = loads[BARE], loads[ME]
     me_p99, bare_p99 = percentile(me.latencies, 99), percentile(bare.latencies, 99)
     ratio = me_p99 / bare_p99
+    api_ratio = me_p99 / percentile(loads[BARE_API].latencies, 99)
     ok_p99, ok_ratio = me_p99 <= TARGET_P99_SECONDS, ratio <= TARGET_RATIO
     clean = all(set(load.statuses) == {200} and not load.errors for load in loads.values())
     print(  # noqa: T201
-        f"/api/v1/me p99 {ms(me_p99)} = {ratio:.2f}x the bare view "
+        f"/api/v1/me p99 {ms(me_p99)} = {ratio:.2f}x the bare view ({api_ratio:.2f}x on an API path) "
         f"[target p99 <= 15 ms: {'met' if ok_p99 else 'MISSED'}; "
         f"<= {TARGET_RATIO}x bare: {'met' if ok_ratio else 'MISSED'}; "
         f"all 200: {'yes' if clean else 'NO'}] (gunicorn 2 sync workers, {CONCURRENCY} clients, loopback)",

@@ -12,9 +12,15 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core import context
+from apps.core.memo import MISSING, ProcessCache
 from apps.tenants.models import ApiKey, Tenant, User
 
 from .models import AuditEntry
+
+# An actor's label (a key's name, a person's e-mail) is read once a minute per process, not per
+# write: a burst of API writes then costs one insert each. A renamed key shows under its new
+# name within the minute.
+_labels = ProcessCache(seconds=60)
 
 RETENTION = timedelta(days=365)
 # Whom the actor acts as, when an operator works in a workspace through support access
@@ -50,6 +56,14 @@ def _tenant_id(instance) -> int | None:
 
 
 def _actor_label(actor: str) -> str:
+    label = _labels.get(actor)
+    if label is MISSING:
+        label = _actor_label_read(actor)
+        _labels.set(actor, label)
+    return label
+
+
+def _actor_label_read(actor: str) -> str:
     if actor.startswith("key:"):
         name = ApiKey.objects.filter(prefix=actor.removeprefix("key:")).values_list("name", flat=True).first()
         return f"{name} ({actor})" if name else actor

@@ -102,3 +102,21 @@ class InputHygieneMiddleware:
                 return JsonResponse(error_body(exc.code, exc.message, exc.details), status=exc.status)
             return bad_request(request, exc)
         return self.get_response(request)
+
+
+API_V1_PREFIX = "/api/v1/"  # key-authenticated JSON: no cookie, session, messages or page
+
+
+def browser_only(middleware: type) -> type:
+    """`middleware`, skipped on API calls (API_V1_PREFIX). A subclass, so Django's system checks
+    still find it; an API request is handed straight on, as if it were not in MIDDLEWARE."""
+
+    class BrowserOnly(middleware):
+        def __call__(self, request):
+            if request.path_info.startswith(API_V1_PREFIX):
+                return self.get_response(request)
+            return super().__call__(request)
+
+    BrowserOnly.__name__ = BrowserOnly.__qualname__ = middleware.__name__
+    BrowserOnly.__module__ = __name__
+    return BrowserOnly

@@ -8,9 +8,9 @@ access again and close if they lost it (apps.accounts.consumers).
 
 from collections.abc import Iterable
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
+
+from .groups import group_send_many
 
 MESSAGE_TYPE = "notification.message"  # handled by NotificationsConsumer.notification_message
 ACCESS_MESSAGE_TYPE = "access.changed"  # handled by WorkspaceSocket.access_changed
@@ -62,15 +62,6 @@ def notify(*, schema: str, event: str, payload: dict, user_id: int | None = None
 
 
 def send_after_commit(messages: list[tuple[str, dict]]) -> None:
-    """Send `(group, message)` pairs once the transaction commits, in one trip to the event loop.
-
-    From synchronous code each `async_to_sync` call starts a loop and a Redis connection
-    (≈ 9 ms here), so callers with several messages pass them together.
-    """
-
-    async def send_all() -> None:
-        layer = get_channel_layer()
-        for group, message in messages:
-            await layer.group_send(group, message)
-
-    transaction.on_commit(lambda: async_to_sync(send_all)(), robust=True)
+    """Send `(group, message)` pairs once the transaction commits (apps.core.groups: no event
+    loop, one kept Redis client). A failed send is logged, never raised: the committed work stands."""
+    transaction.on_commit(lambda: group_send_many(messages), robust=True)

@@ -2,17 +2,16 @@
 sockets, the copilot's conversation sockets): `reply.token` events carry the pieces of text,
 `reply.done` the saved message. The group's consumer handles the message type `assistant.reply`.
 
-Pieces are sent at most every FLUSH_SECONDS (each send from synchronous code costs a trip to
-the event loop and Redis), so a streamed answer arrives in a few words at a time. A failed send
-is logged, never raised: the reply is saved whatever the sockets get.
+Pieces are sent at most every FLUSH_SECONDS (each send costs a trip to Redis), so a streamed
+answer arrives in a few words at a time. A failed send is logged, never raised: the reply is
+saved whatever the sockets get.
 """
 
 import logging
 import time
 import uuid
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from .groups import group_send_many
 
 MESSAGE_TYPE = "assistant.reply"  # handled by the consumers' `assistant_reply`
 FLUSH_SECONDS = 0.05
@@ -49,6 +48,6 @@ class ReplyStream:
         self.sent_at = time.monotonic()
         message = {"type": MESSAGE_TYPE, "event": event, "payload": {"reply": self.reply, **payload}}
         try:
-            async_to_sync(get_channel_layer().group_send)(self.group, message)
+            group_send_many([(self.group, message)])
         except Exception:  # the sockets miss this piece; the saved reply is what counts
             logger.exception("Could not push an assistant reply event to %s", self.group)

@@ -96,7 +96,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "apps.core.health.HealthCheckMiddleware",  # /healthz, /readyz: before host checks and tenants
-    "csp.middleware.CSPMiddleware",  # every other response, early errors included, gets the policy
+    "config.middleware.CSPMiddleware",  # every other page, early errors included, gets the policy
     "apps.core.middleware.RequestContextMiddleware",
     # A lost database (restart, failover): 503 + Retry-After instead of 500, before anything queries it.
     "apps.core.outage.DatabaseUnavailableMiddleware",
@@ -105,19 +105,19 @@ MIDDLEWARE = [
     "apps.tenants.middleware.TenantMiddleware",
     "apps.storefront.cors.WidgetCorsMiddleware",  # answers the widget's preflights
     "django.middleware.security.SecurityMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.SessionMiddleware",  # config/middleware.py: skipped on /api/v1/
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AuthenticationMiddleware",
+    "config.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # After authentication, messages and allauth's: staff on /admin/ need two-factor authentication
     # and get the shorter ADMIN_SESSION_SECONDS session.
-    "apps.console.middleware.StaffAdminMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "apps.accounts.middleware.SupportAccessMiddleware",  # an operator's "view as": the member's, read-only
+    "config.middleware.StaffAdminMiddleware",
+    "config.middleware.HtmxMiddleware",
+    "config.middleware.SupportAccessMiddleware",  # an operator's "view as": the member's, read-only
     "apps.tenants.middleware.WorkspaceAccessMiddleware",
 ]
 
