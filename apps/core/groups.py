@@ -10,6 +10,7 @@ and per Redis host. The project's layer is channels_redis's (settings.CHANNEL_LA
 
 import threading
 import time
+from collections import defaultdict
 
 import redis
 from channels.layers import get_channel_layer
@@ -37,10 +38,46 @@ _lock = threading.Lock()
 
 
 def group_send_many(messages: list[tuple[str, dict]]) -> None:
-    """Send each `(group, message)` as `channel_layer.group_send` would; raises on a Redis error."""
+    """Send each `(group, message)` as `channel_layer.group_send` would; raises on a Redis error.
+
+    Two pipelined trips per Redis host whatever the number of messages: the groups' members,
+    then the messages for them (none when nobody listens).
+    """
     layer = get_channel_layer()
+    now = time.time()
+    by_host = defaultdict(list)
     for group, message in messages:
-        _group_send(layer, group, message)
+        assert layer.require_valid_group_name(group), "Group name not valid"
+        by_host[layer.consistent_hash(group)].append((group, message))
+    deliveries = []
+    for index, items in by_host.items():
+        pipe = _client(layer, index).pipeline(transaction=False)
+        for group, _message in items:
+            key = layer._group_key(group)
+            pipe.zremrangebyscore(key, min=0, max=int(now) - layer.group_expiry)
+            pipe.zrange(key, 0, -1)
+        members = pipe.execute()[1::2]
+        deliveries += [
+            ([name.decode("utf8") for name in names], message)
+            for (_group, message), names in zip(items, members, strict=True)
+            if names
+        ]
+    _deliver(layer, deliveries, now)
+
+
+def _deliver(layer: RedisChannelLayer, deliveries: list[tuple[list[str], dict]], now: float) -> None:
+    """Each message to its channels, as channels_redis's group_send does, one pipeline per host."""
+    pipes = {}
+    for channel_names, message in deliveries:
+        by_host, payloads, capacities = layer._map_channel_keys_to_connection(channel_names, message)
+        for index, keys in by_host.items():
+            pipe = pipes.setdefault(index, _client(layer, index).pipeline(transaction=False))
+            for key in keys:
+                pipe.zremrangebyscore(key, min=0, max=int(now) - int(layer.expiry))
+            args = [payloads[key] for key in keys] + [capacities[key] for key in keys]
+            pipe.eval(GROUP_SEND_LUA, len(keys), *keys, *args, now, layer.expiry)
+    for pipe in pipes.values():
+        pipe.execute()
 
 
 def _client(layer: RedisChannelLayer, index: int) -> redis.Redis:
@@ -56,25 +93,3 @@ def _client(layer: RedisChannelLayer, index: int) -> redis.Redis:
                 client = redis.Redis.from_url(address, **host) if address else redis.Redis(**host)
                 _clients[key] = client
     return client
-
-
-def _group_send(layer: RedisChannelLayer, group: str, message: dict) -> None:
-    assert layer.require_valid_group_name(group), "Group name not valid"
-    key = layer._group_key(group)
-    client = _client(layer, layer.consistent_hash(group))
-    now = time.time()
-    pipe = client.pipeline(transaction=False)
-    pipe.zremrangebyscore(key, min=0, max=int(now) - layer.group_expiry)
-    pipe.zrange(key, 0, -1)
-    channel_names = [name.decode("utf8") for name in pipe.execute()[1]]
-    if not channel_names:
-        return
-    by_connection, messages, capacities = layer._map_channel_keys_to_connection(channel_names, message)
-    for index, channel_keys in by_connection.items():
-        connection = _client(layer, index)
-        pipe = connection.pipeline(transaction=False)
-        for channel_key in channel_keys:
-            pipe.zremrangebyscore(channel_key, min=0, max=int(now) - int(layer.expiry))
-        pipe.execute()
-        args = [messages[k] for k in channel_keys] + [capacities[k] for k in channel_keys]
-        connection.eval(GROUP_SEND_LUA, len(channel_keys), *channel_keys, *args, now, layer.expiry)
