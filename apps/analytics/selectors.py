@@ -163,11 +163,12 @@ def active_customers(end: date) -> int:
     )
 
 
-def totals(period: Period) -> Totals:
+def totals(period: Period, daily: list | None = None) -> Totals:
+    """The period's sums; `daily`: its `_daily` rows, if already read."""
     revenue: dict[str, Decimal] = defaultdict(Decimal)
     orders: dict[str, int] = defaultdict(int)
     designs, ai_cost = 0, Decimal(0)
-    for _day, metric, currency, value in _daily(period):
+    for _day, metric, currency, value in _daily(period) if daily is None else daily:
         if metric == M.REVENUE:
             revenue[currency] += value
         elif metric == M.ORDERS:
@@ -204,9 +205,10 @@ class Kpi:
         ).quantize(Decimal("0.1"))
 
 
-def kpis(period: Period) -> dict:
-    """The period's KPIs against the previous period of the same length."""
-    now, before = totals(period), totals(period.previous())
+def kpis(period: Period, daily: list | None = None) -> dict:
+    """The period's KPIs against the previous period of the same length; `daily`: the period's
+    `_daily` rows, if already read."""
+    now, before = totals(period, daily), totals(period.previous())
     currency = main_currency(now.revenue)
     values = [
         Kpi("revenue", now.revenue.get(currency, Decimal(0)), before.revenue.get(currency, Decimal(0))),
@@ -224,11 +226,12 @@ def kpis(period: Period) -> dict:
 # --- charts -------------------------------------------------------------------------------
 
 
-def series(period: Period, currency: str) -> dict:
-    """Revenue (in `currency`) and orders (all currencies) per day, every day of the period."""
+def series(period: Period, currency: str, daily: list | None = None) -> dict:
+    """Revenue (in `currency`) and orders (all currencies) per day, every day of the period;
+    `daily`: the period's `_daily` rows, if already read."""
     revenue: dict[date, Decimal] = defaultdict(Decimal)
     orders: dict[date, int] = defaultdict(int)
-    for day, metric, row_currency, value in _daily(period):
+    for day, metric, row_currency, value in _daily(period) if daily is None else daily:
         if metric == M.REVENUE and row_currency == currency:
             revenue[day] += value
         elif metric == M.ORDERS:
@@ -241,11 +244,13 @@ def series(period: Period, currency: str) -> dict:
     }
 
 
-def funnel(period: Period, by: str) -> list[dict]:
-    """The shopper's funnel for designs made in the widget: prompt → preview → cart → order.
+FUNNEL_STEPS = ("prompts", "previews", "carts", "orders")
+FUNNEL_KEYS = {"style": "style", "product": "product__name"}
 
-    `by` is "style" or "product"; the first row is the total.
-    """
+
+def funnel_counts(period: Period) -> list[dict]:
+    """The period's widget designs counted at each step of the funnel, per (style, product name):
+    one query, which `funnel` groups by either."""
     low, high = period.bounds()
     ordered = OrderItem.objects.filter(design=OuterRef("pk")).exclude(order__status__in=NOT_COUNTED)
     designs = Design.objects.filter(created_at__gte=low, created_at__lt=high).exclude(shopper_session="")
@@ -255,10 +260,25 @@ def funnel(period: Period, by: str) -> list[dict]:
         "carts": Count("pk", filter=Q(added_to_cart_at__isnull=False)),
         "orders": Count("pk", filter=Q(Exists(ordered))),
     }
-    key = {"style": "style", "product": "product__name"}[by]
-    total = {"label": None, **designs.aggregate(**counts)}
-    rows = designs.values(key).annotate(**counts).order_by("-prompts", key)
-    return [total, *({"label": _label(by, row.pop(key)), **row} for row in rows)]
+    return list(designs.values(*FUNNEL_KEYS.values()).annotate(**counts).order_by())
+
+
+def funnel(period: Period, by: str, counts: list[dict] | None = None) -> list[dict]:
+    """The shopper's funnel for designs made in the widget: prompt → preview → cart → order.
+
+    `by` is "style" or "product"; the first row is the total, then one row per style or product,
+    most prompts first. `counts`: the period's `funnel_counts`, if already read.
+    """
+    key = FUNNEL_KEYS[by]
+    total = dict.fromkeys(FUNNEL_STEPS, 0)
+    groups: dict[str, dict] = {}
+    for row in funnel_counts(period) if counts is None else counts:
+        group = groups.setdefault(row[key], dict.fromkeys(FUNNEL_STEPS, 0))
+        for step in FUNNEL_STEPS:
+            group[step] += row[step]
+            total[step] += row[step]
+    rows = sorted(groups.items(), key=lambda item: (-item[1]["prompts"], item[0]))
+    return [{"label": None, **total}, *({"label": _label(by, value), **steps} for value, steps in rows)]
 
 
 def _label(by: str, value: str) -> str:
@@ -322,15 +342,17 @@ def designs_by_status(period: Period) -> dict[str, int]:
 
 
 def dashboard(period: Period) -> dict:
-    """Everything the home page shows for a period."""
-    figures = kpis(period)
+    """Everything the home page shows for a period (each table read once for it)."""
+    daily = _daily(period)
+    figures = kpis(period, daily)
     currency = figures["currency"]
+    counts = funnel_counts(period)
     return {
         "period": period,
         "kpis": figures,
-        "series": series(period, currency),
-        "funnel_by_style": funnel(period, "style"),
-        "funnel_by_product": funnel(period, "product"),
+        "series": series(period, currency, daily),
+        "funnel_by_style": funnel(period, "style", counts),
+        "funnel_by_product": funnel(period, "product", counts),
         "top_products": top_products(period, currency),
         "designs_by_status": designs_by_status(period),
     }
