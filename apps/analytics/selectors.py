@@ -6,10 +6,12 @@ same aggregation (`daily_aggregates`). Orders count when neither cancelled nor r
 refund takes the order out of revenue, orders and conversion.
 """
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
@@ -153,18 +155,30 @@ class Totals:
 
 def active_customers(end: date) -> int:
     """People (by email) with a counted order in the ACTIVE_CUSTOMER_DAYS up to `end`."""
-    high = day_start(end + timedelta(days=1))
-    return (
+    return active_customers_at(end)[0]
+
+
+def active_customers_at(*ends: date) -> tuple[int, ...]:
+    """`active_customers` up to each of `ends`, in one query."""
+    windows = {}
+    for n, end in enumerate(ends):
+        high = day_start(end + timedelta(days=1))
+        windows[f"w{n}"] = Q(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)
+    counts = (
         counted_orders()
-        .filter(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)
-        .values("customer_email")
-        .distinct()
-        .count()
+        .filter(reduce(operator.or_, windows.values()))
+        .aggregate(
+            **{
+                name: Count("customer_email", distinct=True, filter=window)
+                for name, window in windows.items()
+            }
+        )
     )
+    return tuple(counts[name] for name in windows)
 
 
-def totals(period: Period, daily: list | None = None) -> Totals:
-    """The period's sums; `daily`: its `_daily` rows, if already read."""
+def totals(period: Period, daily: list | None = None, active: int | None = None) -> Totals:
+    """The period's sums; `daily`: its `_daily` rows, `active`: its active customers, if already read."""
     revenue: dict[str, Decimal] = defaultdict(Decimal)
     orders: dict[str, int] = defaultdict(int)
     designs, ai_cost = 0, Decimal(0)
@@ -178,7 +192,8 @@ def totals(period: Period, daily: list | None = None) -> Totals:
         else:
             ai_cost += value
     revenue = {currency: amount.quantize(CENT) for currency, amount in revenue.items()}
-    return Totals(revenue, dict(orders), designs, ai_cost.quantize(CENT), active_customers(period.end))
+    active = active_customers(period.end) if active is None else active
+    return Totals(revenue, dict(orders), designs, ai_cost.quantize(CENT), active)
 
 
 def main_currency(revenue: dict[str, Decimal]) -> str:
@@ -208,7 +223,9 @@ class Kpi:
 def kpis(period: Period, daily: list | None = None) -> dict:
     """The period's KPIs against the previous period of the same length; `daily`: the period's
     `_daily` rows, if already read."""
-    now, before = totals(period, daily), totals(period.previous())
+    previous = period.previous()
+    active_now, active_before = active_customers_at(period.end, previous.end)
+    now, before = totals(period, daily, active_now), totals(previous, active=active_before)
     currency = main_currency(now.revenue)
     values = [
         Kpi("revenue", now.revenue.get(currency, Decimal(0)), before.revenue.get(currency, Decimal(0))),
