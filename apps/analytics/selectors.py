@@ -265,31 +265,36 @@ FUNNEL_STEPS = ("prompts", "previews", "carts", "orders")
 FUNNEL_KEYS = {"style": "style", "product": "product__name"}
 
 
-def funnel_counts(period: Period) -> list[dict]:
-    """The period's widget designs counted at each step of the funnel, per (style, product name):
-    one query, which `funnel` groups by either."""
+def design_counts(period: Period) -> list[dict]:
+    """The period's designs counted per (status, style, product name): all of them (`designs`),
+    and those made in the widget at each step of its funnel. One query for the funnel by style,
+    by product and the designs by status."""
     low, high = period.bounds()
+    widget = ~Q(shopper_session="")
     ordered = OrderItem.objects.filter(design=OuterRef("pk")).exclude(order__status__in=NOT_COUNTED)
-    designs = Design.objects.filter(created_at__gte=low, created_at__lt=high).exclude(shopper_session="")
     counts = {
-        "prompts": Count("pk"),
-        "previews": Count("pk", filter=Q(preview_seen_at__isnull=False)),
-        "carts": Count("pk", filter=Q(added_to_cart_at__isnull=False)),
-        "orders": Count("pk", filter=Q(Exists(ordered))),
+        "designs": Count("pk"),
+        "prompts": Count("pk", filter=widget),
+        "previews": Count("pk", filter=widget & Q(preview_seen_at__isnull=False)),
+        "carts": Count("pk", filter=widget & Q(added_to_cart_at__isnull=False)),
+        "orders": Count("pk", filter=widget & Q(Exists(ordered))),
     }
-    return list(designs.values(*FUNNEL_KEYS.values()).annotate(**counts).order_by())
+    designs = Design.objects.filter(created_at__gte=low, created_at__lt=high)
+    return list(designs.values("status", *FUNNEL_KEYS.values()).annotate(**counts).order_by())
 
 
 def funnel(period: Period, by: str, counts: list[dict] | None = None) -> list[dict]:
     """The shopper's funnel for designs made in the widget: prompt → preview → cart → order.
 
     `by` is "style" or "product"; the first row is the total, then one row per style or product,
-    most prompts first. `counts`: the period's `funnel_counts`, if already read.
+    most prompts first. `counts`: the period's `design_counts`, if already read.
     """
     key = FUNNEL_KEYS[by]
     total = dict.fromkeys(FUNNEL_STEPS, 0)
     groups: dict[str, dict] = {}
-    for row in funnel_counts(period) if counts is None else counts:
+    for row in design_counts(period) if counts is None else counts:
+        if not row["prompts"]:  # no design of the widget
+            continue
         group = groups.setdefault(row[key], dict.fromkeys(FUNNEL_STEPS, 0))
         for step in FUNNEL_STEPS:
             group[step] += row[step]
@@ -348,14 +353,12 @@ def sales_by_source(period: Period, currency: str) -> list[dict]:
     return list(rows)
 
 
-def designs_by_status(period: Period) -> dict[str, int]:
-    low, high = period.bounds()
-    rows = (
-        Design.objects.filter(created_at__gte=low, created_at__lt=high)
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    return {row["status"]: row["n"] for row in rows}
+def designs_by_status(period: Period, counts: list[dict] | None = None) -> dict[str, int]:
+    """The period's designs per status; `counts`: its `design_counts`, if already read."""
+    statuses: dict[str, int] = defaultdict(int)
+    for row in design_counts(period) if counts is None else counts:
+        statuses[row["status"]] += row["designs"]
+    return dict(statuses)
 
 
 def dashboard(period: Period) -> dict:
@@ -363,7 +366,7 @@ def dashboard(period: Period) -> dict:
     daily = _daily(period)
     figures = kpis(period, daily)
     currency = figures["currency"]
-    counts = funnel_counts(period)
+    counts = design_counts(period)
     return {
         "period": period,
         "kpis": figures,
@@ -371,7 +374,7 @@ def dashboard(period: Period) -> dict:
         "funnel_by_style": funnel(period, "style", counts),
         "funnel_by_product": funnel(period, "product", counts),
         "top_products": top_products(period, currency),
-        "designs_by_status": designs_by_status(period),
+        "designs_by_status": designs_by_status(period, counts),
     }
 
 
