@@ -8,6 +8,7 @@ import traceback
 from bench import (
     SMOKE,
     api,
+    api_lists,
     billing,
     campaign,
     chaos,
@@ -28,6 +29,7 @@ from bench.database import django_on_fresh_database
 BENCHMARKS = {
     "provisioning": provisioning,
     "api": api,
+    "api_lists": api_lists,
     "pipeline": pipeline,
     "storefront": storefront,
     "widget": widget,

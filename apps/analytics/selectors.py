@@ -6,10 +6,12 @@ same aggregation (`daily_aggregates`). Orders count when neither cancelled nor r
 refund takes the order out of revenue, orders and conversion.
 """
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
@@ -153,21 +155,34 @@ class Totals:
 
 def active_customers(end: date) -> int:
     """People (by email) with a counted order in the ACTIVE_CUSTOMER_DAYS up to `end`."""
-    high = day_start(end + timedelta(days=1))
-    return (
+    return active_customers_at(end)[0]
+
+
+def active_customers_at(*ends: date) -> tuple[int, ...]:
+    """`active_customers` up to each of `ends`, in one query."""
+    windows = {}
+    for n, end in enumerate(ends):
+        high = day_start(end + timedelta(days=1))
+        windows[f"w{n}"] = Q(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)
+    counts = (
         counted_orders()
-        .filter(created_at__gte=high - timedelta(days=ACTIVE_CUSTOMER_DAYS), created_at__lt=high)
-        .values("customer_email")
-        .distinct()
-        .count()
+        .filter(reduce(operator.or_, windows.values()))
+        .aggregate(
+            **{
+                name: Count("customer_email", distinct=True, filter=window)
+                for name, window in windows.items()
+            }
+        )
     )
+    return tuple(counts[name] for name in windows)
 
 
-def totals(period: Period) -> Totals:
+def totals(period: Period, daily: list | None = None, active: int | None = None) -> Totals:
+    """The period's sums; `daily`: its `_daily` rows, `active`: its active customers, if already read."""
     revenue: dict[str, Decimal] = defaultdict(Decimal)
     orders: dict[str, int] = defaultdict(int)
     designs, ai_cost = 0, Decimal(0)
-    for _day, metric, currency, value in _daily(period):
+    for _day, metric, currency, value in _daily(period) if daily is None else daily:
         if metric == M.REVENUE:
             revenue[currency] += value
         elif metric == M.ORDERS:
@@ -177,7 +192,8 @@ def totals(period: Period) -> Totals:
         else:
             ai_cost += value
     revenue = {currency: amount.quantize(CENT) for currency, amount in revenue.items()}
-    return Totals(revenue, dict(orders), designs, ai_cost.quantize(CENT), active_customers(period.end))
+    active = active_customers(period.end) if active is None else active
+    return Totals(revenue, dict(orders), designs, ai_cost.quantize(CENT), active)
 
 
 def main_currency(revenue: dict[str, Decimal]) -> str:
@@ -204,9 +220,12 @@ class Kpi:
         ).quantize(Decimal("0.1"))
 
 
-def kpis(period: Period) -> dict:
-    """The period's KPIs against the previous period of the same length."""
-    now, before = totals(period), totals(period.previous())
+def kpis(period: Period, daily: list | None = None) -> dict:
+    """The period's KPIs against the previous period of the same length; `daily`: the period's
+    `_daily` rows, if already read."""
+    previous = period.previous()
+    active_now, active_before = active_customers_at(period.end, previous.end)
+    now, before = totals(period, daily, active_now), totals(previous, active=active_before)
     currency = main_currency(now.revenue)
     values = [
         Kpi("revenue", now.revenue.get(currency, Decimal(0)), before.revenue.get(currency, Decimal(0))),
@@ -224,11 +243,12 @@ def kpis(period: Period) -> dict:
 # --- charts -------------------------------------------------------------------------------
 
 
-def series(period: Period, currency: str) -> dict:
-    """Revenue (in `currency`) and orders (all currencies) per day, every day of the period."""
+def series(period: Period, currency: str, daily: list | None = None) -> dict:
+    """Revenue (in `currency`) and orders (all currencies) per day, every day of the period;
+    `daily`: the period's `_daily` rows, if already read."""
     revenue: dict[date, Decimal] = defaultdict(Decimal)
     orders: dict[date, int] = defaultdict(int)
-    for day, metric, row_currency, value in _daily(period):
+    for day, metric, row_currency, value in _daily(period) if daily is None else daily:
         if metric == M.REVENUE and row_currency == currency:
             revenue[day] += value
         elif metric == M.ORDERS:
@@ -241,24 +261,46 @@ def series(period: Period, currency: str) -> dict:
     }
 
 
-def funnel(period: Period, by: str) -> list[dict]:
+FUNNEL_STEPS = ("prompts", "previews", "carts", "orders")
+FUNNEL_KEYS = {"style": "style", "product": "product__name"}
+
+
+def design_counts(period: Period) -> list[dict]:
+    """The period's designs counted per (status, style, product name): all of them (`designs`),
+    and those made in the widget at each step of its funnel. One query for the funnel by style,
+    by product and the designs by status."""
+    low, high = period.bounds()
+    widget = ~Q(shopper_session="")
+    ordered = OrderItem.objects.filter(design=OuterRef("pk")).exclude(order__status__in=NOT_COUNTED)
+    counts = {
+        "designs": Count("pk"),
+        "prompts": Count("pk", filter=widget),
+        "previews": Count("pk", filter=widget & Q(preview_seen_at__isnull=False)),
+        "carts": Count("pk", filter=widget & Q(added_to_cart_at__isnull=False)),
+        "orders": Count("pk", filter=widget & Q(Exists(ordered))),
+    }
+    designs = Design.objects.filter(created_at__gte=low, created_at__lt=high)
+    return list(designs.values("status", *FUNNEL_KEYS.values()).annotate(**counts).order_by())
+
+
+def funnel(period: Period, by: str, counts: list[dict] | None = None) -> list[dict]:
     """The shopper's funnel for designs made in the widget: prompt → preview → cart → order.
 
-    `by` is "style" or "product"; the first row is the total.
+    `by` is "style" or "product"; the first row is the total, then one row per style or product,
+    most prompts first. `counts`: the period's `design_counts`, if already read.
     """
-    low, high = period.bounds()
-    ordered = OrderItem.objects.filter(design=OuterRef("pk")).exclude(order__status__in=NOT_COUNTED)
-    designs = Design.objects.filter(created_at__gte=low, created_at__lt=high).exclude(shopper_session="")
-    counts = {
-        "prompts": Count("pk"),
-        "previews": Count("pk", filter=Q(preview_seen_at__isnull=False)),
-        "carts": Count("pk", filter=Q(added_to_cart_at__isnull=False)),
-        "orders": Count("pk", filter=Q(Exists(ordered))),
-    }
-    key = {"style": "style", "product": "product__name"}[by]
-    total = {"label": None, **designs.aggregate(**counts)}
-    rows = designs.values(key).annotate(**counts).order_by("-prompts", key)
-    return [total, *({"label": _label(by, row.pop(key)), **row} for row in rows)]
+    key = FUNNEL_KEYS[by]
+    total = dict.fromkeys(FUNNEL_STEPS, 0)
+    groups: dict[str, dict] = {}
+    for row in design_counts(period) if counts is None else counts:
+        if not row["prompts"]:  # no design of the widget
+            continue
+        group = groups.setdefault(row[key], dict.fromkeys(FUNNEL_STEPS, 0))
+        for step in FUNNEL_STEPS:
+            group[step] += row[step]
+            total[step] += row[step]
+    rows = sorted(groups.items(), key=lambda item: (-item[1]["prompts"], item[0]))
+    return [{"label": None, **total}, *({"label": _label(by, value), **steps} for value, steps in rows)]
 
 
 def _label(by: str, value: str) -> str:
@@ -311,28 +353,28 @@ def sales_by_source(period: Period, currency: str) -> list[dict]:
     return list(rows)
 
 
-def designs_by_status(period: Period) -> dict[str, int]:
-    low, high = period.bounds()
-    rows = (
-        Design.objects.filter(created_at__gte=low, created_at__lt=high)
-        .values("status")
-        .annotate(n=Count("pk"))
-    )
-    return {row["status"]: row["n"] for row in rows}
+def designs_by_status(period: Period, counts: list[dict] | None = None) -> dict[str, int]:
+    """The period's designs per status; `counts`: its `design_counts`, if already read."""
+    statuses: dict[str, int] = defaultdict(int)
+    for row in design_counts(period) if counts is None else counts:
+        statuses[row["status"]] += row["designs"]
+    return dict(statuses)
 
 
 def dashboard(period: Period) -> dict:
-    """Everything the home page shows for a period."""
-    figures = kpis(period)
+    """Everything the home page shows for a period (each table read once for it)."""
+    daily = _daily(period)
+    figures = kpis(period, daily)
     currency = figures["currency"]
+    counts = design_counts(period)
     return {
         "period": period,
         "kpis": figures,
-        "series": series(period, currency),
-        "funnel_by_style": funnel(period, "style"),
-        "funnel_by_product": funnel(period, "product"),
+        "series": series(period, currency, daily),
+        "funnel_by_style": funnel(period, "style", counts),
+        "funnel_by_product": funnel(period, "product", counts),
         "top_products": top_products(period, currency),
-        "designs_by_status": designs_by_status(period),
+        "designs_by_status": designs_by_status(period, counts),
     }
 
 

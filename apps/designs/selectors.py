@@ -62,14 +62,27 @@ def design_thumb_urls(public_ids, kind: str = DesignAsset.Kind.THUMB) -> dict[st
     return {ids[pk]: asset_url(asset) for pk, asset in design_thumbs(list(ids), kind).items()}
 
 
-def design_own_assets(design: Design):
-    """The design's own files (its product's views, then its artwork and model), in view order;
-    previews on other products (`ELSEWHERE`) are not the design's files."""
+def _own_assets() -> QuerySet[DesignAsset]:
     return (
-        design.assets.exclude(kind=DesignAsset.Kind.ELSEWHERE)
+        DesignAsset.objects.exclude(kind=DesignAsset.Kind.ELSEWHERE)
         .select_related("view")
         .order_by("view__position", "view_id", "kind")
     )
+
+
+def design_own_assets(design: Design):
+    """The design's own files (its product's views, then its artwork and model), in view order;
+    previews on other products (`ELSEWHERE`) are not the design's files. Those `with_own_assets`
+    fetched, if it did (a list of designs: one query for all, not one per design)."""
+    prefetched = getattr(design, "own_assets", None)
+    if prefetched is not None:
+        return prefetched
+    return _own_assets().filter(design=design)
+
+
+def with_own_assets(designs: QuerySet[Design]) -> QuerySet[Design]:
+    """`designs`, each with its own files (`design_own_assets`) fetched in one query per page."""
+    return designs.prefetch_related(Prefetch("assets", queryset=_own_assets(), to_attr="own_assets"))
 
 
 def design_asset_get(asset_id: int) -> DesignAsset | None:

@@ -4,7 +4,10 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from apps.analytics.onboarding import onboarding
 from apps.brands.services import brand_create, brand_publishable_key_create, brand_update
 from apps.products.models import Product
 from apps.products.services import rect_points, view_create
@@ -12,7 +15,7 @@ from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
 from tests.support.factories.analytics import TODAY, design_on, order_on
 from tests.support.factories.products import ProductFactory, image_upload
-from tests.support.workspaces import member
+from tests.support.workspaces import member, owner
 
 STEPS = ["brand", "product", "print_area", "embed", "design", "order"]
 
@@ -96,3 +99,35 @@ def test_switching_the_period_does_not_send_the_steps_again(owner_client, tenant
     panel = owner_client.get("/?period=7", HTTP_HX_REQUEST="true")
 
     assert 'id="onboarding"' not in panel.content.decode()
+
+
+def _all_steps_done() -> None:
+    brand = brand_create(name="Acme", allowed_origins=["https://shop.example"])
+    brand_publishable_key_create(brand=brand)
+    product = ProductFactory(brand=brand, status=Product.Status.ACTIVE)
+    view_create(
+        product=product,
+        mockup=image_upload(400, 300),
+        name="front",
+        area_points=rect_points(x=50, y=50, width=250, height=200),
+        width_mm=Decimal(250),
+        height_mm=Decimal(200),
+    )
+    design_on(TODAY, product)
+    order_on(TODAY, total="20.00", email="ada@example.com", product=product)
+
+
+def test_a_finished_list_is_remembered_without_queries_for_its_workspace_only(other_tenant, tenant):
+    _all_steps_done()
+    membership = owner(tenant).memberships.get(tenant=tenant)
+    first = onboarding(membership)
+    with CaptureQueriesContext(connection) as queries:
+        again = onboarding(membership)
+    connection.set_tenant(other_tenant)
+    elsewhere = onboarding(owner(other_tenant).memberships.get(tenant=other_tenant))
+
+    assert first.complete
+    assert again.complete
+    assert len(queries) == 0  # the steps were not read again
+    assert not elsewhere.complete
+    assert [step.done for step in elsewhere.steps] == [False] * len(STEPS)

@@ -11,7 +11,7 @@ from apps.core.api.parsers import FORMS_AND_JSON
 from apps.tenants.api.idempotency import idempotent
 
 from ..models import Design
-from ..selectors import design_get, design_list
+from ..selectors import design_get, design_list, with_own_assets
 from ..services import design_cancel, design_create, design_edit, design_retry, design_variation
 from .serializers import (
     DesignAcceptedSerializer,
@@ -102,7 +102,7 @@ class DesignListView(ListAPIView):
 
     def get_queryset(self):
         filters = _validated(DesignFilterSerializer, self.request.query_params)
-        return design_list(**filters).prefetch_related("assets__view")
+        return with_own_assets(design_list(**filters))
 
 
 class DesignDetailView(GenericAPIView):
