@@ -11,6 +11,7 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django_tenants.signals import schema_migrated
 from django_tenants.utils import schema_exists
 
 from apps.accounts.services import tenant_provision
@@ -247,6 +248,28 @@ def test_a_stale_spare_is_never_taken_and_a_stale_template_falls_back_to_migrati
     assert not schema_exists(stale.schema_name)
     assert spares_refill() == 2
     assert {row.migration_state for row in SpareSchema.objects.all()} == {migration_state()}
+
+
+def test_migrate_schemas_leaves_spares_out_and_keeps_them_while_the_template_is_fresh(public, settings):
+    provision("spare-neighbour")
+    settings.TENANT_SPARE_SCHEMAS = 1
+    spares_refill()
+    [spare] = spares()
+    migrated = []
+
+    def record(sender, schema_name, **kwargs):
+        migrated.append(schema_name)
+
+    schema_migrated.connect(record)
+    try:
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    finally:
+        schema_migrated.disconnect(record)
+
+    assert "spare-neighbour" in migrated
+    assert spare not in migrated
+    assert spares() == {spare}
+    assert schema_exists(spare)
 
 
 @pytest.mark.django_db(transaction=True)
