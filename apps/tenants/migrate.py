@@ -7,6 +7,9 @@ that do not live there are recorded as applied without being loaded into a plan,
 schema costs only its own tables.
 """
 
+import contextlib
+from collections.abc import Iterator
+
 from django.conf import settings
 from django.core.management.commands.migrate import Command as MigrateCommand
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -19,6 +22,36 @@ def _tenant_app_labels() -> set[str]:
     from django.apps import apps
 
     return {config.label for config in apps.get_app_configs() if config.name in settings.TENANT_APPS}
+
+
+def _has_table_in_schema(recorder: MigrationRecorder) -> bool:
+    """`MigrationRecorder.has_table`, looking the one table up by name in the connection's schema."""
+    if not recorder._has_table:
+        connection = recorder.connection
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT to_regclass(%s) IS NOT NULL",
+                [f"{quote(connection.schema_name)}.{quote(recorder.Migration._meta.db_table)}"],
+            )
+            recorder._has_table = cursor.fetchone()[0]
+    return recorder._has_table
+
+
+@contextlib.contextmanager
+def recorder_lookup_by_name() -> Iterator[None]:
+    """Within: whether a schema has its django_migrations table is one lookup by name. Django lists
+    every table in the search path instead (all of pg_class, each row checked with
+    pg_table_is_visible): ≈ 85 ms with 400 schemas and growing with each, asked about seven times
+    per schema migrated (most of a no-op migration's time at 1,000 workspaces). With fork, the
+    executor's worker processes inherit it.
+    """
+    has_table = MigrationRecorder.has_table
+    MigrationRecorder.has_table = _has_table_in_schema
+    try:
+        yield
+    finally:
+        MigrationRecorder.has_table = has_table
 
 
 class TenantMigrateCommand(MigrateCommand):
