@@ -13,6 +13,7 @@
 BENCH_SMOKE=1: 20 workspaces, no target enforced.
 """
 
+import logging
 import os
 import statistics
 import subprocess
@@ -75,6 +76,7 @@ def run(env: dict[str, str]) -> bool:
     from apps.tenants.template import template_refresh
 
     load = os.getloadavg
+    logging.getLogger("celery.app.trace").setLevel(logging.WARNING)  # a line per task and workspace
     call_command("tenant_template", verbosity=0)
     first = tenant_provision(slug="scale-0000", name="Scale 0", owner_email="owner@scale-0000.test")
     _, raw = api_key_create(tenant=first, name="bench", scopes=["account:read"])

@@ -44,6 +44,12 @@ SCHEDULES = (
     Schedule(
         name="drop workspaces deleted by operators", task="apps.tenants.tasks.tenants_purge_task", every=1
     ),
+    Schedule(  # a safety net: each signup queues it too
+        name="refill the spare workspace schemas",
+        task="apps.tenants.tasks.spares_refill_task",
+        every=1,
+        period=IntervalSchedule.MINUTES,
+    ),
     Schedule(name="re-check custom domains", task="apps.accounts.tasks.custom_domains_recheck", every=6),
     Schedule(
         name="re-queue lost webhook deliveries",

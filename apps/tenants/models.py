@@ -54,11 +54,11 @@ class Tenant(TenantMixin):
         return self.schema_name
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """The schema cloned from the template (apps/tenants/template.py), else migrated."""
-        from apps.tenants.template import schema_clone
+        """A spare schema renamed or the template cloned (apps/tenants/template.py), else migrated."""
+        from apps.tenants.template import schema_provide
 
         if sync_schema and not (check_if_exists and schema_exists(self.schema_name)):
-            if schema_clone(self.schema_name):
+            if schema_provide(self.schema_name):
                 return True
         return super().create_schema(
             check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity
@@ -236,3 +236,19 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SpareSchema(models.Model):
+    """A schema cloned ahead of time from the template, waiting for a new workspace to be renamed
+    into (apps/tenants/template.py). Not a workspace: no tenant row, no domain, never migrated."""
+
+    schema_name = models.CharField(max_length=63, unique=True)
+    # `template.migration_state()` of the code that cloned it: another state's spare is dropped.
+    migration_state = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.schema_name

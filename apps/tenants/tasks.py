@@ -1,8 +1,8 @@
-"""Public-schema housekeeping tasks (they touch no tenant schema)."""
+"""Public-schema housekeeping tasks (they touch no tenant schema; spares are not workspaces)."""
 
 from celery import shared_task
 
-from . import services
+from . import services, template
 
 
 @shared_task(acks_late=True, queue="default")
@@ -15,3 +15,9 @@ def idempotency_purge() -> int:
 def tenants_purge_task() -> list[str]:
     """Drop the workspaces whose deletion grace period is over (WORKSPACE_DELETION_GRACE_DAYS)."""
     return services.tenants_purge()
+
+
+@shared_task(acks_late=True, queue="default")
+def spares_refill_task() -> int:
+    """Clone spare schemas up to TENANT_SPARE_SCHEMAS (after each signup, and every minute)."""
+    return template.spares_refill()

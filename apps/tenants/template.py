@@ -15,11 +15,23 @@ drop or rename an index by name work as in a migrated schema. Identity columns g
 their own; a default that calls a template sequence is re-pointed at the clone's. A template with
 objects this does not copy (views, functions, triggers, types, partitions) is not cloned: the
 workspace is migrated instead.
+
+Spare schemas: cloning still costs 0.3-1 s, so `settings.TENANT_SPARE_SCHEMAS` clones are made
+ahead of signups (`luneo_spare_<hex>`, one `SpareSchema` row each, with the migration state of the
+code that cloned them). A signup takes one (row locked `FOR UPDATE SKIP LOCKED`, deleted, schema
+renamed by `ALTER SCHEMA ... RENAME`, all in the signup's transaction: two signups never get the
+same spare, a failed signup gives it back) and queues `spares_refill` on commit; beat runs it every
+minute too. Renaming keeps every object and dependency (defaults and sequences refer to each other
+by OID, not by name). A spare of another migration state is never taken: the refill drops it, and
+rebuilding the template drops every spare. Spares are not tenants, so `migrate_schemas` never sees
+them.
 """
 
 import functools
+import hashlib
 import logging
 import re
+import secrets
 
 from django.conf import settings
 from django.core.management import call_command
@@ -27,10 +39,14 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_exists
 
+from .models import SpareSchema
+
 logger = logging.getLogger(__name__)
 
 # Both taken around a rebuild and a clone, so a clone never reads a half-dropped template.
 _LOCK_KEY = 0x6C756E656F  # "luneo"
+_REFILL_LOCK_KEY = _LOCK_KEY + 1  # one refill at a time
+SPARE_PREFIX = "luneo_spare_"  # not a valid workspace slug (underscores)
 
 
 def template_schema() -> str:
@@ -88,6 +104,7 @@ def template_rebuild(*, verbosity: int = 0) -> None:
         cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(schema)} CASCADE")
         cursor.execute(f"ALTER SCHEMA {_quote(building)} RENAME TO {_quote(schema)}")
     _clone_script.cache_clear()
+    spares_drop()  # cloned from the previous template
 
 
 def template_refresh(*, verbosity: int = 0) -> bool:
@@ -124,6 +141,114 @@ def schema_clone(schema_name: str) -> bool:
         except DatabaseError:
             logger.exception("Cloning %s failed: workspace %s is migrated", template, schema_name)
             return False
+    return True
+
+
+# --- Spare schemas ----------------------------------------------------------------------------
+
+
+@functools.cache
+def migration_state() -> str:
+    """A digest of the code's migrations: a spare cloned under another one is stale."""
+    plan, _ = _code_migrations()
+    return hashlib.sha256("\n".join(sorted(f"{app}.{name}" for (app, name), _ in plan)).encode()).hexdigest()
+
+
+def schema_provide(schema_name: str) -> bool:
+    """Create `schema_name` for a new workspace: a spare renamed, else a clone of the template (and a
+    refill of the pool queued once the signup commits). False (nothing done): migrate it instead.
+    """
+    if settings.TENANT_SPARE_SCHEMAS:
+        taken = spare_take(schema_name)
+        transaction.on_commit(_refill_soon)
+        if taken:
+            return True
+    return schema_clone(schema_name)
+
+
+def spare_take(schema_name: str) -> bool:
+    """Rename a free spare of the code's migration state to `schema_name`, in the caller's
+    transaction (rolled back with it, the spare is free again). False if there is none.
+    """
+    table = _quote(SpareSchema._meta.db_table)
+    connection.set_schema_to_public()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"""DELETE FROM {table} WHERE id = (
+                        SELECT id FROM {table} WHERE migration_state = %s
+                         ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING schema_name""",
+                [migration_state()],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                logger.info("No spare schema free: workspace %s is cloned", schema_name)
+                return False
+            cursor.execute(f"ALTER SCHEMA {_quote(row[0])} RENAME TO {_quote(schema_name)}")
+    except DatabaseError:
+        logger.exception("Taking a spare schema failed: workspace %s is cloned", schema_name)
+        return False
+    return True
+
+
+def _refill_soon() -> None:
+    from .tasks import spares_refill_task
+
+    try:
+        spares_refill_task.delay()
+    except Exception:  # the signup is committed; beat refills the pool within a minute anyway
+        logger.exception("Could not queue the spare schemas' refill")
+
+
+def spares_refill() -> int:
+    """Bring the pool to `TENANT_SPARE_SCHEMAS` spares of the code's migration state: others dropped,
+    the missing ones cloned (each committed at once, free for the next signup). One refill runs at a
+    time; another returns 0 at once. Returns how many were cloned.
+    """
+    connection.set_schema_to_public()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_REFILL_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            return 0
+    try:
+        state = migration_state()
+        spares_drop(exclude_state=state)
+        fresh = SpareSchema.objects.filter(migration_state=state)
+        wanted = settings.TENANT_SPARE_SCHEMAS
+        for name in fresh.values_list("schema_name", flat=True)[wanted:]:  # the setting was lowered
+            _spare_drop(name)
+        cloned = 0
+        while fresh.count() < wanted:  # counted again: signups may take spares meanwhile
+            name = f"{SPARE_PREFIX}{secrets.token_hex(6)}"
+            with transaction.atomic():
+                if not schema_clone(name):
+                    break  # no fresh template: signups migrate until migrate_schemas rebuilds it
+                SpareSchema.objects.create(schema_name=name, migration_state=state)
+            cloned += 1
+        return cloned
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_REFILL_LOCK_KEY])
+
+
+def spares_drop(*, exclude_state: str | None = None) -> int:
+    """Drop the spares (but those of `exclude_state`). Returns how many."""
+    connection.set_schema_to_public()
+    spares = SpareSchema.objects.all()
+    if exclude_state:
+        spares = spares.exclude(migration_state=exclude_state)
+    return sum(_spare_drop(name) for name in list(spares.values_list("schema_name", flat=True)))
+
+
+def _spare_drop(name: str) -> bool:
+    """Drop one spare, unless a signup took it meanwhile (the DELETE waits for the signup's row
+    lock, then finds no row)."""
+    with transaction.atomic():
+        if not SpareSchema.objects.filter(schema_name=name).delete()[0]:
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(name)} CASCADE")
     return True
 
 

@@ -18,6 +18,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MIGRATION_MODULES = {"djstripe": "tests.djstripe_migrations"}
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=20)
 CELERY_TASK_ALWAYS_EAGER = False
+TENANT_SPARE_SCHEMAS = 0  # workspaces are cloned; tests of the pool turn it on
 # Keep test keys, tasks and websocket groups apart from a developer's running instance on the
 # same Redis (its worker would run test tasks against the development database), and two test
 # runs on different databases apart from each other (tests/support/workspaces.py clears only

@@ -1,17 +1,31 @@
-"""New workspaces cloned from the template schema (apps/tenants/template.py), on real PostgreSQL.
+"""New workspaces cloned from the template schema (apps/tenants/template.py), on real PostgreSQL,
+or renamed from a spare schema cloned ahead of time.
 
-Each test provisions inside the test's transaction: the schemas it creates are rolled back.
+Each test provisions inside the test's transaction: the schemas it creates are rolled back (but
+the concurrency test's, which cleans up after itself).
 """
 
 import re
+import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django_tenants.signals import schema_migrated
 from django_tenants.utils import schema_exists
 
 from apps.accounts.services import tenant_provision
-from apps.tenants.template import template_is_fresh, template_schema
+from apps.core.schedules import SCHEDULES
+from apps.tenants.models import SpareSchema
+from apps.tenants.template import (
+    _refill_soon,
+    migration_state,
+    spare_take,
+    spares_drop,
+    spares_refill,
+    template_is_fresh,
+    template_schema,
+)
 
 # The schema's catalog, with the schema's own name written as `~` so two schemas compare equal.
 SIGNATURE = {
@@ -64,8 +78,31 @@ def public(db):
     assert template_is_fresh(), "migrate_schemas (the test database's setup) builds the template"
 
 
-def test_a_clone_has_the_template_tables_constraints_indexes_sequences_and_rows(public):
+@pytest.fixture(params=["cloned", "spare"])
+def way(request, public, settings):
+    """Each workspace cloned at signup, or renamed from a spare cloned ahead of time."""
+    if request.param == "spare":
+        settings.TENANT_SPARE_SCHEMAS = 1
+        assert spares_refill() == 1
+    return request.param
+
+
+def spares() -> set[str]:
+    return set(SpareSchema.objects.values_list("schema_name", flat=True))
+
+
+def namespace_oid(schema: str) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_namespace WHERE nspname = %s", [schema])
+        row = cursor.fetchone()
+    return row and row[0]
+
+
+def test_a_clone_has_the_template_tables_constraints_indexes_sequences_and_rows(way):
+    spare = spares()
     provision("clone-shop")
+    assert not spares()
+    assert not any(schema_exists(name) for name in spare)
 
     clone, template = signature("clone-shop"), signature(template_schema())
     for key in SIGNATURE:
@@ -80,7 +117,7 @@ def test_a_clone_has_the_template_tables_constraints_indexes_sequences_and_rows(
     assert len(clone["migrations"]) > 100
 
 
-def test_a_clone_owns_its_sequences_and_gives_fresh_ids(public):
+def test_a_clone_owns_its_sequences_and_gives_fresh_ids(way):
     tenant = provision("clone-ids")
     with connection.cursor() as cursor:
         # Nothing in the clone depends on a relation of the template (defaults, identity, FKs).
@@ -152,3 +189,120 @@ def test_a_stale_template_is_not_cloned_and_the_command_rebuilds_it(public):
     for key in ("columns", "constraints", "sequences", "migrations"):
         assert migrated[key] == cloned[key], key
     assert {name for name, _ in migrated["indexes"]} == {name for name, _ in cloned["indexes"]}
+
+
+def test_a_signup_takes_a_spare_and_queues_a_refill(public, settings, django_capture_on_commit_callbacks):
+    settings.TENANT_SPARE_SCHEMAS = 2
+    assert spares_refill() == 2
+    assert spares_refill() == 0
+    first, second = SpareSchema.objects.all()
+    oid = namespace_oid(first.schema_name)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        provision("spare-shop")
+
+    assert namespace_oid("spare-shop") == oid  # the oldest spare, renamed
+    assert spares() == {second.schema_name}
+    assert _refill_soon in callbacks
+    assert "apps.tenants.tasks.spares_refill_task" in {schedule.task for schedule in SCHEDULES}
+    assert spares_refill() == 1
+    assert len(spares()) == 2
+    assert second.schema_name in spares()
+
+
+def test_the_refill_drops_spares_of_another_migration_state_and_extra_ones(public, settings):
+    settings.TENANT_SPARE_SCHEMAS = 3
+    spares_refill()
+    stale, kept, extra = SpareSchema.objects.all()
+    SpareSchema.objects.filter(pk=stale.pk).update(migration_state="0" * 64)
+    settings.TENANT_SPARE_SCHEMAS = 1
+
+    assert spares_refill() == 0
+
+    assert spares() == {kept.schema_name}
+    assert not schema_exists(stale.schema_name)
+    assert not schema_exists(extra.schema_name)
+
+
+def test_a_stale_spare_is_never_taken_and_a_stale_template_falls_back_to_migrating(public, settings):
+    settings.TENANT_SPARE_SCHEMAS = 2
+    spares_refill()
+    stale, fresh = SpareSchema.objects.all()
+    SpareSchema.objects.filter(pk=stale.pk).update(migration_state="0" * 64)
+    stale_oid, fresh_oid = namespace_oid(stale.schema_name), namespace_oid(fresh.schema_name)
+    template = connection.ops.quote_name(template_schema())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {template}.django_migrations WHERE app = 'campaigns' AND name LIKE '0004%%'"
+        )
+
+    provision("spare-fresh")  # the spare at the code's migrations is taken, stale template or not
+    provision("spare-migrated")  # the other is stale, and so is the template: migrated
+
+    assert namespace_oid("spare-fresh") == fresh_oid
+    assert namespace_oid("spare-migrated") not in (None, stale_oid)
+    assert spares() == {stale.schema_name}
+    assert signature("spare-migrated")["migrations"] == signature("spare-fresh")["migrations"]
+    call_command("tenant_template", verbosity=0)  # the template rebuilt: every spare dropped
+    assert not spares()
+    assert not schema_exists(stale.schema_name)
+    assert spares_refill() == 2
+    assert {row.migration_state for row in SpareSchema.objects.all()} == {migration_state()}
+
+
+def test_migrate_schemas_leaves_spares_out_and_keeps_them_while_the_template_is_fresh(public, settings):
+    provision("spare-neighbour")
+    settings.TENANT_SPARE_SCHEMAS = 1
+    spares_refill()
+    [spare] = spares()
+    migrated = []
+
+    def record(sender, schema_name, **kwargs):
+        migrated.append(schema_name)
+
+    schema_migrated.connect(record)
+    try:
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+    finally:
+        schema_migrated.disconnect(record)
+
+    assert "spare-neighbour" in migrated
+    assert spare not in migrated
+    assert spares() == {spare}
+    assert schema_exists(spare)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signups_never_take_the_same_spare(settings):
+    """Three signups at once, two spares: each spare goes to one signup, the third gets none; the
+    signups roll back and the spares are free again."""
+    settings.TENANT_SPARE_SCHEMAS = 2
+    connection.set_schema_to_public()
+    try:
+        spares_refill()
+        oids = {namespace_oid(name) for name in spares()}
+        inside = threading.Barrier(3, timeout=30)
+        taken: dict[int, int | None] = {}
+
+        def signup(index: int) -> None:
+            schema = f"spare-race-{index}"
+            try:
+                with transaction.atomic():
+                    took = spare_take(schema)
+                    taken[index] = namespace_oid(schema) if took else None
+                    inside.wait()  # every signup has tried before any lets go of its spare
+                    transaction.set_rollback(True)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=signup, args=(index,)) for index in range(3)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert len(taken) == 3
+        assert sorted(taken.values(), key=str) == sorted([*oids, None], key=str)
+        assert {namespace_oid(name) for name in spares()} == oids
+    finally:
+        spares_drop()
