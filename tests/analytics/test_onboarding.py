@@ -14,7 +14,7 @@ from apps.products.services import rect_points, view_create
 from apps.tenants.models import Role
 from tests.support.clients import dashboard_client
 from tests.support.factories.analytics import TODAY, design_on, order_on
-from tests.support.factories.products import ProductFactory, image_upload
+from tests.support.factories.products import ProductFactory, image_upload, product_with_view
 from tests.support.workspaces import member, owner
 
 STEPS = ["brand", "product", "print_area", "embed", "design", "order"]
@@ -104,15 +104,7 @@ def test_switching_the_period_does_not_send_the_steps_again(owner_client, tenant
 def _all_steps_done() -> None:
     brand = brand_create(name="Acme", allowed_origins=["https://shop.example"])
     brand_publishable_key_create(brand=brand)
-    product = ProductFactory(brand=brand, status=Product.Status.ACTIVE)
-    view_create(
-        product=product,
-        mockup=image_upload(400, 300),
-        name="front",
-        area_points=rect_points(x=50, y=50, width=250, height=200),
-        width_mm=Decimal(250),
-        height_mm=Decimal(200),
-    )
+    product, _view = product_with_view(brand=brand, status=Product.Status.ACTIVE)
     design_on(TODAY, product)
     order_on(TODAY, total="20.00", email="ada@example.com", product=product)
 
