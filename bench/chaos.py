@@ -364,10 +364,14 @@ def scenario_redis_restart(env: dict[str, str], redis_dir: Path, secret: str, pr
 
 
 def _poll(port: int, headers: dict, stop: threading.Event, log: list) -> None:
+    """Log `(answered at, ready, api, asked at)`: a poll asked before PostgreSQL stopped may be
+    answered 200 after, so the outage counts only polls asked after it stopped and answered
+    before it was started again."""
     while not stop.is_set():
+        asked = time.monotonic()
         ready, _body = _request(port, "GET", "/readyz", {})
         api, _body = _request(port, "GET", "/api/v1/designs", headers)
-        log.append((time.monotonic(), ready, api))
+        log.append((time.monotonic(), ready, api, asked))
         time.sleep(POLL_SECONDS)
 
 
@@ -388,24 +392,25 @@ def scenario_postgres_restart(env: dict[str, str], pgdata: Path, socket_dir: Pat
         _postgres_stop(pgdata)
         stopped = time.monotonic()
         time.sleep(PG_OUTAGE_SECONDS)
+        starting = time.monotonic()
         _postgres_start(pgdata, socket_dir)
         back = time.monotonic()
         deadline = back + TARGET_PG_RECOVERY_SECONDS + 10
         while time.monotonic() < deadline:
             tail = [entry for entry in log if entry[0] > back]
-            if len(tail) >= 5 and all(ready == api == 200 for _at, ready, api in tail[-5:]):
+            if len(tail) >= 5 and all(ready == api == 200 for _at, ready, api, _asked in tail[-5:]):
                 break
             time.sleep(0.2)
         stop.set()
         poller.join()
-    outage = [(ready, api) for at, ready, api in log if stopped <= at <= back]
+    outage = [(ready, api) for at, ready, api, asked in log if stopped <= asked and at <= starting]
     after = [entry for entry in log if entry[0] >= down]
     recovery = _recovered_after(
-        [(at, 200 if ready == api == 200 else 0) for at, ready, api in after], back, {200}
+        [(at, 200 if ready == api == 200 else 0) for at, ready, api, _asked in after], back, {200}
     )
     readyz_codes = Counter(ready for ready, _api in outage)
     api_codes = Counter(api for _ready, api in outage)
-    fives = sum(1 for _at, ready, api in after if 500 in (ready, api))
+    fives = sum(1 for _at, ready, api, _asked in after if 500 in (ready, api))
     ok = (
         bool(outage)
         and set(readyz_codes) == {503}
