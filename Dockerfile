@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1.7
 # Luneo's production image (config.settings.production). One image, several commands:
-#   web     gunicorn config.wsgi:application --bind 0.0.0.0:8000        (every HTTP request)
+#   web     gunicorn -c python:config.gunicorn config.wsgi:application     (every HTTP request)
 #   ws      daphne -b 0.0.0.0 -p 8001 config.asgi:application          (only /ws/…)
 #   worker  celery -A config worker -Q default,ai,etl -l info
 #   beat    celery -A config beat -l info                              (exactly one)
@@ -54,7 +54,7 @@ USER luneo
 EXPOSE 8000 8001
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi:application"]
 
 # --- proxy: nginx serving /static/, routing /ws/ to daphne and the rest to gunicorn ---------
 # Uploaded files are never served from disk: they go through the app's signed views.

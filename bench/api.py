@@ -1,6 +1,7 @@
 """`GET /api/v1/me` under load against a bare Django JSON view, both served the same way.
 
-The production HTTP path: gunicorn, 2 sync workers (WSGI), on loopback, in the same run.
+The production HTTP path: gunicorn with its production settings (config/gunicorn.py: sync workers,
+two per core plus one), on loopback, in the same run.
 The request carries a real secret key made by `manage.py create_api_key`.
 Targets: /api/v1/me p99 <= 15 ms and <= 1.3x the bare view's p99 (the bare view on a page's
 path, every middleware). The bare view on an API path (the middleware API calls run) is printed
@@ -21,6 +22,9 @@ from pathlib import Path
 from bench import enforced, iterations
 from bench.load import Load, generate
 from bench.stats import ms, percentile
+from config.gunicorn import workers
+
+SERVER = f"gunicorn, {workers} sync workers"  # config/gunicorn.py, as in production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SLUG = "bench-api"
@@ -69,8 +73,8 @@ def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
 def gunicorn(env: dict[str, str], port: int) -> Iterator[None]:
     log = tempfile.NamedTemporaryFile(prefix="luneo-bench-gunicorn-", suffix=".log", delete=False)
     command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi:application",
-        "--workers", "2", "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
+        sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi:application",
+        "--bind", f"127.0.0.1:{port}",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -130,7 +134,7 @@ def run(env: dict[str, str]) -> bool:
         f"/api/v1/me p99 {ms(me_p99)} = {ratio:.2f}x the bare view ({api_ratio:.2f}x on an API path) "
         f"[target p99 <= 15 ms: {'met' if ok_p99 else 'MISSED'}; "
         f"<= {TARGET_RATIO}x bare: {'met' if ok_ratio else 'MISSED'}; "
-        f"all 200: {'yes' if clean else 'NO'}] (gunicorn 2 sync workers, {CONCURRENCY} clients, loopback)",
+        f"all 200: {'yes' if clean else 'NO'}] ({SERVER}, {CONCURRENCY} clients, loopback)",
         flush=True,
     )
     return enforced(ok_p99 and ok_ratio) and clean

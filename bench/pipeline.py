@@ -7,7 +7,7 @@ export. Per design: the time from `design_create` to its preview asset existing 
 (the database polled every 50 ms). As many designs in flight as worker processes (1, then 2),
 so the figures are a design's latency, not time spent waiting behind other designs.
 
-Then `POST /api/v1/designs` under gunicorn (2 sync workers, 16 clients, loopback), with no
+Then `POST /api/v1/designs` under gunicorn (config/gunicorn.py, 16 clients, loopback), with no
 worker running: each answer is a row plus a queued task; the queue is purged afterwards.
 Targets: preview p95 <= 1.5 s, ready p95 <= 4 s, POST p99 <= 30 ms.
 """
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bench import SMOKE, enforced, iterations
-from bench.api import _free_port, _summary, gunicorn
+from bench.api import SERVER, _free_port, _summary, gunicorn
 from bench.load import Load, generate
 from bench.stats import ms, percentile
 
@@ -158,7 +158,7 @@ def _post_load(env: dict[str, str], secret: str, product_id: int) -> bool:
     print(_summary("POST /api/v1/designs (secret key, DRF, row + queued task)", load), flush=True)  # noqa: T201
     print(  # noqa: T201
         f"POST /api/v1/designs p99 {ms(p99)} [target <= 30 ms: {'met' if ok else 'MISSED'}; "
-        f"all 202: {'yes' if clean else 'NO'}] (gunicorn 2 sync workers, {CONCURRENCY} clients, loopback)",
+        f"all 202: {'yes' if clean else 'NO'}] ({SERVER}, {CONCURRENCY} clients, loopback)",
         flush=True,
     )
     return enforced(ok) and clean

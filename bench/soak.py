@@ -1,10 +1,11 @@
 """Soak: mixed traffic at a steady rate for a long time; nothing may fail, grow or leak.
 
-gunicorn (2 sync workers) and a Celery worker (2 processes, queues ai and default) on the
-bench's own servers; open-loop load at RATE requests/s (latency counted from when each request
-was due), cycling through MIX: the widget's configuration (publishable key, Origin), API lists
-(`GET /api/v1/designs`, `/api/v1/products`), dashboard pages as the logged-in owner (home,
-designs) and `POST /api/v1/designs` (0.5 a second; the worker takes each design to ready).
+gunicorn (config/gunicorn.py: two sync workers per core plus one) and a Celery worker (2
+processes, queues ai and default) on the bench's own servers; open-loop load at RATE requests/s
+(latency counted from when each request was due), cycling through MIX: the widget's
+configuration (publishable key, Origin), API lists (`GET /api/v1/designs`, `/api/v1/products`),
+dashboard pages as the logged-in owner (home, designs) and `POST /api/v1/designs` (0.5 a second;
+the worker takes each design to ready).
 
 Targets: no error (every GET 200, every POST 202, no socket error; every design ready at the end);
 p50/p99 reported per kind; RSS of every server process (gunicorn, Celery, Redis) flat within

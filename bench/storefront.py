@@ -1,16 +1,16 @@
 """`GET /api/v1/widget/config` at a steady 200 requests/s against a bare Django JSON view.
 
-The production HTTP path: gunicorn, 2 sync workers (WSGI), on loopback, in the same run,
-open-loop (requests are sent when due, whatever the server's pace). The request carries the
-demo brand's publishable key and an allowed Origin, as the widget on a merchant's page does.
-Targets: config p99 <= 25 ms and <= 1.3x the bare view's p99 (every middleware; the bare view on
-an API path is printed too).
+The production HTTP path: gunicorn with its production settings (config/gunicorn.py), on
+loopback, in the same run, open-loop (requests are sent when due, whatever the server's pace).
+The request carries the demo brand's publishable key and an allowed Origin, as the widget on a
+merchant's page does. Targets: config p99 <= 25 ms and <= 1.3x the bare view's p99 (every
+middleware; the bare view on an API path is printed too).
 """
 
 import json
 
 from bench import enforced, iterations
-from bench.api import BARE, BARE_API, _free_port, _get, _summary, gunicorn
+from bench.api import BARE, BARE_API, SERVER, _free_port, _get, _summary, gunicorn
 from bench.load import Load, generate
 from bench.stats import ms, percentile
 
@@ -80,7 +80,7 @@ def run(env: dict[str, str]) -> bool:
         f"({api_ratio:.2f}x on an API path) "
         f"[target p99 <= 25 ms: {'met' if ok_p99 else 'MISSED'}; "
         f"<= {TARGET_RATIO}x bare: {'met' if ok_ratio else 'MISSED'}; "
-        f"all 200: {'yes' if clean else 'NO'}] (gunicorn 2 sync workers, {RATE} req/s open loop, loopback)",
+        f"all 200: {'yes' if clean else 'NO'}] ({SERVER}, {RATE} req/s open loop, loopback)",
         flush=True,
     )
     return enforced(ok_p99 and ok_ratio) and clean

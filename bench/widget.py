@@ -1,7 +1,7 @@
 """The widget: `luneo.js` raw and gzip size, and time from script load to an interactive widget.
 
 A workspace with the demo catalog; its brand allows the origin of a pretend merchant page
-(http.server on loopback) that embeds the widget from gunicorn (2 sync workers, the production
+(http.server on loopback) that embeds the widget from gunicorn (config/gunicorn.py, the production
 HTTP path). In headless Chromium the page inserts the `<script>` tag and measures, with
 performance.now(), the time until the widget dispatches `luneo:ready` (configuration loaded,
 brand applied, form usable). RUNS cold loads (a new browser context each: empty HTTP cache,
@@ -13,7 +13,7 @@ Targets: gzip <= 15 KB; cold median <= 300 ms.
 import gzip
 
 from bench import enforced, iterations
-from bench.api import _free_port, gunicorn
+from bench.api import SERVER, _free_port, gunicorn
 from bench.pipeline import _load_average
 from bench.stats import ms, percentile
 from tests.support.merchant import merchant
@@ -116,7 +116,7 @@ def run(env: dict[str, str]) -> bool:
     print(  # noqa: T201
         f"widget interactive: cold median {ms(percentile(cold, 50))} "
         f"[target <= 300 ms: {'met' if ok_ready else 'MISSED'}] "
-        "(headless Chromium, gunicorn 2 sync workers, loopback)",
+        f"(headless Chromium, {SERVER}, loopback)",
         flush=True,
     )
     return enforced(ok_size and ok_ready)

@@ -3,10 +3,14 @@
 Docker cannot run on the development machine, so these checks read the files instead.
 """
 
+import gc
+import importlib
+import os
 import re
 
 import yaml
 
+import config.gunicorn as config_gunicorn
 from config.embedded import BASE_DIR
 from tests.support.production import REQUIRED
 
@@ -22,7 +26,7 @@ def _command(service: str) -> str:
 def test_compose_runs_the_architecture_processes_on_postgres_16_and_redis_7():
     assert SERVICES["postgres"]["image"] == "postgres:16"
     assert SERVICES["redis"]["image"].startswith("redis:7")
-    assert _command("web").startswith("gunicorn config.wsgi:application")
+    assert _command("web") == "gunicorn -c python:config.gunicorn config.wsgi:application"
     assert _command("ws").startswith("daphne")
     assert "config.asgi:application" in _command("ws")
     assert "celery -A config worker -Q default,ai,etl" in _command("worker")
@@ -70,3 +74,28 @@ def test_the_proxy_serves_no_uploaded_file_from_disk():
     assert not re.search(r"location\s+\S*/media", proxy)
     assert "/srv/media" not in proxy
     assert not any("media" in volume for volume in SERVICES["proxy"].get("volumes", []))
+
+
+def test_the_image_starts_gunicorn_with_its_settings():
+    dockerfile = (BASE_DIR / "Dockerfile").read_text()
+
+    assert 'CMD ["gunicorn", "-c", "python:config.gunicorn", "config.wsgi:application"]' in dockerfile
+
+
+def test_a_gunicorn_worker_freezes_what_loading_made_out_of_the_collectors_reach():
+    """A full collection then walks only what requests made since (config/gunicorn.py)."""
+    gc.unfreeze()
+    try:
+        config_gunicorn.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
+
+
+def test_gunicorn_runs_two_workers_a_core_plus_one_unless_told(monkeypatch):
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert importlib.reload(config_gunicorn).workers == 5
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert importlib.reload(config_gunicorn).workers == 3
+    monkeypatch.undo()
+    importlib.reload(config_gunicorn)
