@@ -4,16 +4,19 @@ import json
 
 import pytest
 from django.core import signing
-from django.test import Client
+from django.db import connection
+from django.test import Client, RequestFactory
+from rest_framework.serializers import Serializer
 
+from apps.designs.api.serializers import DesignSerializer
 from apps.designs.models import Design
 from apps.designs.payloads import design_webhook_data
 from apps.designs.services import design_create
-from apps.designs.signing import SALT, asset_token
+from apps.designs.signing import SALT, asset_token, asset_token_read, asset_url
 from apps.products.models import Product
 from tests.support.clients import api_client, error_code, post_json
 from tests.support.factories.brands import brand_make
-from tests.support.factories.designs import pipeline_run
+from tests.support.factories.designs import pipeline_run, ready_design
 from tests.support.factories.products import image_upload, product_make, variant_make
 
 DESIGNS = "/api/v1/designs"
@@ -81,6 +84,28 @@ def test_a_ready_design_shows_progress_warnings_and_signed_assets(client, produc
     preview = Client().get(body["assets"]["front/preview_webp"]["url"])
     assert (preview.status_code, preview["Content-Type"]) == (200, "image/webp")
     assert preview["Content-Disposition"].startswith("inline;")
+
+
+def test_the_hand_rendered_design_matches_drf_field_by_field(tenant, product):
+    """DesignSerializer renders by hand for speed; its declared fields (the schema) must agree."""
+    layers = [
+        {"text": "Happy day", "font": "dejavu-sans", "color": "#112233", "x": 1, "y": 0.25, "size": 0.1}
+    ]
+    ready = ready_design(product, text_layers=layers, layout={"artwork": {"x": 0.4, "scale": 1}})
+    variation = design_create(product=product.pk, prompt="Again", parent=ready, text_layers=[{"text": "Hi"}])
+    failed = design_create(product=product.pk, prompt="Bees")
+    Design.objects.filter(pk=failed.pk).update(
+        status=Design.Status.FAILED, error_code="render_failed", error_message="The mockup is broken."
+    )
+    failed.refresh_from_db()
+    serializer = DesignSerializer(context={"request": RequestFactory().get("/", HTTP_HOST="testserver")})
+
+    for design in (ready, variation, failed):
+        drf = Serializer.to_representation(serializer, design)
+        assert json.dumps(serializer.to_representation(design)) == json.dumps(drf)  # order and types too
+    assert json.dumps(serializer.to_representation(ready)["text_layers"][0]["x"]) == "1.0"
+    assert serializer.to_representation(variation)["parent"] == ready.public_id
+    assert serializer.to_representation(failed)["error"]["code"] == "render_failed"
 
 
 def test_a_failed_design_shows_its_error(client, product):
@@ -310,6 +335,18 @@ def test_signed_links_are_bound_to_their_workspace_and_expire(other_tenant, tena
 
     settings.ASSET_URL_MAX_AGE = -1
     assert Client().get(url).status_code == 404
+
+
+def test_a_link_signed_in_the_last_minute_is_reused_in_its_workspace_only(other_tenant, tenant, product):
+    asset = ready_design(product).assets.get(kind="thumb")
+    url = asset_url(asset)
+
+    assert asset_url(asset) == url
+    assert asset_url(asset, lasting=True) != url
+    connection.set_tenant(other_tenant)  # an asset with the same id in another workspace
+    assert asset_token_read(asset_url(asset).split("/")[-2]) == (other_tenant.schema_name, asset.pk)
+    connection.set_tenant(tenant)
+    assert Client().get(url).status_code == 200
 
 
 def test_links_of_a_suspended_workspace_stop_working(tenant, product):

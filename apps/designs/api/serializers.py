@@ -7,7 +7,13 @@ from apps.core.api.serializers import QuerySerializer
 
 from ..errors import design_error_public
 from ..models import Design
-from ..payloads import LayoutField, LayoutSerializer, TextLayerSerializer, TextLayersField
+from ..payloads import (
+    LayoutField,
+    LayoutSerializer,
+    TextLayerSerializer,
+    TextLayersField,
+    TransformSerializer,
+)
 from ..signing import asset_urls
 
 
@@ -78,6 +84,23 @@ class AssetSerializer(serializers.Serializer):
     bytes = serializers.IntegerField()
 
 
+DATETIME = serializers.DateTimeField()
+TEXT_LAYER_FIELDS, TRANSFORM_FIELDS = (
+    TextLayerSerializer._declared_fields,
+    TransformSerializer._declared_fields,
+)
+LAYOUT_PARTS = tuple(LayoutSerializer._declared_fields)
+
+
+def _numbers_and_strings(fields: dict, values: dict) -> dict:
+    """A flat serializer's output for `values`: its fields in order, those present, numbers as floats."""
+    return {
+        name: float(values[name]) if isinstance(field, serializers.FloatField) else str(values[name])
+        for name, field in fields.items()
+        if name in values
+    }
+
+
 class DesignSerializer(serializers.Serializer):
     id = serializers.CharField(source="public_id", help_text=DESIGN_ID_HELP)
     status = serializers.ChoiceField(choices=Design.Status.choices)
@@ -98,6 +121,32 @@ class DesignSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     assets = serializers.SerializerMethodField()
+
+    def to_representation(self, design: Design) -> dict:
+        """The fields above, rendered by hand: DRF's field-by-field walk cost ≈ 0.4 ms a design, most
+        of a 50-design page. The declared fields still document the schema;
+        tests/designs/test_api.py checks that both renderings agree."""
+        return {
+            "id": design.public_id,
+            "status": design.status,
+            "step": design.step,
+            "progress": design.progress,
+            "warnings": [str(warning) for warning in design.warnings],
+            "error": self.get_error(design),
+            "product": design.product_id,
+            "variant": design.variant_id,
+            "parent": design.parent.public_id if design.parent_id else None,
+            "prompt": design.prompt,
+            "style": design.style,
+            "text_layers": [_numbers_and_strings(TEXT_LAYER_FIELDS, layer) for layer in design.text_layers],
+            "layout": {
+                part: _numbers_and_strings(TRANSFORM_FIELDS, design.layout[part]) for part in LAYOUT_PARTS
+            },
+            "provider": design.provider,
+            "created_at": DATETIME.to_representation(design.created_at),
+            "updated_at": DATETIME.to_representation(design.updated_at),
+            "assets": self.get_assets(design),
+        }
 
     @extend_schema_field(ErrorFieldSerializer(allow_null=True))
     def get_error(self, design: Design) -> dict | None:

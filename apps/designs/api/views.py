@@ -102,7 +102,8 @@ class DesignListView(ListAPIView):
 
     def get_queryset(self):
         filters = _validated(DesignFilterSerializer, self.request.query_params)
-        return with_own_assets(design_list(**filters))
+        designs = design_list(**filters).select_related(None).select_related("parent")  # ids of the rest
+        return with_own_assets(designs)
 
 
 class DesignDetailView(GenericAPIView):
