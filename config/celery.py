@@ -19,6 +19,7 @@ from kombu import Exchange, Queue
 from tenant_schemas_celery.app import CeleryApp
 
 from apps.core import logging as log_context
+from apps.core import memory
 
 # Like manage.py; imported from config/__init__.py this would leak into every child of
 # `python -m config.embedded exec` and override pytest's settings module.
@@ -48,6 +49,7 @@ def logging_configure(**_kwargs) -> None:
 signals.before_task_publish.connect(log_context.task_publish_context_add, weak=False)
 signals.task_prerun.connect(log_context.task_context_bind, weak=False)
 signals.task_postrun.connect(log_context.task_context_unbind, weak=False)
+signals.task_postrun.connect(memory.memory_return, weak=False)
 # A task that raises is recorded for operators (apps.console.failures, the admin's "Failed tasks"):
 # ConsoleConfig.ready connects `task_failure`, in the worker too (Celery's Django fixup sets Django
 # up before the worker takes tasks).
