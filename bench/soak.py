@@ -1,7 +1,7 @@
 """Soak: mixed traffic at a steady rate for a long time; nothing may fail, grow or leak.
 
-gunicorn (config/gunicorn.py: two sync workers per core plus one) and a Celery worker (2
-processes, queues ai and default) on the bench's own servers; open-loop load at RATE requests/s
+gunicorn (config/gunicorn.py, one sync worker per core) and a Celery worker (2 processes,
+queues ai and default) on the bench's own servers; open-loop load at RATE requests/s
 (latency counted from when each request was due), cycling through MIX: the widget's
 configuration (publishable key, Origin), API lists (`GET /api/v1/designs`, `/api/v1/products`),
 dashboard pages as the logged-in owner (home, designs) and `POST /api/v1/designs` (0.5 a second;
