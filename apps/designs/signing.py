@@ -35,11 +35,11 @@ _RECENT_URLS = ProcessCache(seconds=60)
 def asset_url(asset, *, lasting: bool = False) -> str:
     """The asset's signed path in the current schema (prefix a host for links outside the site);
     `lasting` for a link in an e-mail (LASTING_MAX_AGE instead of ASSET_URL_MAX_AGE)."""
-    key = (connection.schema_name, asset.pk, lasting)
-    url = _RECENT_URLS.get(key)
+    schema = connection.schema_name
+    url = _RECENT_URLS.get((schema, asset.pk, lasting))
     if url is MISSING:
-        url = reverse("design-asset", args=[asset_token(schema=key[0], asset_id=asset.pk, lasting=lasting)])
-        _RECENT_URLS.set(key, url)
+        url = reverse("design-asset", args=[asset_token(schema=schema, asset_id=asset.pk, lasting=lasting)])
+        _RECENT_URLS.set((schema, asset.pk, lasting), url)
     return url
 
 

@@ -85,10 +85,8 @@ class AssetSerializer(serializers.Serializer):
 
 
 DATETIME = serializers.DateTimeField()
-TEXT_LAYER_FIELDS, TRANSFORM_FIELDS = (
-    TextLayerSerializer._declared_fields,
-    TransformSerializer._declared_fields,
-)
+TEXT_LAYER_FIELDS = TextLayerSerializer._declared_fields
+TRANSFORM_FIELDS = TransformSerializer._declared_fields
 LAYOUT_PARTS = tuple(LayoutSerializer._declared_fields)
 
 
