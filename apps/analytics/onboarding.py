@@ -1,8 +1,9 @@
 """The first steps of a workspace, shown on its home page until all are done.
 
 Each step is done when the workspace's data says so, read through the owning app's selectors:
-nothing is stored about the path itself. Once every step is done, the cache remembers it for
-COMPLETE_SECONDS (the workspace's schema in the key): the home page then skips the eight queries.
+nothing is stored about the path itself. A step once done is remembered in the cache for
+DONE_SECONDS (the workspace's schema in the key): the home page reads only the steps still to do,
+and none once all are done.
 """
 
 from collections.abc import Callable
@@ -106,23 +107,22 @@ STEPS: list[tuple[str, Promise, Promise, str, Callable[[], bool], Callable[[], s
 ]
 
 
-COMPLETE_SECONDS = 600
+DONE_SECONDS = 600
 
 
-def _complete_key() -> str:
-    return f"{connection.schema_name}:analytics:onboarding-complete"
+def _done_key() -> str:
+    return f"{connection.schema_name}:analytics:onboarding-done"
 
 
 def onboarding(membership: Membership) -> Onboarding:
     """The workspace's first steps, each ticked when done, with a link for the member if their role may."""
-    if cache.get(_complete_key()):
-        return Onboarding([Step(key, title, text, True, None) for key, title, text, *_rest in STEPS])
+    remembered = cache.get(_done_key(), frozenset())
     steps = []
     for key, title, text, role, is_done, url in STEPS:
-        done = is_done()
+        done = key in remembered or is_done()
         link = url() if not done and membership.has_role(role) else None
         steps.append(Step(key=key, title=title, text=text, done=done, url=link))
-    result = Onboarding(steps)
-    if result.complete:
-        cache.set(_complete_key(), True, COMPLETE_SECONDS)
-    return result
+    done_keys = frozenset(step.key for step in steps if step.done)
+    if done_keys != remembered:
+        cache.set(_done_key(), done_keys, DONE_SECONDS)
+    return Onboarding(steps)

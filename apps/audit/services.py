@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.core import context
-from apps.core.memo import MISSING, ProcessCache
+from apps.core.memo import ProcessCache
 from apps.tenants.models import ApiKey, Tenant, User
 
 from .models import AuditEntry
@@ -56,11 +56,7 @@ def _tenant_id(instance) -> int | None:
 
 
 def _actor_label(actor: str) -> str:
-    label = _labels.get(actor)
-    if label is MISSING:
-        label = _actor_label_read(actor)
-        _labels.set(actor, label)
-    return label
+    return _labels.get_or_load(actor, lambda: _actor_label_read(actor))
 
 
 def _actor_label_read(actor: str) -> str:

@@ -3,11 +3,11 @@ quotas (AI designs, campaign e-mails, AI text tokens).
 
 Every app asks here (`feature_require`, `limit_reserve`, `design_quota_consume`,
 `email_quota_check`, `email_quota_reserve`, `ai_tokens_reserve`); none reads plans itself.
-Entitlements are kept for 2 s per process (forgotten at once in the process that changes a
-subscription), so a check costs no query on hot paths. Every way of consuming a limit is exact
-under concurrency: the design quota and the AI text tokens are each one atomic upsert, the e-mail
-quota is reserved under the month's row lock, and the other limits count and create under a lock
-held until the transaction ends.
+Entitlements are kept a minute per process and forgotten in every process when a subscription or
+a plan changes (apps.core.memo), so a check costs no query on hot paths. Every way of consuming a
+limit is exact under concurrency: the design quota and the AI text tokens are each one atomic
+upsert, the e-mail quota is reserved under the month's row lock, and the other limits count and
+create under a lock held until the transaction ends.
 """
 
 import functools
@@ -32,7 +32,7 @@ from .errors import FeatureNotInPlan, PlanLimitReached, QuotaExceeded
 from .models import Feature, Limit, Plan, Subscription, UsageAlert, UsageCounter
 
 ALERT_THRESHOLDS = (80, 100)  # percent of the monthly designs, campaign e-mails and AI text tokens
-_memo = ProcessCache(seconds=2.0)
+_memo = ProcessCache(seconds=60, everywhere=True)
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,19 @@ def _effective_plan(subscription: Subscription | None) -> Plan:
 
 
 def entitlements(tenant: Tenant) -> Entitlements:
-    cached = _memo.get(tenant.pk)
-    if cached is not MISSING:
-        return cached
+    return _memo.get_or_load(tenant.pk, lambda: _entitlements_read(tenant))
+
+
+def _entitlements_read(tenant: Tenant) -> Entitlements:
     subscription = Subscription.objects.select_related("plan").filter(tenant_id=tenant.pk).first()
     plan = _effective_plan(subscription)
-    result = Entitlements(
+    return Entitlements(
         plan=plan,
         status=subscription.status if subscription else Subscription.Status.ACTIVE,
         limits={limit: plan.limit(limit) for limit in Limit.values},
         features=frozenset(plan.features),
         overage=plan.overage,
     )
-    _memo.set(tenant.pk, result)
-    return result
 
 
 def entitlements_forget(tenant: Tenant | None = None) -> None:

@@ -18,10 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 from djstripe.settings import djstripe_settings
 
+from apps.core.memo import forget_everywhere
 from apps.core.notifications import access_changed, access_changed_in
 from apps.tenants.models import Tenant
 
-from .entitlements import entitlements_forget, month_start
+from .entitlements import month_start
 from .models import Plan, Subscription, UsageCounter
 from .notices import status_notice_send
 
@@ -44,7 +45,7 @@ def plan_save(*, plan: Plan) -> Plan:
     Their open websockets check their access again (a plan without the API closes API clients').
     """
     plan.save()
-    entitlements_forget()  # every workspace on this plan
+    forget_everywhere()  # the entitlements of every workspace on this plan, in every process
     schemas = Subscription.objects.filter(plan=plan).values_list("tenant__schema_name", flat=True)
     access_changed_in(schemas=list(schemas))
     return plan
@@ -52,14 +53,15 @@ def plan_save(*, plan: Plan) -> Plan:
 
 def subscription_start(*, tenant: Tenant, plan_code: str | None = None) -> Subscription:
     """A new workspace's subscription: the Pro trial (BILLING_TRIAL_DAYS), or `plan_code` from now on."""
-    if plan_code is None:
-        return Subscription.objects.create(
-            tenant=tenant,
-            plan=plan_get(Plan.Code.PRO),
-            status=Status.TRIALING,
-            trial_ends_at=timezone.now() + timedelta(days=settings.BILLING_TRIAL_DAYS),
-        )
-    return Subscription.objects.create(tenant=tenant, plan=plan_get(plan_code), status=Status.ACTIVE)
+    trial = plan_code is None
+    subscription = Subscription.objects.create(
+        tenant=tenant,
+        plan=plan_get(Plan.Code.PRO if trial else plan_code),
+        status=Status.TRIALING if trial else Status.ACTIVE,
+        trial_ends_at=timezone.now() + timedelta(days=settings.BILLING_TRIAL_DAYS) if trial else None,
+    )
+    forget_everywhere()  # a process may have read the workspace before it had a subscription
+    return subscription
 
 
 def subscription_save(subscription: Subscription, *fields: str) -> Subscription:
@@ -69,7 +71,7 @@ def subscription_save(subscription: Subscription, *fields: str) -> Subscription:
 
 
 def _entitlements_changed(tenant: Tenant) -> None:
-    entitlements_forget(tenant)
+    forget_everywhere()  # the workspace's entitlements, in every process
     access_changed(schema=tenant.schema_name)
 
 

@@ -11,6 +11,7 @@ from apps.billing.entitlements import limit_reserve
 from apps.billing.models import Limit
 from apps.core.crypto import encrypt
 from apps.core.hygiene import one_line
+from apps.core.memo import forget_everywhere
 from apps.core.notifications import access_changed
 from apps.core.uploads import image_clean
 from apps.tenants.models import ApiKey, Tenant, User
@@ -97,6 +98,7 @@ def _save(brand: Brand, logo=None) -> Brand:
             brand.save()
     except IntegrityError as exc:
         raise BrandNameTaken() from exc
+    forget_everywhere()  # the widget's cached brands, in every process
     return brand
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from apps.core.memo import MISSING, ProcessCache
+from apps.core.memo import ProcessCache
 from apps.core.signed_links import lasting_salt, link_token, link_token_read, link_token_read_any
 
 from .selectors import design_own_assets
@@ -35,12 +35,12 @@ _RECENT_URLS = ProcessCache(seconds=60)
 def asset_url(asset, *, lasting: bool = False) -> str:
     """The asset's signed path in the current schema (prefix a host for links outside the site);
     `lasting` for a link in an e-mail (LASTING_MAX_AGE instead of ASSET_URL_MAX_AGE)."""
-    schema = connection.schema_name
-    url = _RECENT_URLS.get((schema, asset.pk, lasting))
-    if url is MISSING:
-        url = reverse("design-asset", args=[asset_token(schema=schema, asset_id=asset.pk, lasting=lasting)])
-        _RECENT_URLS.set((schema, asset.pk, lasting), url)
-    return url
+    key = (connection.schema_name, asset.pk, lasting)
+    return _RECENT_URLS.get_or_load(key, lambda: _asset_path(*key))
+
+
+def _asset_path(schema: str, asset_id: int, lasting: bool) -> str:
+    return reverse("design-asset", args=[asset_token(schema=schema, asset_id=asset_id, lasting=lasting)])
 
 
 def asset_key(asset) -> str:

@@ -15,7 +15,7 @@ from apps.brands.countries import COUNTRY_CODES
 from apps.brands.fonts import DEFAULT_FONT, FONTS
 from apps.brands.models import Brand
 from apps.core.hashing import sha256_hex
-from apps.core.memo import MISSING, ProcessCache
+from apps.core.memo import ProcessCache
 from apps.designs.errors import design_error_public
 from apps.designs.models import PROMPT_MAX_LENGTH, Design
 from apps.designs.selectors import design_ordered, session_designs, view_print_spec
@@ -31,21 +31,22 @@ from .payments import brand_takes_payment
 from .strings import strings
 
 # The brand of each publishable key, and products' configurations, are kept per process: an
-# edited list of allowed origins applies within 2 s, a catalog change within WIDGET_CONFIG_MAX_AGE
-# (as long as browsers cache the configuration anyway).
-_brands = ProcessCache(seconds=2.0)
+# edited brand applies at once in every process (apps.core.memo), a catalog change within
+# WIDGET_CONFIG_MAX_AGE (as long as browsers cache the configuration anyway).
+_brands = ProcessCache(seconds=60, everywhere=True)
 _configs = ProcessCache(seconds=settings.WIDGET_CONFIG_MAX_AGE, max_size=2_000)
 COUNTRIES = sorted(COUNTRY_CODES)  # the widget names them in the shopper's language
 
 
 def widget_brand(api_key: ApiKey) -> Brand | None:
     """The brand a publishable key belongs to (in the current schema), or None if it is gone."""
-    cache_key = (connection.schema_name, api_key.brand_ref)
-    brand = _brands.get(cache_key)
-    if brand is MISSING:
-        brand = Brand.objects.filter(pk=api_key.brand_ref).first() if api_key.brand_ref else None
-        _brands.set(cache_key, brand)
-    return brand
+    brand_id = api_key.brand_ref
+    if not brand_id:
+        return None
+    return _brands.get_or_load(
+        (connection.schema_name, brand_id),
+        lambda: Brand.objects.filter(pk=brand_id).first(),
+    )
 
 
 def widget_caches_forget() -> None:
@@ -74,12 +75,12 @@ def widget_config(*, brand: Brand, sku: str, absolute) -> RenderedConfig:
     `absolute(path)` turns a path into a URL on the API's host.
     """
     key = (connection.schema_name, brand.pk, sku, get_language(), absolute("/"))
-    config = _configs.get(key)
-    if config is MISSING:
-        text = json.dumps(_config(brand, widget_product(brand=brand, sku=sku), absolute))
-        config = RenderedConfig(body=text.encode(), etag=f'"{sha256_hex(text)[:32]}"')
-        _configs.set(key, config)
-    return config
+    return _configs.get_or_load(key, lambda: _config_render(brand, sku, absolute))
+
+
+def _config_render(brand: Brand, sku: str, absolute) -> RenderedConfig:
+    text = json.dumps(_config(brand, widget_product(brand=brand, sku=sku), absolute))
+    return RenderedConfig(body=text.encode(), etag=f'"{sha256_hex(text)[:32]}"')
 
 
 def _config(brand: Brand, product: Product, absolute) -> dict:

@@ -9,7 +9,7 @@ from django.db.models.functions import TruncDate
 from django_tenants.utils import get_public_schema_name
 
 from apps.core.hashing import sha256_hex
-from apps.core.memo import MISSING, ProcessCache
+from apps.core.memo import ProcessCache
 
 from .models import ApiKey, Membership, Tenant, User
 
@@ -33,19 +33,10 @@ _KEY_LOOKUP_SQL = (
 )
 
 
-# Keys seen in the last few seconds, by hash: under load a key hits the database once per
-# KEY_CACHE_SECONDS per process. Revoking a key or suspending a workspace forgets them here at
-# once; other processes notice within KEY_CACHE_SECONDS.
-KEY_CACHE_SECONDS = 2.0
-_recent_keys = ProcessCache(seconds=KEY_CACHE_SECONDS)
-
-
-def api_key_forget(*, key_hash: str | None = None) -> None:
-    """Drop one key (or all) from this process's cache."""
-    if key_hash is None:
-        _recent_keys.forget()
-    else:
-        _recent_keys.forget(key_hash)
+# Keys seen in the last minute, by hash, with their workspace: under load a key hits the
+# database once a minute per process. Revoking a key or changing its workspace forgets them in
+# every process at once (apps.core.memo.forget_everywhere).
+_recent_keys = ProcessCache(seconds=60, everywhere=True)
 
 
 def api_key_authenticate(raw: str) -> ApiKey | None:
@@ -53,12 +44,7 @@ def api_key_authenticate(raw: str) -> ApiKey | None:
     if len(raw) < 20 or not raw.startswith(("sk_", "pk_")):
         return None
     digest = sha256_hex(raw)
-    api_key = _recent_keys.get(digest)
-    if api_key is MISSING:
-        api_key = _api_key_fetch(prefix=raw[:16], digest=digest)
-        if api_key is not None:
-            _recent_keys.set(digest, api_key)
-    return api_key
+    return _recent_keys.get_or_load(digest, lambda: _api_key_fetch(prefix=raw[:16], digest=digest))
 
 
 def widget_demo_key_allowed(*, raw: str, host_tenant: Tenant) -> bool:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from apps.core import context as core_context
 from apps.core.hashing import sha256_hex
 from apps.core.hygiene import one_line, single_line_check
+from apps.core.memo import forget_everywhere
 from apps.core.notifications import access_changed, access_changed_in, notify
 from apps.core.uploads import image_clean
 
@@ -138,7 +139,7 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
 
 def _access_changed(tenant: Tenant) -> None:
     """The workspace was opened or closed: cached keys and open websockets check it again."""
-    selectors.api_key_forget()
+    forget_everywhere()
     access_changed(schema=tenant.schema_name)  # open websockets check the workspace again
 
 
@@ -229,6 +230,7 @@ def _tenants_purge_due(now) -> list[str]:
                 tenant.export_file.delete(save=False)
             tenant.delete(force_drop=True)
             logger.warning("workspace %s deleted: its grace period ended", tenant.schema_name)
+            forget_everywhere()
             purged.append(tenant.schema_name)
     return purged
 
@@ -255,6 +257,7 @@ def tenant_appearance_set(*, tenant: Tenant, color: str = "", logo=None, remove_
 def tenant_rename(*, tenant: Tenant, name: str) -> Tenant:
     tenant.name = _workspace_name_clean(name)
     tenant.save(update_fields=["name"])
+    forget_everywhere()  # the API's cached keys carry their workspace
     return tenant
 
 
@@ -415,7 +418,7 @@ def api_key_revoke(*, api_key: ApiKey) -> None:
             locked.revoked_at = api_key.revoked_at = timezone.now()
             locked.save(update_fields=["revoked_at"])
             access_changed(schema=api_key.tenant.schema_name, key_id=api_key.pk)  # its websockets close
-    selectors.api_key_forget(key_hash=api_key.key_hash)
+            forget_everywhere()  # every process's cached keys
 
 
 def api_key_touch(*, api_key: ApiKey) -> None:

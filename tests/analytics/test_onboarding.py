@@ -123,3 +123,18 @@ def test_a_finished_list_is_remembered_without_queries_for_its_workspace_only(ot
     assert len(queries) == 0  # the steps were not read again
     assert not elsewhere.complete
     assert [step.done for step in elsewhere.steps] == [False] * len(STEPS)
+
+
+def test_a_done_step_is_remembered_and_only_the_steps_left_are_read(tenant):
+    membership = owner(tenant).memberships.get(tenant=tenant)
+    brand_create(name="Acme")
+    onboarding(membership)
+    with CaptureQueriesContext(connection) as queries:
+        again = onboarding(membership)
+
+    counted = [
+        query["sql"] for query in queries if "COUNT(*)" in query["sql"] and "brands_brand" in query["sql"]
+    ]
+    assert [step.key for step in again.steps if step.done] == ["brand"]
+    assert counted == []  # the brand step was not read again
+    assert any("products_product" in query["sql"] for query in queries)  # the next steps were
