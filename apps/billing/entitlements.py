@@ -39,6 +39,7 @@ _memo = ProcessCache(seconds=60, everywhere=True)
 class Entitlements:
     plan: Plan
     status: str
+    subscription: Subscription | None  # as read with the rest (the banner's dates)
     limits: dict[str, int | None]
     features: frozenset[str]
     overage: bool
@@ -69,6 +70,7 @@ def _entitlements_read(tenant: Tenant) -> Entitlements:
     return Entitlements(
         plan=plan,
         status=subscription.status if subscription else Subscription.Status.ACTIVE,
+        subscription=subscription,
         limits={limit: plan.limit(limit) for limit in Limit.values},
         features=frozenset(plan.features),
         overage=plan.overage,

@@ -62,7 +62,7 @@ def invoice_list(tenant: Tenant, limit: int = 24) -> list[Invoice]:
 
 def billing_notice(tenant: Tenant) -> dict | None:
     """The dashboard banner's message, if any: a failed payment, a trial ending, designs running out."""
-    subscription = subscription_get(tenant)
+    subscription = entitlements(tenant).subscription
     now = timezone.now()
     if subscription is not None and not subscription.has_lapsed(now):
         if subscription.status == Subscription.Status.PAST_DUE:
