@@ -303,6 +303,7 @@ def test_a_list_page_costs_the_same_queries_with_more_rows_and_more_related_rows
     few_queries, few_rows = _page(client, case.path(workspace))
     for _ in range(case.more - FEW):
         case.make(workspace, 3)
+    _page(client, case.path(workspace))  # warmed again: saving a brand forgets the cached key and plan
     more_queries, more_rows = _page(client, case.path(workspace))
 
     assert (few_rows, more_rows) == (FEW + case.extra, case.more + case.extra)

@@ -1,5 +1,7 @@
 """Input and output shapes of the designs API."""
 
+from functools import cached_property
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -154,8 +156,10 @@ class DesignSerializer(serializers.Serializer):
         serializers.DictField(child=AssetSerializer(), help_text="By `<view>/<kind>` (or `<kind>`).")
     )
     def get_assets(self, design: Design) -> dict:
-        request = self.context["request"]
-        return {
-            key: {**value, "url": request.build_absolute_uri(value["url"])}
-            for key, value in asset_urls(design).items()
-        }
+        return {key: {**value, "url": self._site + value["url"]} for key, value in asset_urls(design).items()}
+
+    @cached_property
+    def _site(self) -> str:
+        """`scheme://host` of the request, once per page: asset paths come quoted from `reverse`, and
+        `build_absolute_uri` quoting each of a page's ≈ 350 links again cost ≈ 5 ms."""
+        return self.context["request"].build_absolute_uri("/").removesuffix("/")
