@@ -15,8 +15,11 @@ def design_list(
     product: int | None = None,
     created_after: datetime | None = None,
     search: str | None = None,
+    related: tuple[str, ...] = ("product", "variant", "parent"),
 ) -> QuerySet[Design]:
-    designs = Design.objects.select_related("product", "variant", "parent")
+    """The designs matching the filters, with the `related` rows joined (the API shows only the
+    product's and variant's ids: it joins the parent alone)."""
+    designs = Design.objects.select_related(*related)
     if status:
         designs = designs.filter(status=status)
     if product:

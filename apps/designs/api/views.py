@@ -102,8 +102,7 @@ class DesignListView(ListAPIView):
 
     def get_queryset(self):
         filters = _validated(DesignFilterSerializer, self.request.query_params)
-        designs = design_list(**filters).select_related(None).select_related("parent")  # ids of the rest
-        return with_own_assets(designs)
+        return with_own_assets(design_list(**filters, related=("parent",)))
 
 
 class DesignDetailView(GenericAPIView):
