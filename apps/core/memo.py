@@ -5,7 +5,9 @@ entitlements, the widget's brands) are made `everywhere=True`: `forget_everywher
 them in every process once the change commits, through a Redis channel that each process
 listens to in a thread. Their entries live `seconds` while the process hears that channel, and
 at most UNHEARD_SECONDS while it cannot (Redis unreachable, or just starting to listen), so
-a change applies at once while Redis is up, and within UNHEARD_SECONDS when it is not.
+a change applies at once while Redis is up, and within UNHEARD_SECONDS when it is not. (Should
+the one publish fail while Redis is up for the others, it is logged, and they hold the old
+entries until they expire.)
 """
 
 import logging
