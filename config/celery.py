@@ -12,10 +12,12 @@ Tunables (time limits, prefetch, broker) are the CELERY_* settings. Django proce
 this module from `apps.core.apps.CoreConfig.ready` so that shared tasks bind to this app.
 """
 
+import logging
 import os
 
 from celery import signals
 from kombu import Exchange, Queue
+from kombu.transport import redis as redis_transport
 from tenant_schemas_celery.app import CeleryApp
 
 from apps.core import logging as log_context
@@ -29,6 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 # and the personalization pipeline (slow, rate limited), `etl` for imports and exports, `default`
 # for the rest.
 QUEUES = ("default", "ai", "etl")
+logger = logging.getLogger(__name__)
 
 app = CeleryApp("luneo", task_cls="apps.core.tasks:TenantTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -53,3 +56,28 @@ signals.task_postrun.connect(memory.memory_return, weak=False)
 # A task that raises is recorded for operators (apps.console.failures, the admin's "Failed tasks"):
 # ConsoleConfig.ready connects `task_failure`, in the worker too (Celery's Django fixup sets Django
 # up before the worker takes tasks).
+
+
+# kombu's Redis transport reaches Redis, for a channel's unacknowledged messages, through the
+# channel's connection. When the broker goes away while a step runs (running steps finish:
+# CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS is off), Celery closes that channel:
+# putting the step's message back, and later acknowledging it, then fail with AttributeError,
+# which Celery treats as fatal, and the worker exits; nothing consumes the queue once Redis is
+# back (bench/chaos.py, the Redis restart). Without a connection both are skipped: the message
+# stays in kombu's unacked set, restored after the visibility timeout, and our tasks are safe to
+# run again (a design's steps check its state first, a webhook attempt is made once).
+def _while_connected(method):
+    def guarded(qos, *args, **kwargs):
+        connection = qos.channel.connection
+        if connection is None or connection.client is None:
+            logger.warning(
+                "broker connection gone: %s skipped, left to the visibility timeout", method.__name__
+            )
+            return None
+        return method(qos, *args, **kwargs)
+
+    return guarded
+
+
+redis_transport.QoS.restore_unacked = _while_connected(redis_transport.QoS.restore_unacked)
+redis_transport.QoS.ack = _while_connected(redis_transport.QoS.ack)
