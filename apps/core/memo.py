@@ -126,11 +126,9 @@ class _Listener:
                 now = time.monotonic()
                 if message is not None:
                     heard = now
-                    if message["type"] == "subscribe":
-                        _forget_shared()  # entries kept before may have missed a message
-                        self._subscribed = True
-                    elif message["type"] == "message":
+                    if message["type"] in ("subscribe", "message"):  # entries kept before may be stale
                         _forget_shared()
+                        self._subscribed = True
                 if now - heard > 2 * PING_SECONDS:
                     raise TimeoutError("no reply from Redis")
                 if now - max(heard, pinged) >= PING_SECONDS:
