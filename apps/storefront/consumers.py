@@ -19,6 +19,7 @@ from apps.accounts.channels import scope_header
 from apps.accounts.consumers import CLOSE_FORBIDDEN, WorkspaceSocket
 from apps.brands.selectors import brand_allows_origin
 from apps.designs.consumers import CLOSE_NOT_FOUND
+from apps.designs.models import PUBLIC_ID
 from apps.designs.services import design_group
 
 from .selectors import supported_language, widget_design, widget_design_state
@@ -40,9 +41,18 @@ class WidgetDesignConsumer(WorkspaceSocket):
         return None if allowed else 403
 
     async def subscribe(self) -> dict | int:
+        """Join the design's group, then read its state: a transition saved in between still
+        arrives (one saved before the read is not sent twice, `sent_at`). Read first, a design
+        failing at that moment left the shopper's widget waiting for good."""
+        public_id = self.scope["url_route"]["kwargs"]["public_id"]
+        if not PUBLIC_ID.fullmatch(public_id):  # not a design id, nor a valid Channels group name
+            return CLOSE_NOT_FOUND
+        group = design_group(self.scope["tenant"].schema_name, public_id)
+        await self.join([group])
         state = await self.current_state()
-        if isinstance(state, dict):
-            await self.join([design_group(self.scope["tenant"].schema_name, self.design_id)])
+        if not isinstance(state, dict):  # refused: no message of the design reaches it
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups = [joined for joined in self.groups if joined != group]
         return state
 
     @database_sync_to_async
