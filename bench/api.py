@@ -74,7 +74,8 @@ def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
 
 
 @contextlib.contextmanager
-def gunicorn(env: dict[str, str], port: int) -> Iterator[None]:
+def gunicorn(env: dict[str, str], port: int) -> Iterator[subprocess.Popen]:
+    """gunicorn serving `port` (its arbiter's process), once it answers /healthz."""
     log = tempfile.NamedTemporaryFile(prefix="luneo-bench-gunicorn-", suffix=".log", delete=False)
     command = [
         sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn", "config.wsgi:application",
@@ -87,7 +88,7 @@ def gunicorn(env: dict[str, str], port: int) -> Iterator[None]:
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not serve /healthz; see {log.name}")
             time.sleep(0.2)
-        yield
+        yield process
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -11,7 +11,8 @@ Then `POST /api/v1/designs` under gunicorn (config/gunicorn.py, 16 clients, loop
 worker running: each answer is a row plus a queued task; the queue is purged afterwards. 16
 clients that each send again as soon as answered keep the server saturated, so their latency is
 16 ÷ the throughput (Little's law); the same POST at OPEN_RATE requests a second, arriving on a
-schedule as a shop's shoppers do, shows a request's own latency (printed, no target).
+schedule as a shop's shoppers do, shows a request's own latency (printed, no target). The CPU
+a create costs, by process (bench/cpu.py), is printed with the closed loop's floor it sets.
 Targets: preview p95 <= 1.5 s, ready p95 <= 4 s, POST p99 <= 30 ms (16 clients).
 """
 
@@ -22,11 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 from bench import SMOKE, enforced, iterations
 from bench.api import SERVER, _free_port, _summary, gunicorn
+from bench.cpu import closed_loop_floor, cpu_spent, machine_time
 from bench.load import Load, generate
 from bench.stats import ms, percentile
 
@@ -45,6 +48,9 @@ OPEN_REQUESTS = iterations(1500, 20)
 TARGET_PREVIEW_SECONDS = 1.5
 TARGET_READY_SECONDS = 4.0
 TARGET_POST_P99_SECONDS = 0.030
+BARE_PATH = "/bench/bare"  # the baseline: a bare Django JSON view, every middleware (bench/urls.py)
+BARE_LABEL = "GET /bench/bare (bare JSON view, full middleware)"
+POST_LABEL = "POST /api/v1/designs (secret key, DRF, row + queued task)"
 PROMPTS = ["a fox in a misty forest", "lighthouse at dawn", "geometric koi pond", "mountain sunrise"]
 
 
@@ -151,23 +157,36 @@ def _post_load(env: dict[str, str], secret: str, product_id: int) -> bool:
             rate=rate,
         )
 
+    def bare(requests: int) -> Load:
+        return generate(port=port, path=BARE_PATH, requests=requests, concurrency=CONCURRENCY)
+
     try:
-        with gunicorn(env, port):
+        with gunicorn(env, port) as web:
             post(WARMUP_REQUESTS)
-            load = Load()
-            for _round in range(ROUNDS):
-                load.add(post(REQUESTS))
+            bare(WARMUP_REQUESTS)
+            loads = {send: Load() for send in (bare, post)}
+            spent = {send: Counter() for send in (bare, post)}
+            for _round in range(ROUNDS):  # interleaved, so that a slow moment hits both alike
+                for send, load in loads.items():
+                    load.add(cpu_spent(web.pid, lambda send=send: send(REQUESTS), spent[send]))
             scheduled = post(OPEN_REQUESTS, rate=OPEN_RATE)
     finally:
         app.control.purge()  # the queued pipelines: no worker will ever run them
-    p99 = percentile(load.latencies, 99)
+    load, baseline = loads[post], loads[bare]
+    p99, bare_p99 = percentile(load.latencies, 99), percentile(baseline.latencies, 99)
     ok = p99 <= TARGET_POST_P99_SECONDS
     clean = all(set(run.statuses) == {202} and not run.errors for run in (load, scheduled))
-    print(_summary("POST /api/v1/designs (secret key, DRF, row + queued task)", load), flush=True)  # noqa: T201
+    clean = clean and set(baseline.statuses) == {200} and not baseline.errors
+    for label, send in ((BARE_LABEL, bare), (POST_LABEL, post)):
+        print(_summary(label, loads[send]), flush=True)  # noqa: T201
+        print(f"  {closed_loop_floor(spent[send], len(loads[send].latencies), CONCURRENCY)}", flush=True)  # noqa: T201
     print(_summary(f"POST /api/v1/designs at {OPEN_RATE} req/s, open loop", scheduled), flush=True)  # noqa: T201
+    cost = machine_time(spent[post], len(load.latencies)) / machine_time(spent[bare], len(baseline.latencies))
     print(  # noqa: T201
-        f"POST /api/v1/designs p99 {ms(p99)} [target <= 30 ms: {'met' if ok else 'MISSED'}; "
-        f"all 202: {'yes' if clean else 'NO'}] ({SERVER}, {CONCURRENCY} clients, loopback)",
+        f"POST /api/v1/designs p99 {ms(p99)} = {p99 / bare_p99:.2f}x the bare view's; a create costs "
+        f"{cost:.2f}x the bare view's machine time "
+        f"[target <= 30 ms: {'met' if ok else 'MISSED'}; all 202: {'yes' if clean else 'NO'}] "
+        f"({SERVER}, {CONCURRENCY} clients, loopback)",
         flush=True,
     )
     return enforced(ok) and clean

@@ -218,16 +218,6 @@ def _rss_drift(sizes: list[int]) -> float | None:
     return min(sizes[half:]) / min(sizes[:half]) - 1 if half else None
 
 
-def _gunicorn_pid(port: int) -> int | None:
-    for connection in psutil.net_connections("tcp"):
-        if connection.laddr and connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
-            process = psutil.Process(connection.pid)  # maybe a worker: its arbiter is the root
-            parent = process.parent()
-            is_arbiter = parent is not None and "gunicorn" in " ".join(parent.cmdline())
-            return parent.pid if is_arbiter else process.pid
-    return None
-
-
 def run(env: dict[str, str]) -> bool:
     from django.test.utils import override_settings
     from django_tenants.utils import tenant_context
@@ -244,8 +234,8 @@ def run(env: dict[str, str]) -> bool:
             requests = _setup()
             port = _free_port()
             stop, samples = threading.Event(), {}
-            with worker(env, 2) as celery, gunicorn(env, port):
-                roots = [pid for pid in (_gunicorn_pid(port), celery.pid) if pid]
+            with worker(env, 2) as celery, gunicorn(env, port) as web:
+                roots = [web.pid, celery.pid]
                 sampler = threading.Thread(target=_sampler, args=(roots, stop, samples), daemon=True)
                 sampler.start()
                 result = _traffic(port, requests, SECONDS)
