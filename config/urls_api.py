@@ -8,6 +8,8 @@ urlpatterns = [
     # The page loads its set-up script from ?script (no inline script: Content-Security-Policy).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("apps.accounts.api.urls")),
+    # Early: shoppers' pages call these most, and each include tried before costs a scan of its paths.
+    path("", include("apps.storefront.api.urls")),  # /api/v1/widget/… and /widget/v1/luneo.js
     path("api/v1/", include("apps.designs.api.urls")),
     path("", include("apps.designs.urls_signed")),  # signed asset links, on every host
     path("", include("apps.orders.urls_signed")),  # signed pack links, on every host
@@ -21,5 +23,4 @@ urlpatterns = [
     path("api/v1/", include("apps.campaigns.api.urls")),
     path("api/v1/", include("apps.planner.api.urls")),
     path("api/v1/", include("apps.copilot.api.urls")),
-    path("", include("apps.storefront.api.urls")),  # /api/v1/widget/… and /widget/v1/luneo.js
 ]
