@@ -29,7 +29,7 @@ def _group(process: psutil.Process, web: set[int]) -> str | None:
 def _cpu_seconds(web_pid: int) -> Counter:
     """CPU seconds (user + system) spent so far by each of GROUPS; web is `web_pid` and its children."""
     web = {web_pid, *(child.pid for child in psutil.Process(web_pid).children(recursive=True))}
-    totals = Counter(dict.fromkeys(GROUPS, 0.0))
+    totals = Counter()
     for process in psutil.process_iter(["name", "cpu_times"]):
         group, times = _group(process, web), process.info["cpu_times"]
         if group and times:
@@ -37,10 +37,10 @@ def _cpu_seconds(web_pid: int) -> Counter:
     return totals
 
 
-def cpu_spent(web_pid: int, call: Callable, spent: Counter):
-    """Run `call()` and add the CPU seconds each group spent meanwhile to `spent`; return its result."""
+def cpu_spent(web_pid: int, spent: Counter, call: Callable, *args):
+    """Run `call(*args)` and add the CPU seconds each group spent meanwhile to `spent`; return its result."""
     before = _cpu_seconds(web_pid)
-    result = call()
+    result = call(*args)
     after = _cpu_seconds(web_pid)
     spent.update({group: after[group] - before[group] for group in GROUPS})
     return result

@@ -77,6 +77,11 @@ class WorkspaceSocket(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups = [*self.groups, *groups]  # left again by websocket_disconnect
 
+    async def leave(self, groups: list[str]) -> None:
+        for group in groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups = [joined for joined in self.groups if joined not in groups]
+
     async def refusal(self) -> int | None:
         """The HTTP status REST would refuse this socket with now, or None while it may go on."""
         return await access_refusal(self.scope, key_scope=self.key_scope)
@@ -86,9 +91,7 @@ class WorkspaceSocket(AsyncJsonWebsocketConsumer):
         refusal = await self.refusal()
         if refusal is None:
             return
-        for group in self.groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
-        self.groups = []
+        await self.leave(self.groups)
         await self.close(code=close_code(refusal))
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):

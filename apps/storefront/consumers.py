@@ -51,8 +51,7 @@ class WidgetDesignConsumer(WorkspaceSocket):
         await self.join([group])
         state = await self.current_state()
         if not isinstance(state, dict):  # refused: no message of the design reaches it
-            await self.channel_layer.group_discard(group, self.channel_name)
-            self.groups = [joined for joined in self.groups if joined != group]
+            await self.leave([group])
         return state
 
     @database_sync_to_async

@@ -5,7 +5,7 @@ from . import views
 
 app_name = "storefront"
 # Grouped under their two prefixes, so that every other path is turned away by one prefix check
-# instead of a scan of each pattern (config/urls_api.py tries these first).
+# instead of a scan of each pattern (config/urls_api.py tries these early).
 urlpatterns = [
     path(
         "api/v1/widget/",
